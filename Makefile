@@ -1,0 +1,57 @@
+# The two README commands (`make run`, `make test`) and the few chores around them.
+# Everything runs from a project-local virtual environment built from the pinned lock files.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DATABASE_URL ?= sqlite:///data/visits.sqlite3
+export DATABASE_URL
+
+.PHONY: run test lint typecheck pytest migrate seed clean lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A stamp per lock file: the environment is rebuilt when a lock changes, not on every run.
+$(VENV)/.installed-main: requirements/main.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/main.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed-main
+	$(BIN)/python -m pip install --quiet -r requirements/test.txt
+	touch $@
+
+migrate: $(VENV)/.installed-main
+	$(BIN)/python -m app migrate
+
+seed: migrate
+	$(BIN)/python -m app seed
+
+run: seed
+	$(if $(HISTORIAN_DATA),$(BIN)/python -m app import historian "$(HISTORIAN_DATA)")
+	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check app migrations tests
+	$(BIN)/ruff format --check app migrations tests
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+# Regenerate the pinned lock files from pyproject.toml (needs pip-tools in the venv).
+lock: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/main.txt pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links --extra test -o requirements/test.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
