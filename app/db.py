@@ -1,0 +1,159 @@
+"""Database access: the write engine (SQLModel/SQLAlchemy) and the read-only connections.
+
+Everything that differs between SQLite and another database sits in this module:
+the connection pragmas, the read-only connections, and `dialect_name()`.
+"""
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from app.config import PROJECT_ROOT, get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
+Row = dict[str, Any]
+
+
+class QueryTimeout(Exception):
+    """A read query ran longer than the configured limit."""
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for any other database."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def dialect_name(database_url: str) -> str:
+    """`sqlite`, `postgresql`, ...: the one place callers learn which database they run on."""
+    return make_url(database_url).get_backend_name()
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+def create_write_engine(database_url: str) -> Engine:
+    """An engine for migrations and loads; on SQLite, foreign keys on and WAL journaling."""
+    path = sqlite_path(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(database_url)
+    if dialect_name(database_url) == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+@contextmanager
+def write_session(database_url: str | None = None) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on error."""
+    engine = create_write_engine(database_url or get_settings().database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+
+
+class ReadDatabase:
+    """Long-lived read-only SQLite connections, one per worker thread.
+
+    Reads skip the ORM: rows come back as dicts, ready to shape and encode once.
+    Each query is cut off after `time_limit_ms` by SQLite's progress handler.
+    """
+
+    def __init__(self, path: Path, time_limit_ms: int) -> None:
+        self.path = path
+        self.time_limit = time_limit_ms / 1000
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+            connection.row_factory = _dict_row
+            connection.execute("PRAGMA query_only = ON")
+            self._local.connection = connection
+        return connection
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Every row of a query, as dicts."""
+        connection = self._connection()
+        deadline = time.monotonic() + self.time_limit
+
+        def over_time() -> int:
+            return 1 if time.monotonic() > deadline else 0
+
+        connection.set_progress_handler(over_time, 10_000)
+        try:
+            return connection.execute(sql, params or {}).fetchall()
+        except sqlite3.OperationalError as error:
+            if str(error) == "interrupted":
+                raise QueryTimeout(sql) from error
+            raise
+        finally:
+            connection.set_progress_handler(None, 0)
+
+    def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        """The first row of a query, or None."""
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row."""
+        row = self.one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+
+def open_read_database(database_url: str, time_limit_ms: int) -> ReadDatabase:
+    """Read access to the configured database; the API serves only through this."""
+    path = sqlite_path(database_url)
+    if path is None:
+        raise NotImplementedError(
+            f"reads are implemented for SQLite; {dialect_name(database_url)} is not yet served"
+        )
+    return ReadDatabase(path, time_limit_ms)
+
+
+def alembic_config(database_url: str) -> "AlembicConfig":
+    """Alembic's configuration for this project, pointed at `database_url`."""
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Migrate the database forward to the newest schema."""
+    from alembic import command
+
+    path = sqlite_path(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(database_url), "head")

@@ -1,0 +1,34 @@
+"""Table models and their API models; importing this package registers every table."""
+
+from app.models.agreement import Agreement, AgreementParty, AgreementSignatory
+from app.models.base import Timestamped
+from app.models.citation import Citation
+from app.models.country import Country
+from app.models.meeting import Meeting
+from app.models.participant import Participant, ParticipantAlias, Participation
+from app.models.source import Source
+from app.models.statement import Statement
+from app.models.topic import AgreementTopic, MeetingTopic, Topic, VisitTopic
+from app.models.tour import Tour
+from app.models.visit import Visit
+
+__all__ = [
+    "Agreement",
+    "AgreementParty",
+    "AgreementSignatory",
+    "AgreementTopic",
+    "Citation",
+    "Country",
+    "Meeting",
+    "MeetingTopic",
+    "Participant",
+    "ParticipantAlias",
+    "Participation",
+    "Source",
+    "Statement",
+    "Timestamped",
+    "Topic",
+    "Tour",
+    "Visit",
+    "VisitTopic",
+]

@@ -1,0 +1,72 @@
+"""Citations: the link from one fact-bearing record to the words of a source that support it."""
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.base import ID_MAX_LENGTH, Timestamped
+from app.models.source import SourceRef
+
+# The records a citation may support; exactly one of these columns is set on each citation.
+CITED_COLUMNS = (
+    "tour_id",
+    "visit_id",
+    "meeting_id",
+    "agreement_id",
+    "participation_id",
+    "statement_id",
+)
+
+
+def _exactly_one_subject() -> str:
+    # CASE keeps this portable: PostgreSQL does not add booleans.
+    return " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in CITED_COLUMNS) + " = 1"
+
+
+class Citation(Timestamped, table=True):
+    """Exact words of a source (`quote`) or, where its text is not held, a restatement (`note`)."""
+
+    __table_args__ = (
+        CheckConstraint(_exactly_one_subject(), name="one_subject"),
+        CheckConstraint("quote IS NOT NULL OR note IS NOT NULL", name="quote_or_note"),
+    )
+
+    id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
+    source_id: str = Field(foreign_key="source.id", index=True, ondelete="RESTRICT")
+    quote: str | None = None
+    note: str | None = None
+    tour_id: str | None = Field(default=None, foreign_key="tour.id", index=True, ondelete="CASCADE")
+    visit_id: str | None = Field(
+        default=None, foreign_key="visit.id", index=True, ondelete="CASCADE"
+    )
+    meeting_id: str | None = Field(
+        default=None, foreign_key="meeting.id", index=True, ondelete="CASCADE"
+    )
+    agreement_id: str | None = Field(
+        default=None, foreign_key="agreement.id", index=True, ondelete="CASCADE"
+    )
+    participation_id: str | None = Field(
+        default=None, foreign_key="participation.id", index=True, ondelete="CASCADE"
+    )
+    statement_id: str | None = Field(
+        default=None, foreign_key="statement.id", index=True, ondelete="CASCADE"
+    )
+
+
+class CitationPublic(SQLModel):
+    """A citation as embedded in the record it supports."""
+
+    id: str = Field(
+        description="Stable id of the citation.", schema_extra={"examples": ["meeting:havana-talks:3f9a1c2e"]}
+    )
+    source: SourceRef = Field(description="The document cited.")
+    quote: str | None = Field(
+        description="The source's exact words (verbatim), where its text is held.",
+        schema_extra={"examples": [
+            "President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the Palace "
+            "of the Revolution in Havana on June 15."
+        ]},
+    )
+    note: str | None = Field(
+        description="Restatement of what the source reports, where its text is not held.",
+        schema_extra={"examples": [None]},
+    )
