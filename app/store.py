@@ -1,0 +1,202 @@
+"""Writing one dataset's records: insert what is new, update what changed, delete what is gone.
+
+The seed loader and the importers build every row first, then hand them here to be written
+inside the caller's transaction. Only rows of the named dataset are touched, so loading the
+seed never disturbs imported records, and re-loading unchanged data changes nothing.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlmodel import SQLModel
+
+from app.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSignatory,
+    AgreementTopic,
+    Citation,
+    Country,
+    Meeting,
+    MeetingTopic,
+    Participant,
+    ParticipantAlias,
+    Participation,
+    Source,
+    Statement,
+    Topic,
+    Tour,
+    Visit,
+    VisitTopic,
+)
+from app.models.base import utc_now
+
+Record = dict[str, Any]
+
+# Tables whose rows are records (id, dataset, timestamps), in foreign-key order.
+RECORD_TABLES: tuple[type[SQLModel], ...] = (
+    Country,
+    Source,
+    Topic,
+    Participant,
+    Tour,
+    Visit,
+    Meeting,
+    Participation,
+    Agreement,
+    Statement,
+    Citation,
+)
+
+# Link tables and the column naming the record that owns each row.
+LINK_TABLES: tuple[tuple[type[SQLModel], str], ...] = (
+    (ParticipantAlias, "participant_id"),
+    (VisitTopic, "visit_id"),
+    (MeetingTopic, "meeting_id"),
+    (AgreementTopic, "agreement_id"),
+    (AgreementParty, "agreement_id"),
+    (AgreementSignatory, "agreement_id"),
+)
+
+LINK_OWNER: dict[str, type[SQLModel]] = {
+    "participant_alias": Participant,
+    "visit_topic": Visit,
+    "meeting_topic": Meeting,
+    "agreement_topic": Agreement,
+    "agreement_party": Agreement,
+    "agreement_signatory": Agreement,
+}
+
+
+class IdConflict(Exception):
+    """A record id is already owned by another dataset."""
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table behind a SQLModel table class."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+def primary_key(model: type[SQLModel]) -> str:
+    """Name of the single-column primary key of a record table."""
+    (column,) = table_of(model).primary_key.columns
+    return str(column.name)
+
+
+@dataclass
+class SyncReport:
+    """What one write did, per table: rows created, updated and deleted."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, list[str]] = field(default_factory=dict)
+
+    def total(self, kind: str) -> int:
+        """Rows of one kind (`created`, `updated`) over all tables."""
+        counts: dict[str, int] = getattr(self, kind)
+        return sum(counts.values())
+
+
+@dataclass
+class DatasetRows:
+    """Every row of one dataset, ready to write: records by table and link rows by table."""
+
+    dataset: str
+    records: dict[type[SQLModel], list[Record]] = field(default_factory=dict)
+    links: dict[type[SQLModel], list[Record]] = field(default_factory=dict)
+
+    def add(self, model: type[SQLModel], row: Record) -> None:
+        """Add one record row (without dataset or timestamps)."""
+        self.records.setdefault(model, []).append(row)
+
+    def link(self, model: type[SQLModel], row: Record) -> None:
+        """Add one link-table row."""
+        self.links.setdefault(model, []).append(row)
+
+
+def _content_columns(table: Table) -> list[str]:
+    return [c.name for c in table.columns if c.name not in {"created_at", "updated_at", "dataset"}]
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_dataset(
+    connection: Connection, rows: DatasetRows, now: datetime | None = None
+) -> SyncReport:
+    """Make the database hold exactly `rows` for their dataset, inside the open transaction."""
+    now = now or utc_now()
+    report = SyncReport()
+    gone: dict[type[SQLModel], list[str]] = {}
+    owned_ids: dict[type[SQLModel], set[str]] = {}
+
+    for model in RECORD_TABLES:
+        table = table_of(model)
+        key = primary_key(model)
+        columns = _content_columns(table)
+        new_rows: Mapping[str, Record] = {row[key]: row for row in rows.records.get(model, [])}
+        existing = {
+            row[key]: row
+            for row in connection.execute(
+                select(*(table.c[c] for c in columns)).where(table.c.dataset == rows.dataset)
+            ).mappings()
+        }
+        _refuse_foreign_ids(connection, table, key, rows.dataset, new_rows.keys() - existing.keys())
+
+        to_insert = [
+            {**row, "dataset": rows.dataset, "created_at": now, "updated_at": now}
+            for record_id, row in new_rows.items()
+            if record_id not in existing
+        ]
+        to_update = [
+            row
+            for record_id, row in new_rows.items()
+            if record_id in existing
+            and any(existing[record_id][c] != row.get(c) for c in columns)
+        ]
+        for chunk in _chunks(to_insert):
+            connection.execute(insert(table), chunk)
+        for row in to_update:
+            values = {c: row.get(c) for c in columns if c != key}
+            connection.execute(
+                update(table).where(table.c[key] == row[key]).values(**values, updated_at=now)
+            )
+        gone[model] = sorted(existing.keys() - new_rows.keys())
+        owned_ids[model] = set(existing) | set(new_rows)
+        report.created[table.name] = len(to_insert)
+        report.updated[table.name] = len(to_update)
+
+    for model, owner_column in LINK_TABLES:
+        table = table_of(model)
+        owner_ids = sorted(owned_ids[LINK_OWNER[table.name]])
+        for chunk in _chunks(owner_ids):
+            connection.execute(delete(table).where(table.c[owner_column].in_(chunk)))
+        for chunk in _chunks(rows.links.get(model, [])):
+            connection.execute(insert(table), chunk)
+
+    for model in reversed(RECORD_TABLES):
+        table = table_of(model)
+        key = primary_key(model)
+        for chunk in _chunks(gone[model]):
+            connection.execute(delete(table).where(table.c[key].in_(chunk)))
+        report.deleted[table.name] = gone[model]
+    return report
+
+
+def _refuse_foreign_ids(
+    connection: Connection, table: Table, key: str, dataset: str, candidate_ids: Iterable[str]
+) -> None:
+    for chunk in _chunks(sorted(candidate_ids)):
+        clash = connection.execute(
+            select(table.c[key], table.c.dataset).where(table.c[key].in_(chunk)).limit(1)
+        ).first()
+        if clash is not None:
+            raise IdConflict(
+                f"{table.name} id {clash[0]!r} belongs to dataset {clash[1]!r}, not {dataset!r}"
+            )
