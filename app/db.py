@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +122,13 @@ class ReadDatabase:
         found = self.rows(sql, params)
         return found[0] if found else None
 
+    def close(self) -> None:
+        """Close this thread's connection (the others close with their threads)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row."""
         row = self.one(sql, params)
@@ -157,3 +164,31 @@ def upgrade_to_head(database_url: str) -> None:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(database_url), "head")
+
+
+class DatabaseNotReady(RuntimeError):
+    """The database is missing, unreadable or not migrated to the newest schema."""
+
+
+def check_database(database_url: str) -> None:
+    """Fail fast, with what to do, when the database cannot be served."""
+    path = sqlite_path(database_url)
+    if path is None:
+        return
+    if not path.exists():
+        raise DatabaseNotReady(
+            f"no database at {path}: run `python -m app migrate` and `python -m app seed`"
+        )
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error as error:
+        raise DatabaseNotReady(f"cannot read the database at {path}: {error}") from None
+    if row is None or row[0] != head:
+        raise DatabaseNotReady(
+            f"the database at {path} is at schema {row[0] if row else 'none'}, not {head}: "
+            "run `python -m app migrate`"
+        )

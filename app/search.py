@@ -14,7 +14,17 @@ from sqlalchemy import Connection, text
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 32
 
-RESOURCES = ("visit", "meeting", "participant", "agreement", "tour", "statement", "source")
+RESOURCES = (
+    "visit",
+    "meeting",
+    "participant",
+    "agreement",
+    "tour",
+    "statement",
+    "source",
+    "country",
+    "topic",
+)
 
 
 def match_expression(query: str) -> str | None:
@@ -97,6 +107,10 @@ _DOCUMENTS = {
     "source": f"""
         SELECT 'source', s.id, s.title, {_concat("s.publisher", "s.dateline")}
         FROM source s""",
+    "country": """
+        SELECT 'country', c.code, c.name, c.code || ' ' || c.alpha3 FROM country c""",
+    "topic": """
+        SELECT 'topic', t.id, t.name, '' FROM topic t""",
 }
 
 
@@ -113,7 +127,30 @@ def rebuild_search_index(connection: Connection) -> None:
 
 def matching_ids_sql(resource: str) -> str:
     """SQL selecting the ids of one resource that match the bound `:match` expression."""
+    if resource not in RESOURCES:
+        raise ValueError(f"not a searchable resource: {resource}")
     return (
         "SELECT record_id FROM search_index "
         f"WHERE search_index MATCH :match AND resource = '{resource}'"
     )
+
+
+def search_page_sql(resource_filter: bool, after: bool) -> str:
+    """Ranked matches across resources (best first), with a highlighted snippet each."""
+    conditions = ["search_index MATCH :match"]
+    if resource_filter:
+        conditions.append("resource = :resource")
+    if after:
+        conditions.append("(rank > :after_rank OR (rank = :after_rank AND rowid > :after_rowid))")
+    return (
+        "SELECT resource, record_id, title, rank, rowid AS position, "
+        "snippet(search_index, -1, '<mark>', '</mark>', '…', 16) AS snippet "
+        f"FROM search_index WHERE {' AND '.join(conditions)} "
+        "ORDER BY rank, rowid LIMIT :page_limit"
+    )
+
+
+def search_count_sql(resource_filter: bool) -> str:
+    """How many records match, over all resources or one."""
+    extra = " AND resource = :resource" if resource_filter else ""
+    return f"SELECT count(*) FROM search_index WHERE search_index MATCH :match{extra}"

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
@@ -14,6 +15,8 @@ from app.models.topic import TopicRef
 class Agreement(Timestamped, table=True):
     """Instruments signed or agreed; `count` says how many one record stands for."""
 
+    __table_args__ = (Index(None, "signed_on", "id"),)
+
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     visit_id: str = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
     meeting_id: str | None = Field(
@@ -23,7 +26,7 @@ class Agreement(Timestamped, table=True):
     title: str | None = None
     count: int = Field(default=1, ge=1)
     status: str
-    signed_on: date | None = Field(default=None, index=True)
+    signed_on: date | None = None
     summary: str | None = None
 
 

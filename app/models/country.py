@@ -1,5 +1,6 @@
 """Countries: the ISO 3166-1 list, keyed by the upper-case alpha-2 code."""
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Timestamped, TimestampsPublic
@@ -23,6 +24,8 @@ class CountryBase(SQLModel):
 
 class Country(CountryBase, Timestamped, table=True):
     """A country of the ISO 3166-1 list."""
+
+    __table_args__ = (Index(None, "name", "code"),)
 
 
 class CountryRef(SQLModel):

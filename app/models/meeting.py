@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
@@ -14,11 +15,13 @@ from app.models.topic import TopicRef
 class Meeting(Timestamped, table=True):
     """One engagement during a visit."""
 
+    __table_args__ = (Index(None, "date", "id"),)
+
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     visit_id: str = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
     kind: str
     title: str
-    date: dt.date | None = Field(default=None, index=True)
+    date: dt.date | None = None
     venue: str | None = None
     city: str | None = None
     summary: str | None = None

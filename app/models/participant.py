@@ -1,5 +1,6 @@
 """Participants (people and named groups), their aliases, and their part in visits and meetings."""
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
@@ -9,6 +10,8 @@ from app.models.country import CountryRef
 
 class Participant(Timestamped, table=True):
     """A person or a named group; `name` is null only when the source does not name them."""
+
+    __table_args__ = (Index(None, "name", "id"),)
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     name: str | None = None

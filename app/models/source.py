@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
@@ -43,6 +44,8 @@ class SourceBase(SQLModel):
 
 class Source(SourceBase, Timestamped, table=True):
     """A document facts come from; `text` is held in full where we may hold it."""
+
+    __table_args__ = (Index(None, "published_on", "id"),)
 
     text: str | None = Field(default=None)
 

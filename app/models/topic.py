@@ -1,5 +1,6 @@
 """Topics: fields of cooperation, and the link tables that tag records with them."""
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
@@ -19,6 +20,8 @@ class TopicBase(SQLModel):
 
 class Topic(TopicBase, Timestamped, table=True):
     """A field of cooperation (biotechnology, energy, ...)."""
+
+    __table_args__ = (Index(None, "name", "id"),)
 
 
 class TopicRef(SQLModel):

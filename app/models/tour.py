@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
@@ -13,10 +14,12 @@ from app.models.visit import TourLeg
 class Tour(Timestamped, table=True):
     """A trip through several countries by one principal participant."""
 
+    __table_args__ = (Index(None, "start_date", "id"),)
+
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     name: str
     principal_id: str = Field(foreign_key="participant.id", index=True, ondelete="RESTRICT")
-    start_date: date | None = Field(default=None, index=True)
+    start_date: date | None = None
     end_date: date | None = None
     summary: str | None = None
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 07:01:20.922134
+Create Date: 2026-11-28 07:08:39.200981
 """
 
 from collections.abc import Sequence
@@ -31,6 +31,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('code', name=op.f('pk_country')),
     sa.UniqueConstraint('alpha3', name=op.f('uq_country_alpha3'))
     )
+    with op.batch_alter_table('country', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_country_name_code'), ['name', 'code'], unique=False)
+
     op.create_table('source',
     sa.Column('dataset', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -47,6 +50,9 @@ def upgrade() -> None:
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_source'))
     )
+    with op.batch_alter_table('source', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_source_published_on_id'), ['published_on', 'id'], unique=False)
+
     op.create_table('topic',
     sa.Column('dataset', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -55,6 +61,9 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_topic'))
     )
+    with op.batch_alter_table('topic', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_topic_name_id'), ['name', 'id'], unique=False)
+
     op.create_table('participant',
     sa.Column('dataset', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -70,6 +79,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participant_country_code'), ['country_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_participant_name_id'), ['name', 'id'], unique=False)
 
     op.create_table('participant_alias',
     sa.Column('participant_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -92,7 +102,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tour', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tour_principal_id'), ['principal_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tour_start_date'), ['start_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tour_start_date_id'), ['start_date', 'id'], unique=False)
 
     op.create_table('visit',
     sa.Column('dataset', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -140,7 +150,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting'))
     )
     with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_meeting_date'), ['date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_date_id'), ['date', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_visit_id'), ['visit_id'], unique=False)
 
     op.create_table('visit_topic',
@@ -173,7 +183,7 @@ def upgrade() -> None:
     with op.batch_alter_table('agreement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agreement_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_agreement_meeting_id'), ['meeting_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_agreement_signed_on'), ['signed_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agreement_signed_on_id'), ['signed_on', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agreement_visit_id'), ['visit_id'], unique=False)
 
     op.create_table('meeting_topic',
@@ -348,7 +358,7 @@ def downgrade() -> None:
     op.drop_table('meeting_topic')
     with op.batch_alter_table('agreement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agreement_visit_id'))
-        batch_op.drop_index(batch_op.f('ix_agreement_signed_on'))
+        batch_op.drop_index(batch_op.f('ix_agreement_signed_on_id'))
         batch_op.drop_index(batch_op.f('ix_agreement_meeting_id'))
         batch_op.drop_index(batch_op.f('ix_agreement_kind'))
 
@@ -359,7 +369,7 @@ def downgrade() -> None:
     op.drop_table('visit_topic')
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_visit_id'))
-        batch_op.drop_index(batch_op.f('ix_meeting_date'))
+        batch_op.drop_index(batch_op.f('ix_meeting_date_id'))
 
     op.drop_table('meeting')
     with op.batch_alter_table('visit', schema=None) as batch_op:
@@ -373,16 +383,26 @@ def downgrade() -> None:
 
     op.drop_table('visit')
     with op.batch_alter_table('tour', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tour_start_date'))
+        batch_op.drop_index(batch_op.f('ix_tour_start_date_id'))
         batch_op.drop_index(batch_op.f('ix_tour_principal_id'))
 
     op.drop_table('tour')
     op.drop_table('participant_alias')
     with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_name_id'))
         batch_op.drop_index(batch_op.f('ix_participant_country_code'))
 
     op.drop_table('participant')
+    with op.batch_alter_table('topic', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_topic_name_id'))
+
     op.drop_table('topic')
+    with op.batch_alter_table('source', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_source_published_on_id'))
+
     op.drop_table('source')
+    with op.batch_alter_table('country', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_country_name_code'))
+
     op.drop_table('country')
     # ### end Alembic commands ###

@@ -1,0 +1,1 @@
+"""HTTP layer: routes, parameters, paging and response formats."""

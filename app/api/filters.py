@@ -1,0 +1,250 @@
+"""Query parameters of every list, one model per endpoint; unknown parameters are a 422."""
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from app.countries import lookup_country
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
+
+
+def _country_code(value: str) -> str:
+    country = lookup_country(value)
+    if country is None:
+        raise ValueError(f"unknown country code {value!r}; use ISO 3166-1 alpha-2 or alpha-3")
+    return country.code
+
+
+def _iso_date(value: Any) -> Any:
+    # Only YYYY-MM-DD: pydantic alone would also take numbers as Unix timestamps.
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("use an ISO 8601 date, YYYY-MM-DD")
+    return value
+
+
+CountryCode = Annotated[
+    str, Field(min_length=2, max_length=3), AfterValidator(_country_code)
+]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+RecordId = Annotated[str, Field(pattern=SLUG_PATTERN)]
+
+
+def country_param(description: str, example: str) -> Any:
+    """A country filter: alpha-2 or alpha-3, any case."""
+    return Field(
+        default=None,
+        description=f"{description} ISO 3166-1 alpha-2 or alpha-3, any case.",
+        examples=[example],
+    )
+
+
+class ListParams(BaseModel):
+    """Paging shared by every list."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    limit: int = Field(
+        default=50, ge=1, le=500, description="Items per page (1–500).", examples=[50]
+    )
+    cursor: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Opaque cursor from a previous page's `next_cursor` (or `Link` header).",
+        examples=[None],
+    )
+
+    def criteria(self) -> dict[str, Any]:
+        """The filters alone (no paging, no sort), keyed as the query layer expects."""
+        return self.model_dump(exclude={"limit", "cursor", "sort"}, by_alias=False)
+
+
+class SearchableParams(ListParams):
+    """A list whose records can be found by words."""
+
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="Words to find (case- and accent-insensitive, each word as a prefix).",
+        examples=["diaz canel"],
+    )
+
+
+class DateSpanParams(BaseModel):
+    """`from`/`to`: keep records whose date span overlaps the range."""
+
+    date_from: IsoDate | None = Field(
+        default=None,
+        alias="from",
+        description="Keep records whose dates overlap a range starting on this day (YYYY-MM-DD).",
+        examples=["2023-06-01"],
+    )
+    date_to: IsoDate | None = Field(
+        default=None,
+        alias="to",
+        description="Keep records whose dates overlap a range ending on this day (YYYY-MM-DD).",
+        examples=["2023-06-30"],
+    )
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Self:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("'from' is after 'to'")
+        return self
+
+
+class VisitFilters(SearchableParams, DateSpanParams):
+    """Filters of `GET /v1/visits`."""
+
+    country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
+    visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
+    host_country: CountryCode | None = country_param("Host country.", "CU")
+    participant: RecordId | None = Field(
+        default=None,
+        description="Participant id: the visitor or anyone who took part.",
+        examples=["ebrahim-raisi"],
+    )
+    tour: RecordId | None = Field(
+        default=None, description="Tour id.", examples=["2023-06-raisi-latin-america"]
+    )
+    topic: RecordId | None = Field(default=None, description="Topic id.", examples=["biotechnology"])
+    kind: str | None = Field(
+        default=None, max_length=40, description="Visit kind (state, official, ...).",
+        examples=["official"],
+    )
+    sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"] = Field(
+        default="-start_date",
+        description="Sort field; `-` for descending. The id breaks ties.",
+        examples=["-start_date"],
+    )
+
+
+class MeetingFilters(SearchableParams, DateSpanParams):
+    """Filters of `GET /v1/meetings`."""
+
+    visit: RecordId | None = Field(default=None, description="Visit id.", examples=["2023-06-raisi-cuba"])
+    country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
+    visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
+    host_country: CountryCode | None = country_param("Host country.", "CU")
+    tour: RecordId | None = Field(
+        default=None, description="Tour id.", examples=["2023-06-raisi-latin-america"]
+    )
+    participant: RecordId | None = Field(
+        default=None, description="Participant id.", examples=["miguel-diaz-canel"]
+    )
+    topic: RecordId | None = Field(default=None, description="Topic id.", examples=["biotechnology"])
+    kind: str | None = Field(
+        default=None, max_length=40,
+        description="Meeting kind (bilateral_talks, signing_ceremony, ...).",
+        examples=["bilateral_talks"],
+    )
+    sort: Literal["date", "-date", "id", "-id"] = Field(
+        default="date", description="Sort field; `-` for descending. The id breaks ties.",
+        examples=["date"],
+    )
+
+
+class AgreementFilters(SearchableParams, DateSpanParams):
+    """Filters of `GET /v1/agreements`."""
+
+    visit: RecordId | None = Field(default=None, description="Visit id.", examples=["2023-06-raisi-cuba"])
+    country: CountryCode | None = country_param("A party's country.", "IR")
+    participant: RecordId | None = Field(
+        default=None, description="A signatory's participant id.",
+        examples=["hossein-amir-abdollahian"],
+    )
+    topic: RecordId | None = Field(default=None, description="Topic id.", examples=["nanotechnology"])
+    kind: str | None = Field(
+        default=None, max_length=40,
+        description="cooperation_document, memorandum_of_understanding, joint_commission, ...",
+        examples=["cooperation_document"],
+    )
+    status: Literal["signed", "agreed"] | None = Field(
+        default=None, description="signed or agreed.", examples=["signed"]
+    )
+    sort: Literal["signed_on", "-signed_on", "id", "-id"] = Field(
+        default="-signed_on", description="Sort field; `-` for descending. The id breaks ties.",
+        examples=["-signed_on"],
+    )
+
+
+class ParticipantFilters(SearchableParams):
+    """Filters of `GET /v1/participants`."""
+
+    country: CountryCode | None = country_param("Country the participant represents.", "IR")
+    visit: RecordId | None = Field(
+        default=None, description="Took part in this visit.", examples=["2023-06-raisi-cuba"]
+    )
+    kind: Literal["person", "group"] | None = Field(
+        default=None, description="person or group.", examples=["person"]
+    )
+    sort: Literal["name", "-name", "id", "-id"] = Field(
+        default="name", description="Sort field; `-` for descending. The id breaks ties.",
+        examples=["name"],
+    )
+
+
+class TourFilters(SearchableParams, DateSpanParams):
+    """Filters of `GET /v1/tours`."""
+
+    participant: RecordId | None = Field(
+        default=None, description="The principal's participant id.", examples=["ebrahim-raisi"]
+    )
+    country: CountryCode | None = country_param("A country visited (or the visitor's).", "NI")
+    sort: Literal["start_date", "-start_date", "id", "-id"] = Field(
+        default="-start_date", description="Sort field; `-` for descending. The id breaks ties.",
+        examples=["-start_date"],
+    )
+
+
+class CountryFilters(SearchableParams):
+    """Filters of `GET /v1/countries`."""
+
+    has_visits: bool | None = Field(
+        default=None, description="Only countries that made or hosted a visit.", examples=[True]
+    )
+    sort: Literal["code", "-code", "name", "-name"] = Field(
+        default="code", description="Sort field; `-` for descending.", examples=["name"]
+    )
+
+
+class TopicFilters(SearchableParams):
+    """Filters of `GET /v1/topics`."""
+
+    sort: Literal["name", "-name", "id", "-id"] = Field(
+        default="name", description="Sort field; `-` for descending.", examples=["name"]
+    )
+
+
+class SourceFilters(SearchableParams):
+    """Filters of `GET /v1/sources`."""
+
+    kind: str | None = Field(
+        default=None, max_length=40, description="news_article, dataset, ...",
+        examples=["news_article"],
+    )
+    sort: Literal["published_on", "-published_on", "id", "-id"] = Field(
+        default="-published_on", description="Sort field; `-` for descending.",
+        examples=["-published_on"],
+    )
+
+
+class VisitPartParams(ListParams):
+    """Paging of a visit's parts (`/v1/visits/{id}/meetings`, ...)."""
+
+
+class SearchParams(ListParams):
+    """Parameters of `GET /v1/search`."""
+
+    q: str = Field(
+        min_length=1, max_length=500,
+        description="Words to find in every resource (case- and accent-insensitive prefixes).",
+        examples=["biotech"],
+    )
+    type: Literal[
+        "visit", "meeting", "participant", "agreement", "tour", "statement", "source", "country", "topic"
+    ] | None = Field(default=None, description="Only results of this resource type.", examples=["meeting"])

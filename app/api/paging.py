@@ -1,0 +1,57 @@
+"""Opaque keyset cursors: signed, bound to the sort and filters they were issued for."""
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from app.errors import ApiError, invalid_parameter
+
+MAX_CURSOR_LENGTH = 1000
+
+
+def filters_digest(criteria: Mapping[str, Any]) -> str:
+    """A short fingerprint of the filters, so a cursor cannot be replayed under others."""
+    canonical = json.dumps(
+        {k: str(v) for k, v in criteria.items() if v is not None}, sort_keys=True
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def _sign(payload: bytes, secret: str) -> str:
+    digest = hmac.new(secret.encode(), payload, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def encode_cursor(sort: str, after: tuple[Any, Any], digest: str, secret: str) -> str:
+    """A cursor pointing just after `after` (sort value, id) in `sort` order."""
+    payload = json.dumps([sort, after[0], after[1], digest], separators=(",", ":")).encode()
+    body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return f"{body}.{_sign(payload, secret)}"
+
+
+def _bad_cursor(message: str) -> ApiError:
+    return invalid_parameter("cursor", message)
+
+
+def decode_cursor(cursor: str, sort: str, digest: str, secret: str) -> tuple[Any, Any]:
+    """The (sort value, id) a cursor points after; 422 if it is forged, stale or malformed."""
+    if len(cursor) > MAX_CURSOR_LENGTH or cursor.count(".") != 1:
+        raise _bad_cursor("not a cursor issued by this API")
+    body, signature = cursor.split(".")
+    try:
+        payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        raise _bad_cursor("not a cursor issued by this API") from None
+    if not hmac.compare_digest(_sign(payload, secret), signature):
+        raise _bad_cursor("not a cursor issued by this API")
+    try:
+        cursor_sort, value, last_id, cursor_digest = json.loads(payload)
+    except (ValueError, TypeError):
+        raise _bad_cursor("not a cursor issued by this API") from None
+    if cursor_sort != sort or cursor_digest != digest:
+        raise _bad_cursor("this cursor belongs to another sort or other filters")
+    return value, last_id

@@ -1,0 +1,49 @@
+"""Responses encoded once: our own dicts go to bytes with orjson, never re-validated."""
+
+from typing import Any
+
+import orjson
+from fastapi import Request, Response
+
+from app.errors import PROBLEM_MEDIA_TYPE, Problem
+
+
+class JSONBytes(Response):
+    """A JSON response whose body is encoded once by orjson."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        """Encode the content (dicts, lists, strings, numbers, dates)."""
+        return orjson.dumps(content)
+
+
+class ProblemResponse(JSONBytes):
+    """An `application/problem+json` response."""
+
+    media_type = PROBLEM_MEDIA_TYPE
+
+
+def list_response(
+    request: Request, items: list[dict[str, Any]], total: int, next_cursor: str | None
+) -> JSONBytes:
+    """A list body `{items, total, next_cursor}` with a `Link: rel="next"` header."""
+    headers = {}
+    if next_cursor is not None:
+        next_url = request.url.include_query_params(cursor=next_cursor)
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return JSONBytes({"items": items, "total": total, "next_cursor": next_cursor}, headers=headers)
+
+
+def problem(description: str) -> dict[str, Any]:
+    """An error response documented with the problem schema (for `responses=`)."""
+    return {"model": Problem, "description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
+
+
+LIST_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: problem("A parameter is invalid or unknown; `errors` names each one."),
+}
+DETAIL_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: problem("No record has this id."),
+    422: problem("A parameter is invalid or unknown; `errors` names each one."),
+}

@@ -1,0 +1,55 @@
+"""`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import CountryFilters
+from app.api.lists import run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
+from app.countries import lookup_country
+from app.errors import not_found
+from app.models.country import CountryPublic
+from app.models.page import ItemList
+from app.queries import vocabularies
+
+router = APIRouter(prefix="/v1/countries", tags=["countries"])
+
+
+@router.get("", response_model=ItemList[CountryPublic], responses=LIST_ERRORS)
+def list_countries(
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    filters: Annotated[CountryFilters, Query()],
+) -> JSONBytes:
+    """List countries with how many visits each made and hosted."""
+    return run_list(
+        request,
+        reader,
+        settings,
+        filters,
+        vocabularies.list_countries,
+        vocabularies.COUNTRY_SORT_COLUMNS,
+    )
+
+
+@router.get("/{code}", response_model=CountryPublic, responses=DETAIL_ERRORS)
+def get_country(
+    code: Annotated[
+        str,
+        Path(
+            description="ISO 3166-1 alpha-2 or alpha-3 code, any case.",
+            examples=["CU"],
+            max_length=3,
+        ),
+    ],
+    reader: ReaderDep,
+) -> JSONBytes:
+    """One country with how many visits it made and hosted."""
+    known = lookup_country(code)
+    country = vocabularies.get_country(reader, known.code) if known else None
+    if country is None:
+        raise not_found("country", code)
+    return JSONBytes(country)

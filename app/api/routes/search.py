@@ -1,0 +1,39 @@
+"""`/v1/search`: one search box over every resource."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.lists import no_words
+from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.responses import LIST_ERRORS, JSONBytes, list_response
+from app.api.filters import SearchParams
+from app.models.page import ItemList, SearchHit
+from app.queries import search as search_queries
+from app.queries.common import NoSearchWords
+
+router = APIRouter(prefix="/v1/search", tags=["search"])
+
+RANKED = "rank"
+
+
+@router.get("", response_model=ItemList[SearchHit], responses=LIST_ERRORS)
+def search(
+    request: Request, reader: ReaderDep, settings: SettingsDep, params: Annotated[SearchParams, Query()]
+) -> JSONBytes:
+    """Find records of every type by words, best match first."""
+    digest = filters_digest({"q": params.q, "type": params.type})
+    after = None
+    if params.cursor is not None:
+        after = decode_cursor(params.cursor, RANKED, digest, settings.cursor_secret)
+    try:
+        items, total, next_after = search_queries.search(
+            reader, params.q, params.type, after, params.limit
+        )
+    except NoSearchWords:
+        raise no_words() from None
+    next_cursor = None
+    if next_after is not None:
+        next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret)
+    return list_response(request, items, total, next_cursor)

@@ -1,0 +1,41 @@
+"""`/v1/sources`: the documents every fact is taken from."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import SourceFilters
+from app.api.lists import run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
+from app.errors import not_found
+from app.models.page import ItemList
+from app.models.source import SourceDetail, SourcePublic
+from app.queries import vocabularies
+
+router = APIRouter(prefix="/v1/sources", tags=["sources"])
+
+
+@router.get("", response_model=ItemList[SourcePublic], responses=LIST_ERRORS)
+def list_sources(
+    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[SourceFilters, Query()]
+) -> JSONBytes:
+    """List sources with how many citations point to each."""
+    return run_list(
+        request, reader, settings, filters, vocabularies.list_sources, vocabularies.SOURCE_SORT_COLUMNS
+    )
+
+
+@router.get("/{source_id}", response_model=SourceDetail, responses=DETAIL_ERRORS)
+def get_source(
+    source_id: Annotated[
+        str,
+        Path(description="Source id.", examples=["tdi-2023-06-16-raisi-havana"], max_length=200),
+    ],
+    reader: ReaderDep,
+) -> JSONBytes:
+    """One source with its full text where the project holds it."""
+    source = vocabularies.get_source(reader, source_id)
+    if source is None:
+        raise not_found("source", source_id)
+    return JSONBytes(source)

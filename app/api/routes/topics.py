@@ -1,0 +1,25 @@
+"""`/v1/topics`: fields of cooperation."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import TopicFilters
+from app.api.lists import run_list
+from app.api.responses import LIST_ERRORS, JSONBytes
+from app.models.page import ItemList
+from app.models.topic import TopicPublic
+from app.queries import vocabularies
+
+router = APIRouter(prefix="/v1/topics", tags=["topics"])
+
+
+@router.get("", response_model=ItemList[TopicPublic], responses=LIST_ERRORS)
+def list_topics(
+    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[TopicFilters, Query()]
+) -> JSONBytes:
+    """List topics with how many visits, meetings and agreements carry each."""
+    return run_list(
+        request, reader, settings, filters, vocabularies.list_topics, vocabularies.TOPIC_SORT_COLUMNS
+    )

@@ -1,0 +1,38 @@
+"""`/v1/tours`: multi-country trips with their legs in order."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import TourFilters
+from app.api.lists import run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
+from app.errors import not_found
+from app.models.page import ItemList
+from app.models.tour import TourDetail, TourPublic
+from app.queries import tours
+
+router = APIRouter(prefix="/v1/tours", tags=["tours"])
+
+
+@router.get("", response_model=ItemList[TourPublic], responses=LIST_ERRORS)
+def list_tours(
+    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[TourFilters, Query()]
+) -> JSONBytes:
+    """List tours with their legs, filtered, sorted and paged."""
+    return run_list(request, reader, settings, filters, tours.list_tours, tours.SORT_COLUMNS)
+
+
+@router.get("/{tour_id}", response_model=TourDetail, responses=DETAIL_ERRORS)
+def get_tour(
+    tour_id: Annotated[
+        str, Path(description="Tour id.", examples=["2023-06-raisi-latin-america"], max_length=200)
+    ],
+    reader: ReaderDep,
+) -> JSONBytes:
+    """One tour with its legs in order and its citations."""
+    tour = tours.get_tour(reader, tour_id)
+    if tour is None:
+        raise not_found("tour", tour_id)
+    return JSONBytes(tour)

@@ -1,0 +1,89 @@
+"""`/v1/visits`: who visited whom, when and where, with everything that happened."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import AgreementFilters, MeetingFilters, VisitFilters, VisitPartParams
+from app.api.lists import run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes, list_response
+from app.errors import not_found
+from app.models.agreement import AgreementPublic
+from app.models.meeting import MeetingPublic
+from app.models.page import ItemList
+from app.models.participant import ParticipationPublic
+from app.models.visit import VisitDetail, VisitPublic
+from app.queries import agreements, meetings, participants, visits
+
+router = APIRouter(prefix="/v1/visits", tags=["visits"])
+
+VisitId = Annotated[
+    str, Path(description="Visit id.", examples=["2023-06-raisi-cuba"], max_length=200)
+]
+
+
+@router.get("", response_model=ItemList[VisitPublic], responses=LIST_ERRORS)
+def list_visits(
+    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[VisitFilters, Query()]
+) -> JSONBytes:
+    """List visits (compact), filtered, sorted and paged."""
+    return run_list(request, reader, settings, filters, visits.list_visits, visits.SORT_COLUMNS)
+
+
+@router.get("/{visit_id}", response_model=VisitDetail, responses=DETAIL_ERRORS)
+def get_visit(visit_id: VisitId, reader: ReaderDep) -> JSONBytes:
+    """One visit with its meetings, agreements, participants, statements and citations."""
+    visit = visits.get_visit(reader, visit_id)
+    if visit is None:
+        raise not_found("visit", visit_id)
+    return JSONBytes(visit)
+
+
+def _require_visit(reader: ReaderDep, visit_id: str) -> None:
+    if not visits.visit_exists(reader, visit_id):
+        raise not_found("visit", visit_id)
+
+
+@router.get("/{visit_id}/meetings", response_model=ItemList[MeetingPublic], responses=DETAIL_ERRORS)
+def list_visit_meetings(
+    request: Request,
+    visit_id: VisitId,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[VisitPartParams, Query()],
+) -> JSONBytes:
+    """A visit's meetings, in date order."""
+    _require_visit(reader, visit_id)
+    filters = MeetingFilters(limit=params.limit, cursor=params.cursor, visit=visit_id)
+    return run_list(request, reader, settings, filters, meetings.list_meetings, meetings.SORT_COLUMNS)
+
+
+@router.get(
+    "/{visit_id}/agreements", response_model=ItemList[AgreementPublic], responses=DETAIL_ERRORS
+)
+def list_visit_agreements(
+    request: Request,
+    visit_id: VisitId,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[VisitPartParams, Query()],
+) -> JSONBytes:
+    """What was signed or agreed during a visit."""
+    _require_visit(reader, visit_id)
+    filters = AgreementFilters(limit=params.limit, cursor=params.cursor, visit=visit_id, sort="id")
+    return run_list(
+        request, reader, settings, filters, agreements.list_agreements, agreements.SORT_COLUMNS
+    )
+
+
+@router.get(
+    "/{visit_id}/participants",
+    response_model=ItemList[ParticipationPublic],
+    responses=DETAIL_ERRORS,
+)
+def list_visit_participants(request: Request, visit_id: VisitId, reader: ReaderDep) -> JSONBytes:
+    """Everyone who took part in a visit, with role and title (all on one page)."""
+    _require_visit(reader, visit_id)
+    items = participants.participants_of_visit(reader, visit_id)
+    return list_response(request, items, len(items), None)

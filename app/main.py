@@ -1,0 +1,207 @@
+"""The application: routers, read-only database, error handlers and offline docs."""
+
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api.deps import reject_unknown_parameters
+from app.api.responses import ProblemResponse
+from app.api.routes import (
+    agreements,
+    countries,
+    health,
+    meetings,
+    participants,
+    search,
+    sources,
+    topics,
+    tours,
+    visits,
+)
+from app.config import Settings, get_settings
+from app.db import QueryTimeout, check_database, open_read_database
+from app.errors import ApiError, ParameterError, invalid_parameters
+
+logger = logging.getLogger("app")
+
+DOCS_STATIC = Path(fastapi_offline.__file__).parent / "static"
+STATIC_URL = "/static/docs"
+
+DESCRIPTION = """
+Who visited whom, when and where, whom they met and what they signed — every fact with
+its source.
+
+* Ids are stable strings; countries are ISO 3166-1 codes (alpha-2 in responses, alpha-2 or
+  alpha-3 in any case in filters); dates are ISO 8601.
+* Lists return `{"items", "total", "next_cursor"}` and a `Link: rel="next"` header; pass
+  `cursor` back to get the next page. Filters compose with AND; unknown parameters are errors.
+* Errors are `application/problem+json` (RFC 9457) with an `errors` list naming each bad
+  parameter.
+"""
+
+TAGS = [
+    {"name": "visits", "description": "Stays of a visitor in a host country, with their parts."},
+    {"name": "meetings", "description": "Engagements during a visit: talks, ceremonies, site visits."},
+    {"name": "agreements", "description": "What was signed or agreed, with parties and signatories."},
+    {"name": "participants", "description": "People and named groups, with what they attended and signed."},
+    {"name": "tours", "description": "Multi-country trips, each leg a visit."},
+    {"name": "countries", "description": "ISO 3166-1 countries with counts of visits made and hosted."},
+    {"name": "topics", "description": "Fields of cooperation."},
+    {"name": "sources", "description": "The documents every fact is cited from."},
+    {"name": "search", "description": "One search box over every resource."},
+    {"name": "health", "description": "Liveness and database check."},
+]
+
+ROUTERS = (visits, meetings, agreements, participants, tours, countries, topics, sources, search)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for `settings` (the environment's by default)."""
+    settings = settings or get_settings()
+    check_database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.reader.close()
+
+    app = FastAPI(
+        title="Diplomatic Visits API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)
+
+    strict = [Depends(reject_unknown_parameters)]
+    for module in ROUTERS:
+        app.include_router(module.router, dependencies=strict)
+    app.include_router(health.router, dependencies=strict)
+    _add_error_handlers(app)
+    _add_docs(app)
+    return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """Swagger UI and ReDoc, served from an installed package: they work with no internet."""
+    app.mount(STATIC_URL, StaticFiles(directory=DOCS_STATIC), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Diplomatic Visits API — Swagger UI",
+            swagger_js_url=f"{STATIC_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{STATIC_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{STATIC_URL}/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="Diplomatic Visits API — ReDoc",
+            redoc_js_url=f"{STATIC_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{STATIC_URL}/favicon.png",
+            with_google_fonts=False,
+        )
+
+
+def _problem(request: Request, error: ApiError) -> ProblemResponse:
+    return ProblemResponse(
+        error.problem(instance=request.url.path), status_code=error.status, headers=error.headers
+    )
+
+
+def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
+    where = str(loc[0]) if loc else "query"
+    name = ".".join(str(part) for part in loc[1:]) or where
+    return where, name
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error leaves as application/problem+json; nothing internal is ever shown."""
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> ProblemResponse:
+        return _problem(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> ProblemResponse:
+        errors = []
+        for item in error.errors():
+            where, name = _location(tuple(item.get("loc", ())))
+            message = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+            if item.get("type") == "extra_forbidden":
+                message = "unknown parameter"
+            errors.append(ParameterError(name=name, location=where, message=message))
+        return _problem(request, invalid_parameters(errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> ProblemResponse:
+        titles = {404: "Not found", 405: "Method not allowed"}
+        detail = {
+            404: f"No resource at {request.url.path}.",
+            405: f"{request.method} is not allowed here.",
+        }.get(error.status_code, str(error.detail))
+        slug = titles.get(error.status_code, "http-error").lower().replace(" ", "-")
+        return _problem(
+            request,
+            ApiError(
+                error.status_code,
+                slug,
+                titles.get(error.status_code, "HTTP error"),
+                detail,
+                headers=dict(error.headers or {}),
+            ),
+        )
+
+    @app.exception_handler(QueryTimeout)
+    async def query_timeout(request: Request, _error: QueryTimeout) -> ProblemResponse:
+        return _problem(
+            request,
+            ApiError(
+                503,
+                "query-timeout",
+                "Query took too long",
+                "The query ran past the time limit; narrow the filters or try again later.",
+                headers={"Retry-After": "5"},
+            ),
+        )
+
+    @app.exception_handler(sqlite3.Error)
+    async def database_error(request: Request, error: sqlite3.Error) -> ProblemResponse:
+        logger.error("database error on %s: %s", request.url.path, error)
+        return _problem(
+            request,
+            ApiError(
+                503,
+                "database-unavailable",
+                "Database unavailable",
+                "The database could not answer; try again later.",
+                headers={"Retry-After": "5"},
+            ),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> ProblemResponse:
+        logger.exception("unexpected error on %s", request.url.path, exc_info=error)
+        return _problem(
+            request,
+            ApiError(500, "internal-error", "Internal error", "Something went wrong on our side."),
+        )

@@ -1,0 +1,38 @@
+"""The envelope of every list response."""
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+Item = TypeVar("Item")
+
+
+class ItemList(BaseModel, Generic[Item]):
+    """One page of a list: the items, the total for the filters, and the next page's cursor."""
+
+    items: list[Item] = Field(description="This page's records.")
+    total: int = Field(description="How many records match the filters, over all pages.", examples=[3])
+    next_cursor: str | None = Field(
+        description="Cursor for the next page (also in the `Link` header); null on the last page.",
+        examples=[None],
+    )
+
+
+class SearchHit(BaseModel):
+    """One search result: which record, its title and where the words were found."""
+
+    resource: str = Field(
+        description="visit, meeting, participant, agreement, tour, statement, source, country "
+        "or topic.",
+        examples=["meeting"],
+    )
+    id: str = Field(description="The record's id.", examples=["2023-06-havana-cigb-visit"])
+    title: str = Field(
+        description="The record's title or name.",
+        examples=["Visit to the Center for Genetic Engineering and Biotechnology (CIGB)"],
+    )
+    snippet: str = Field(
+        description="Text around the match; matched words are wrapped in <mark>…</mark>.",
+        examples=["Center for Genetic Engineering and <mark>Biotechnology</mark> (CIGB)"],
+    )
+    score: float = Field(description="Relevance (BM25); higher is better.", examples=[3.2])

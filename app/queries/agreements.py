@@ -1,0 +1,94 @@
+"""Agreements: filters to SQL, list items with parties and topics, detail with signatories."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.db import ReadDatabase, Row
+from app.queries.common import Page, Sort, Where, add_overlap, add_search, fetch_page, with_timestamps
+from app.queries.embeds import citations_for, parties_for, signatories_for, topics_for
+
+SORT_COLUMNS = {"signed_on": "g.signed_on", "id": "g.id"}
+DEFAULT_SORT = "-signed_on"
+
+SELECT = """g.id, g.visit_id, g.meeting_id, g.kind, g.title, g.count, g.status, g.signed_on,
+    g.summary, g.created_at, g.updated_at"""
+FROM = "agreement g"
+
+
+def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
+    """AND-ed conditions over `g` for every filter given."""
+    where = Where()
+    add_search(where, "agreement", "g.id", criteria.get("q"))
+    if criteria.get("visit"):
+        where.add("g.visit_id = :visit", visit=criteria["visit"])
+    if criteria.get("country"):
+        where.add(
+            "g.id IN (SELECT agreement_id FROM agreement_party WHERE country_code = :country)",
+            country=criteria["country"],
+        )
+    if criteria.get("participant"):
+        where.add(
+            "g.id IN (SELECT s.agreement_id FROM agreement_signatory s "
+            "JOIN participation pa ON pa.id = s.participation_id "
+            "WHERE pa.participant_id = :participant)",
+            participant=criteria["participant"],
+        )
+    if criteria.get("topic"):
+        where.add(
+            "g.id IN (SELECT agreement_id FROM agreement_topic WHERE topic_id = :topic)",
+            topic=criteria["topic"],
+        )
+    if criteria.get("kind"):
+        where.add("g.kind = :kind", kind=criteria["kind"])
+    if criteria.get("status"):
+        where.add("g.status = :status", status=criteria["status"])
+    add_overlap(where, "g.signed_on", "g.signed_on", criteria.get("date_from"), criteria.get("date_to"))
+    return where
+
+
+def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+    ids = [r["id"] for r in rows]
+    parties = parties_for(db, ids)
+    topics = topics_for(db, "agreement", ids)
+    return [
+        with_timestamps(
+            {**row, "parties": parties.get(row["id"], []), "topics": topics.get(row["id"], [])}
+        )
+        for row in rows
+    ]
+
+
+def list_agreements(
+    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+) -> tuple[list[dict[str, Any]], Page]:
+    """A page of agreements matching `criteria`."""
+    page = fetch_page(
+        db,
+        select=SELECT,
+        from_=FROM,
+        id_column="g.id",
+        where=filters_to_sql(criteria),
+        sort=sort,
+        after=after,
+        limit=limit,
+    )
+    return _items(db, page.rows), page
+
+
+def agreements_detail(db: ReadDatabase, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """AgreementDetail dicts matching `where` (over `g`): signatories and citations included."""
+    rows = db.rows(f"SELECT {SELECT} FROM {FROM} WHERE {where} ORDER BY g.id", params)
+    items = _items(db, rows)
+    ids = [r["id"] for r in rows]
+    signatories = signatories_for(db, ids)
+    citations = citations_for(db, "agreement", ids)
+    for item in items:
+        item["signatories"] = signatories.get(item["id"], [])
+        item["citations"] = citations.get(item["id"], [])
+    return items
+
+
+def get_agreement(db: ReadDatabase, agreement_id: str) -> dict[str, Any] | None:
+    """One agreement with its parties, signatories and citations."""
+    found = agreements_detail(db, "g.id = :id", {"id": agreement_id})
+    return found[0] if found else None

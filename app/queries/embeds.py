@@ -1,0 +1,175 @@
+"""Related records embedded in responses, fetched for a whole page at once (never N+1)."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from app.db import ReadDatabase, Row
+from app.queries.common import country_ref, placeholders, with_timestamps
+
+Grouped = dict[str, list[dict[str, Any]]]
+
+CITED = {
+    "tour": "tour_id",
+    "visit": "visit_id",
+    "meeting": "meeting_id",
+    "agreement": "agreement_id",
+    "participation": "participation_id",
+    "statement": "statement_id",
+}
+
+TOPIC_LINKS = {
+    "visit": ("visit_topic", "visit_id"),
+    "meeting": ("meeting_topic", "meeting_id"),
+    "agreement": ("agreement_topic", "agreement_id"),
+}
+
+PARTICIPANT_REF_COLUMNS = """
+    p.id AS participant_id, p.name AS participant_name,
+    p.country_code AS participant_country_code, pc.name AS participant_country_name"""
+
+PARTICIPANT_REF_JOIN = "LEFT JOIN country pc ON pc.code = p.country_code"
+
+
+def participant_ref(row: Row) -> dict[str, Any]:
+    """A ParticipantRef dict from the `participant_*` columns of a row."""
+    return {
+        "id": row["participant_id"],
+        "name": row["participant_name"],
+        "country": country_ref(row["participant_country_code"], row["participant_country_name"]),
+    }
+
+
+def citations_for(db: ReadDatabase, kind: str, ids: Sequence[str]) -> Grouped:
+    """Citations of records of one kind, by record id, in a stable order."""
+    if not ids:
+        return {}
+    column = CITED[kind]
+    marks, params = placeholders("c", ids)
+    grouped: Grouped = defaultdict(list)
+    for row in db.rows(
+        f"SELECT c.{column} AS subject_id, c.id, c.quote, c.note, s.id AS source_id, "
+        "s.title AS source_title, s.publisher AS source_publisher, s.url AS source_url "
+        f"FROM citation c JOIN source s ON s.id = c.source_id WHERE c.{column} IN ({marks}) "
+        "ORDER BY c.id",
+        params,
+    ):
+        grouped[row["subject_id"]].append(
+            {
+                "id": row["id"],
+                "source": {
+                    "id": row["source_id"],
+                    "title": row["source_title"],
+                    "publisher": row["source_publisher"],
+                    "url": row["source_url"],
+                },
+                "quote": row["quote"],
+                "note": row["note"],
+            }
+        )
+    return grouped
+
+
+def topics_for(db: ReadDatabase, kind: str, ids: Sequence[str]) -> Grouped:
+    """Topic refs of visits, meetings or agreements, by record id."""
+    if not ids:
+        return {}
+    table, column = TOPIC_LINKS[kind]
+    marks, params = placeholders("t", ids)
+    grouped: Grouped = defaultdict(list)
+    for row in db.rows(
+        f"SELECT l.{column} AS owner_id, t.id, t.name FROM {table} l "
+        f"JOIN topic t ON t.id = l.topic_id WHERE l.{column} IN ({marks}) ORDER BY t.name",
+        params,
+    ):
+        grouped[row["owner_id"]].append({"id": row["id"], "name": row["name"]})
+    return grouped
+
+
+def participations(db: ReadDatabase, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """ParticipationPublic dicts matching `where` (over `pa`), with participants and citations."""
+    rows = db.rows(
+        "SELECT pa.id, pa.visit_id, pa.meeting_id, pa.role, pa.title, "
+        f"{PARTICIPANT_REF_COLUMNS} FROM participation pa "
+        f"JOIN participant p ON p.id = pa.participant_id {PARTICIPANT_REF_JOIN} "
+        f"WHERE {where} ORDER BY pa.visit_id, pa.meeting_id IS NOT NULL, pa.meeting_id, pa.id",
+        params,
+    )
+    citations = citations_for(db, "participation", [r["id"] for r in rows])
+    return [
+        {
+            "id": row["id"],
+            "participant": participant_ref(row),
+            "visit_id": row["visit_id"],
+            "meeting_id": row["meeting_id"],
+            "role": row["role"],
+            "title": row["title"],
+            "citations": citations.get(row["id"], []),
+        }
+        for row in rows
+    ]
+
+
+def statements(db: ReadDatabase, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """StatementPublic dicts matching `where` (over `s`), with speakers and citations."""
+    rows = db.rows(
+        "SELECT s.id, s.visit_id, s.meeting_id, s.text, s.kind, s.channel, s.created_at, "
+        f"s.updated_at, {PARTICIPANT_REF_COLUMNS} FROM statement s "
+        f"JOIN participant p ON p.id = s.speaker_id {PARTICIPANT_REF_JOIN} "
+        f"WHERE {where} ORDER BY s.visit_id, s.meeting_id IS NOT NULL, s.meeting_id, s.id",
+        params,
+    )
+    citations = citations_for(db, "statement", [r["id"] for r in rows])
+    return [
+        with_timestamps(
+            {
+                "id": row["id"],
+                "speaker": participant_ref(row),
+                "visit_id": row["visit_id"],
+                "meeting_id": row["meeting_id"],
+                "text": row["text"],
+                "kind": row["kind"],
+                "channel": row["channel"],
+                "citations": citations.get(row["id"], []),
+                "created_at": row["created_at"],
+                "updated_at": row["updated_at"],
+            }
+        )
+        for row in rows
+    ]
+
+
+def parties_for(db: ReadDatabase, ids: Sequence[str]) -> Grouped:
+    """Country refs party to each agreement, by agreement id."""
+    if not ids:
+        return {}
+    marks, params = placeholders("a", ids)
+    grouped: Grouped = defaultdict(list)
+    for row in db.rows(
+        "SELECT ap.agreement_id, c.code, c.name FROM agreement_party ap "
+        f"JOIN country c ON c.code = ap.country_code WHERE ap.agreement_id IN ({marks}) "
+        "ORDER BY c.code",
+        params,
+    ):
+        grouped[row["agreement_id"]].append({"code": row["code"], "name": row["name"]})
+    return grouped
+
+
+def signatories_for(db: ReadDatabase, ids: Sequence[str]) -> Grouped:
+    """Participations that signed each agreement, by agreement id."""
+    if not ids:
+        return {}
+    marks, params = placeholders("a", ids)
+    links = db.rows(
+        "SELECT agreement_id, participation_id FROM agreement_signatory "
+        f"WHERE agreement_id IN ({marks}) ORDER BY participation_id",
+        params,
+    )
+    if not links:
+        return {}
+    part_marks, part_params = placeholders("pa", sorted({r["participation_id"] for r in links}))
+    by_id = {p["id"]: p for p in participations(db, f"pa.id IN ({part_marks})", part_params)}
+    grouped: Grouped = defaultdict(list)
+    for link in links:
+        grouped[link["agreement_id"]].append(by_id[link["participation_id"]])
+    return grouped

@@ -1,0 +1,132 @@
+"""Visits: filters to SQL, compact list items and the embedded detail."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.db import ReadDatabase, Row
+from app.queries import agreements as agreement_queries
+from app.queries import meetings as meeting_queries
+from app.queries.common import (
+    Page,
+    Sort,
+    Where,
+    add_overlap,
+    add_search,
+    country_ref,
+    fetch_page,
+    with_timestamps,
+)
+from app.queries.embeds import (
+    PARTICIPANT_REF_COLUMNS,
+    citations_for,
+    participant_ref,
+    participations,
+    statements,
+    topics_for,
+)
+
+SORT_COLUMNS = {"start_date": "v.start_date", "end_date": "v.end_date", "id": "v.id"}
+DEFAULT_SORT = "-start_date"
+
+SELECT = f"""
+    v.id, v.tour_id, v.leg, v.city, v.start_date, v.end_date, v.kind, v.summary,
+    v.created_at, v.updated_at,
+    v.visitor_country_code, vc.name AS visitor_country_name,
+    v.host_country_code, hc.name AS host_country_name, {PARTICIPANT_REF_COLUMNS}"""
+
+FROM = """visit v
+    JOIN participant p ON p.id = v.visitor_id
+    LEFT JOIN country pc ON pc.code = p.country_code
+    JOIN country vc ON vc.code = v.visitor_country_code
+    JOIN country hc ON hc.code = v.host_country_code"""
+
+
+def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
+    """AND-ed conditions over `v` for every filter given."""
+    where = Where()
+    add_search(where, "visit", "v.id", criteria.get("q"))
+    if criteria.get("country"):
+        where.add(
+            "(v.visitor_country_code = :country OR v.host_country_code = :country)",
+            country=criteria["country"],
+        )
+    if criteria.get("visitor_country"):
+        where.add("v.visitor_country_code = :visitor_country", visitor_country=criteria["visitor_country"])
+    if criteria.get("host_country"):
+        where.add("v.host_country_code = :host_country", host_country=criteria["host_country"])
+    if criteria.get("participant"):
+        where.add(
+            "(v.visitor_id = :participant OR v.id IN "
+            "(SELECT visit_id FROM participation WHERE participant_id = :participant))",
+            participant=criteria["participant"],
+        )
+    if criteria.get("tour"):
+        where.add("v.tour_id = :tour", tour=criteria["tour"])
+    if criteria.get("topic"):
+        where.add("v.id IN (SELECT visit_id FROM visit_topic WHERE topic_id = :topic)", topic=criteria["topic"])
+    if criteria.get("kind"):
+        where.add("v.kind = :kind", kind=criteria["kind"])
+    add_overlap(where, "v.start_date", "v.end_date", criteria.get("date_from"), criteria.get("date_to"))
+    return where
+
+
+def _item(row: Row, topics: list[dict[str, Any]]) -> dict[str, Any]:
+    return with_timestamps(
+        {
+            "id": row["id"],
+            "tour_id": row["tour_id"],
+            "leg": row["leg"],
+            "visitor": participant_ref(row),
+            "visitor_country": country_ref(row["visitor_country_code"], row["visitor_country_name"]),
+            "host_country": country_ref(row["host_country_code"], row["host_country_name"]),
+            "city": row["city"],
+            "start_date": row["start_date"],
+            "end_date": row["end_date"],
+            "kind": row["kind"],
+            "summary": row["summary"],
+            "topics": topics,
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+    )
+
+
+def list_visits(
+    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+) -> tuple[list[dict[str, Any]], Page]:
+    """A page of compact visits matching `criteria`."""
+    page = fetch_page(
+        db,
+        select=SELECT,
+        from_=FROM,
+        count_from="visit v",
+        id_column="v.id",
+        where=filters_to_sql(criteria),
+        sort=sort,
+        after=after,
+        limit=limit,
+    )
+    topics = topics_for(db, "visit", [r["id"] for r in page.rows])
+    return [_item(row, topics.get(row["id"], [])) for row in page.rows], page
+
+
+def visit_exists(db: ReadDatabase, visit_id: str) -> bool:
+    """Whether a visit has this id."""
+    return db.one("SELECT 1 AS found FROM visit WHERE id = :id", {"id": visit_id}) is not None
+
+
+def get_visit(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
+    """One visit with its meetings, agreements, participants, statements and citations."""
+    row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE v.id = :id", {"id": visit_id})
+    if row is None:
+        return None
+    visit = _item(row, topics_for(db, "visit", [visit_id]).get(visit_id, []))
+    by_visit = {"visit_id": visit_id}
+    meetings = meeting_queries.meetings_of_visit(db, visit_id)
+    meeting_citations = citations_for(db, "meeting", [m["id"] for m in meetings])
+    visit["meetings"] = [{**m, "citations": meeting_citations.get(m["id"], [])} for m in meetings]
+    visit["agreements"] = agreement_queries.agreements_detail(db, "g.visit_id = :visit_id", by_visit)
+    visit["participants"] = participations(db, "pa.visit_id = :visit_id", by_visit)
+    visit["statements"] = statements(db, "s.visit_id = :visit_id", by_visit)
+    visit["citations"] = citations_for(db, "visit", [visit_id]).get(visit_id, [])
+    return visit
