@@ -1,9 +1,9 @@
 """The command line: `python -m app migrate | seed | serve | import historian PATH`."""
 
 import argparse
-from pathlib import Path
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.config import get_settings
 from app.db import create_write_engine, upgrade_to_head

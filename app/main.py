@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -52,11 +53,23 @@ its source.
 
 TAGS = [
     {"name": "visits", "description": "Stays of a visitor in a host country, with their parts."},
-    {"name": "meetings", "description": "Engagements during a visit: talks, ceremonies, site visits."},
-    {"name": "agreements", "description": "What was signed or agreed, with parties and signatories."},
-    {"name": "participants", "description": "People and named groups, with what they attended and signed."},
+    {
+        "name": "meetings",
+        "description": "Engagements during a visit: talks, ceremonies, site visits.",
+    },
+    {
+        "name": "agreements",
+        "description": "What was signed or agreed, with parties and signatories.",
+    },
+    {
+        "name": "participants",
+        "description": "People and named groups, with what they attended and signed.",
+    },
     {"name": "tours", "description": "Multi-country trips, each leg a visit."},
-    {"name": "countries", "description": "ISO 3166-1 countries with counts of visits made and hosted."},
+    {
+        "name": "countries",
+        "description": "ISO 3166-1 countries with counts of visits made and hosted.",
+    },
     {"name": "topics", "description": "Fields of cooperation."},
     {"name": "sources", "description": "The documents every fact is cited from."},
     {"name": "search", "description": "One search box over every resource."},
@@ -64,6 +77,11 @@ TAGS = [
 ]
 
 ROUTERS = (visits, meetings, agreements, participants, tours, countries, topics, sources, search)
+
+
+def operation_id(route: APIRoute) -> str:
+    """OpenAPI operation ids are the handler names (`list_visits`): clean client methods."""
+    return route.name
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -84,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)

@@ -67,36 +67,61 @@ _DOCUMENTS = {
     "visit": f"""
         SELECT 'visit', v.id,
                coalesce(p.name, '') || ' visit to ' || hc.name,
-               {_concat("v.city", "v.summary", "v.kind", "vc.name", "hc.name",
-                        _participant_names("pa.visit_id = v.id"),
-                        _topic_names("visit_topic", "visit_id", "v.id"),
-                        "(SELECT group_concat(m.title || ' ' || coalesce(m.venue, ''), ' ') "
-                        "FROM meeting m WHERE m.visit_id = v.id)",
-                        _quotes("visit_id", "v.id"))}
+               {
+        _concat(
+            "v.city",
+            "v.summary",
+            "v.kind",
+            "vc.name",
+            "hc.name",
+            _participant_names("pa.visit_id = v.id"),
+            _topic_names("visit_topic", "visit_id", "v.id"),
+            "(SELECT group_concat(m.title || ' ' || coalesce(m.venue, ''), ' ') "
+            "FROM meeting m WHERE m.visit_id = v.id)",
+            _quotes("visit_id", "v.id"),
+        )
+    }
         FROM visit v
         JOIN participant p ON p.id = v.visitor_id
         JOIN country vc ON vc.code = v.visitor_country_code
         JOIN country hc ON hc.code = v.host_country_code""",
     "meeting": f"""
         SELECT 'meeting', m.id, m.title,
-               {_concat("m.venue", "m.city", "m.summary", "m.kind",
-                        _participant_names("pa.meeting_id = m.id"),
-                        _topic_names("meeting_topic", "meeting_id", "m.id"),
-                        _quotes("meeting_id", "m.id"))}
+               {
+        _concat(
+            "m.venue",
+            "m.city",
+            "m.summary",
+            "m.kind",
+            _participant_names("pa.meeting_id = m.id"),
+            _topic_names("meeting_topic", "meeting_id", "m.id"),
+            _quotes("meeting_id", "m.id"),
+        )
+    }
         FROM meeting m""",
     "participant": f"""
         SELECT 'participant', p.id, coalesce(p.name, p.description, p.id),
-               {_concat("p.description", "c.name",
-                        "(SELECT group_concat(alias, ' ') FROM participant_alias a "
-                        "WHERE a.participant_id = p.id)")}
+               {
+        _concat(
+            "p.description",
+            "c.name",
+            "(SELECT group_concat(alias, ' ') FROM participant_alias a "
+            "WHERE a.participant_id = p.id)",
+        )
+    }
         FROM participant p LEFT JOIN country c ON c.code = p.country_code""",
     "agreement": f"""
         SELECT 'agreement', g.id, coalesce(g.title, replace(g.kind, '_', ' ')),
-               {_concat("g.summary", "replace(g.kind, '_', ' ')",
-                        "(SELECT group_concat(c.name, ' ') FROM agreement_party ap "
-                        "JOIN country c ON c.code = ap.country_code WHERE ap.agreement_id = g.id)",
-                        _topic_names("agreement_topic", "agreement_id", "g.id"),
-                        _quotes("agreement_id", "g.id"))}
+               {
+        _concat(
+            "g.summary",
+            "replace(g.kind, '_', ' ')",
+            "(SELECT group_concat(c.name, ' ') FROM agreement_party ap "
+            "JOIN country c ON c.code = ap.country_code WHERE ap.agreement_id = g.id)",
+            _topic_names("agreement_topic", "agreement_id", "g.id"),
+            _quotes("agreement_id", "g.id"),
+        )
+    }
         FROM agreement g""",
     "tour": f"""
         SELECT 'tour', t.id, t.name, {_concat("t.summary", "p.name", _quotes("tour_id", "t.id"))}

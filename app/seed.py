@@ -10,14 +10,21 @@ Validation names the file, the record and the field of every problem; nothing is
 unless everything is valid. Loading the same files twice leaves the database unchanged.
 """
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 from sqlalchemy import Connection
 
 from app.countries import all_countries, lookup_country
@@ -46,9 +53,7 @@ from app.store import DatasetRows, SyncReport, write_dataset
 SEED_DATASET = "seed"
 COUNTRY_DATASET = "iso-3166"
 
-Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=200)
-]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -417,7 +422,13 @@ def _check(seed: SeedFiles) -> None:
         tour = tour_file.tour
         if tour is not None:
             checker.unique("tour", tour.id)
-            checker.refs(f"tour {tour.id}", "principal", [tour.principal], checker.participants, "participant")
+            checker.refs(
+                f"tour {tour.id}",
+                "principal",
+                [tour.principal],
+                checker.participants,
+                "participant",
+            )
             checker.citations(f"tour {tour.id}", tour.citations)
         legs: set[int] = set()
         for visit in tour_file.visits:
@@ -448,7 +459,11 @@ def _check(seed: SeedFiles) -> None:
                 for index, part in enumerate(meeting.participants):
                     pname = f"{mname} participant {part.participant}"
                     if part.participant not in checker.participants:
-                        checker.fail(mname, f"participants[{index}].participant", f"unknown participant {part.participant!r}")
+                        checker.fail(
+                            mname,
+                            f"participants[{index}].participant",
+                            f"unknown participant {part.participant!r}",
+                        )
                     if part.participant in people:
                         checker.fail(mname, f"participants[{index}]", "participant listed twice")
                     people.add(part.participant)
@@ -467,10 +482,14 @@ def _check(seed: SeedFiles) -> None:
                 for index, party in enumerate(agreement.parties):
                     checker.country(aname, f"parties[{index}]", party)
                 if agreement.meeting is not None and agreement.meeting not in meeting_people:
-                    checker.fail(aname, "meeting", f"no meeting {agreement.meeting!r} in this visit")
+                    checker.fail(
+                        aname, "meeting", f"no meeting {agreement.meeting!r} in this visit"
+                    )
                 for index, signatory in enumerate(agreement.signatories):
                     if agreement.meeting is None:
-                        checker.fail(aname, "signatories", "signatories need the agreement's meeting")
+                        checker.fail(
+                            aname, "signatories", "signatories need the agreement's meeting"
+                        )
                     elif signatory not in meeting_people[agreement.meeting]:
                         checker.fail(
                             aname,
@@ -490,13 +509,25 @@ def _add_citations(
                 "source_id": citation.source,
                 "quote": citation.quote,
                 "note": citation.note,
-                **{f"{kind}_id": None for kind in ("tour", "visit", "meeting", "agreement", "participation", "statement")},
+                **{
+                    f"{kind}_id": None
+                    for kind in (
+                        "tour",
+                        "visit",
+                        "meeting",
+                        "agreement",
+                        "participation",
+                        "statement",
+                    )
+                },
                 f"{subject_type}_id": subject_id,
             },
         )
 
 
-def _statement_rows(rows: DatasetRows, statement: StatementIn, visit_id: str, meeting_id: str | None) -> None:
+def _statement_rows(
+    rows: DatasetRows, statement: StatementIn, visit_id: str, meeting_id: str | None
+) -> None:
     rows.add(
         Statement,
         {
@@ -509,7 +540,9 @@ def _statement_rows(rows: DatasetRows, statement: StatementIn, visit_id: str, me
             "channel": statement.channel,
         },
     )
-    _add_citations(rows, "statement", statement.id, [CitationIn(source=statement.source, quote=statement.text)])
+    _add_citations(
+        rows, "statement", statement.id, [CitationIn(source=statement.source, quote=statement.text)]
+    )
 
 
 def build_rows(seed: SeedFiles) -> DatasetRows:
@@ -674,7 +707,7 @@ def validate_seed(root: Path) -> DatasetRows:
 
 
 def load_seed(connection: Connection, root: Path) -> SyncReport:
-    """Validate the seed under `root`, then write it and the country list in the open transaction."""
+    """Validate the seed under `root`, then write it and the countries in the open transaction."""
     rows = validate_seed(root)
     write_dataset(connection, country_rows())
     report = write_dataset(connection, rows)

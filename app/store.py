@@ -157,8 +157,7 @@ def write_dataset(
         to_update = [
             row
             for record_id, row in new_rows.items()
-            if record_id in existing
-            and any(existing[record_id][c] != row.get(c) for c in columns)
+            if record_id in existing and any(existing[record_id][c] != row.get(c) for c in columns)
         ]
         for chunk in _chunks(to_insert):
             connection.execute(insert(table), chunk)

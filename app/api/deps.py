@@ -51,5 +51,8 @@ async def reject_unknown_parameters(request: Request) -> None:
     unknown = [name for name in request.query_params if name not in known]
     if unknown:
         raise invalid_parameters(
-            [ParameterError(name=name, location="query", message="unknown parameter") for name in dict.fromkeys(unknown)]
+            [
+                ParameterError(name=name, location="query", message="unknown parameter")
+                for name in dict.fromkeys(unknown)
+            ]
         )

@@ -26,9 +26,7 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-CountryCode = Annotated[
-    str, Field(min_length=2, max_length=3), AfterValidator(_country_code)
-]
+CountryCode = Annotated[str, Field(min_length=2, max_length=3), AfterValidator(_country_code)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 RecordId = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
@@ -111,9 +109,13 @@ class VisitFilters(SearchableParams, DateSpanParams):
     tour: RecordId | None = Field(
         default=None, description="Tour id.", examples=["2023-06-raisi-latin-america"]
     )
-    topic: RecordId | None = Field(default=None, description="Topic id.", examples=["biotechnology"])
+    topic: RecordId | None = Field(
+        default=None, description="Topic id.", examples=["biotechnology"]
+    )
     kind: str | None = Field(
-        default=None, max_length=40, description="Visit kind (state, official, ...).",
+        default=None,
+        max_length=40,
+        description="Visit kind (state, official, ...).",
         examples=["official"],
     )
     sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"] = Field(
@@ -126,7 +128,9 @@ class VisitFilters(SearchableParams, DateSpanParams):
 class MeetingFilters(SearchableParams, DateSpanParams):
     """Filters of `GET /v1/meetings`."""
 
-    visit: RecordId | None = Field(default=None, description="Visit id.", examples=["2023-06-raisi-cuba"])
+    visit: RecordId | None = Field(
+        default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
+    )
     country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
     visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
     host_country: CountryCode | None = country_param("Host country.", "CU")
@@ -136,14 +140,18 @@ class MeetingFilters(SearchableParams, DateSpanParams):
     participant: RecordId | None = Field(
         default=None, description="Participant id.", examples=["miguel-diaz-canel"]
     )
-    topic: RecordId | None = Field(default=None, description="Topic id.", examples=["biotechnology"])
+    topic: RecordId | None = Field(
+        default=None, description="Topic id.", examples=["biotechnology"]
+    )
     kind: str | None = Field(
-        default=None, max_length=40,
+        default=None,
+        max_length=40,
         description="Meeting kind (bilateral_talks, signing_ceremony, ...).",
         examples=["bilateral_talks"],
     )
     sort: Literal["date", "-date", "id", "-id"] = Field(
-        default="date", description="Sort field; `-` for descending. The id breaks ties.",
+        default="date",
+        description="Sort field; `-` for descending. The id breaks ties.",
         examples=["date"],
     )
 
@@ -151,15 +159,21 @@ class MeetingFilters(SearchableParams, DateSpanParams):
 class AgreementFilters(SearchableParams, DateSpanParams):
     """Filters of `GET /v1/agreements`."""
 
-    visit: RecordId | None = Field(default=None, description="Visit id.", examples=["2023-06-raisi-cuba"])
+    visit: RecordId | None = Field(
+        default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
+    )
     country: CountryCode | None = country_param("A party's country.", "IR")
     participant: RecordId | None = Field(
-        default=None, description="A signatory's participant id.",
+        default=None,
+        description="A signatory's participant id.",
         examples=["hossein-amir-abdollahian"],
     )
-    topic: RecordId | None = Field(default=None, description="Topic id.", examples=["nanotechnology"])
+    topic: RecordId | None = Field(
+        default=None, description="Topic id.", examples=["nanotechnology"]
+    )
     kind: str | None = Field(
-        default=None, max_length=40,
+        default=None,
+        max_length=40,
         description="cooperation_document, memorandum_of_understanding, joint_commission, ...",
         examples=["cooperation_document"],
     )
@@ -167,7 +181,8 @@ class AgreementFilters(SearchableParams, DateSpanParams):
         default=None, description="signed or agreed.", examples=["signed"]
     )
     sort: Literal["signed_on", "-signed_on", "id", "-id"] = Field(
-        default="-signed_on", description="Sort field; `-` for descending. The id breaks ties.",
+        default="-signed_on",
+        description="Sort field; `-` for descending. The id breaks ties.",
         examples=["-signed_on"],
     )
 
@@ -183,7 +198,8 @@ class ParticipantFilters(SearchableParams):
         default=None, description="person or group.", examples=["person"]
     )
     sort: Literal["name", "-name", "id", "-id"] = Field(
-        default="name", description="Sort field; `-` for descending. The id breaks ties.",
+        default="name",
+        description="Sort field; `-` for descending. The id breaks ties.",
         examples=["name"],
     )
 
@@ -196,7 +212,8 @@ class TourFilters(SearchableParams, DateSpanParams):
     )
     country: CountryCode | None = country_param("A country visited (or the visitor's).", "NI")
     sort: Literal["start_date", "-start_date", "id", "-id"] = Field(
-        default="-start_date", description="Sort field; `-` for descending. The id breaks ties.",
+        default="-start_date",
+        description="Sort field; `-` for descending. The id breaks ties.",
         examples=["-start_date"],
     )
 
@@ -224,11 +241,14 @@ class SourceFilters(SearchableParams):
     """Filters of `GET /v1/sources`."""
 
     kind: str | None = Field(
-        default=None, max_length=40, description="news_article, dataset, ...",
+        default=None,
+        max_length=40,
+        description="news_article, dataset, ...",
         examples=["news_article"],
     )
     sort: Literal["published_on", "-published_on", "id", "-id"] = Field(
-        default="-published_on", description="Sort field; `-` for descending.",
+        default="-published_on",
+        description="Sort field; `-` for descending.",
         examples=["-published_on"],
     )
 
@@ -241,10 +261,22 @@ class SearchParams(ListParams):
     """Parameters of `GET /v1/search`."""
 
     q: str = Field(
-        min_length=1, max_length=500,
+        min_length=1,
+        max_length=500,
         description="Words to find in every resource (case- and accent-insensitive prefixes).",
         examples=["biotech"],
     )
-    type: Literal[
-        "visit", "meeting", "participant", "agreement", "tour", "statement", "source", "country", "topic"
-    ] | None = Field(default=None, description="Only results of this resource type.", examples=["meeting"])
+    type: (
+        Literal[
+            "visit",
+            "meeting",
+            "participant",
+            "agreement",
+            "tour",
+            "statement",
+            "source",
+            "country",
+            "topic",
+        ]
+        | None
+    ) = Field(default=None, description="Only results of this resource type.", examples=["meeting"])

@@ -21,9 +21,17 @@ ListQuery = Callable[
 class SortedParams(Protocol):
     """List parameters with a sort."""
 
-    sort: str
-    limit: int
-    cursor: str | None
+    @property
+    def sort(self) -> str:
+        """`field` or `-field`."""
+
+    @property
+    def limit(self) -> int:
+        """Page size."""
+
+    @property
+    def cursor(self) -> str | None:
+        """Where the page starts."""
 
     def criteria(self) -> dict[str, Any]:
         """The filters alone."""

@@ -56,9 +56,12 @@ class AgreementPublic(TimestampsPublic):
     """An agreement in a list."""
 
     id: str = Field(
-        description="Stable id of the agreement.", schema_extra={"examples": ["havana-cooperation-documents"]}
+        description="Stable id of the agreement.",
+        schema_extra={"examples": ["havana-cooperation-documents"]},
     )
-    visit_id: str = Field(description="The visit it belongs to.", schema_extra={"examples": ["2023-06-raisi-cuba"]})
+    visit_id: str = Field(
+        description="The visit it belongs to.", schema_extra={"examples": ["2023-06-raisi-cuba"]}
+    )
     meeting_id: str | None = Field(
         description="The meeting where it was signed or agreed.",
         schema_extra={"examples": ["havana-signing-ceremony"]},
@@ -68,7 +71,8 @@ class AgreementPublic(TimestampsPublic):
         schema_extra={"examples": ["cooperation_document"]},
     )
     title: str | None = Field(
-        description="Title, where a source names it; null otherwise.", schema_extra={"examples": [None]}
+        description="Title, where a source names it; null otherwise.",
+        schema_extra={"examples": [None]},
     )
     count: int = Field(
         description="How many instruments this record stands for when a source gives only a "
@@ -77,9 +81,12 @@ class AgreementPublic(TimestampsPublic):
     )
     status: str = Field(description="signed or agreed.", schema_extra={"examples": ["signed"]})
     signed_on: date | None = Field(
-        description="Date signed (ISO 8601), where known.", schema_extra={"examples": ["2023-06-15"]}
+        description="Date signed (ISO 8601), where known.",
+        schema_extra={"examples": ["2023-06-15"]},
     )
-    summary: str | None = Field(description="What it covers, in brief.", schema_extra={"examples": [None]})
+    summary: str | None = Field(
+        description="What it covers, in brief.", schema_extra={"examples": [None]}
+    )
     parties: list[CountryRef] = Field(description="Countries party to it.")
     topics: list[TopicRef] = Field(description="Fields of cooperation it covers.")
 

@@ -56,15 +56,18 @@ class CitationPublic(SQLModel):
     """A citation as embedded in the record it supports."""
 
     id: str = Field(
-        description="Stable id of the citation.", schema_extra={"examples": ["meeting:havana-talks:3f9a1c2e"]}
+        description="Stable id of the citation.",
+        schema_extra={"examples": ["meeting:havana-talks:3f9a1c2e"]},
     )
     source: SourceRef = Field(description="The document cited.")
     quote: str | None = Field(
         description="The source's exact words (verbatim), where its text is held.",
-        schema_extra={"examples": [
-            "President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the Palace "
-            "of the Revolution in Havana on June 15."
-        ]},
+        schema_extra={
+            "examples": [
+                "President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the Palace "
+                "of the Revolution in Havana on June 15."
+            ]
+        },
     )
     note: str | None = Field(
         description="Restatement of what the source reports, where its text is not held.",

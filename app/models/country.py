@@ -17,9 +17,14 @@ class CountryBase(SQLModel):
         schema_extra={"examples": ["CU"]},
     )
     alpha3: str = Field(
-        unique=True, max_length=3, description="ISO 3166-1 alpha-3 code.", schema_extra={"examples": ["CUB"]}
+        unique=True,
+        max_length=3,
+        description="ISO 3166-1 alpha-3 code.",
+        schema_extra={"examples": ["CUB"]},
     )
-    name: str = Field(description="Short English name (ISO 3166-1).", schema_extra={"examples": ["Cuba"]})
+    name: str = Field(
+        description="Short English name (ISO 3166-1).", schema_extra={"examples": ["Cuba"]}
+    )
 
 
 class Country(CountryBase, Timestamped, table=True):
@@ -41,4 +46,6 @@ class CountryPublic(CountryBase, TimestampsPublic):
     visits_made: int = Field(
         description="Visits whose visitor came from this country.", schema_extra={"examples": [0]}
     )
-    visits_hosted: int = Field(description="Visits this country hosted.", schema_extra={"examples": [1]})
+    visits_hosted: int = Field(
+        description="Visits this country hosted.", schema_extra={"examples": [1]}
+    )

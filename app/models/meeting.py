@@ -3,7 +3,7 @@
 import datetime as dt
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
 from app.models.citation import CitationPublic
@@ -30,24 +30,36 @@ class Meeting(Timestamped, table=True):
 class MeetingPublic(TimestampsPublic):
     """A meeting in a list."""
 
-    id: str = Field(description="Stable id of the meeting.", schema_extra={"examples": ["havana-talks"]})
-    visit_id: str = Field(description="The visit it belongs to.", schema_extra={"examples": ["2023-06-raisi-cuba"]})
+    id: str = Field(
+        description="Stable id of the meeting.", schema_extra={"examples": ["havana-talks"]}
+    )
+    visit_id: str = Field(
+        description="The visit it belongs to.", schema_extra={"examples": ["2023-06-raisi-cuba"]}
+    )
     kind: str = Field(
         description="bilateral_talks, signing_ceremony, business_forum, site_visit, "
         "courtesy_call, ...",
         schema_extra={"examples": ["bilateral_talks"]},
     )
     title: str = Field(
-        description="Short descriptive title.", schema_extra={"examples": ["Talks between Raisi and Diaz-Canel"]}
+        description="Short descriptive title.",
+        schema_extra={"examples": ["Talks between Raisi and Diaz-Canel"]},
     )
     date: dt.date | None = Field(
-        description="Date (ISO 8601); null when the source gives none.", schema_extra={"examples": ["2023-06-15"]}
+        description="Date (ISO 8601); null when the source gives none.",
+        schema_extra={"examples": ["2023-06-15"]},
     )
-    venue: str | None = Field(description="Venue.", schema_extra={"examples": ["Palace of the Revolution"]})
+    venue: str | None = Field(
+        description="Venue.", schema_extra={"examples": ["Palace of the Revolution"]}
+    )
     city: str | None = Field(description="City.", schema_extra={"examples": ["Havana"]})
     summary: str | None = Field(
         description="What happened, in brief.",
-        schema_extra={"examples": ["The two leaders explored various ways and means to foster bilateral relations."]},
+        schema_extra={
+            "examples": [
+                "The two leaders explored various ways and means to foster bilateral relations."
+            ]
+        },
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation discussed.")
 

@@ -11,7 +11,9 @@ class ItemList(BaseModel, Generic[Item]):
     """One page of a list: the items, the total for the filters, and the next page's cursor."""
 
     items: list[Item] = Field(description="This page's records.")
-    total: int = Field(description="How many records match the filters, over all pages.", examples=[3])
+    total: int = Field(
+        description="How many records match the filters, over all pages.", examples=[3]
+    )
     next_cursor: str | None = Field(
         description="Cursor for the next page (also in the `Link` header); null on the last page.",
         examples=[None],

@@ -48,7 +48,9 @@ class Participation(Timestamped, table=True):
 class ParticipantRef(SQLModel):
     """A participant as it appears inside other records."""
 
-    id: str = Field(description="Stable id of the participant.", schema_extra={"examples": ["ebrahim-raisi"]})
+    id: str = Field(
+        description="Stable id of the participant.", schema_extra={"examples": ["ebrahim-raisi"]}
+    )
     name: str | None = Field(
         description="Name as the sources give it; null when no source names them.",
         schema_extra={"examples": ["Ebrahim Raisi"]},
@@ -60,18 +62,24 @@ class ParticipationPublic(SQLModel):
     """A participant's part in a visit or meeting: role and the title held at the time."""
 
     id: str = Field(
-        description="Stable id of the participation.", schema_extra={"examples": ["havana-talks:ebrahim-raisi"]}
+        description="Stable id of the participation.",
+        schema_extra={"examples": ["havana-talks:ebrahim-raisi"]},
     )
     participant: ParticipantRef = Field(description="Who took part.")
-    visit_id: str = Field(description="The visit.", schema_extra={"examples": ["2023-06-raisi-cuba"]})
+    visit_id: str = Field(
+        description="The visit.", schema_extra={"examples": ["2023-06-raisi-cuba"]}
+    )
     meeting_id: str | None = Field(
-        description="The meeting, when the part was in one meeting.", schema_extra={"examples": ["havana-talks"]}
+        description="The meeting, when the part was in one meeting.",
+        schema_extra={"examples": ["havana-talks"]},
     )
     role: str = Field(
-        description="visitor, host, guest, attendee, signatory, witness, ...", schema_extra={"examples": ["guest"]}
+        description="visitor, host, guest, attendee, signatory, witness, ...",
+        schema_extra={"examples": ["guest"]},
     )
     title: str | None = Field(
-        description="Title held at the time (as the source gives it).", schema_extra={"examples": ["President"]}
+        description="Title held at the time (as the source gives it).",
+        schema_extra={"examples": ["President"]},
     )
     citations: list[CitationPublic] = Field(description="Where the part is reported.")
 
@@ -79,21 +87,26 @@ class ParticipationPublic(SQLModel):
 class ParticipantPublic(TimestampsPublic):
     """A participant in a list."""
 
-    id: str = Field(description="Stable id of the participant.", schema_extra={"examples": ["ebrahim-raisi"]})
+    id: str = Field(
+        description="Stable id of the participant.", schema_extra={"examples": ["ebrahim-raisi"]}
+    )
     name: str | None = Field(
         description="Name as the sources give it; null when no source names them.",
         schema_extra={"examples": ["Ebrahim Raisi"]},
     )
     kind: str = Field(description="person or group.", schema_extra={"examples": ["person"]})
     aliases: list[str] = Field(
-        description="Other spellings and transliterations.", schema_extra={"examples": [["Ebrahim Raeisi"]]}
+        description="Other spellings and transliterations.",
+        schema_extra={"examples": [["Ebrahim Raeisi"]]},
     )
     country: CountryRef | None = Field(description="Country the participant represents.")
     description: str | None = Field(
         description="How the source describes an unnamed participant or a group.",
         schema_extra={"examples": [None]},
     )
-    wikidata_id: str | None = Field(description="Wikidata item id, if known.", schema_extra={"examples": [None]})
+    wikidata_id: str | None = Field(
+        description="Wikidata item id, if known.", schema_extra={"examples": [None]}
+    )
 
 
 class ParticipantDetail(ParticipantPublic):
@@ -103,5 +116,6 @@ class ParticipantDetail(ParticipantPublic):
         description="Every visit and meeting they took part in, with role and title."
     )
     signed_agreement_ids: list[str] = Field(
-        description="Agreements this participant signed.", schema_extra={"examples": [["havana-cooperation-documents"]]}
+        description="Agreements this participant signed.",
+        schema_extra={"examples": [["havana-cooperation-documents"]]},
     )

@@ -18,7 +18,8 @@ class SourceBase(SQLModel):
         schema_extra={"examples": ["tdi-2023-06-16-raisi-havana"]},
     )
     kind: str = Field(
-        description="news_article, dataset, official_record, ...", schema_extra={"examples": ["news_article"]}
+        description="news_article, dataset, official_record, ...",
+        schema_extra={"examples": ["news_article"]},
     )
     title: str = Field(
         description="Title of the document.",
@@ -26,13 +27,19 @@ class SourceBase(SQLModel):
     )
     publisher: str = Field(description="Who published it.", schema_extra={"examples": ["TDI"]})
     published_on: date | None = Field(
-        default=None, description="Publication date (ISO 8601).", schema_extra={"examples": ["2023-06-16"]}
+        default=None,
+        description="Publication date (ISO 8601).",
+        schema_extra={"examples": ["2023-06-16"]},
     )
     dateline: str | None = Field(
-        default=None, description="Place the report was filed from.", schema_extra={"examples": ["Havana"]}
+        default=None,
+        description="Place the report was filed from.",
+        schema_extra={"examples": ["Havana"]},
     )
     url: str | None = Field(
-        default=None, description="Address of the document, where it has one.", schema_extra={"examples": [None]}
+        default=None,
+        description="Address of the document, where it has one.",
+        schema_extra={"examples": [None]},
     )
     language: str = Field(description="BCP 47 language tag.", schema_extra={"examples": ["en"]})
     license: str | None = Field(
@@ -53,19 +60,31 @@ class Source(SourceBase, Timestamped, table=True):
 class SourceRef(SQLModel):
     """A source as it appears inside a citation."""
 
-    id: str = Field(description="Stable id of the source.", schema_extra={"examples": ["tdi-2023-06-16-raisi-havana"]})
-    title: str = Field(description="Title of the document.", schema_extra={"examples": ["Raisi concludes tour"]})
+    id: str = Field(
+        description="Stable id of the source.",
+        schema_extra={"examples": ["tdi-2023-06-16-raisi-havana"]},
+    )
+    title: str = Field(
+        description="Title of the document.", schema_extra={"examples": ["Raisi concludes tour"]}
+    )
     publisher: str = Field(description="Who published it.", schema_extra={"examples": ["TDI"]})
-    url: str | None = Field(description="Address of the document, if any.", schema_extra={"examples": [None]})
+    url: str | None = Field(
+        description="Address of the document, if any.", schema_extra={"examples": [None]}
+    )
 
 
 class SourcePublic(SourceBase, TimestampsPublic):
     """A source in a list: its metadata and how many citations point to it."""
 
-    citation_count: int = Field(description="Citations that point to this source.", schema_extra={"examples": [42]})
+    citation_count: int = Field(
+        description="Citations that point to this source.", schema_extra={"examples": [42]}
+    )
 
 
 class SourceDetail(SourcePublic):
     """One source with its full text where the project holds it."""
 
-    text: str | None = Field(description="Full text, where held.", schema_extra={"examples": ["Havana, 16 June 2023 (TDI): ..."]})
+    text: str | None = Field(
+        description="Full text, where held.",
+        schema_extra={"examples": ["Havana, 16 June 2023 (TDI): ..."]},
+    )

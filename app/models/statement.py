@@ -1,6 +1,6 @@
 """Statements: what someone said, in the source's own words."""
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
 from app.models.citation import CitationPublic
@@ -27,15 +27,27 @@ class Statement(Timestamped, table=True):
 class StatementPublic(TimestampsPublic):
     """A statement with its speaker and citations."""
 
-    id: str = Field(description="Stable id of the statement.", schema_extra={"examples": ["raisi-business-hope"]})
+    id: str = Field(
+        description="Stable id of the statement.",
+        schema_extra={"examples": ["raisi-business-hope"]},
+    )
     speaker: ParticipantRef = Field(description="Who said it.")
-    visit_id: str = Field(description="Visit during which it was said.", schema_extra={"examples": ["2023-06-raisi-cuba"]})
+    visit_id: str = Field(
+        description="Visit during which it was said.",
+        schema_extra={"examples": ["2023-06-raisi-cuba"]},
+    )
     meeting_id: str | None = Field(
-        description="Meeting at which it was said, if any.", schema_extra={"examples": ["havana-business-meeting"]}
+        description="Meeting at which it was said, if any.",
+        schema_extra={"examples": ["havana-business-meeting"]},
     )
     text: str = Field(
         description="The words, exactly as the source gives them.",
-        schema_extra={"examples": ["I hope this meeting will help facilitate integration as well as an exchange of ideas and opinions."]},
+        schema_extra={
+            "examples": [
+                "I hope this meeting will help facilitate integration as well as an exchange of "
+                "ideas and opinions."
+            ]
+        },
     )
     kind: str = Field(
         description="direct_quote (the source quotes the speaker) or paraphrase (the source "

@@ -15,7 +15,9 @@ class TopicBase(SQLModel):
         description="Stable id of the topic.",
         schema_extra={"examples": ["biotechnology"]},
     )
-    name: str = Field(description="Name of the field.", schema_extra={"examples": ["biotechnology"]})
+    name: str = Field(
+        description="Name of the field.", schema_extra={"examples": ["biotechnology"]}
+    )
 
 
 class Topic(TopicBase, Timestamped, table=True):
@@ -27,16 +29,26 @@ class Topic(TopicBase, Timestamped, table=True):
 class TopicRef(SQLModel):
     """A topic as it appears inside other records."""
 
-    id: str = Field(description="Stable id of the topic.", schema_extra={"examples": ["biotechnology"]})
-    name: str = Field(description="Name of the field.", schema_extra={"examples": ["biotechnology"]})
+    id: str = Field(
+        description="Stable id of the topic.", schema_extra={"examples": ["biotechnology"]}
+    )
+    name: str = Field(
+        description="Name of the field.", schema_extra={"examples": ["biotechnology"]}
+    )
 
 
 class TopicPublic(TopicBase, TimestampsPublic):
     """A topic with how many records carry it."""
 
-    visit_count: int = Field(description="Visits tagged with this topic.", schema_extra={"examples": [1]})
-    meeting_count: int = Field(description="Meetings tagged with this topic.", schema_extra={"examples": [2]})
-    agreement_count: int = Field(description="Agreements tagged with this topic.", schema_extra={"examples": [2]})
+    visit_count: int = Field(
+        description="Visits tagged with this topic.", schema_extra={"examples": [1]}
+    )
+    meeting_count: int = Field(
+        description="Meetings tagged with this topic.", schema_extra={"examples": [2]}
+    )
+    agreement_count: int = Field(
+        description="Agreements tagged with this topic.", schema_extra={"examples": [2]}
+    )
 
 
 class VisitTopic(SQLModel, table=True):

@@ -27,14 +27,24 @@ class Tour(Timestamped, table=True):
 class TourPublic(TimestampsPublic):
     """A tour with its legs in order."""
 
-    id: str = Field(description="Stable id of the tour.", schema_extra={"examples": ["2023-06-raisi-latin-america"]})
+    id: str = Field(
+        description="Stable id of the tour.",
+        schema_extra={"examples": ["2023-06-raisi-latin-america"]},
+    )
     name: str = Field(
-        description="Descriptive name.", schema_extra={"examples": ["Raisi's three-nation Latin America tour"]}
+        description="Descriptive name.",
+        schema_extra={"examples": ["Raisi's three-nation Latin America tour"]},
     )
     principal: ParticipantRef = Field(description="Who travelled.")
-    start_date: date | None = Field(description="First day, where known.", schema_extra={"examples": ["2023-06-12"]})
-    end_date: date | None = Field(description="Last day, where known.", schema_extra={"examples": ["2023-06-15"]})
-    summary: str | None = Field(description="What the tour was for.", schema_extra={"examples": [None]})
+    start_date: date | None = Field(
+        description="First day, where known.", schema_extra={"examples": ["2023-06-12"]}
+    )
+    end_date: date | None = Field(
+        description="Last day, where known.", schema_extra={"examples": ["2023-06-15"]}
+    )
+    summary: str | None = Field(
+        description="What the tour was for.", schema_extra={"examples": [None]}
+    )
     legs: list[TourLeg] = Field(description="Its visits, in order.")
 
 

@@ -46,24 +46,34 @@ class Visit(Timestamped, table=True):
 class VisitPublic(TimestampsPublic):
     """A visit in a list (compact: no embedded parts)."""
 
-    id: str = Field(description="Stable id of the visit.", schema_extra={"examples": ["2023-06-raisi-cuba"]})
+    id: str = Field(
+        description="Stable id of the visit.", schema_extra={"examples": ["2023-06-raisi-cuba"]}
+    )
     tour_id: str | None = Field(
         description="The multi-country trip it is a leg of, if any.",
         schema_extra={"examples": ["2023-06-raisi-latin-america"]},
     )
-    leg: int | None = Field(description="Order of this visit within its tour.", schema_extra={"examples": [3]})
+    leg: int | None = Field(
+        description="Order of this visit within its tour.", schema_extra={"examples": [3]}
+    )
     visitor: ParticipantRef = Field(description="Who visited.")
     visitor_country: CountryRef = Field(description="Country the visitor represents.")
     host_country: CountryRef = Field(description="Country visited.")
-    city: str | None = Field(description="City or cities, as the source gives them.", schema_extra={"examples": ["Havana"]})
+    city: str | None = Field(
+        description="City or cities, as the source gives them.",
+        schema_extra={"examples": ["Havana"]},
+    )
     start_date: date | None = Field(
-        description="First day (ISO 8601); null when no source gives it.", schema_extra={"examples": ["2023-06-14"]}
+        description="First day (ISO 8601); null when no source gives it.",
+        schema_extra={"examples": ["2023-06-14"]},
     )
     end_date: date | None = Field(
-        description="Last day (ISO 8601); null when no source gives it.", schema_extra={"examples": ["2023-06-15"]}
+        description="Last day (ISO 8601); null when no source gives it.",
+        schema_extra={"examples": ["2023-06-15"]},
     )
     kind: str | None = Field(
-        description="state, official, working, ... where a source says.", schema_extra={"examples": ["official"]}
+        description="state, official, working, ... where a source says.",
+        schema_extra={"examples": ["official"]},
     )
     summary: str | None = Field(
         description="What the visit was about, in brief.",
@@ -94,10 +104,14 @@ class TourLeg(SQLModel):
     """One leg of a tour, in order."""
 
     leg: int | None = Field(description="Position in the tour.", schema_extra={"examples": [3]})
-    visit_id: str = Field(description="The visit.", schema_extra={"examples": ["2023-06-raisi-cuba"]})
+    visit_id: str = Field(
+        description="The visit.", schema_extra={"examples": ["2023-06-raisi-cuba"]}
+    )
     host_country: CountryRef = Field(description="Country visited.")
     city: str | None = Field(description="City.", schema_extra={"examples": ["Havana"]})
-    start_date: date | None = Field(description="First day, where known.", schema_extra={"examples": ["2023-06-14"]})
-    end_date: date | None = Field(description="Last day, where known.", schema_extra={"examples": ["2023-06-15"]})
-
-
+    start_date: date | None = Field(
+        description="First day, where known.", schema_extra={"examples": ["2023-06-14"]}
+    )
+    end_date: date | None = Field(
+        description="Last day, where known.", schema_extra={"examples": ["2023-06-15"]}
+    )

@@ -4,7 +4,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.db import ReadDatabase, Row
-from app.queries.common import Page, Sort, Where, add_overlap, add_search, fetch_page, with_timestamps
+from app.queries.common import (
+    Page,
+    Sort,
+    Where,
+    add_overlap,
+    add_search,
+    fetch_page,
+    with_timestamps,
+)
 from app.queries.embeds import citations_for, parties_for, signatories_for, topics_for
 
 SORT_COLUMNS = {"signed_on": "g.signed_on", "id": "g.id"}
@@ -42,7 +50,9 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
         where.add("g.kind = :kind", kind=criteria["kind"])
     if criteria.get("status"):
         where.add("g.status = :status", status=criteria["status"])
-    add_overlap(where, "g.signed_on", "g.signed_on", criteria.get("date_from"), criteria.get("date_to"))
+    add_overlap(
+        where, "g.signed_on", "g.signed_on", criteria.get("date_from"), criteria.get("date_to")
+    )
     return where
 
 
@@ -59,7 +69,11 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def list_agreements(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of agreements matching `criteria`."""
     page = fetch_page(

@@ -4,7 +4,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.db import ReadDatabase, Row
-from app.queries.common import Page, Sort, Where, add_overlap, add_search, fetch_page, with_timestamps
+from app.queries.common import (
+    Page,
+    Sort,
+    Where,
+    add_overlap,
+    add_search,
+    fetch_page,
+    with_timestamps,
+)
 from app.queries.embeds import citations_for, participations, statements, topics_for
 
 SORT_COLUMNS = {"date": "m.date", "id": "m.id"}
@@ -23,7 +31,9 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
         where.add("m.visit_id = :visit", visit=criteria["visit"])
     visit_conditions = []
     if criteria.get("country"):
-        visit_conditions.append("(v.visitor_country_code = :country OR v.host_country_code = :country)")
+        visit_conditions.append(
+            "(v.visitor_country_code = :country OR v.host_country_code = :country)"
+        )
         where.params["country"] = criteria["country"]
     if criteria.get("visitor_country"):
         visit_conditions.append("v.visitor_country_code = :visitor_country")
@@ -60,7 +70,11 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def list_meetings(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of meetings matching `criteria`."""
     page = fetch_page(
@@ -97,7 +111,9 @@ def get_meeting(db: ReadDatabase, meeting_id: str) -> dict[str, Any] | None:
     meeting["statements"] = statements(db, "s.meeting_id = :meeting_id", by_meeting)
     meeting["agreement_ids"] = [
         r["id"]
-        for r in db.rows("SELECT id FROM agreement WHERE meeting_id = :meeting_id ORDER BY id", by_meeting)
+        for r in db.rows(
+            "SELECT id FROM agreement WHERE meeting_id = :meeting_id ORDER BY id", by_meeting
+        )
     ]
     meeting["citations"] = citations_for(db, "meeting", [meeting_id]).get(meeting_id, [])
     return meeting

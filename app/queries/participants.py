@@ -70,7 +70,11 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def list_participants(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of participants matching `criteria`."""
     page = fetch_page(

@@ -39,7 +39,9 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
             "OR visitor_country_code = :country)",
             country=criteria["country"],
         )
-    add_overlap(where, "t.start_date", "t.end_date", criteria.get("date_from"), criteria.get("date_to"))
+    add_overlap(
+        where, "t.start_date", "t.end_date", criteria.get("date_from"), criteria.get("date_to")
+    )
     return where
 
 
@@ -51,7 +53,8 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
             "SELECT v.tour_id, v.leg, v.id, v.host_country_code, c.name AS host_country_name, "
             "v.city, v.start_date, v.end_date FROM visit v "
             "JOIN country c ON c.code = v.host_country_code "
-            f"WHERE v.tour_id IN ({marks}) ORDER BY v.tour_id, v.leg IS NULL, v.leg, v.start_date, v.id",
+            f"WHERE v.tour_id IN ({marks}) "
+            "ORDER BY v.tour_id, v.leg IS NULL, v.leg, v.start_date, v.id",
             params,
         ):
             legs[leg["tour_id"]].append(
@@ -83,7 +86,11 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def list_tours(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of tours matching `criteria`, each with its legs."""
     page = fetch_page(

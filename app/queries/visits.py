@@ -51,7 +51,9 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
             country=criteria["country"],
         )
     if criteria.get("visitor_country"):
-        where.add("v.visitor_country_code = :visitor_country", visitor_country=criteria["visitor_country"])
+        where.add(
+            "v.visitor_country_code = :visitor_country", visitor_country=criteria["visitor_country"]
+        )
     if criteria.get("host_country"):
         where.add("v.host_country_code = :host_country", host_country=criteria["host_country"])
     if criteria.get("participant"):
@@ -63,10 +65,15 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     if criteria.get("tour"):
         where.add("v.tour_id = :tour", tour=criteria["tour"])
     if criteria.get("topic"):
-        where.add("v.id IN (SELECT visit_id FROM visit_topic WHERE topic_id = :topic)", topic=criteria["topic"])
+        where.add(
+            "v.id IN (SELECT visit_id FROM visit_topic WHERE topic_id = :topic)",
+            topic=criteria["topic"],
+        )
     if criteria.get("kind"):
         where.add("v.kind = :kind", kind=criteria["kind"])
-    add_overlap(where, "v.start_date", "v.end_date", criteria.get("date_from"), criteria.get("date_to"))
+    add_overlap(
+        where, "v.start_date", "v.end_date", criteria.get("date_from"), criteria.get("date_to")
+    )
     return where
 
 
@@ -77,7 +84,9 @@ def _item(row: Row, topics: list[dict[str, Any]]) -> dict[str, Any]:
             "tour_id": row["tour_id"],
             "leg": row["leg"],
             "visitor": participant_ref(row),
-            "visitor_country": country_ref(row["visitor_country_code"], row["visitor_country_name"]),
+            "visitor_country": country_ref(
+                row["visitor_country_code"], row["visitor_country_name"]
+            ),
             "host_country": country_ref(row["host_country_code"], row["host_country_name"]),
             "city": row["city"],
             "start_date": row["start_date"],
@@ -92,7 +101,11 @@ def _item(row: Row, topics: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def list_visits(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of compact visits matching `criteria`."""
     page = fetch_page(
@@ -125,7 +138,9 @@ def get_visit(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
     meetings = meeting_queries.meetings_of_visit(db, visit_id)
     meeting_citations = citations_for(db, "meeting", [m["id"] for m in meetings])
     visit["meetings"] = [{**m, "citations": meeting_citations.get(m["id"], [])} for m in meetings]
-    visit["agreements"] = agreement_queries.agreements_detail(db, "g.visit_id = :visit_id", by_visit)
+    visit["agreements"] = agreement_queries.agreements_detail(
+        db, "g.visit_id = :visit_id", by_visit
+    )
     visit["participants"] = participations(db, "pa.visit_id = :visit_id", by_visit)
     visit["statements"] = statements(db, "s.visit_id = :visit_id", by_visit)
     visit["citations"] = citations_for(db, "visit", [visit_id]).get(visit_id, [])

@@ -29,7 +29,11 @@ def _country_item(row: Row) -> dict[str, Any]:
 
 
 def list_countries(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of countries with their visit counts."""
     where = Where()
@@ -40,8 +44,14 @@ def list_countries(
             "OR c.code IN (SELECT host_country_code FROM visit))"
         )
     page = fetch_page(
-        db, select=COUNTRY_SELECT, from_="country c", id_column="c.code", where=where,
-        sort=sort, after=after, limit=limit,
+        db,
+        select=COUNTRY_SELECT,
+        from_="country c",
+        id_column="c.code",
+        where=where,
+        sort=sort,
+        after=after,
+        limit=limit,
     )
     return [_country_item(row) for row in page.rows], page
 
@@ -53,20 +63,34 @@ def get_country(db: ReadDatabase, code: str) -> dict[str, Any] | None:
 
 
 def list_topics(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of topics with how many records carry each."""
     where = Where()
     add_search(where, "topic", "t.id", criteria.get("q"))
     page = fetch_page(
-        db, select=TOPIC_SELECT, from_="topic t", id_column="t.id", where=where,
-        sort=sort, after=after, limit=limit,
+        db,
+        select=TOPIC_SELECT,
+        from_="topic t",
+        id_column="t.id",
+        where=where,
+        sort=sort,
+        after=after,
+        limit=limit,
     )
     return [with_timestamps(row) for row in page.rows], page
 
 
 def list_sources(
-    db: ReadDatabase, criteria: Mapping[str, Any], sort: Sort, after: tuple[Any, str] | None, limit: int
+    db: ReadDatabase,
+    criteria: Mapping[str, Any],
+    sort: Sort,
+    after: tuple[Any, str] | None,
+    limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of sources with how many citations point to each."""
     where = Where()
@@ -74,8 +98,14 @@ def list_sources(
     if criteria.get("kind"):
         where.add("s.kind = :kind", kind=criteria["kind"])
     page = fetch_page(
-        db, select=SOURCE_SELECT, from_="source s", id_column="s.id", where=where,
-        sort=sort, after=after, limit=limit,
+        db,
+        select=SOURCE_SELECT,
+        from_="source s",
+        id_column="s.id",
+        where=where,
+        sort=sort,
+        after=after,
+        limit=limit,
     )
     return [with_timestamps(row) for row in page.rows], page
 

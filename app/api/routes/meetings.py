@@ -24,7 +24,9 @@ def list_meetings(
     filters: Annotated[MeetingFilters, Query()],
 ) -> JSONBytes:
     """List meetings, filtered, sorted and paged."""
-    return run_list(request, reader, settings, filters, meetings.list_meetings, meetings.SORT_COLUMNS)
+    return run_list(
+        request, reader, settings, filters, meetings.list_meetings, meetings.SORT_COLUMNS
+    )
 
 
 @router.get("/{meeting_id}", response_model=MeetingDetail, responses=DETAIL_ERRORS)

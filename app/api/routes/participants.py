@@ -25,7 +25,12 @@ def list_participants(
 ) -> JSONBytes:
     """List people and groups, filtered, sorted and paged."""
     return run_list(
-        request, reader, settings, filters, participants.list_participants, participants.SORT_COLUMNS
+        request,
+        reader,
+        settings,
+        filters,
+        participants.list_participants,
+        participants.SORT_COLUMNS,
     )
 
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import SearchParams
 from app.api.lists import no_words
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.responses import LIST_ERRORS, JSONBytes, list_response
-from app.api.filters import SearchParams
 from app.models.page import ItemList, SearchHit
 from app.queries import search as search_queries
 from app.queries.common import NoSearchWords
@@ -20,7 +20,10 @@ RANKED = "rank"
 
 @router.get("", response_model=ItemList[SearchHit], responses=LIST_ERRORS)
 def search(
-    request: Request, reader: ReaderDep, settings: SettingsDep, params: Annotated[SearchParams, Query()]
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[SearchParams, Query()],
 ) -> JSONBytes:
     """Find records of every type by words, best match first."""
     digest = filters_digest({"q": params.q, "type": params.type})

@@ -18,11 +18,19 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"])
 
 @router.get("", response_model=ItemList[SourcePublic], responses=LIST_ERRORS)
 def list_sources(
-    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[SourceFilters, Query()]
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    filters: Annotated[SourceFilters, Query()],
 ) -> JSONBytes:
     """List sources with how many citations point to each."""
     return run_list(
-        request, reader, settings, filters, vocabularies.list_sources, vocabularies.SOURCE_SORT_COLUMNS
+        request,
+        reader,
+        settings,
+        filters,
+        vocabularies.list_sources,
+        vocabularies.SOURCE_SORT_COLUMNS,
     )
 
 

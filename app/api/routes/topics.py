@@ -17,9 +17,17 @@ router = APIRouter(prefix="/v1/topics", tags=["topics"])
 
 @router.get("", response_model=ItemList[TopicPublic], responses=LIST_ERRORS)
 def list_topics(
-    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[TopicFilters, Query()]
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    filters: Annotated[TopicFilters, Query()],
 ) -> JSONBytes:
     """List topics with how many visits, meetings and agreements carry each."""
     return run_list(
-        request, reader, settings, filters, vocabularies.list_topics, vocabularies.TOPIC_SORT_COLUMNS
+        request,
+        reader,
+        settings,
+        filters,
+        vocabularies.list_topics,
+        vocabularies.TOPIC_SORT_COLUMNS,
     )

@@ -18,7 +18,10 @@ router = APIRouter(prefix="/v1/tours", tags=["tours"])
 
 @router.get("", response_model=ItemList[TourPublic], responses=LIST_ERRORS)
 def list_tours(
-    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[TourFilters, Query()]
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    filters: Annotated[TourFilters, Query()],
 ) -> JSONBytes:
     """List tours with their legs, filtered, sorted and paged."""
     return run_list(request, reader, settings, filters, tours.list_tours, tours.SORT_COLUMNS)

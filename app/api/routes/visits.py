@@ -25,7 +25,10 @@ VisitId = Annotated[
 
 @router.get("", response_model=ItemList[VisitPublic], responses=LIST_ERRORS)
 def list_visits(
-    request: Request, reader: ReaderDep, settings: SettingsDep, filters: Annotated[VisitFilters, Query()]
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    filters: Annotated[VisitFilters, Query()],
 ) -> JSONBytes:
     """List visits (compact), filtered, sorted and paged."""
     return run_list(request, reader, settings, filters, visits.list_visits, visits.SORT_COLUMNS)
@@ -56,7 +59,9 @@ def list_visit_meetings(
     """A visit's meetings, in date order."""
     _require_visit(reader, visit_id)
     filters = MeetingFilters(limit=params.limit, cursor=params.cursor, visit=visit_id)
-    return run_list(request, reader, settings, filters, meetings.list_meetings, meetings.SORT_COLUMNS)
+    return run_list(
+        request, reader, settings, filters, meetings.list_meetings, meetings.SORT_COLUMNS
+    )
 
 
 @router.get(
