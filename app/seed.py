@@ -23,6 +23,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from sqlalchemy import Connection
@@ -231,11 +233,13 @@ class VisitIn(Strict):
     statements: list[StatementIn] = []
     agreements: list[AgreementIn] = []
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
+    @field_validator("end_date")
+    @classmethod
+    def _not_before_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start_date")
+        if start and end and end < start:
             raise ValueError("end_date is before start_date")
-        return self
+        return end
 
 
 class TourIn(Strict):
@@ -291,8 +295,10 @@ def _record_name(data: Any, location: tuple[int | str, ...]) -> tuple[str, str]:
         if isinstance(node, dict) and "id" in node:
             parent = location[depth - 1] if depth and isinstance(step, int) else step
             record, field_start = f"{str(parent).rstrip('s')} {node['id']}", depth + 1
-    field = ".".join(str(step) for step in location[field_start:]) or "-"
-    return record, field
+    field = ""
+    for step in location[field_start:]:
+        field += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return record, field.lstrip(".") or "-"
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -304,7 +310,8 @@ def _parse(model: type[M], data: Any, file: str) -> M:
     except ValidationError as error:
         first = error.errors()[0]
         record, field = _record_name(data, tuple(first["loc"]))
-        raise SeedError(file, record, field, first["msg"]) from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SeedError(file, record, field, message) from None
 
 
 def read_seed(root: Path) -> SeedFiles:

@@ -1,0 +1,46 @@
+"""Shared fixtures: a database built by the real migrations and seed loader, and a client."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.db import ReadDatabase
+from app.main import create_app
+from tests.support import build_database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seeded database shared by read-only tests."""
+    return build_database(tmp_path_factory.mktemp("db") / "visits.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    """Settings pointing at the seeded database."""
+    return Settings(database_url=database_url, cursor_secret="test-secret")
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator[TestClient]:
+    """An HTTP client on the app over the seeded database."""
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def count_queries(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """Count the SQL statements the read path runs; call the result to read the count."""
+    reader: ReadDatabase = client.app.state.reader  # type: ignore[attr-defined]
+    statements: list[str] = []
+    original = reader.rows
+
+    def counting_rows(sql: str, params: Any = None) -> Any:
+        statements.append(sql)
+        return original(sql, params)
+
+    monkeypatch.setattr(reader, "rows", counting_rows)
+    return lambda: len(statements)
