@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.config import get_settings
-from app.db import create_write_engine, upgrade_to_head
+from app.db import DatabaseNotReady, check_database, create_write_engine, upgrade_to_head
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -39,6 +39,12 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    try:
+        check_database(get_settings().database_url)
+    except DatabaseNotReady as error:
+        print(f"cannot serve: {error}", file=sys.stderr)
+        return 1
 
     uvicorn.run(
         "app.main:create_app",

@@ -32,7 +32,7 @@ from app.api.routes import (
 )
 from app.config import Settings, get_settings
 from app.db import QueryTimeout, check_database, open_read_database
-from app.errors import ApiError, ParameterError, invalid_parameters
+from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
 
 logger = logging.getLogger("app")
 
@@ -113,7 +113,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router, dependencies=strict)
     _add_error_handlers(app)
     _add_docs(app)
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Error responses are documented as application/problem+json only, as they are sent."""
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build_openapi()
+            for methods in document["paths"].values():
+                for operation in methods.values():
+                    for status, response in operation["responses"].items():
+                        content = response.get("content", {})
+                        if status[0] in "45" and "application/json" in content:
+                            content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _add_docs(app: FastAPI) -> None:

@@ -2,9 +2,17 @@
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.countries import lookup_country
 
@@ -88,11 +96,13 @@ class DateSpanParams(BaseModel):
         examples=["2023-06-30"],
     )
 
-    @model_validator(mode="after")
-    def _range_in_order(self) -> Self:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("'from' is after 'to'")
-        return self
+    @field_validator("date_to")
+    @classmethod
+    def _not_before_from(cls, date_to: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        date_from = info.data.get("date_from")
+        if date_from and date_to and date_to < date_from:
+            raise ValueError("'to' is before 'from'")
+        return date_to
 
 
 class VisitFilters(SearchableParams, DateSpanParams):
