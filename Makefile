@@ -6,8 +6,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-DATABASE_URL ?= sqlite:///data/visits.sqlite3
-export DATABASE_URL
 
 .PHONY: run test lint typecheck pytest migrate seed clean lock
 

@@ -91,10 +91,10 @@ def list_meetings(
 
 
 def meetings_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any]]:
-    """Every meeting of a visit, in date order (undated last), as list items."""
+    """Every meeting of a visit in the list order (by date, undated first), as list items."""
     rows = db.rows(
         f"SELECT {SELECT} FROM {FROM} WHERE m.visit_id = :visit_id "
-        "ORDER BY m.date IS NULL, m.date, m.id",
+        "ORDER BY m.date ASC NULLS FIRST, m.id",
         {"visit_id": visit_id},
     )
     return _items(db, rows)

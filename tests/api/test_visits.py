@@ -136,12 +136,13 @@ def test_detail_embeds_everything(client: TestClient) -> None:
     response = client.get(f"/v1/visits/{CUBA}")
     assert response.status_code == 200
     visit = response.json()
+    # The same order as /v1/visits/{id}/meetings: by date, undated first.
     assert [m["id"] for m in visit["meetings"]] == [
-        "2023-06-15-havana-raisi-diaz-canel-talks",
-        "2023-06-15-havana-signing-ceremony",
         "2023-06-havana-business-meeting",
         "2023-06-havana-cigb-visit",
         "2023-06-havana-raisi-raul-castro-meeting",
+        "2023-06-15-havana-raisi-diaz-canel-talks",
+        "2023-06-15-havana-signing-ceremony",
     ]
     assert all(m["citations"] for m in visit["meetings"])
     assert [(a["kind"], a["count"], a["status"]) for a in visit["agreements"]] == [
