@@ -29,7 +29,7 @@ def _seed(args: argparse.Namespace) -> int:
         return 1
     finally:
         engine.dispose()
-    deleted = sum(len(ids) for ids in report.deleted.values())
+    deleted = report.total_deleted()
     print(
         f"seed loaded from {root.name}/: {report.total('created')} created, "
         f"{report.total('updated')} updated, {deleted} deleted"

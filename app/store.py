@@ -20,6 +20,8 @@ from app.models import (
     AgreementTopic,
     Citation,
     Country,
+    DataVersion,
+    Deletion,
     Meeting,
     MeetingTopic,
     Participant,
@@ -95,6 +97,14 @@ class SyncReport:
     updated: dict[str, int] = field(default_factory=dict)
     deleted: dict[str, list[str]] = field(default_factory=dict)
 
+    def changed(self) -> bool:
+        """Whether the write changed anything."""
+        return bool(self.total("created") or self.total("updated") or self.total_deleted())
+
+    def total_deleted(self) -> int:
+        """Records deleted over all tables."""
+        return sum(len(ids) for ids in self.deleted.values())
+
     def total(self, kind: str) -> int:
         """Rows of one kind (`created`, `updated`) over all tables."""
         counts: dict[str, int] = getattr(self, kind)
@@ -135,6 +145,7 @@ def write_dataset(
     report = SyncReport()
     gone: dict[type[SQLModel], list[str]] = {}
     owned_ids: dict[type[SQLModel], set[str]] = {}
+    already_written: dict[type[SQLModel], set[str]] = {}
 
     for model in RECORD_TABLES:
         table = table_of(model)
@@ -168,16 +179,24 @@ def write_dataset(
             )
         gone[model] = sorted(existing.keys() - new_rows.keys())
         owned_ids[model] = set(existing) | set(new_rows)
+        already_written[model] = {row[key] for row in to_insert} | {row[key] for row in to_update}
         report.created[table.name] = len(to_insert)
         report.updated[table.name] = len(to_update)
 
+    touched: dict[type[SQLModel], set[str]] = {model: set() for model in RECORD_TABLES}
     for model, owner_column in LINK_TABLES:
+        owner = LINK_OWNER[table_of(model).name]
+        for owner_id in _write_links(connection, model, owner_column, owned_ids[owner], rows):
+            touched[owner].add(owner_id)
+
+    # A record whose links changed (aliases, topics, parties, signatories) has changed too.
+    for model, owner_ids in touched.items():
         table = table_of(model)
-        owner_ids = sorted(owned_ids[LINK_OWNER[table.name]])
-        for chunk in _chunks(owner_ids):
-            connection.execute(delete(table).where(table.c[owner_column].in_(chunk)))
-        for chunk in _chunks(rows.links.get(model, [])):
-            connection.execute(insert(table), chunk)
+        key = primary_key(model)
+        fresh = owner_ids - set(gone[model]) - already_written[model]
+        for chunk in _chunks(sorted(fresh)):
+            connection.execute(update(table).where(table.c[key].in_(chunk)).values(updated_at=now))
+        report.updated[table.name] += len(fresh)
 
     for model in reversed(RECORD_TABLES):
         table = table_of(model)
@@ -185,7 +204,69 @@ def write_dataset(
         for chunk in _chunks(gone[model]):
             connection.execute(delete(table).where(table.c[key].in_(chunk)))
         report.deleted[table.name] = gone[model]
+        for chunk in _chunks(gone[model]):
+            connection.execute(
+                insert(table_of(Deletion)),
+                [
+                    {
+                        "resource": table.name,
+                        "record_id": record_id,
+                        "dataset": rows.dataset,
+                        "deleted_at": now,
+                    }
+                    for record_id in chunk
+                ],
+            )
+
+    if report.changed():
+        _bump_version(connection, now)
     return report
+
+
+def _write_links(
+    connection: Connection,
+    model: type[SQLModel],
+    owner_column: str,
+    owner_ids: set[str],
+    rows: DatasetRows,
+) -> set[str]:
+    """Rewrite the link rows of owners whose links changed; return those owners' ids."""
+    table = table_of(model)
+    columns = [c.name for c in table.columns]
+    wanted: dict[str, set[tuple[Any, ...]]] = {}
+    for row in rows.links.get(model, []):
+        wanted.setdefault(row[owner_column], set()).add(tuple(row[c] for c in columns))
+    present: dict[str, set[tuple[Any, ...]]] = {}
+    for chunk in _chunks(sorted(owner_ids)):
+        for row in connection.execute(select(table).where(table.c[owner_column].in_(chunk))):
+            present.setdefault(row._mapping[owner_column], set()).add(tuple(row))
+    changed = {
+        owner_id
+        for owner_id in owner_ids | wanted.keys()
+        if wanted.get(owner_id, set()) != present.get(owner_id, set())
+    }
+    for chunk in _chunks(sorted(changed)):
+        connection.execute(delete(table).where(table.c[owner_column].in_(chunk)))
+    new_rows = [
+        dict(zip(columns, values, strict=True))
+        for owner_id in sorted(changed)
+        for values in sorted(wanted.get(owner_id, set()), key=repr)
+    ]
+    for chunk in _chunks(new_rows):
+        connection.execute(insert(table), chunk)
+    return changed
+
+
+def _bump_version(connection: Connection, now: datetime) -> None:
+    """Move the data version: ETags and `GET /v1` change with it."""
+    version = table_of(DataVersion)
+    moved = connection.execute(
+        update(version)
+        .where(version.c.id == 1)
+        .values(version=version.c.version + 1, changed_at=now)
+    )
+    if moved.rowcount == 0:
+        connection.execute(insert(version).values(id=1, version=1, changed_at=now))
 
 
 def _refuse_foreign_ids(

@@ -14,7 +14,9 @@ from app.db import alembic_config, create_write_engine, upgrade_to_head
 FTS_PREFIX = "search_index"
 
 
-def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _include(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     return not (type_ == "table" and name is not None and name.startswith(FTS_PREFIX))
 
 

@@ -72,8 +72,7 @@ def test_dates_the_article_lacks_are_cited_to_other_reports(db: sqlite3.Connecti
 def test_five_havana_engagements(db: sqlite3.Connection) -> None:
     meetings = rows(
         db,
-        "SELECT kind, date, venue FROM meeting WHERE visit_id = '2023-06-raisi-cuba' "
-        "ORDER BY kind",
+        "SELECT kind, date, venue FROM meeting WHERE visit_id = '2023-06-raisi-cuba' ORDER BY kind",
     )
     assert meetings == [
         ("bilateral_talks", "2023-06-15", "Palace of the Revolution"),
@@ -108,9 +107,9 @@ def test_participants_and_their_titles(db: sqlite3.Connection) -> None:
 
 
 def test_cuban_foreign_minister_stays_unnamed(db: sqlite3.Connection) -> None:
-    assert rows(db, "SELECT name, country_code FROM participant WHERE id = ?", "cuba-foreign-minister-2023") == [
-        (None, "CU")
-    ]
+    assert rows(
+        db, "SELECT name, country_code FROM participant WHERE id = ?", "cuba-foreign-minister-2023"
+    ) == [(None, "CU")]
 
 
 def test_agreements_as_the_article_gives_them(db: sqlite3.Connection) -> None:
@@ -169,10 +168,14 @@ def test_statements_are_verbatim_and_attributed(db: sqlite3.Connection) -> None:
     assert by_twitter == [(3,)]
     castro = rows(db, "SELECT text FROM statement WHERE speaker_id = 'raul-castro' ORDER BY id")
     assert castro == [
-        ("For his part, former President Raul Castro praised the Iranian struggle against "
-         "international imperialism.",),
-        ("He said that today the era of unilateralism is over and we are moving towards "
-         "multilateralism.",),
+        (
+            "For his part, former President Raul Castro praised the Iranian struggle against "
+            "international imperialism.",
+        ),
+        (
+            "He said that today the era of unilateralism is over and we are moving towards "
+            "multilateralism.",
+        ),
     ]
 
 
@@ -208,10 +211,13 @@ def test_sources_without_text_are_cited_by_note_only(db: sqlite3.Connection) -> 
         ("statement", "statement_id"),
     ],
 )
-def test_every_fact_bearing_record_is_cited(db: sqlite3.Connection, table: str, column: str) -> None:
+def test_every_fact_bearing_record_is_cited(
+    db: sqlite3.Connection, table: str, column: str
+) -> None:
     uncited = rows(
-        db, f"SELECT id FROM {table} WHERE id NOT IN (SELECT {column} FROM citation "
-        f"WHERE {column} IS NOT NULL)"
+        db,
+        f"SELECT id FROM {table} WHERE id NOT IN (SELECT {column} FROM citation "
+        f"WHERE {column} IS NOT NULL)",
     )
     assert uncited == []
     assert rows(db, f"SELECT count(*) FROM {table}")[0][0] > 0
@@ -234,7 +240,9 @@ def test_topics_from_the_article(db: sqlite3.Connection) -> None:
 
 def test_full_iso_country_list(db: sqlite3.Connection) -> None:
     assert rows(db, "SELECT count(*) FROM country")[0][0] == 250
-    assert rows(db, "SELECT code, alpha3, name FROM country WHERE code IN ('CU', 'IR') ORDER BY 1") == [
+    assert rows(
+        db, "SELECT code, alpha3, name FROM country WHERE code IN ('CU', 'IR') ORDER BY 1"
+    ) == [
         ("CU", "CUB", "Cuba"),
         ("IR", "IRN", "Iran"),
     ]
@@ -251,7 +259,9 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%'"
         )
     ]
-    content = {t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    content = {
+        t: sorted(connection.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
+    }
     content["search_index"] = sorted(
         connection.execute("SELECT resource, record_id, title, body FROM search_index").fetchall()
     )
@@ -305,7 +315,10 @@ def test_a_change_updates_only_that_record(loaded: Path, seed_copy: Path) -> Non
     load(loaded, seed_copy)
     after = dump(loaded)
     changed = [t for t in before if before[t] != after[t]]
-    assert changed == ["visit", "search_index"]
+    assert changed == ["visit", "data_version", "search_index"]
+    assert [v for (_, v, _) in after["data_version"]] == [
+        v + 1 for (_, v, _) in before["data_version"]
+    ]
     connection = sqlite3.connect(loaded)
     stamps = connection.execute(
         "SELECT id, summary, created_at < updated_at FROM visit ORDER BY leg"
@@ -331,6 +344,40 @@ def test_a_removed_record_is_deleted_with_its_citations(loaded: Path, seed_copy:
     ).fetchone()
     connection.close()
     assert left == (4, 7, 0)
+    connection = sqlite3.connect(loaded)
+    deleted = connection.execute(
+        "SELECT resource, record_id, dataset FROM deletion ORDER BY seq"
+    ).fetchall()
+    connection.close()
+    assert deleted[0] == ("citation", deleted[0][1], "seed")
+    assert ("meeting", "2023-06-havana-raisi-raul-castro-meeting", "seed") in deleted
+    assert [r for r in deleted if r[0] == "statement"] == [
+        ("statement", "2023-06-raisi-relations-highest-level", "seed"),
+        ("statement", "2023-06-raisi-unity-against-global-arrogance", "seed"),
+        ("statement", "2023-06-raul-castro-praises-struggle", "seed"),
+        ("statement", "2023-06-raul-castro-unilateralism-over", "seed"),
+    ]
+
+
+def test_a_changed_alias_updates_its_participant(loaded: Path, seed_copy: Path) -> None:
+    path = seed_copy / "participants.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "aliases: [Raúl Castro]", "aliases: [Raúl Castro, Raúl Castro Ruz]"
+        ),
+        encoding="utf-8",
+    )
+    load(loaded, seed_copy)
+    connection = sqlite3.connect(loaded)
+    changed = connection.execute(
+        "SELECT id FROM participant WHERE updated_at > created_at"
+    ).fetchall()
+    aliases = connection.execute(
+        "SELECT alias FROM participant_alias WHERE participant_id = 'raul-castro' ORDER BY 1"
+    ).fetchall()
+    connection.close()
+    assert changed == [("raul-castro",)]
+    assert aliases == [("Raúl Castro",), ("Raúl Castro Ruz",)]
 
 
 BAD_EDITS = [

@@ -2,6 +2,7 @@
 
 from app.models.agreement import Agreement, AgreementParty, AgreementSignatory
 from app.models.base import Timestamped
+from app.models.change import DataVersion, Deletion
 from app.models.citation import Citation
 from app.models.country import Country
 from app.models.meeting import Meeting
@@ -19,6 +20,8 @@ __all__ = [
     "AgreementTopic",
     "Citation",
     "Country",
+    "DataVersion",
+    "Deletion",
     "Meeting",
     "MeetingTopic",
     "Participant",

@@ -15,7 +15,10 @@ from app.models.topic import TopicRef
 class Agreement(Timestamped, table=True):
     """Instruments signed or agreed; `count` says how many one record stands for."""
 
-    __table_args__ = (Index(None, "signed_on", "id"),)
+    __table_args__ = (
+        Index(None, "updated_at"),
+        Index(None, "signed_on", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     visit_id: str = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")

@@ -30,7 +30,10 @@ class CountryBase(SQLModel):
 class Country(CountryBase, Timestamped, table=True):
     """A country of the ISO 3166-1 list."""
 
-    __table_args__ = (Index(None, "name", "code"),)
+    __table_args__ = (
+        Index(None, "updated_at"),
+        Index(None, "name", "code"),
+    )
 
 
 class CountryRef(SQLModel):

@@ -15,7 +15,10 @@ from app.models.topic import TopicRef
 class Meeting(Timestamped, table=True):
     """One engagement during a visit."""
 
-    __table_args__ = (Index(None, "date", "id"),)
+    __table_args__ = (
+        Index(None, "updated_at"),
+        Index(None, "date", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     visit_id: str = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")

@@ -11,7 +11,10 @@ from app.models.country import CountryRef
 class Participant(Timestamped, table=True):
     """A person or a named group; `name` is null only when the source does not name them."""
 
-    __table_args__ = (Index(None, "name", "id"),)
+    __table_args__ = (
+        Index(None, "updated_at"),
+        Index(None, "name", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     name: str | None = None

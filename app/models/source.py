@@ -52,7 +52,10 @@ class SourceBase(SQLModel):
 class Source(SourceBase, Timestamped, table=True):
     """A document facts come from; `text` is held in full where we may hold it."""
 
-    __table_args__ = (Index(None, "published_on", "id"),)
+    __table_args__ = (
+        Index(None, "updated_at"),
+        Index(None, "published_on", "id"),
+    )
 
     text: str | None = Field(default=None)
 

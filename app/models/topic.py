@@ -23,7 +23,10 @@ class TopicBase(SQLModel):
 class Topic(TopicBase, Timestamped, table=True):
     """A field of cooperation (biotechnology, energy, ...)."""
 
-    __table_args__ = (Index(None, "name", "id"),)
+    __table_args__ = (
+        Index(None, "updated_at"),
+        Index(None, "name", "id"),
+    )
 
 
 class TopicRef(SQLModel):

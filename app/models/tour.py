@@ -14,7 +14,10 @@ from app.models.visit import TourLeg
 class Tour(Timestamped, table=True):
     """A trip through several countries by one principal participant."""
 
-    __table_args__ = (Index(None, "start_date", "id"),)
+    __table_args__ = (
+        Index(None, "updated_at"),
+        Index(None, "start_date", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     name: str

@@ -21,6 +21,7 @@ class Visit(Timestamped, table=True):
     # Each list filter and sort has an index whose last column is the id tie-breaker,
     # so keyset pages are index range scans.
     __table_args__ = (
+        Index(None, "updated_at"),
         Index(None, "start_date", "id"),
         Index(None, "end_date", "id"),
         Index(None, "host_country_code", "start_date", "id"),

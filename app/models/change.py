@@ -1,0 +1,46 @@
+"""What changed and when: the data version behind ETags, and the feed of deleted records."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index
+from sqlmodel import Field, SQLModel
+
+
+class DataVersion(SQLModel, table=True):
+    """One row: a number that moves whenever any load changes the data, and when it moved."""
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, nullable=False)
+    changed_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+
+
+class Deletion(SQLModel, table=True):
+    """A record a load removed: its type, id, dataset and when (the deletions feed)."""
+
+    __tablename__ = "deletion"
+    __table_args__ = (Index(None, "deleted_at", "seq"),)
+
+    seq: int | None = Field(default=None, primary_key=True)
+    resource: str = Field(max_length=40)
+    record_id: str = Field(max_length=200)
+    dataset: str = Field(max_length=40)
+    deleted_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+
+
+class DeletionPublic(SQLModel):
+    """A deleted record, as the deletions feed shows it."""
+
+    id: str = Field(
+        description="Id the record had.", schema_extra={"examples": ["2023-06-havana-cigb-visit"]}
+    )
+    resource: str = Field(
+        description="visit, meeting, agreement, participant, tour, statement, source, topic, "
+        "participation or citation.",
+        schema_extra={"examples": ["meeting"]},
+    )
+    deleted_at: datetime = Field(
+        description="When a load removed it (ISO 8601, UTC).",
+        schema_extra={"examples": ["2026-11-28T07:00:00Z"]},
+    )
