@@ -2,11 +2,20 @@
 
 import argparse
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import get_settings
 from app.db import DatabaseNotReady, check_database, create_write_engine, upgrade_to_head
+
+if TYPE_CHECKING:
+    from app.importers.historian import ImportReport
+
+# Problems listed in full before the rest are only counted.
+MAX_PROBLEMS_SHOWN = 50
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -59,6 +68,85 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _file_progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar over the files read, on a terminal only; elsewhere a no-op."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="reading", unit="file", file=sys.stderr, leave=False) as bar:
+
+        def advance() -> None:
+            bar.update()
+
+        yield advance
+
+
+def _import_historian(args: argparse.Namespace) -> int:
+    from app.importers.historian import (
+        HistorianError,
+        historian_files,
+        read_historian,
+        write_historian,
+    )
+    from app.store import IdConflict
+
+    settings = get_settings()
+    started = time.perf_counter()
+    try:
+        check_database(settings.database_url)
+        files = historian_files(args.path)
+        with _file_progress(files.count) as advance:
+            data = read_historian(files, on_file=advance)
+        if sys.stderr.isatty():
+            print("writing and indexing ...", file=sys.stderr)
+        engine = create_write_engine(settings.database_url)
+        try:
+            with engine.begin() as connection:
+                report = write_historian(connection, data)
+        finally:
+            engine.dispose()
+    except HistorianError as error:
+        print("historian data not imported, nothing changed:", file=sys.stderr)
+        for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(error.problems) > MAX_PROBLEMS_SHOWN:
+            print(f"  ... and {len(error.problems) - MAX_PROBLEMS_SHOWN} more", file=sys.stderr)
+        return 1
+    except (IdConflict, DatabaseNotReady) as error:
+        print(f"historian data not imported, nothing changed: {error}", file=sys.stderr)
+        return 1
+    for skipped in report.unresolved:
+        print(f"skipped: {skipped}", file=sys.stderr)
+    print(_historian_summary(report, args.path, time.perf_counter() - started))
+    return 0
+
+
+def _historian_summary(report: "ImportReport", path: Path, seconds: float) -> str:
+    """What was read, written and left unresolved, one fact a line."""
+    read = ", ".join(f"{count:,} {what}" for what, count in report.read.items())
+    lines = [f"historian data imported from {path.name}/ in {seconds:.1f} s", f"read: {read}"]
+    for table, total in report.written.items():
+        lines.append(
+            f"{table}: {total:,} ({report.sync.created.get(table, 0):,} created, "
+            f"{report.sync.updated.get(table, 0):,} updated, "
+            f"{len(report.sync.deleted.get(table, [])):,} deleted)"
+        )
+    routes: dict[str, int] = {}
+    for resolution in report.resolutions.values():
+        routes[resolution.via] = routes.get(resolution.via, 0) + 1
+    via = ", ".join(f"{count} via {route}" for route, count in sorted(routes.items()))
+    lines.append(f"country ids: {len(report.resolutions)} resolved ({via})")
+    lines.append(
+        f"coordinates: {report.with_coordinates:,} visits; visitor lines kept whole "
+        f"(no title recognised): {len(report.kept_whole):,}"
+    )
+    lines.append(f"unresolved: {len(report.unresolved):,} records skipped")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per action."""
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
@@ -76,6 +164,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(handler=_serve)
+
+    importer = commands.add_parser("import", help="import an external dataset (idempotent)")
+    datasets = importer.add_subparsers(dest="dataset", required=True)
+    historian = datasets.add_parser(
+        "historian",
+        help="the Office of the Historian's travels and visits",
+        description="Import the travels of Presidents and Secretaries of State and the visits "
+        "of foreign leaders from the Office of the Historian's data (dataset 'historian').",
+    )
+    historian.add_argument(
+        "path", type=Path, help="folder holding the travels/, visits/ and gsh/ repositories"
+    )
+    historian.set_defaults(handler=_import_historian)
     return parser
 
 

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(
         default=60, ge=0, description="Cache-Control max-age, in seconds, on GET responses."
     )
+    export_dir: Path | None = Field(
+        default=None,
+        description="Where database snapshots for download are kept (a temporary folder if unset).",
+    )
     query_time_limit_ms: int = Field(
         default=2000, gt=0, description="Longest a single read query may run before a 503."
     )

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,17 @@ def sqlite_path(database_url: str) -> Path | None:
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     return Path(url.database)
+
+
+def timestamp_param(moment: datetime) -> str:
+    """A timestamp as SQLite stores SQLAlchemy's DateTime (UTC text), for comparisons."""
+    as_utc = moment.astimezone(UTC) if moment.tzinfo else moment
+    return as_utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def year_of(column: str) -> str:
+    """SQL for the year (as text) of a stored date column."""
+    return f"substr({column}, 1, 4)"
 
 
 def dialect_name(database_url: str) -> str:
@@ -88,16 +100,37 @@ class ReadDatabase:
         self.time_limit = time_limit_ms / 1000
         self._local = threading.local()
 
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            check_same_thread=False,
+            isolation_level=None,
+        )
+        connection.row_factory = _dict_row
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-            )
-            connection.row_factory = _dict_row
-            connection.execute("PRAGMA query_only = ON")
-            self._local.connection = connection
+            connection = self._local.connection = self._open()
         return connection
+
+    def snapshot(self) -> "SnapshotReader":
+        """A reader whose every query sees the same committed state, until it is closed."""
+        return SnapshotReader(self.path, int(self.time_limit * 1000))
+
+    def backup_to(self, target: Path) -> None:
+        """Copy the database, consistently, to `target` (SQLite's online backup API)."""
+        source = self._open()
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+            destination.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            destination.close()
+            source.close()
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Every row of a query, as dicts."""
@@ -133,6 +166,22 @@ class ReadDatabase:
         """The first column of the first row."""
         row = self.one(sql, params)
         return None if row is None else next(iter(row.values()))
+
+
+class SnapshotReader(ReadDatabase):
+    """Reads on one dedicated connection inside one read transaction: a consistent snapshot."""
+
+    def __init__(self, path: Path, time_limit_ms: int) -> None:
+        super().__init__(path, time_limit_ms)
+        self._snapshot = self._open()
+        self._snapshot.execute("BEGIN")
+
+    def _connection(self) -> sqlite3.Connection:
+        return self._snapshot
+
+    def close(self) -> None:
+        """End the read transaction and close the connection."""
+        self._snapshot.close()
 
 
 def open_read_database(database_url: str, time_limit_ms: int) -> ReadDatabase:

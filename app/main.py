@@ -10,19 +10,24 @@ from typing import Any
 import fastapi_offline
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.deps import reject_unknown_parameters
 from app.api.responses import ProblemResponse
 from app.api.routes import (
     agreements,
     countries,
+    export,
     health,
     meetings,
+    meta,
     participants,
     search,
     sources,
@@ -73,10 +78,52 @@ TAGS = [
     {"name": "topics", "description": "Fields of cooperation."},
     {"name": "sources", "description": "The documents every fact is cited from."},
     {"name": "search", "description": "One search box over every resource."},
+    {
+        "name": "dataset",
+        "description": "The dataset's version, counts and sources; the deletions feed.",
+    },
+    {
+        "name": "export",
+        "description": "Whole resources streamed as CSV or NDJSON; the database file.",
+    },
     {"name": "health", "description": "Liveness and database check."},
 ]
 
-ROUTERS = (visits, meetings, agreements, participants, tours, countries, topics, sources, search)
+ROUTERS = (
+    meta,
+    visits,
+    meetings,
+    agreements,
+    participants,
+    tours,
+    countries,
+    topics,
+    sources,
+    search,
+    export,
+)
+
+
+class HeadAsGet:
+    """Answer HEAD as GET without the body (RFC 9110), so every GET also takes HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run a HEAD request as a GET and drop what would have been the body."""
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -106,6 +153,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)
+
+    # Outermost last: CORS answers preflights before anything else; gzip wraps every body.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match", "If-Modified-Since"],
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Last-Modified",
+            "Repr-Digest",
+            "X-Checksum-SHA256",
+            "X-Total-Count",
+        ],
+        max_age=86400,
+    )
 
     strict = [Depends(reject_unknown_parameters)]
     for module in ROUTERS:

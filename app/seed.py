@@ -29,14 +29,13 @@ from pydantic import (
 )
 from sqlalchemy import Connection
 
-from app.countries import all_countries, lookup_country
+from app.countries import lookup_country
 from app.models import (
     Agreement,
     AgreementParty,
     AgreementSignatory,
     AgreementTopic,
     Citation,
-    Country,
     Meeting,
     MeetingTopic,
     Participant,
@@ -50,10 +49,9 @@ from app.models import (
     VisitTopic,
 )
 from app.search import rebuild_search_index
-from app.store import DatasetRows, SyncReport, write_dataset
+from app.store import DatasetRows, SyncReport, country_rows, participation_id, write_dataset
 
 SEED_DATASET = "seed"
-COUNTRY_DATASET = "iso-3166"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -345,11 +343,6 @@ def citation_id(subject_type: str, subject_id: str, citation: CitationIn) -> str
         f"{citation.source}\n{citation.quote or ''}\n{citation.note or ''}".encode()
     ).hexdigest()[:10]
     return f"{subject_type}:{subject_id}:{digest}"
-
-
-def participation_id(context_id: str, participant_id: str) -> str:
-    """Id of a participant's part in a visit or meeting."""
-    return f"{context_id}--{participant_id}"
 
 
 class _Checker:
@@ -696,14 +689,6 @@ def _visit_rows(rows: DatasetRows, visit: VisitIn, tour_id: str | None) -> None:
                     "participation_id": participation_id(agreement.meeting, signatory),
                 },
             )
-
-
-def country_rows() -> DatasetRows:
-    """The ISO 3166-1 list as country rows."""
-    rows = DatasetRows(COUNTRY_DATASET)
-    for country in all_countries():
-        rows.add(Country, {"code": country.code, "alpha3": country.alpha3, "name": country.name})
-    return rows
 
 
 def validate_seed(root: Path) -> DatasetRows:

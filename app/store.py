@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlmodel import SQLModel
 
+from app.countries import all_countries
 from app.models import (
     Agreement,
     AgreementParty,
@@ -37,6 +38,8 @@ from app.models import (
 from app.models.base import utc_now
 
 Record = dict[str, Any]
+
+COUNTRY_DATASET = "iso-3166"
 
 # Tables whose rows are records (id, dataset, timestamps), in foreign-key order.
 RECORD_TABLES: tuple[type[SQLModel], ...] = (
@@ -234,12 +237,13 @@ def _write_links(
     table = table_of(model)
     columns = [c.name for c in table.columns]
     wanted: dict[str, set[tuple[Any, ...]]] = {}
-    for row in rows.links.get(model, []):
-        wanted.setdefault(row[owner_column], set()).add(tuple(row[c] for c in columns))
+    for link in rows.links.get(model, []):
+        wanted.setdefault(link[owner_column], set()).add(tuple(link[c] for c in columns))
     present: dict[str, set[tuple[Any, ...]]] = {}
     for chunk in _chunks(sorted(owner_ids)):
-        for row in connection.execute(select(table).where(table.c[owner_column].in_(chunk))):
-            present.setdefault(row._mapping[owner_column], set()).add(tuple(row))
+        query = select(*(table.c[c] for c in columns)).where(table.c[owner_column].in_(chunk))
+        for stored in connection.execute(query).mappings():
+            present.setdefault(stored[owner_column], set()).add(tuple(stored[c] for c in columns))
     changed = {
         owner_id
         for owner_id in owner_ids | wanted.keys()
@@ -280,3 +284,16 @@ def _refuse_foreign_ids(
             raise IdConflict(
                 f"{table.name} id {clash[0]!r} belongs to dataset {clash[1]!r}, not {dataset!r}"
             )
+
+
+def participation_id(context_id: str, participant_id: str) -> str:
+    """Id of a participant's part in a visit or meeting."""
+    return f"{context_id}--{participant_id}"
+
+
+def country_rows() -> DatasetRows:
+    """The ISO 3166-1 list as country rows."""
+    rows = DatasetRows(COUNTRY_DATASET)
+    for country in all_countries():
+        rows.add(Country, {"code": country.code, "alpha3": country.alpha3, "name": country.name})
+    return rows

@@ -57,7 +57,5 @@ def test_serving_a_missing_database_fails_fast(tmp_path: Path) -> None:
     result = run("serve", "--port", "1", database=tmp_path / "absent.sqlite3")
     assert result.returncode == 1
     assert result.stderr.startswith("cannot serve: no database at ")
-    assert result.stderr.strip().endswith(
-        "run `python -m app migrate` and `python -m app seed`"
-    )
+    assert result.stderr.strip().endswith("run `python -m app migrate` and `python -m app seed`")
     assert "Traceback" not in result.stderr

@@ -162,7 +162,7 @@ def test_statements_are_verbatim_and_attributed(db: sqlite3.Connection) -> None:
             "ideas and opinions.",
         ),
     ]
-    for speaker, text in quoted:
+    for _speaker, text in quoted:
         assert f"“{text}" in ARTICLE
     by_twitter = rows(db, "SELECT count(*) FROM statement WHERE channel = 'Twitter post'")
     assert by_twitter == [(3,)]
@@ -340,7 +340,8 @@ def test_a_removed_record_is_deleted_with_its_citations(loaded: Path, seed_copy:
     connection = sqlite3.connect(loaded)
     left = connection.execute(
         "SELECT (SELECT count(*) FROM meeting), (SELECT count(*) FROM statement), "
-        "(SELECT count(*) FROM citation WHERE meeting_id = '2023-06-havana-raisi-raul-castro-meeting')"
+        "(SELECT count(*) FROM citation "
+        "WHERE meeting_id = '2023-06-havana-raisi-raul-castro-meeting')"
     ).fetchone()
     connection.close()
     assert left == (4, 7, 0)
@@ -391,7 +392,8 @@ BAD_EDITS = [
         "bad date",
         lambda d: d["visits"][2]["meetings"][0].update(date="2023-06-31"),
         "tours/2023-06-raisi-latin-america.yaml: meeting 2023-06-15-havana-raisi-diaz-canel-talks: "
-        "field 'date': Input should be a valid date or datetime, day value is outside expected range",
+        "field 'date': Input should be a valid date or datetime, "
+        "day value is outside expected range",
     ),
     (
         "unknown participant",

@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
 )
 
+from app.api.formats import Format
 from app.countries import lookup_country
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -34,6 +35,31 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
+def _iso_timestamp(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATE.match(value[:10]):
+        raise ValueError("use an ISO 8601 date-time, e.g. 2023-06-16T00:00:00Z")
+    return value
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _facets(values: list[str]) -> list[str]:
+    # `facet=a,b` and `facet=a&facet=b` mean the same.
+    return list(dict.fromkeys(name.strip() for value in values for name in value.split(",")))
+
+
+IsoTimestamp = Annotated[dt.datetime, BeforeValidator(_iso_timestamp), AfterValidator(_utc)]
+
+
+def _check_facets(names: list[str], allowed: tuple[str, ...]) -> list[str]:
+    unknown = [name for name in names if name not in allowed]
+    if unknown:
+        raise ValueError(f"unknown facet {unknown[0]!r}; use {', '.join(allowed)}")
+    return names
+
+
 CountryCode = Annotated[str, Field(min_length=2, max_length=3), AfterValidator(_country_code)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 RecordId = Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -48,8 +74,27 @@ def country_param(description: str, example: str) -> Any:
     )
 
 
-class ListParams(BaseModel):
-    """Paging shared by every list."""
+PAGING_FIELDS = {"limit", "cursor", "sort", "format"}
+
+
+class Criteria(BaseModel):
+    """What every list can be filtered by; unknown parameters are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    updated_since: IsoTimestamp | None = Field(
+        default=None,
+        description="Only records changed at or after this time (ISO 8601; UTC if no offset).",
+        examples=["2023-06-16T00:00:00Z"],
+    )
+
+    def criteria(self) -> dict[str, Any]:
+        """The filters alone (no paging, sort or format), keyed as the query layer expects."""
+        return self.model_dump(exclude=PAGING_FIELDS, by_alias=False)
+
+
+class Paging(BaseModel):
+    """Paging and format, shared by every list."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -62,13 +107,14 @@ class ListParams(BaseModel):
         description="Opaque cursor from a previous page's `next_cursor` (or `Link` header).",
         examples=[None],
     )
+    format: Format | None = Field(
+        default=None,
+        description="json (default), csv or ndjson; or ask with the Accept header.",
+        examples=["csv"],
+    )
 
-    def criteria(self) -> dict[str, Any]:
-        """The filters alone (no paging, no sort), keyed as the query layer expects."""
-        return self.model_dump(exclude={"limit", "cursor", "sort"}, by_alias=False)
 
-
-class SearchableParams(ListParams):
+class SearchableCriteria(Criteria):
     """A list whose records can be found by words."""
 
     q: str | None = Field(
@@ -105,8 +151,11 @@ class DateSpanParams(BaseModel):
         return date_to
 
 
-class VisitFilters(SearchableParams, DateSpanParams):
-    """Filters of `GET /v1/visits`."""
+FACETS_VISIT = ("host_country", "visitor_country", "year", "kind", "topic")
+
+
+class VisitCriteria(SearchableCriteria, DateSpanParams):
+    """What `GET /v1/visits` can be filtered and sorted by."""
 
     country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
     visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
@@ -135,8 +184,28 @@ class VisitFilters(SearchableParams, DateSpanParams):
     )
 
 
-class MeetingFilters(SearchableParams, DateSpanParams):
-    """Filters of `GET /v1/meetings`."""
+class VisitFilters(VisitCriteria, Paging):
+    """Filters of `GET /v1/visits`."""
+
+    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
+        default_factory=list,
+        description="Count records per value of these fields, over every page: "
+        + ", ".join(FACETS_VISIT)
+        + " (comma-separated or repeated).",
+        examples=[["host_country"]],
+    )
+
+    @field_validator("facet")
+    @classmethod
+    def _known_facets(cls, names: list[str]) -> list[str]:
+        return _check_facets(names, FACETS_VISIT)
+
+
+FACETS_MEETING = ("kind", "year", "topic", "host_country")
+
+
+class MeetingCriteria(SearchableCriteria, DateSpanParams):
+    """What `GET /v1/meetings` can be filtered and sorted by."""
 
     visit: RecordId | None = Field(
         default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
@@ -166,8 +235,28 @@ class MeetingFilters(SearchableParams, DateSpanParams):
     )
 
 
-class AgreementFilters(SearchableParams, DateSpanParams):
-    """Filters of `GET /v1/agreements`."""
+class MeetingFilters(MeetingCriteria, Paging):
+    """Filters of `GET /v1/meetings`."""
+
+    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
+        default_factory=list,
+        description="Count records per value of these fields, over every page: "
+        + ", ".join(FACETS_MEETING)
+        + " (comma-separated or repeated).",
+        examples=[["kind"]],
+    )
+
+    @field_validator("facet")
+    @classmethod
+    def _known_facets(cls, names: list[str]) -> list[str]:
+        return _check_facets(names, FACETS_MEETING)
+
+
+FACETS_AGREEMENT = ("kind", "status", "year", "topic", "country")
+
+
+class AgreementCriteria(SearchableCriteria, DateSpanParams):
+    """What `GET /v1/agreements` can be filtered and sorted by."""
 
     visit: RecordId | None = Field(
         default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
@@ -197,8 +286,28 @@ class AgreementFilters(SearchableParams, DateSpanParams):
     )
 
 
-class ParticipantFilters(SearchableParams):
-    """Filters of `GET /v1/participants`."""
+class AgreementFilters(AgreementCriteria, Paging):
+    """Filters of `GET /v1/agreements`."""
+
+    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
+        default_factory=list,
+        description="Count records per value of these fields, over every page: "
+        + ", ".join(FACETS_AGREEMENT)
+        + " (comma-separated or repeated).",
+        examples=[["kind"]],
+    )
+
+    @field_validator("facet")
+    @classmethod
+    def _known_facets(cls, names: list[str]) -> list[str]:
+        return _check_facets(names, FACETS_AGREEMENT)
+
+
+FACETS_PARTICIPANT = ("country", "kind")
+
+
+class ParticipantCriteria(SearchableCriteria):
+    """What `GET /v1/participants` can be filtered and sorted by."""
 
     country: CountryCode | None = country_param("Country the participant represents.", "IR")
     visit: RecordId | None = Field(
@@ -214,8 +323,28 @@ class ParticipantFilters(SearchableParams):
     )
 
 
-class TourFilters(SearchableParams, DateSpanParams):
-    """Filters of `GET /v1/tours`."""
+class ParticipantFilters(ParticipantCriteria, Paging):
+    """Filters of `GET /v1/participants`."""
+
+    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
+        default_factory=list,
+        description="Count records per value of these fields, over every page: "
+        + ", ".join(FACETS_PARTICIPANT)
+        + " (comma-separated or repeated).",
+        examples=[["country"]],
+    )
+
+    @field_validator("facet")
+    @classmethod
+    def _known_facets(cls, names: list[str]) -> list[str]:
+        return _check_facets(names, FACETS_PARTICIPANT)
+
+
+FACETS_TOUR = ("year",)
+
+
+class TourCriteria(SearchableCriteria, DateSpanParams):
+    """What `GET /v1/tours` can be filtered and sorted by."""
 
     participant: RecordId | None = Field(
         default=None, description="The principal's participant id.", examples=["ebrahim-raisi"]
@@ -228,8 +357,25 @@ class TourFilters(SearchableParams, DateSpanParams):
     )
 
 
-class CountryFilters(SearchableParams):
-    """Filters of `GET /v1/countries`."""
+class TourFilters(TourCriteria, Paging):
+    """Filters of `GET /v1/tours`."""
+
+    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
+        default_factory=list,
+        description="Count records per value of these fields, over every page: "
+        + ", ".join(FACETS_TOUR)
+        + " (comma-separated or repeated).",
+        examples=[["year"]],
+    )
+
+    @field_validator("facet")
+    @classmethod
+    def _known_facets(cls, names: list[str]) -> list[str]:
+        return _check_facets(names, FACETS_TOUR)
+
+
+class CountryCriteria(SearchableCriteria):
+    """What `GET /v1/countries` can be filtered and sorted by."""
 
     has_visits: bool | None = Field(
         default=None, description="Only countries that made or hosted a visit.", examples=[True]
@@ -239,16 +385,24 @@ class CountryFilters(SearchableParams):
     )
 
 
-class TopicFilters(SearchableParams):
-    """Filters of `GET /v1/topics`."""
+class CountryFilters(CountryCriteria, Paging):
+    """Filters of `GET /v1/countries`."""
+
+
+class TopicCriteria(SearchableCriteria):
+    """What `GET /v1/topics` can be filtered and sorted by."""
 
     sort: Literal["name", "-name", "id", "-id"] = Field(
         default="name", description="Sort field; `-` for descending.", examples=["name"]
     )
 
 
-class SourceFilters(SearchableParams):
-    """Filters of `GET /v1/sources`."""
+class TopicFilters(TopicCriteria, Paging):
+    """Filters of `GET /v1/topics`."""
+
+
+class SourceCriteria(SearchableCriteria):
+    """What `GET /v1/sources` can be filtered and sorted by."""
 
     kind: str | None = Field(
         default=None,
@@ -263,11 +417,15 @@ class SourceFilters(SearchableParams):
     )
 
 
-class VisitPartParams(ListParams):
+class SourceFilters(SourceCriteria, Paging):
+    """Filters of `GET /v1/sources`."""
+
+
+class VisitPartParams(Paging):
     """Paging of a visit's parts (`/v1/visits/{id}/meetings`, ...)."""
 
 
-class SearchParams(ListParams):
+class SearchParams(Paging):
     """Parameters of `GET /v1/search`."""
 
     q: str = Field(

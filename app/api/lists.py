@@ -1,21 +1,38 @@
-"""Running a list query from its parameters: cursor in, page out, cursor and Link back."""
+"""Running a list query from its parameters: cursor in, page out in the asked format."""
 
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from fastapi import Request
+from fastapi import Request, Response
+from pydantic import BaseModel
 
+from app.api.caching import conditional
+from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.responses import JSONBytes, list_response
+from app.api.responses import JSONBytes
 from app.config import Settings
 from app.db import ReadDatabase
-from app.errors import invalid_parameter
+from app.errors import ApiError, invalid_parameter, not_found
 from app.queries.common import NoSearchWords, Page, Sort, parse_sort
 
-ListQuery = Callable[
-    [ReadDatabase, Mapping[str, Any], Sort, tuple[Any, str] | None, int],
-    tuple[list[dict[str, Any]], Page],
-]
+
+class ListQuery(Protocol):
+    """A query-layer list function (`app.queries.<resource>.list_<resource>`)."""
+
+    def __call__(
+        self,
+        db: ReadDatabase,
+        criteria: Mapping[str, Any],
+        sort: Sort,
+        after: tuple[Any, str] | None,
+        limit: int,
+        count: bool = True,
+    ) -> tuple[list[dict[str, Any]], Page]:
+        """A page of items and the page's bookkeeping."""
+        ...
+
+
+LIST_FORMATS: tuple[Format, ...] = ("json", "csv", "ndjson")
 
 
 class SortedParams(Protocol):
@@ -33,13 +50,44 @@ class SortedParams(Protocol):
     def cursor(self) -> str | None:
         """Where the page starts."""
 
+    @property
+    def format(self) -> Format | None:
+        """The format asked for in the query string."""
+
     def criteria(self) -> dict[str, Any]:
         """The filters alone."""
 
 
-def no_words() -> Exception:
+def no_words() -> ApiError:
     """422 for a `q` that holds nothing to search for."""
     return invalid_parameter("q", "nothing to search for: give at least one letter or digit")
+
+
+def page_response(
+    request: Request,
+    answer_in: Format,
+    model: type[BaseModel],
+    items: list[dict[str, Any]],
+    total: int,
+    next_cursor: str | None,
+    facets: dict[str, Any] | None = None,
+) -> Response:
+    """One page as JSON (`{items, total, next_cursor}`), CSV or NDJSON, with a next `Link`."""
+    headers = {}
+    if next_cursor is not None:
+        next_url = request.url.include_query_params(cursor=next_cursor)
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    if answer_in == "json":
+        body: dict[str, Any] = {"items": items, "total": total, "next_cursor": next_cursor}
+        if facets is not None:
+            body["facets"] = facets
+        return JSONBytes(body, headers=headers)
+    headers["X-Total-Count"] = str(total)
+    if answer_in == "csv":
+        content: bytes = "".join(csv_lines(items, model)).encode()
+    else:
+        content = b"".join(ndjson_lines(items))
+    return Response(content, media_type=MEDIA_TYPES[answer_in], headers=headers)
 
 
 def run_list(
@@ -49,21 +97,50 @@ def run_list(
     params: SortedParams,
     query: ListQuery,
     sort_columns: Mapping[str, str],
+    model: type[BaseModel],
     criteria: Mapping[str, Any] | None = None,
-) -> JSONBytes:
-    """One page of `query` for `params`, as a list response."""
+) -> Response:
+    """One page of `query` for `params`, in the format asked for, revalidated by ETag."""
+    answer_in = negotiate(request, params.format, LIST_FORMATS)
     criteria = params.criteria() if criteria is None else criteria
     digest = filters_digest(criteria)
     after = None
     if params.cursor is not None:
         after = decode_cursor(params.cursor, params.sort, digest, settings.cursor_secret)
-    try:
-        items, page = query(
-            reader, criteria, parse_sort(params.sort, sort_columns), after, params.limit
-        )
-    except NoSearchWords:
-        raise no_words() from None
-    next_cursor = None
-    if page.next_after is not None:
-        next_cursor = encode_cursor(params.sort, page.next_after, digest, settings.cursor_secret)
-    return list_response(request, items, page.total, next_cursor)
+
+    def respond() -> Response:
+        try:
+            items, page = query(
+                reader, criteria, parse_sort(params.sort, sort_columns), after, params.limit
+            )
+        except NoSearchWords:
+            raise no_words() from None
+        next_cursor = None
+        if page.next_after is not None:
+            next_cursor = encode_cursor(
+                params.sort, page.next_after, digest, settings.cursor_secret
+            )
+        total = page.total or 0  # always counted here: `count` defaults to True
+        return page_response(request, answer_in, model, items, total, next_cursor, page.facets)
+
+    return conditional(request, reader, settings, respond)
+
+
+def detail_response(
+    request: Request,
+    reader: ReadDatabase,
+    settings: Settings,
+    fetch: Callable[[], dict[str, Any] | None],
+    resource: str,
+    record_id: str,
+) -> Response:
+    """One record as JSON, 404 when there is none, revalidated by ETag."""
+    negotiate(request, None, ("json",))
+
+    def respond() -> Response:
+        record = fetch()
+        if record is None:
+            raise not_found(resource, record_id)
+        return JSONBytes(record)
+
+    return conditional(request, reader, settings, respond)

@@ -7,6 +7,14 @@ from pydantic import BaseModel, Field
 Item = TypeVar("Item")
 
 
+class FacetValue(BaseModel):
+    """How many records matching the filters have one value of a field."""
+
+    value: str | None = Field(description="The value (null: not known).", examples=["CU"])
+    label: str | None = Field(description="Its name, for codes and ids.", examples=["Cuba"])
+    count: int = Field(description="Records with this value.", examples=[1])
+
+
 class ItemList(BaseModel, Generic[Item]):
     """One page of a list: the items, the total for the filters, and the next page's cursor."""
 
@@ -17,6 +25,12 @@ class ItemList(BaseModel, Generic[Item]):
     next_cursor: str | None = Field(
         description="Cursor for the next page (also in the `Link` header); null on the last page.",
         examples=[None],
+    )
+    facets: dict[str, list[FacetValue]] | None = Field(
+        default=None,
+        description="Counts per value of each field named in `facet`, over every page, most "
+        "frequent first (at most 30 values each); present only when asked for.",
+        examples=[{"host_country": [{"value": "CU", "label": "Cuba", "count": 1}]}],
     )
 
 

@@ -42,6 +42,9 @@ class Visit(Timestamped, table=True):
     end_date: date | None = None
     kind: str | None = None
     summary: str | None = None
+    # Of the city, where a gazetteer gives it (WGS 84 decimal degrees); null for several cities.
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class VisitPublic(TimestampsPublic):
@@ -63,6 +66,16 @@ class VisitPublic(TimestampsPublic):
     city: str | None = Field(
         description="City or cities, as the source gives them.",
         schema_extra={"examples": ["Havana"]},
+    )
+    latitude: float | None = Field(
+        description="Latitude of the city (WGS 84, decimal degrees), where a gazetteer gives "
+        "it; null when there is no city or there are several.",
+        schema_extra={"examples": [23.1136]},
+    )
+    longitude: float | None = Field(
+        description="Longitude of the city (WGS 84, decimal degrees), where a gazetteer gives "
+        "it; null when there is no city or there are several.",
+        schema_extra={"examples": [-82.3666]},
     )
     start_date: date | None = Field(
         description="First day (ISO 8601); null when no source gives it.",

@@ -3,13 +3,15 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row
+from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
+    Facet,
     Page,
     Sort,
     Where,
     add_overlap,
     add_search,
+    add_updated_since,
     fetch_page,
     with_timestamps,
 )
@@ -17,6 +19,16 @@ from app.queries.embeds import citations_for, parties_for, signatories_for, topi
 
 SORT_COLUMNS = {"signed_on": "g.signed_on", "id": "g.id"}
 DEFAULT_SORT = "-signed_on"
+
+FACETS = {
+    "kind": Facet("g.kind"),
+    "status": Facet("g.status"),
+    "year": Facet(year_of("g.signed_on")),
+    "topic": Facet("ft.topic_id", "JOIN agreement_topic ft ON ft.agreement_id = g.id", "topic"),
+    "country": Facet(
+        "fp.country_code", "JOIN agreement_party fp ON fp.agreement_id = g.id", "country"
+    ),
+}
 
 SELECT = """g.id, g.visit_id, g.meeting_id, g.kind, g.title, g.count, g.status, g.signed_on,
     g.summary, g.created_at, g.updated_at"""
@@ -26,6 +38,7 @@ FROM = "agreement g"
 def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `g` for every filter given."""
     where = Where()
+    add_updated_since(where, "g.updated_at", criteria.get("updated_since"))
     add_search(where, "agreement", "g.id", criteria.get("q"))
     if criteria.get("visit"):
         where.add("g.visit_id = :visit", visit=criteria["visit"])
@@ -74,6 +87,7 @@ def list_agreements(
     sort: Sort,
     after: tuple[Any, str] | None,
     limit: int,
+    count: bool = True,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of agreements matching `criteria`."""
     page = fetch_page(
@@ -85,6 +99,9 @@ def list_agreements(
         sort=sort,
         after=after,
         limit=limit,
+        facets=FACETS,
+        facet_names=criteria.get("facet") or (),
+        count=count,
     )
     return _items(db, page.rows), page
 

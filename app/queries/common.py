@@ -2,9 +2,10 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from app.db import ReadDatabase, Row
+from app.db import ReadDatabase, Row, timestamp_param
 from app.search import match_expression, matching_ids_sql
 
 
@@ -95,8 +96,9 @@ class Page:
     """One page of rows, the total for the filters, and where the next page starts."""
 
     rows: list[Row]
-    total: int
+    total: int | None  # None when the caller did not ask for it (exports)
     next_after: tuple[Any, str] | None
+    facets: dict[str, list[dict[str, Any]]] | None = None
 
 
 def fetch_page(
@@ -110,8 +112,11 @@ def fetch_page(
     after: tuple[Any, str] | None,
     limit: int,
     count_from: str | None = None,
+    facets: Mapping[str, "Facet"] | None = None,
+    facet_names: Sequence[str] = (),
+    count: bool = True,
 ) -> Page:
-    """A keyset page: `limit` rows after `after`, plus the total matching the filters."""
+    """A keyset page: `limit` rows after `after`, the total and any facets for the filters."""
     conditions = Where(list(where.conditions), dict(where.params))
     if after is not None:
         condition, params = _keyset(sort, id_column, after)
@@ -123,16 +128,21 @@ def fetch_page(
         f"ORDER BY {sort.column} {direction}, {id_column} {id_direction} LIMIT :page_limit",
         {**conditions.params, "page_limit": limit + 1},
     )
-    total = db.scalar(
-        f"SELECT count(*) FROM {count_from or from_} WHERE {where.sql()}", where.params
-    )
+    total = None
+    if count:
+        total = db.scalar(
+            f"SELECT count(*) FROM {count_from or from_} WHERE {where.sql()}", where.params
+        )
     next_after = None
     if len(rows) > limit:
         rows = rows[:limit]
         next_after = (rows[-1]["sort_key"], rows[-1]["id"])
     for row in rows:
         del row["sort_key"]
-    return Page(rows, int(total), next_after)
+    counted = None
+    if facet_names and facets:
+        counted = fetch_facets(db, facets, facet_names, count_from or from_, where)
+    return Page(rows, None if total is None else int(total), next_after, counted)
 
 
 def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
@@ -142,10 +152,13 @@ def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any
 
 
 def timestamp(value: Any) -> str:
-    """A stored timestamp as ISO 8601 UTC (`2026-11-28T07:00:00Z`)."""
+    """A stored timestamp as ISO 8601 UTC, to the microsecond (`2026-11-28T07:00:00.123456Z`).
+
+    Full precision matters: a client polling with `updated_since` passes it back.
+    """
     if isinstance(value, str):
-        return value[:19].replace(" ", "T") + "Z"
-    return str(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return value[:26].replace(" ", "T") + "Z"
+    return str(value.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
 def with_timestamps(row: Row) -> Row:
@@ -158,3 +171,65 @@ def with_timestamps(row: Row) -> Row:
 def country_ref(code: str | None, name: str | None) -> dict[str, str] | None:
     """A CountryRef dict, or None when there is no country."""
     return None if code is None else {"code": code, "name": name or code}
+
+
+def add_updated_since(where: Where, column: str, since: datetime | None) -> None:
+    """Keep records changed at or after `since` (the change feed)."""
+    if since is not None:
+        where.add(f"{column} >= :updated_since", updated_since=timestamp_param(since))
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How to count one facet: the value's SQL, any join it needs, and where labels come from."""
+
+    value: str
+    join: str = ""
+    labels: str | None = None  # "country" or "topic": the table naming each value
+
+
+FACET_LIMIT = 30
+
+
+def fetch_facets(
+    db: ReadDatabase,
+    facets: Mapping[str, Facet],
+    names: Sequence[str],
+    from_: str,
+    where: Where,
+) -> dict[str, list[dict[str, Any]]]:
+    """Counts per value of each named facet over every record matching `where`, most first.
+
+    At most FACET_LIMIT values per facet: facet work per request stays bounded.
+    """
+    counted: dict[str, list[dict[str, Any]]] = {}
+    for name in names:
+        facet = facets[name]
+        rows = db.rows(
+            f"SELECT {facet.value} AS value, count(*) AS count FROM {from_} {facet.join} "
+            f"WHERE {where.sql()} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}",
+            where.params,
+        )
+        labels = _labels(db, facet.labels, [r["value"] for r in rows if r["value"] is not None])
+        counted[name] = [
+            {
+                "value": row["value"],
+                "label": labels.get(row["value"], row["value"]),
+                "count": row["count"],
+            }
+            for row in rows
+        ]
+    return counted
+
+
+_LABEL_SQL = {
+    "country": "SELECT code AS value, name AS label FROM country WHERE code IN ({})",
+    "topic": "SELECT id AS value, name AS label FROM topic WHERE id IN ({})",
+}
+
+
+def _labels(db: ReadDatabase, table: str | None, values: list[Any]) -> dict[Any, str]:
+    if table is None or not values:
+        return {}
+    marks, params = placeholders("l", values)
+    return {r["value"]: r["label"] for r in db.rows(_LABEL_SQL[table].format(marks), params)}

@@ -3,13 +3,15 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row
+from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
+    Facet,
     Page,
     Sort,
     Where,
     add_overlap,
     add_search,
+    add_updated_since,
     fetch_page,
     with_timestamps,
 )
@@ -17,6 +19,13 @@ from app.queries.embeds import citations_for, participations, statements, topics
 
 SORT_COLUMNS = {"date": "m.date", "id": "m.id"}
 DEFAULT_SORT = "date"
+
+FACETS = {
+    "kind": Facet("m.kind"),
+    "year": Facet(year_of("m.date")),
+    "topic": Facet("ft.topic_id", "JOIN meeting_topic ft ON ft.meeting_id = m.id", "topic"),
+    "host_country": Facet("fv.host_country_code", "JOIN visit fv ON fv.id = m.visit_id", "country"),
+}
 
 SELECT = """m.id, m.visit_id, m.kind, m.title, m.date, m.venue, m.city, m.summary,
     m.created_at, m.updated_at"""
@@ -26,6 +35,7 @@ FROM = "meeting m"
 def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `m` for every filter given."""
     where = Where()
+    add_updated_since(where, "m.updated_at", criteria.get("updated_since"))
     add_search(where, "meeting", "m.id", criteria.get("q"))
     if criteria.get("visit"):
         where.add("m.visit_id = :visit", visit=criteria["visit"])
@@ -75,6 +85,7 @@ def list_meetings(
     sort: Sort,
     after: tuple[Any, str] | None,
     limit: int,
+    count: bool = True,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of meetings matching `criteria`."""
     page = fetch_page(
@@ -86,6 +97,9 @@ def list_meetings(
         sort=sort,
         after=after,
         limit=limit,
+        facets=FACETS,
+        facet_names=criteria.get("facet") or (),
+        count=count,
     )
     return _items(db, page.rows), page
 

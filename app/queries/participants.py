@@ -6,10 +6,12 @@ from typing import Any
 
 from app.db import ReadDatabase, Row
 from app.queries.common import (
+    Facet,
     Page,
     Sort,
     Where,
     add_search,
+    add_updated_since,
     country_ref,
     fetch_page,
     placeholders,
@@ -20,6 +22,11 @@ from app.queries.embeds import participations
 SORT_COLUMNS = {"name": "p.name", "id": "p.id"}
 DEFAULT_SORT = "name"
 
+FACETS = {
+    "country": Facet("p.country_code", labels="country"),
+    "kind": Facet("p.kind"),
+}
+
 SELECT = """p.id, p.name, p.kind, p.description, p.wikidata_id, p.created_at, p.updated_at,
     p.country_code, pc.name AS country_name"""
 FROM = "participant p LEFT JOIN country pc ON pc.code = p.country_code"
@@ -28,6 +35,7 @@ FROM = "participant p LEFT JOIN country pc ON pc.code = p.country_code"
 def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `p` for every filter given."""
     where = Where()
+    add_updated_since(where, "p.updated_at", criteria.get("updated_since"))
     add_search(where, "participant", "p.id", criteria.get("q"))
     if criteria.get("country"):
         where.add("p.country_code = :country", country=criteria["country"])
@@ -75,6 +83,7 @@ def list_participants(
     sort: Sort,
     after: tuple[Any, str] | None,
     limit: int,
+    count: bool = True,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of participants matching `criteria`."""
     page = fetch_page(
@@ -87,6 +96,9 @@ def list_participants(
         sort=sort,
         after=after,
         limit=limit,
+        facets=FACETS,
+        facet_names=criteria.get("facet") or (),
+        count=count,
     )
     return _items(db, page.rows), page
 

@@ -4,13 +4,15 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row
+from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
+    Facet,
     Page,
     Sort,
     Where,
     add_overlap,
     add_search,
+    add_updated_since,
     country_ref,
     fetch_page,
     placeholders,
@@ -21,6 +23,10 @@ from app.queries.embeds import PARTICIPANT_REF_COLUMNS, citations_for, participa
 SORT_COLUMNS = {"start_date": "t.start_date", "id": "t.id"}
 DEFAULT_SORT = "-start_date"
 
+FACETS = {
+    "year": Facet(year_of("t.start_date")),
+}
+
 SELECT = f"""t.id, t.name, t.start_date, t.end_date, t.summary, t.created_at, t.updated_at,
     {PARTICIPANT_REF_COLUMNS}"""
 FROM = """tour t JOIN participant p ON p.id = t.principal_id
@@ -30,6 +36,7 @@ FROM = """tour t JOIN participant p ON p.id = t.principal_id
 def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `t` for every filter given."""
     where = Where()
+    add_updated_since(where, "t.updated_at", criteria.get("updated_since"))
     add_search(where, "tour", "t.id", criteria.get("q"))
     if criteria.get("participant"):
         where.add("t.principal_id = :participant", participant=criteria["participant"])
@@ -91,6 +98,7 @@ def list_tours(
     sort: Sort,
     after: tuple[Any, str] | None,
     limit: int,
+    count: bool = True,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of tours matching `criteria`, each with its legs."""
     page = fetch_page(
@@ -103,6 +111,9 @@ def list_tours(
         sort=sort,
         after=after,
         limit=limit,
+        facets=FACETS,
+        facet_names=criteria.get("facet") or (),
+        count=count,
     )
     return _items(db, page.rows), page
 

@@ -3,17 +3,17 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row
+from app.db import ReadDatabase, Row, year_of
 from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
 from app.queries.common import (
-    Page,
-    Sort,
+    Facet,
+    Listing,
     Where,
     add_overlap,
     add_search,
+    add_updated_since,
     country_ref,
-    fetch_page,
     with_timestamps,
 )
 from app.queries.embeds import (
@@ -28,8 +28,17 @@ from app.queries.embeds import (
 SORT_COLUMNS = {"start_date": "v.start_date", "end_date": "v.end_date", "id": "v.id"}
 DEFAULT_SORT = "-start_date"
 
+FACETS = {
+    "host_country": Facet("v.host_country_code", labels="country"),
+    "visitor_country": Facet("v.visitor_country_code", labels="country"),
+    "year": Facet(year_of("v.start_date")),
+    "kind": Facet("v.kind"),
+    "topic": Facet("ft.topic_id", "JOIN visit_topic ft ON ft.visit_id = v.id", "topic"),
+}
+
 SELECT = f"""
-    v.id, v.tour_id, v.leg, v.city, v.start_date, v.end_date, v.kind, v.summary,
+    v.id, v.tour_id, v.leg, v.city, v.latitude, v.longitude, v.start_date, v.end_date, v.kind,
+    v.summary,
     v.created_at, v.updated_at,
     v.visitor_country_code, vc.name AS visitor_country_name,
     v.host_country_code, hc.name AS host_country_name, {PARTICIPANT_REF_COLUMNS}"""
@@ -44,6 +53,7 @@ FROM = """visit v
 def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `v` for every filter given."""
     where = Where()
+    add_updated_since(where, "v.updated_at", criteria.get("updated_since"))
     add_search(where, "visit", "v.id", criteria.get("q"))
     if criteria.get("country"):
         where.add(
@@ -89,6 +99,8 @@ def _item(row: Row, topics: list[dict[str, Any]]) -> dict[str, Any]:
             ),
             "host_country": country_ref(row["host_country_code"], row["host_country_name"]),
             "city": row["city"],
+            "latitude": row["latitude"],
+            "longitude": row["longitude"],
             "start_date": row["start_date"],
             "end_date": row["end_date"],
             "kind": row["kind"],
@@ -100,27 +112,20 @@ def _item(row: Row, topics: list[dict[str, Any]]) -> dict[str, Any]:
     )
 
 
-def list_visits(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of compact visits matching `criteria`."""
-    page = fetch_page(
-        db,
-        select=SELECT,
-        from_=FROM,
-        count_from="visit v",
-        id_column="v.id",
-        where=filters_to_sql(criteria),
-        sort=sort,
-        after=after,
-        limit=limit,
-    )
-    topics = topics_for(db, "visit", [r["id"] for r in page.rows])
-    return [_item(row, topics.get(row["id"], [])) for row in page.rows], page
+def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+    topics = topics_for(db, "visit", [r["id"] for r in rows])
+    return [_item(row, topics.get(row["id"], [])) for row in rows]
+
+
+list_visits = Listing(
+    select=SELECT,
+    from_=FROM,
+    count_from="visit v",
+    id_column="v.id",
+    filters=filters_to_sql,
+    shape=_items,
+    facets=FACETS,
+)
 
 
 def visit_exists(db: ReadDatabase, visit_id: str) -> bool:

@@ -4,7 +4,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.db import ReadDatabase, Row
-from app.queries.common import Page, Sort, Where, add_search, fetch_page, with_timestamps
+from app.queries.common import (
+    Page,
+    Sort,
+    Where,
+    add_search,
+    add_updated_since,
+    fetch_page,
+    with_timestamps,
+)
 
 COUNTRY_SORT_COLUMNS = {"code": "c.code", "name": "c.name"}
 COUNTRY_SELECT = """c.code AS id, c.code, c.alpha3, c.name, c.created_at, c.updated_at,
@@ -34,10 +42,12 @@ def list_countries(
     sort: Sort,
     after: tuple[Any, str] | None,
     limit: int,
+    count: bool = True,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of countries with their visit counts."""
     where = Where()
     add_search(where, "country", "c.code", criteria.get("q"))
+    add_updated_since(where, "c.updated_at", criteria.get("updated_since"))
     if criteria.get("has_visits"):
         where.add(
             "(c.code IN (SELECT visitor_country_code FROM visit) "
@@ -52,6 +62,7 @@ def list_countries(
         sort=sort,
         after=after,
         limit=limit,
+        count=count,
     )
     return [_country_item(row) for row in page.rows], page
 
@@ -68,10 +79,12 @@ def list_topics(
     sort: Sort,
     after: tuple[Any, str] | None,
     limit: int,
+    count: bool = True,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of topics with how many records carry each."""
     where = Where()
     add_search(where, "topic", "t.id", criteria.get("q"))
+    add_updated_since(where, "t.updated_at", criteria.get("updated_since"))
     page = fetch_page(
         db,
         select=TOPIC_SELECT,
@@ -81,6 +94,7 @@ def list_topics(
         sort=sort,
         after=after,
         limit=limit,
+        count=count,
     )
     return [with_timestamps(row) for row in page.rows], page
 
@@ -91,10 +105,12 @@ def list_sources(
     sort: Sort,
     after: tuple[Any, str] | None,
     limit: int,
+    count: bool = True,
 ) -> tuple[list[dict[str, Any]], Page]:
     """A page of sources with how many citations point to each."""
     where = Where()
     add_search(where, "source", "s.id", criteria.get("q"))
+    add_updated_since(where, "s.updated_at", criteria.get("updated_since"))
     if criteria.get("kind"):
         where.add("s.kind = :kind", kind=criteria["kind"])
     page = fetch_page(
@@ -106,6 +122,7 @@ def list_sources(
         sort=sort,
         after=after,
         limit=limit,
+        count=count,
     )
     return [with_timestamps(row) for row in page.rows], page
 

@@ -1,5 +1,6 @@
 """Countries, topics, sources, search and health."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.support import ARTICLE
@@ -91,3 +92,16 @@ def test_search_pages_cover_every_hit_once(client: TestClient) -> None:
 
 def test_healthz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "visits": 3}
+
+
+@pytest.mark.parametrize(
+    "q", ["diaz canel", "DIAZ-CANEL", "canel", "Díaz-Canel", "díaz", "miguel diaz"]
+)
+def test_search_finds_diaz_canel_however_typed(client: TestClient, q: str) -> None:
+    hits = client.get("/v1/search", params={"q": q, "type": "participant"}).json()["items"]
+    assert [h["id"] for h in hits] == ["miguel-diaz-canel"]
+
+
+def test_search_matches_prefixes(client: TestClient) -> None:
+    hits = client.get("/v1/search", params={"q": "biotech", "type": "topic"}).json()["items"]
+    assert [h["id"] for h in hits] == ["biotechnology"]

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import AgreementFilters
-from app.api.lists import run_list
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
-from app.errors import not_found
+from app.api.lists import detail_response, run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.agreement import AgreementDetail, AgreementPublic
 from app.models.page import ItemList
 from app.queries import agreements
@@ -22,15 +21,22 @@ def list_agreements(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[AgreementFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List agreements, filtered, sorted and paged."""
     return run_list(
-        request, reader, settings, filters, agreements.list_agreements, agreements.SORT_COLUMNS
+        request,
+        reader,
+        settings,
+        filters,
+        agreements.list_agreements,
+        agreements.SORT_COLUMNS,
+        AgreementPublic,
     )
 
 
 @router.get("/{agreement_id}", response_model=AgreementDetail, responses=DETAIL_ERRORS)
 def get_agreement(
+    request: Request,
     agreement_id: Annotated[
         str,
         Path(
@@ -40,9 +46,14 @@ def get_agreement(
         ),
     ],
     reader: ReaderDep,
-) -> JSONBytes:
+    settings: SettingsDep,
+) -> Response:
     """One agreement with its parties, signatories and citations."""
-    agreement = agreements.get_agreement(reader, agreement_id)
-    if agreement is None:
-        raise not_found("agreement", agreement_id)
-    return JSONBytes(agreement)
+    return detail_response(
+        request,
+        reader,
+        settings,
+        lambda: agreements.get_agreement(reader, agreement_id),
+        "agreement",
+        agreement_id,
+    )

@@ -2,14 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import CountryFilters
-from app.api.lists import run_list
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
+from app.api.lists import detail_response, run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.countries import lookup_country
-from app.errors import not_found
 from app.models.country import CountryPublic
 from app.models.page import ItemList
 from app.queries import vocabularies
@@ -23,7 +22,7 @@ def list_countries(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[CountryFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List countries with how many visits each made and hosted."""
     return run_list(
         request,
@@ -32,11 +31,13 @@ def list_countries(
         filters,
         vocabularies.list_countries,
         vocabularies.COUNTRY_SORT_COLUMNS,
+        CountryPublic,
     )
 
 
 @router.get("/{code}", response_model=CountryPublic, responses=DETAIL_ERRORS)
 def get_country(
+    request: Request,
     code: Annotated[
         str,
         Path(
@@ -46,10 +47,15 @@ def get_country(
         ),
     ],
     reader: ReaderDep,
-) -> JSONBytes:
+    settings: SettingsDep,
+) -> Response:
     """One country with how many visits it made and hosted."""
     known = lookup_country(code)
-    country = vocabularies.get_country(reader, known.code) if known else None
-    if country is None:
-        raise not_found("country", code)
-    return JSONBytes(country)
+    return detail_response(
+        request,
+        reader,
+        settings,
+        lambda: vocabularies.get_country(reader, known.code) if known else None,
+        "country",
+        code,
+    )

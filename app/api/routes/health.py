@@ -24,4 +24,4 @@ class Health(BaseModel):
 def healthz(reader: ReaderDep) -> JSONBytes:
     """Liveness and database check."""
     visits = int(reader.scalar("SELECT count(*) FROM visit"))
-    return JSONBytes({"status": "ok", "visits": visits})
+    return JSONBytes({"status": "ok", "visits": visits}, headers={"Cache-Control": "no-store"})

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import MeetingFilters
-from app.api.lists import run_list
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
-from app.errors import not_found
+from app.api.lists import detail_response, run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.meeting import MeetingDetail, MeetingPublic
 from app.models.page import ItemList
 from app.queries import meetings
@@ -22,15 +21,22 @@ def list_meetings(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[MeetingFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List meetings, filtered, sorted and paged."""
     return run_list(
-        request, reader, settings, filters, meetings.list_meetings, meetings.SORT_COLUMNS
+        request,
+        reader,
+        settings,
+        filters,
+        meetings.list_meetings,
+        meetings.SORT_COLUMNS,
+        MeetingPublic,
     )
 
 
 @router.get("/{meeting_id}", response_model=MeetingDetail, responses=DETAIL_ERRORS)
 def get_meeting(
+    request: Request,
     meeting_id: Annotated[
         str,
         Path(
@@ -40,9 +46,14 @@ def get_meeting(
         ),
     ],
     reader: ReaderDep,
-) -> JSONBytes:
+    settings: SettingsDep,
+) -> Response:
     """One meeting with its participants, statements, agreements and citations."""
-    meeting = meetings.get_meeting(reader, meeting_id)
-    if meeting is None:
-        raise not_found("meeting", meeting_id)
-    return JSONBytes(meeting)
+    return detail_response(
+        request,
+        reader,
+        settings,
+        lambda: meetings.get_meeting(reader, meeting_id),
+        "meeting",
+        meeting_id,
+    )

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import ParticipantFilters
-from app.api.lists import run_list
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
-from app.errors import not_found
+from app.api.lists import detail_response, run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.participant import ParticipantDetail, ParticipantPublic
 from app.queries import participants
@@ -22,7 +21,7 @@ def list_participants(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[ParticipantFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List people and groups, filtered, sorted and paged."""
     return run_list(
         request,
@@ -31,18 +30,25 @@ def list_participants(
         filters,
         participants.list_participants,
         participants.SORT_COLUMNS,
+        ParticipantPublic,
     )
 
 
 @router.get("/{participant_id}", response_model=ParticipantDetail, responses=DETAIL_ERRORS)
 def get_participant(
+    request: Request,
     participant_id: Annotated[
         str, Path(description="Participant id.", examples=["ebrahim-raisi"], max_length=200)
     ],
     reader: ReaderDep,
-) -> JSONBytes:
+    settings: SettingsDep,
+) -> Response:
     """One participant with every visit and meeting they took part in and what they signed."""
-    participant = participants.get_participant(reader, participant_id)
-    if participant is None:
-        raise not_found("participant", participant_id)
-    return JSONBytes(participant)
+    return detail_response(
+        request,
+        reader,
+        settings,
+        lambda: participants.get_participant(reader, participant_id),
+        "participant",
+        participant_id,
+    )

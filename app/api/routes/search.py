@@ -2,13 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
+from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import SearchParams
-from app.api.lists import no_words
+from app.api.formats import negotiate
+from app.api.lists import LIST_FORMATS, no_words, page_response
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.responses import LIST_ERRORS, JSONBytes, list_response
+from app.api.responses import LIST_ERRORS
 from app.models.page import ItemList, SearchHit
 from app.queries import search as search_queries
 from app.queries.common import NoSearchWords
@@ -24,19 +26,24 @@ def search(
     reader: ReaderDep,
     settings: SettingsDep,
     params: Annotated[SearchParams, Query()],
-) -> JSONBytes:
+) -> Response:
     """Find records of every type by words, best match first."""
+    answer_in = negotiate(request, params.format, LIST_FORMATS)
     digest = filters_digest({"q": params.q, "type": params.type})
     after = None
     if params.cursor is not None:
         after = decode_cursor(params.cursor, RANKED, digest, settings.cursor_secret)
-    try:
-        items, total, next_after = search_queries.search(
-            reader, params.q, params.type, after, params.limit
-        )
-    except NoSearchWords:
-        raise no_words() from None
-    next_cursor = None
-    if next_after is not None:
-        next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret)
-    return list_response(request, items, total, next_cursor)
+
+    def respond() -> Response:
+        try:
+            items, total, next_after = search_queries.search(
+                reader, params.q, params.type, after, params.limit
+            )
+        except NoSearchWords:
+            raise no_words() from None
+        next_cursor = None
+        if next_after is not None:
+            next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret)
+        return page_response(request, answer_in, SearchHit, items, total, next_cursor)
+
+    return conditional(request, reader, settings, respond)

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import SourceFilters
-from app.api.lists import run_list
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
-from app.errors import not_found
+from app.api.lists import detail_response, run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.source import SourceDetail, SourcePublic
 from app.queries import vocabularies
@@ -22,7 +21,7 @@ def list_sources(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[SourceFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List sources with how many citations point to each."""
     return run_list(
         request,
@@ -31,19 +30,26 @@ def list_sources(
         filters,
         vocabularies.list_sources,
         vocabularies.SOURCE_SORT_COLUMNS,
+        SourcePublic,
     )
 
 
 @router.get("/{source_id}", response_model=SourceDetail, responses=DETAIL_ERRORS)
 def get_source(
+    request: Request,
     source_id: Annotated[
         str,
         Path(description="Source id.", examples=["tdi-2023-06-16-raisi-havana"], max_length=200),
     ],
     reader: ReaderDep,
-) -> JSONBytes:
+    settings: SettingsDep,
+) -> Response:
     """One source with its full text where the project holds it."""
-    source = vocabularies.get_source(reader, source_id)
-    if source is None:
-        raise not_found("source", source_id)
-    return JSONBytes(source)
+    return detail_response(
+        request,
+        reader,
+        settings,
+        lambda: vocabularies.get_source(reader, source_id),
+        "source",
+        source_id,
+    )

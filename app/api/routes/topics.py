@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import TopicFilters
 from app.api.lists import run_list
-from app.api.responses import LIST_ERRORS, JSONBytes
+from app.api.responses import LIST_ERRORS
 from app.models.page import ItemList
 from app.models.topic import TopicPublic
 from app.queries import vocabularies
@@ -21,7 +21,7 @@ def list_topics(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[TopicFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List topics with how many visits, meetings and agreements carry each."""
     return run_list(
         request,
@@ -30,4 +30,5 @@ def list_topics(
         filters,
         vocabularies.list_topics,
         vocabularies.TOPIC_SORT_COLUMNS,
+        TopicPublic,
     )

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import TourFilters
-from app.api.lists import run_list
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes
-from app.errors import not_found
+from app.api.lists import detail_response, run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.tour import TourDetail, TourPublic
 from app.queries import tours
@@ -22,20 +21,23 @@ def list_tours(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[TourFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List tours with their legs, filtered, sorted and paged."""
-    return run_list(request, reader, settings, filters, tours.list_tours, tours.SORT_COLUMNS)
+    return run_list(
+        request, reader, settings, filters, tours.list_tours, tours.SORT_COLUMNS, TourPublic
+    )
 
 
 @router.get("/{tour_id}", response_model=TourDetail, responses=DETAIL_ERRORS)
 def get_tour(
+    request: Request,
     tour_id: Annotated[
         str, Path(description="Tour id.", examples=["2023-06-raisi-latin-america"], max_length=200)
     ],
     reader: ReaderDep,
-) -> JSONBytes:
+    settings: SettingsDep,
+) -> Response:
     """One tour with its legs in order and its citations."""
-    tour = tours.get_tour(reader, tour_id)
-    if tour is None:
-        raise not_found("tour", tour_id)
-    return JSONBytes(tour)
+    return detail_response(
+        request, reader, settings, lambda: tours.get_tour(reader, tour_id), "tour", tour_id
+    )

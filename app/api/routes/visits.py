@@ -2,12 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import AgreementFilters, MeetingFilters, VisitFilters, VisitPartParams
-from app.api.lists import run_list
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS, JSONBytes, list_response
+from app.api.formats import negotiate
+from app.api.lists import detail_response, page_response, run_list
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.errors import not_found
 from app.models.agreement import AgreementPublic
 from app.models.meeting import MeetingPublic
@@ -29,18 +31,21 @@ def list_visits(
     reader: ReaderDep,
     settings: SettingsDep,
     filters: Annotated[VisitFilters, Query()],
-) -> JSONBytes:
+) -> Response:
     """List visits (compact), filtered, sorted and paged."""
-    return run_list(request, reader, settings, filters, visits.list_visits, visits.SORT_COLUMNS)
+    return run_list(
+        request, reader, settings, filters, visits.list_visits, visits.SORT_COLUMNS, VisitPublic
+    )
 
 
 @router.get("/{visit_id}", response_model=VisitDetail, responses=DETAIL_ERRORS)
-def get_visit(visit_id: VisitId, reader: ReaderDep) -> JSONBytes:
+def get_visit(
+    request: Request, visit_id: VisitId, reader: ReaderDep, settings: SettingsDep
+) -> Response:
     """One visit with its meetings, agreements, participants, statements and citations."""
-    visit = visits.get_visit(reader, visit_id)
-    if visit is None:
-        raise not_found("visit", visit_id)
-    return JSONBytes(visit)
+    return detail_response(
+        request, reader, settings, lambda: visits.get_visit(reader, visit_id), "visit", visit_id
+    )
 
 
 def _require_visit(reader: ReaderDep, visit_id: str) -> None:
@@ -55,12 +60,20 @@ def list_visit_meetings(
     reader: ReaderDep,
     settings: SettingsDep,
     params: Annotated[VisitPartParams, Query()],
-) -> JSONBytes:
-    """A visit's meetings, in date order."""
+) -> Response:
+    """A visit's meetings, by date (undated first)."""
     _require_visit(reader, visit_id)
-    filters = MeetingFilters(limit=params.limit, cursor=params.cursor, visit=visit_id)
+    filters = MeetingFilters(
+        limit=params.limit, cursor=params.cursor, format=params.format, visit=visit_id
+    )
     return run_list(
-        request, reader, settings, filters, meetings.list_meetings, meetings.SORT_COLUMNS
+        request,
+        reader,
+        settings,
+        filters,
+        meetings.list_meetings,
+        meetings.SORT_COLUMNS,
+        MeetingPublic,
     )
 
 
@@ -73,12 +86,20 @@ def list_visit_agreements(
     reader: ReaderDep,
     settings: SettingsDep,
     params: Annotated[VisitPartParams, Query()],
-) -> JSONBytes:
+) -> Response:
     """What was signed or agreed during a visit."""
     _require_visit(reader, visit_id)
-    filters = AgreementFilters(limit=params.limit, cursor=params.cursor, visit=visit_id, sort="id")
+    filters = AgreementFilters(
+        limit=params.limit, cursor=params.cursor, format=params.format, visit=visit_id, sort="id"
+    )
     return run_list(
-        request, reader, settings, filters, agreements.list_agreements, agreements.SORT_COLUMNS
+        request,
+        reader,
+        settings,
+        filters,
+        agreements.list_agreements,
+        agreements.SORT_COLUMNS,
+        AgreementPublic,
     )
 
 
@@ -87,8 +108,19 @@ def list_visit_agreements(
     response_model=ItemList[ParticipationPublic],
     responses=DETAIL_ERRORS,
 )
-def list_visit_participants(request: Request, visit_id: VisitId, reader: ReaderDep) -> JSONBytes:
+def list_visit_participants(
+    request: Request,
+    visit_id: VisitId,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[VisitPartParams, Query()],
+) -> Response:
     """Everyone who took part in a visit, with role and title (all on one page)."""
-    _require_visit(reader, visit_id)
-    items = participants.participants_of_visit(reader, visit_id)
-    return list_response(request, items, len(items), None)
+    answer_in = negotiate(request, params.format, ("json", "csv", "ndjson"))
+
+    def respond() -> Response:
+        _require_visit(reader, visit_id)
+        items = participants.participants_of_visit(reader, visit_id)
+        return page_response(request, answer_in, ParticipationPublic, items, len(items), None)
+
+    return conditional(request, reader, settings, respond)

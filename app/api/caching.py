@@ -1,0 +1,83 @@
+"""HTTP caching: strong ETags from the data version and the request, 304s, Cache-Control.
+
+The ETag is computed before any query runs, from the data version (one tiny row that every
+load moves) and what the request asks for, so a revalidation costs one indexed read.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from fastapi import Request, Response
+
+from app.config import Settings
+from app.db import ReadDatabase
+from app.queries.common import timestamp
+
+VARY = "Accept, Accept-Encoding"
+
+
+def data_version(reader: ReadDatabase) -> tuple[int, Any]:
+    """The data version and when it last moved."""
+    row = reader.one("SELECT version, changed_at FROM data_version WHERE id = 1")
+    if row is None:
+        return 0, None
+    return int(row["version"]), row["changed_at"]
+
+
+def entity_tag(request: Request, version: int) -> str:
+    """A strong validator for this representation of this request at this data version."""
+    accepts_gzip = "gzip" in request.headers.get("accept-encoding", "")
+    key = "\n".join(
+        (
+            request.url.path,
+            str(sorted(request.query_params.multi_items())),
+            request.headers.get("accept", ""),
+            "gzip" if accepts_gzip else "identity",
+        )
+    )
+    return f'"{version}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
+
+
+def _http_date(changed_at: Any) -> str | None:
+    if changed_at is None:
+        return None
+    iso = timestamp(changed_at)
+    return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")), usegmt=True)
+
+
+def _matches(request: Request, etag: str, last_modified: str | None) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return etag in tags or "*" in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since and last_modified:
+        try:
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def conditional(
+    request: Request, reader: ReadDatabase, settings: Settings, respond: Callable[[], Response]
+) -> Response:
+    """`respond()`, or a 304 when the client's copy is current; caching headers either way."""
+    version, changed_at = data_version(reader)
+    etag = entity_tag(request, version)
+    last_modified = _http_date(changed_at)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={settings.cache_max_age}",
+        "Vary": VARY,
+    }
+    if last_modified:
+        headers["Last-Modified"] = last_modified
+    if _matches(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    response = respond()
+    response.headers.update(headers)
+    return response

@@ -1,0 +1,93 @@
+"""`/v1` (the dataset: version, counts, sources) and `/v1/deletions` (the deletions feed)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.caching import conditional
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import IsoTimestamp
+from app.api.formats import Format, negotiate
+from app.api.lists import LIST_FORMATS, page_response
+from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.responses import LIST_ERRORS, JSONBytes
+from app.models.change import DeletionPublic
+from app.models.dataset import DatasetInfo
+from app.models.page import ItemList
+from app.queries import changes
+
+router = APIRouter(prefix="/v1", tags=["dataset"])
+
+DATASET_LICENSE = (
+    "Facts with citations; each source keeps its own terms (see sources). The project's own "
+    "structuring of the data may be reused with attribution."
+)
+BY_SEQUENCE = "seq"
+
+
+class NoParams(BaseModel):
+    """This operation takes no query parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeletionParams(BaseModel):
+    """Parameters of `GET /v1/deletions`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    since: IsoTimestamp = Field(
+        description="Deletions at or after this time (ISO 8601; UTC if no offset).",
+        examples=["2023-06-16T00:00:00Z"],
+    )
+    limit: int = Field(default=50, ge=1, le=500, description="Items per page.", examples=[50])
+    cursor: str | None = Field(
+        default=None, max_length=1000, description="Cursor from `next_cursor`.", examples=[None]
+    )
+    format: Format | None = Field(
+        default=None, description="json (default), csv or ndjson.", examples=["json"]
+    )
+
+
+@router.get("", response_model=DatasetInfo)
+def get_dataset(
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[NoParams, Query()],
+) -> Response:
+    """The dataset: its version, record counts per resource, and sources with licences."""
+    negotiate(request, None, ("json",))
+    return conditional(
+        request,
+        reader,
+        settings,
+        lambda: JSONBytes({**changes.dataset_summary(reader), "license": DATASET_LICENSE}),
+    )
+
+
+@router.get("/deletions", response_model=ItemList[DeletionPublic], responses=LIST_ERRORS)
+def list_deletions(
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[DeletionParams, Query()],
+) -> Response:
+    """Records that loads removed since a time, oldest first (poll it with `updated_since`)."""
+    answer_in = negotiate(request, params.format, LIST_FORMATS)
+    digest = filters_digest({"since": params.since})
+    after = None
+    if params.cursor is not None:
+        after = decode_cursor(params.cursor, BY_SEQUENCE, digest, settings.cursor_secret)[0]
+
+    def respond() -> Response:
+        items, total, next_after = changes.list_deletions(reader, params.since, after, params.limit)
+        next_cursor = None
+        if next_after is not None:
+            next_cursor = encode_cursor(
+                BY_SEQUENCE, (next_after, None), digest, settings.cursor_secret
+            )
+        return page_response(request, answer_in, DeletionPublic, items, total, next_cursor)
+
+    return conditional(request, reader, settings, respond)

@@ -1,0 +1,65 @@
+"""What the dataset holds and how it changed: counts, sources, version, deletions."""
+
+from typing import Any
+
+from app.db import ReadDatabase, timestamp_param
+from app.queries.common import timestamp
+
+COUNTED = {
+    "visits": "visit",
+    "meetings": "meeting",
+    "agreements": "agreement",
+    "participants": "participant",
+    "tours": "tour",
+    "statements": "statement",
+    "citations": "citation",
+    "sources": "source",
+    "topics": "topic",
+    "countries": "country",
+}
+
+
+def dataset_summary(db: ReadDatabase) -> dict[str, Any]:
+    """The data version, record counts per resource, and every source with its licence."""
+    counts = db.one(
+        "SELECT "
+        + ", ".join(f"(SELECT count(*) FROM {table}) AS {name}" for name, table in COUNTED.items())
+    )
+    version = db.one("SELECT version, changed_at FROM data_version WHERE id = 1")
+    sources = db.rows(
+        "SELECT s.id, s.title, s.publisher, s.url, s.license, "
+        "(SELECT count(*) FROM citation c WHERE c.source_id = s.id) AS citation_count "
+        "FROM source s ORDER BY s.id"
+    )
+    return {
+        "version": int(version["version"]) if version else 0,
+        "changed_at": timestamp(version["changed_at"]) if version else None,
+        "counts": counts or {},
+        "sources": sources,
+    }
+
+
+def list_deletions(
+    db: ReadDatabase, since: Any, after: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int, int | None]:
+    """Records deleted at or after `since`, oldest first, keyset-paged by sequence."""
+    params: dict[str, Any] = {"since": timestamp_param(since), "page_limit": limit + 1}
+    keyset = ""
+    if after is not None:
+        keyset = " AND seq > :after"
+        params["after"] = after
+    rows = db.rows(
+        "SELECT seq, record_id, resource, deleted_at FROM deletion "
+        f"WHERE deleted_at >= :since{keyset} ORDER BY seq LIMIT :page_limit",
+        params,
+    )
+    total = int(db.scalar("SELECT count(*) FROM deletion WHERE deleted_at >= :since", params))
+    next_after = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_after = int(rows[-1]["seq"])
+    items = [
+        {"id": r["record_id"], "resource": r["resource"], "deleted_at": timestamp(r["deleted_at"])}
+        for r in rows
+    ]
+    return items, total, next_after

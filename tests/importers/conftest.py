@@ -1,0 +1,34 @@
+"""Fixtures for the importers: databases built by the real migrations and seed loader."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.importers.historian import ImportReport
+from app.main import create_app
+from tests.importers.support import run_import
+from tests.support import build_database
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> str:
+    """A fresh database, migrated and seeded, for a test that writes to it."""
+    return build_database(tmp_path / "visits.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ImportReport]:
+    """A seeded database with the fixture data imported, shared by read-only tests."""
+    url = build_database(tmp_path_factory.mktemp("historian") / "visits.sqlite3")
+    return url, run_import(url)
+
+
+@pytest.fixture(scope="module")
+def imported_client(imported: tuple[str, ImportReport]) -> Iterator[TestClient]:
+    """The API over the imported database."""
+    settings = Settings(database_url=imported[0], cursor_secret="test-secret")
+    with TestClient(create_app(settings)) as client:
+        yield client
