@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.deps import reject_unknown_parameters
+from app.api.filters import COUNTRY_CODE_SCHEMA
+from app.api.formats import MEDIA_TYPES
 from app.api.responses import ProblemResponse
 from app.api.routes import (
     agreements,
@@ -183,8 +185,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+FORMAT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "csv": {
+        "type": "string",
+        "description": "RFC 4180 CSV in UTF-8 with a byte order mark: a header row, then one "
+        "flat row per record.",
+    },
+    "ndjson": {"type": "string", "description": "One JSON record per line."},
+}
+
+
+def _offered_formats(operation: dict[str, Any]) -> list[str]:
+    """The values of an operation's `format` query parameter."""
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query" and parameter["name"] == "format":
+            schema = parameter["schema"]
+            for option in [schema, *schema.get("anyOf", [])]:
+                if "enum" in option:
+                    return list(option["enum"])
+    return []
+
+
 def _document_problems(app: FastAPI) -> None:
-    """Error responses are documented as application/problem+json only, as they are sent."""
+    """Document responses as they are sent: errors as application/problem+json only, lists in
+    every format their `format` parameter offers, the shared country code schema."""
     build_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -196,6 +220,13 @@ def _document_problems(app: FastAPI) -> None:
                         content = response.get("content", {})
                         if status[0] in "45" and "application/json" in content:
                             content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+                    answered = operation["responses"].get("200", {}).get("content", {})
+                    for offered in _offered_formats(operation):
+                        media_type = MEDIA_TYPES[offered].split(";")[0]
+                        if media_type not in answered and offered in FORMAT_SCHEMAS:
+                            answered[media_type] = {"schema": FORMAT_SCHEMAS[offered]}
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["CountryCode"] = COUNTRY_CODE_SCHEMA
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -11,18 +11,33 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
 from app.api.formats import Format
-from app.countries import lookup_country
+from app.countries import code_pattern, lookup_country
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
 
 
+# JSON Schema patterns (ECMA-262 with Unicode, as validators read them) that say exactly what
+# each check below accepts, so a schema-valid value is never refused.
+COUNTRY_CODE_PATTERN = re.compile(code_pattern())
+COUNTRY_CODE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": COUNTRY_CODE_PATTERN.pattern,
+    "description": "An ISO 3166-1 alpha-2 or alpha-3 code, any case (CU, cub, IRN).",
+    "examples": ["CU"],
+}
+# Any letter or digit: `q` with none of them holds nothing to search for (a 422). This is
+# what `app.search` counts as a word, except for letters newer than Python's Unicode tables.
+SEARCHABLE_PATTERN = r"[\p{L}\p{N}]"
+
+
 def _country_code(value: str) -> str:
-    country = lookup_country(value)
+    country = lookup_country(value) if COUNTRY_CODE_PATTERN.fullmatch(value) else None
     if country is None:
         raise ValueError(f"unknown country code {value!r}; use ISO 3166-1 alpha-2 or alpha-3")
     return country.code
@@ -46,8 +61,14 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _facets(values: list[str]) -> list[str]:
-    # `facet=a,b` and `facet=a&facet=b` mean the same.
-    return list(dict.fromkeys(name.strip() for value in values for name in value.split(",")))
+    # `facet=a,b` and `facet=a&facet=b` mean the same; spaces around a name are allowed.
+    return list(dict.fromkeys(name.strip(" ") for value in values for name in value.split(",")))
+
+
+def facet_items(allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The schema of one `facet` value: a known name, or several separated by commas."""
+    name = "|".join(allowed)
+    return {"items": {"type": "string", "pattern": f"^ *(?:{name}) *(?:, *(?:{name}) *)*$"}}
 
 
 IsoTimestamp = Annotated[dt.datetime, BeforeValidator(_iso_timestamp), AfterValidator(_utc)]
@@ -60,7 +81,14 @@ def _check_facets(names: list[str], allowed: tuple[str, ...]) -> list[str]:
     return names
 
 
-CountryCode = Annotated[str, Field(min_length=2, max_length=3), AfterValidator(_country_code)]
+CountryCode = Annotated[
+    str,
+    Field(min_length=2, max_length=3),
+    AfterValidator(_country_code),
+    # One shared component (`main` adds it to the document) rather than the long pattern
+    # repeated on every country parameter.
+    WithJsonSchema({"$ref": "#/components/schemas/CountryCode"}),
+]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 RecordId = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
@@ -121,8 +149,10 @@ class SearchableCriteria(Criteria):
         default=None,
         min_length=1,
         max_length=500,
-        description="Words to find (case- and accent-insensitive, each word as a prefix).",
+        description="Words to find (case- and accent-insensitive, each word as a prefix); "
+        "at least one letter or digit.",
         examples=["diaz canel"],
+        json_schema_extra={"pattern": SEARCHABLE_PATTERN},
     )
 
 
@@ -192,6 +222,7 @@ class VisitFilters(VisitCriteria, Paging):
         description="Count records per value of these fields, over every page: "
         + ", ".join(FACETS_VISIT)
         + " (comma-separated or repeated).",
+        json_schema_extra=facet_items(FACETS_VISIT),
         examples=[["host_country"]],
     )
 
@@ -243,6 +274,7 @@ class MeetingFilters(MeetingCriteria, Paging):
         description="Count records per value of these fields, over every page: "
         + ", ".join(FACETS_MEETING)
         + " (comma-separated or repeated).",
+        json_schema_extra=facet_items(FACETS_MEETING),
         examples=[["kind"]],
     )
 
@@ -294,6 +326,7 @@ class AgreementFilters(AgreementCriteria, Paging):
         description="Count records per value of these fields, over every page: "
         + ", ".join(FACETS_AGREEMENT)
         + " (comma-separated or repeated).",
+        json_schema_extra=facet_items(FACETS_AGREEMENT),
         examples=[["kind"]],
     )
 
@@ -331,6 +364,7 @@ class ParticipantFilters(ParticipantCriteria, Paging):
         description="Count records per value of these fields, over every page: "
         + ", ".join(FACETS_PARTICIPANT)
         + " (comma-separated or repeated).",
+        json_schema_extra=facet_items(FACETS_PARTICIPANT),
         examples=[["country"]],
     )
 
@@ -365,6 +399,7 @@ class TourFilters(TourCriteria, Paging):
         description="Count records per value of these fields, over every page: "
         + ", ".join(FACETS_TOUR)
         + " (comma-separated or repeated).",
+        json_schema_extra=facet_items(FACETS_TOUR),
         examples=[["year"]],
     )
 
@@ -425,14 +460,28 @@ class VisitPartParams(Paging):
     """Paging of a visit's parts (`/v1/visits/{id}/meetings`, ...)."""
 
 
+class OnePageParams(BaseModel):
+    """A list that always fits on one page takes only a format (no limit, no cursor)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Format | None = Field(
+        default=None,
+        description="json (default), csv or ndjson; or ask with the Accept header.",
+        examples=["csv"],
+    )
+
+
 class SearchParams(Paging):
     """Parameters of `GET /v1/search`."""
 
     q: str = Field(
         min_length=1,
         max_length=500,
-        description="Words to find in every resource (case- and accent-insensitive prefixes).",
+        description="Words to find in every resource (case- and accent-insensitive prefixes); "
+        "at least one letter or digit.",
         examples=["biotech"],
+        json_schema_extra={"pattern": SEARCHABLE_PATTERN},
     )
     type: (
         Literal[

@@ -40,10 +40,13 @@ def problem(description: str) -> dict[str, Any]:
     return {"model": Problem, "description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
 
 
-LIST_ERRORS: dict[int | str, dict[str, Any]] = {
+FILTER_ERRORS: dict[int | str, dict[str, Any]] = {
     422: problem("A parameter is invalid or unknown; `errors` names each one."),
 }
+NOT_ACCEPTABLE = problem("None of the formats this resource is offered in fits `Accept`.")
+LIST_ERRORS: dict[int | str, dict[str, Any]] = {**FILTER_ERRORS, 406: NOT_ACCEPTABLE}
 DETAIL_ERRORS: dict[int | str, dict[str, Any]] = {
     404: problem("No record has this id."),
-    422: problem("A parameter is invalid or unknown; `errors` names each one."),
+    406: NOT_ACCEPTABLE,
+    **FILTER_ERRORS,
 }

@@ -6,13 +6,11 @@ from typing import Any
 from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
     Facet,
-    Page,
-    Sort,
+    Listing,
     Where,
     add_overlap,
     add_search,
     add_updated_since,
-    fetch_page,
     with_timestamps,
 )
 from app.queries.embeds import citations_for, parties_for, signatories_for, topics_for
@@ -81,29 +79,14 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
     ]
 
 
-def list_agreements(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-    count: bool = True,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of agreements matching `criteria`."""
-    page = fetch_page(
-        db,
-        select=SELECT,
-        from_=FROM,
-        id_column="g.id",
-        where=filters_to_sql(criteria),
-        sort=sort,
-        after=after,
-        limit=limit,
-        facets=FACETS,
-        facet_names=criteria.get("facet") or (),
-        count=count,
-    )
-    return _items(db, page.rows), page
+list_agreements = Listing(
+    select=SELECT,
+    from_=FROM,
+    id_column="g.id",
+    filters=filters_to_sql,
+    shape=_items,
+    facets=FACETS,
+)
 
 
 def agreements_detail(db: ReadDatabase, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:

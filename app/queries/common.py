@@ -1,6 +1,6 @@
 """What every list query shares: keyset paging, date-span overlap, search, shaping helpers."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -233,3 +233,48 @@ def _labels(db: ReadDatabase, table: str | None, values: list[Any]) -> dict[Any,
         return {}
     marks, params = placeholders("l", values)
     return {r["value"]: r["label"] for r in db.rows(_LABEL_SQL[table].format(marks), params)}
+
+
+Shape = Callable[[ReadDatabase, list[Row]], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How one resource is listed: its SQL, its filters, its facets and how rows are shaped.
+
+    Calling it runs one keyset page (the `ListQuery` the routes and exports take).
+    """
+
+    select: str
+    from_: str
+    id_column: str
+    filters: Callable[[Mapping[str, Any]], Where]
+    shape: Shape
+    count_from: str | None = None
+    facets: Mapping[str, Facet] = field(default_factory=dict)
+
+    def __call__(
+        self,
+        db: ReadDatabase,
+        criteria: Mapping[str, Any],
+        sort: Sort,
+        after: tuple[Any, str] | None,
+        limit: int,
+        count: bool = True,
+    ) -> tuple[list[dict[str, Any]], Page]:
+        """A page of shaped records matching `criteria`, and the page's bookkeeping."""
+        page = fetch_page(
+            db,
+            select=self.select,
+            from_=self.from_,
+            count_from=self.count_from,
+            id_column=self.id_column,
+            where=self.filters(criteria),
+            sort=sort,
+            after=after,
+            limit=limit,
+            facets=self.facets,
+            facet_names=criteria.get("facet") or (),
+            count=count,
+        )
+        return self.shape(db, page.rows), page

@@ -6,13 +6,11 @@ from typing import Any
 from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
     Facet,
-    Page,
-    Sort,
+    Listing,
     Where,
     add_overlap,
     add_search,
     add_updated_since,
-    fetch_page,
     with_timestamps,
 )
 from app.queries.embeds import citations_for, participations, statements, topics_for
@@ -79,29 +77,14 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
     return [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
 
 
-def list_meetings(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-    count: bool = True,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of meetings matching `criteria`."""
-    page = fetch_page(
-        db,
-        select=SELECT,
-        from_=FROM,
-        id_column="m.id",
-        where=filters_to_sql(criteria),
-        sort=sort,
-        after=after,
-        limit=limit,
-        facets=FACETS,
-        facet_names=criteria.get("facet") or (),
-        count=count,
-    )
-    return _items(db, page.rows), page
+list_meetings = Listing(
+    select=SELECT,
+    from_=FROM,
+    id_column="m.id",
+    filters=filters_to_sql,
+    shape=_items,
+    facets=FACETS,
+)
 
 
 def meetings_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any]]:

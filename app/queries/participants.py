@@ -7,13 +7,11 @@ from typing import Any
 from app.db import ReadDatabase, Row
 from app.queries.common import (
     Facet,
-    Page,
-    Sort,
+    Listing,
     Where,
     add_search,
     add_updated_since,
     country_ref,
-    fetch_page,
     placeholders,
     with_timestamps,
 )
@@ -77,30 +75,15 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
     ]
 
 
-def list_participants(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-    count: bool = True,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of participants matching `criteria`."""
-    page = fetch_page(
-        db,
-        select=SELECT,
-        from_=FROM,
-        count_from="participant p",
-        id_column="p.id",
-        where=filters_to_sql(criteria),
-        sort=sort,
-        after=after,
-        limit=limit,
-        facets=FACETS,
-        facet_names=criteria.get("facet") or (),
-        count=count,
-    )
-    return _items(db, page.rows), page
+list_participants = Listing(
+    select=SELECT,
+    from_=FROM,
+    count_from="participant p",
+    id_column="p.id",
+    filters=filters_to_sql,
+    shape=_items,
+    facets=FACETS,
+)
 
 
 def participants_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any]]:

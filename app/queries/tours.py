@@ -7,14 +7,12 @@ from typing import Any
 from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
     Facet,
-    Page,
-    Sort,
+    Listing,
     Where,
     add_overlap,
     add_search,
     add_updated_since,
     country_ref,
-    fetch_page,
     placeholders,
     with_timestamps,
 )
@@ -92,30 +90,15 @@ def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
     ]
 
 
-def list_tours(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-    count: bool = True,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of tours matching `criteria`, each with its legs."""
-    page = fetch_page(
-        db,
-        select=SELECT,
-        from_=FROM,
-        count_from="tour t",
-        id_column="t.id",
-        where=filters_to_sql(criteria),
-        sort=sort,
-        after=after,
-        limit=limit,
-        facets=FACETS,
-        facet_names=criteria.get("facet") or (),
-        count=count,
-    )
-    return _items(db, page.rows), page
+list_tours = Listing(
+    select=SELECT,
+    from_=FROM,
+    count_from="tour t",
+    id_column="t.id",
+    filters=filters_to_sql,
+    shape=_items,
+    facets=FACETS,
+)
 
 
 def get_tour(db: ReadDatabase, tour_id: str) -> dict[str, Any] | None:

@@ -4,15 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.db import ReadDatabase, Row
-from app.queries.common import (
-    Page,
-    Sort,
-    Where,
-    add_search,
-    add_updated_since,
-    fetch_page,
-    with_timestamps,
-)
+from app.queries.common import Listing, Where, add_search, add_updated_since, with_timestamps
 
 COUNTRY_SORT_COLUMNS = {"code": "c.code", "name": "c.name"}
 COUNTRY_SELECT = """c.code AS id, c.code, c.alpha3, c.name, c.created_at, c.updated_at,
@@ -31,100 +23,74 @@ SOURCE_SELECT = """s.id, s.kind, s.title, s.publisher, s.published_on, s.datelin
     (SELECT count(*) FROM citation WHERE source_id = s.id) AS citation_count"""
 
 
-def _country_item(row: Row) -> dict[str, Any]:
-    del row["id"]
-    return with_timestamps(row)
-
-
-def list_countries(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-    count: bool = True,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of countries with their visit counts."""
+def _searchable(resource: str, alias: str, key: str, criteria: Mapping[str, Any]) -> Where:
     where = Where()
-    add_search(where, "country", "c.code", criteria.get("q"))
-    add_updated_since(where, "c.updated_at", criteria.get("updated_since"))
+    add_search(where, resource, f"{alias}.{key}", criteria.get("q"))
+    add_updated_since(where, f"{alias}.updated_at", criteria.get("updated_since"))
+    return where
+
+
+def country_filters(criteria: Mapping[str, Any]) -> Where:
+    """AND-ed conditions over `c` for every filter given."""
+    where = _searchable("country", "c", "code", criteria)
     if criteria.get("has_visits"):
         where.add(
             "(c.code IN (SELECT visitor_country_code FROM visit) "
             "OR c.code IN (SELECT host_country_code FROM visit))"
         )
-    page = fetch_page(
-        db,
-        select=COUNTRY_SELECT,
-        from_="country c",
-        id_column="c.code",
-        where=where,
-        sort=sort,
-        after=after,
-        limit=limit,
-        count=count,
-    )
-    return [_country_item(row) for row in page.rows], page
+    return where
+
+
+def topic_filters(criteria: Mapping[str, Any]) -> Where:
+    """AND-ed conditions over `t` for every filter given."""
+    return _searchable("topic", "t", "id", criteria)
+
+
+def source_filters(criteria: Mapping[str, Any]) -> Where:
+    """AND-ed conditions over `s` for every filter given."""
+    where = _searchable("source", "s", "id", criteria)
+    if criteria.get("kind"):
+        where.add("s.kind = :kind", kind=criteria["kind"])
+    return where
+
+
+def _country_items(_db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+    for row in rows:
+        del row["id"]  # selected only as the keyset's tie-breaker
+    return [with_timestamps(row) for row in rows]
+
+
+def _plain_items(_db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+    return [with_timestamps(row) for row in rows]
+
+
+list_countries = Listing(
+    select=COUNTRY_SELECT,
+    from_="country c",
+    id_column="c.code",
+    filters=country_filters,
+    shape=_country_items,
+)
+list_topics = Listing(
+    select=TOPIC_SELECT,
+    from_="topic t",
+    id_column="t.id",
+    filters=topic_filters,
+    shape=_plain_items,
+)
+list_sources = Listing(
+    select=SOURCE_SELECT,
+    from_="source s",
+    id_column="s.id",
+    filters=source_filters,
+    shape=_plain_items,
+)
 
 
 def get_country(db: ReadDatabase, code: str) -> dict[str, Any] | None:
     """One country with its visit counts."""
     row = db.one(f"SELECT {COUNTRY_SELECT} FROM country c WHERE c.code = :code", {"code": code})
-    return None if row is None else _country_item(row)
-
-
-def list_topics(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-    count: bool = True,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of topics with how many records carry each."""
-    where = Where()
-    add_search(where, "topic", "t.id", criteria.get("q"))
-    add_updated_since(where, "t.updated_at", criteria.get("updated_since"))
-    page = fetch_page(
-        db,
-        select=TOPIC_SELECT,
-        from_="topic t",
-        id_column="t.id",
-        where=where,
-        sort=sort,
-        after=after,
-        limit=limit,
-        count=count,
-    )
-    return [with_timestamps(row) for row in page.rows], page
-
-
-def list_sources(
-    db: ReadDatabase,
-    criteria: Mapping[str, Any],
-    sort: Sort,
-    after: tuple[Any, str] | None,
-    limit: int,
-    count: bool = True,
-) -> tuple[list[dict[str, Any]], Page]:
-    """A page of sources with how many citations point to each."""
-    where = Where()
-    add_search(where, "source", "s.id", criteria.get("q"))
-    add_updated_since(where, "s.updated_at", criteria.get("updated_since"))
-    if criteria.get("kind"):
-        where.add("s.kind = :kind", kind=criteria["kind"])
-    page = fetch_page(
-        db,
-        select=SOURCE_SELECT,
-        from_="source s",
-        id_column="s.id",
-        where=where,
-        sort=sort,
-        after=after,
-        limit=limit,
-        count=count,
-    )
-    return [with_timestamps(row) for row in page.rows], page
+    return None if row is None else _country_items(db, [row])[0]
 
 
 def get_source(db: ReadDatabase, source_id: str) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ from app.api.filters import (
 )
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
 from app.api.lists import ListQuery, no_words
-from app.api.responses import LIST_ERRORS
+from app.api.responses import FILTER_ERRORS
 from app.config import Settings
 from app.db import ReadDatabase
 from app.models.agreement import AgreementPublic
@@ -154,7 +154,7 @@ def _add_export(name: str, exported: Exported) -> None:
         methods=["GET"],
         name=f"export_{name}",
         responses={
-            **LIST_ERRORS,
+            **FILTER_ERRORS,
             200: {
                 "description": "Every matching record, streamed.",
                 "content": {"text/csv": {}, "application/x-ndjson": {}},

@@ -11,7 +11,7 @@ from app.api.filters import IsoTimestamp
 from app.api.formats import Format, negotiate
 from app.api.lists import LIST_FORMATS, page_response
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.responses import LIST_ERRORS, JSONBytes
+from app.api.responses import LIST_ERRORS, NOT_ACCEPTABLE, JSONBytes
 from app.models.change import DeletionPublic
 from app.models.dataset import DatasetInfo
 from app.models.page import ItemList
@@ -50,7 +50,7 @@ class DeletionParams(BaseModel):
     )
 
 
-@router.get("", response_model=DatasetInfo)
+@router.get("", response_model=DatasetInfo, responses={406: NOT_ACCEPTABLE})
 def get_dataset(
     request: Request,
     reader: ReaderDep,

@@ -6,7 +6,13 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
-from app.api.filters import AgreementFilters, MeetingFilters, VisitFilters, VisitPartParams
+from app.api.filters import (
+    AgreementFilters,
+    MeetingFilters,
+    OnePageParams,
+    VisitFilters,
+    VisitPartParams,
+)
 from app.api.formats import negotiate
 from app.api.lists import detail_response, page_response, run_list
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
@@ -113,7 +119,7 @@ def list_visit_participants(
     visit_id: VisitId,
     reader: ReaderDep,
     settings: SettingsDep,
-    params: Annotated[VisitPartParams, Query()],
+    params: Annotated[OnePageParams, Query()],
 ) -> Response:
     """Everyone who took part in a visit, with role and title (all on one page)."""
     answer_in = negotiate(request, params.format, ("json", "csv", "ndjson"))
