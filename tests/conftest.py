@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.db import ReadDatabase
 from app.main import create_app
+from tests.live_server import serve
 from tests.support import build_database
 
 
@@ -44,3 +45,10 @@ def count_queries(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> Callab
 
     monkeypatch.setattr(reader, "rows", counting_rows)
     return lambda: len(statements)
+
+
+@pytest.fixture(scope="session")
+def api_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real server (`python -m app serve`) over the seeded database, for end-to-end tests."""
+    with serve(database_url, tmp_path_factory.mktemp("server") / "server.log") as url:
+        yield url

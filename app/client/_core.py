@@ -1,0 +1,255 @@
+"""What the sync and async clients share: endpoints, parameters, decoding and errors.
+
+Nothing here does I/O; `sync.py` and `aio.py` send the requests.
+"""
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from app.client.errors import (
+    ApiError,
+    InvalidParameters,
+    NotFound,
+    RateLimited,
+    ServerError,
+    ServiceUnavailable,
+    Timeout,
+    TransportError,
+    UnexpectedResponse,
+)
+from app.client.filters import Format
+from app.client.retry import parse_retry_after
+from app.errors import Problem
+from app.models.agreement import AgreementDetail, AgreementPublic
+from app.models.country import CountryPublic
+from app.models.meeting import MeetingDetail, MeetingPublic
+from app.models.page import ItemList
+from app.models.participant import ParticipantDetail, ParticipantPublic
+from app.models.source import SourceDetail, SourcePublic
+from app.models.topic import TopicPublic
+from app.models.tour import TourDetail, TourPublic
+from app.models.visit import VisitDetail, VisitPublic
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_TIMEOUT = 10.0
+USER_AGENT = "diplomatic-visits-client/1.0"
+JSON_ACCEPT = "application/json"
+MEDIA_TYPES: dict[str, str] = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
+# Python keywords cannot be keyword arguments: `from`/`to` are spelt `date_from`/`date_to`.
+PARAMETER_NAMES = {"date_from": "from", "date_to": "to"}
+
+Model = TypeVar("Model", bound=BaseModel)
+PublicT = TypeVar("PublicT", bound=BaseModel)
+DetailT = TypeVar("DetailT", bound=BaseModel)
+
+FileTarget = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[PublicT, DetailT]):
+    """A resource's list path, export name and response models."""
+
+    path: str
+    export: str
+    page: type[ItemList[PublicT]]
+    detail: type[DetailT]
+
+    def record_path(self, record_id: str) -> str:
+        """The path of one record, its id escaped."""
+        return f"{self.path}/{quote(record_id, safe='')}"
+
+
+VISITS = Endpoint("/v1/visits", "visits", ItemList[VisitPublic], VisitDetail)
+MEETINGS = Endpoint("/v1/meetings", "meetings", ItemList[MeetingPublic], MeetingDetail)
+AGREEMENTS = Endpoint("/v1/agreements", "agreements", ItemList[AgreementPublic], AgreementDetail)
+PARTICIPANTS = Endpoint(
+    "/v1/participants", "participants", ItemList[ParticipantPublic], ParticipantDetail
+)
+TOURS = Endpoint("/v1/tours", "tours", ItemList[TourPublic], TourDetail)
+COUNTRIES = Endpoint("/v1/countries", "countries", ItemList[CountryPublic], CountryPublic)
+# Topics have no single-record route; the detail model is never used.
+TOPICS = Endpoint("/v1/topics", "topics", ItemList[TopicPublic], TopicPublic)
+SOURCES = Endpoint("/v1/sources", "sources", ItemList[SourcePublic], SourceDetail)
+SEARCH_PATH = "/v1/search"
+EXPORT_PATH = "/v1/export"
+
+
+def query_params(filters: Mapping[str, object]) -> dict[str, str]:
+    """Filters as query parameters: None left out, dates and times in ISO 8601, booleans in
+    lower case, lists comma-separated."""
+    params: dict[str, str] = {}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            text = ",".join(_text(item) for item in value)
+        else:
+            text = _text(value)
+        params[PARAMETER_NAMES.get(name, name)] = text
+    return params
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):  # datetimes too
+        return value.isoformat()
+    return str(value)
+
+
+def default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The client's headers: a User-Agent and JSON `Accept`, then the caller's."""
+    merged = {"User-Agent": USER_AGENT, "Accept": JSON_ACCEPT}
+    merged.update(headers or {})
+    return merged
+
+
+def decode(model: type[Model], response: httpx.Response, content: bytes) -> Model:
+    """The body as `model`; `UnexpectedResponse` when it is not that shape."""
+    try:
+        return model.model_validate_json(content)
+    except ValidationError as error:
+        raise UnexpectedResponse(
+            f"{response.request.method} {response.request.url} answered with a body that is "
+            f"not a {model.__name__}: {error.error_count()} problem(s), first: "
+            f"{error.errors()[0]['msg']}",
+            response,
+        ) from error
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the response asks the client to wait before trying again, if it says."""
+    return parse_retry_after(response.headers.get("Retry-After"))
+
+
+def problem_of(response: httpx.Response) -> Problem:
+    """The response's problem details, or ones made from its status when it has none."""
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+    if media_type in ("application/problem+json", "application/json"):
+        try:
+            return Problem.model_validate_json(response.content)
+        except ValidationError:
+            pass
+    return Problem(
+        type="about:blank",
+        title=response.reason_phrase or f"HTTP {response.status_code}",
+        status=response.status_code,
+        detail=f"{response.request.method} {response.request.url} answered "
+        f"{response.status_code} without problem details.",
+        instance=response.request.url.path,
+    )
+
+
+def api_error(response: httpx.Response) -> ApiError:
+    """The typed exception for an error response (its body already read)."""
+    problem = problem_of(response)
+    status = response.status_code
+    if status == 404:
+        return NotFound(problem, response)
+    if status == 422:
+        return InvalidParameters(problem, response)
+    if status == 429:
+        return RateLimited(problem, response, retry_after(response))
+    if status == 503:
+        return ServiceUnavailable(problem, response, retry_after(response))
+    if status >= 500:
+        return ServerError(problem, response)
+    return ApiError(problem, response)
+
+
+def transport_error(error: httpx.TransportError, attempts: int) -> TransportError:
+    """The client's exception for an httpx transport error, after `attempts` tries."""
+    request = None
+    with suppress(RuntimeError):  # httpx raises when the error was made without a request
+        request = error.request
+    where = f" for {request.method} {request.url}" if request is not None else ""
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    kind = Timeout if isinstance(error, httpx.TimeoutException) else TransportError
+    return kind(f"{type(error).__name__}{where}{tries}: {error}", request)
+
+
+def download_target(
+    target: str, format: Format, filters: Mapping[str, object]
+) -> tuple[str, dict[str, str], dict[str, str]]:
+    """Path, query parameters and headers of a download.
+
+    `target` is a resource name (`"visits"`: the export `/v1/export/visits.csv`), an export
+    path whose suffix names the format, or a list path (`"/v1/visits"`), asked for in
+    `format` with `?format=` and `Accept`.
+    """
+    if format not in MEDIA_TYPES:
+        raise ValueError(f"format must be one of {sorted(MEDIA_TYPES)}, not {format!r}")
+    params = query_params(filters)
+    headers = {"Accept": MEDIA_TYPES[format]}
+    if not target.startswith("/"):
+        return f"{EXPORT_PATH}/{quote(target, safe='')}.{format}", params, headers
+    if not target.endswith((".csv", ".ndjson")):
+        params = {**params, "format": format}
+    return target, params, headers
+
+
+def check_download(response: httpx.Response, format: Format) -> None:
+    """Refuse a successful response that is not in the format asked for (an older server)."""
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    expected = MEDIA_TYPES[format]
+    if format == "ndjson":
+        acceptable = {expected, "application/ndjson", "application/jsonl", "application/jsonlines"}
+    else:
+        acceptable = {expected}
+    if media_type not in acceptable:
+        raise UnexpectedResponse(
+            f"{response.request.url} answered {media_type or 'no content type'}, not {expected}",
+            response,
+        )
+
+
+def next_link(response: httpx.Response) -> str | None:
+    """The `Link: rel="next"` URL of a page, if it has one."""
+    link = response.links.get("next")
+    return link.get("url") if link else None
+
+
+def same_origin(url: str, base: httpx.URL) -> bool:
+    """Whether `url` is on the host the client talks to (headers must not leak elsewhere)."""
+    other = httpx.URL(url)
+    return (other.scheme, other.host, other.port) == (base.scheme, base.host, base.port)
+
+
+def temporary_path(path: Path) -> Path:
+    """Where a download is written before it is moved over `path` in one step."""
+    return path.with_name(f".{path.name}.part")
+
+
+class PageWriter:
+    """Writes the pages of one download as one file: a CSV header row only once."""
+
+    def __init__(self, format: Format) -> None:
+        self.format = format
+        self.pages = 0
+        self.written = 0
+        self._skipping_header = False
+
+    def start_page(self) -> None:
+        """A new page begins; pages after the first repeat the CSV header, which is dropped."""
+        self.pages += 1
+        self._skipping_header = self.format == "csv" and self.pages > 1
+
+    def chunk(self, data: bytes) -> bytes:
+        """The part of `data` to write."""
+        if self._skipping_header:
+            end = data.find(b"\n")
+            if end < 0:
+                return b""
+            data = data[end + 1 :]
+            self._skipping_header = False
+        self.written += len(data)
+        return data

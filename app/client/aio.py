@@ -1,0 +1,514 @@
+"""The asynchronous client: `AsyncDiplomaticVisitsClient` (asyncio or trio, through anyio)."""
+
+import builtins
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Generic, Self, TypeVar, Unpack
+
+import anyio
+import httpx
+from pydantic import BaseModel
+
+from app.client._core import (
+    AGREEMENTS,
+    COUNTRIES,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    MEETINGS,
+    PARTICIPANTS,
+    SEARCH_PATH,
+    SOURCES,
+    TOPICS,
+    TOURS,
+    VISITS,
+    DetailT,
+    Endpoint,
+    FileTarget,
+    PageWriter,
+    PublicT,
+    api_error,
+    check_download,
+    decode,
+    default_headers,
+    download_target,
+    next_link,
+    query_params,
+    retry_after,
+    same_origin,
+    temporary_path,
+    transport_error,
+)
+from app.client.cache import ETagCache
+from app.client.errors import UnexpectedResponse
+from app.client.filters import (
+    AgreementCriteria,
+    AgreementFilters,
+    CountryCriteria,
+    CountryFilters,
+    Format,
+    MeetingCriteria,
+    MeetingFilters,
+    ParticipantCriteria,
+    ParticipantFilters,
+    SearchType,
+    SourceCriteria,
+    SourceFilters,
+    TopicCriteria,
+    TopicFilters,
+    TourCriteria,
+    TourFilters,
+    VisitCriteria,
+    VisitFilters,
+)
+from app.client.retry import RetryPolicy
+from app.models.agreement import AgreementDetail, AgreementPublic
+from app.models.country import CountryPublic
+from app.models.meeting import MeetingDetail, MeetingPublic
+from app.models.page import ItemList, SearchHit
+from app.models.participant import ParticipantDetail, ParticipantPublic, ParticipationPublic
+from app.models.source import SourceDetail, SourcePublic
+from app.models.topic import TopicPublic
+from app.models.tour import TourDetail, TourPublic
+from app.models.visit import VisitDetail, VisitPublic
+
+Model = TypeVar("Model", bound=BaseModel)
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class _AsyncHttp:
+    """Sends requests with retries, conditional GETs and typed errors."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        retry: RetryPolicy,
+        cache: ETagCache | None,
+        sleep: Callable[[float], Awaitable[None]],
+    ) -> None:
+        self.client, self.retry, self.cache, self.sleep = client, retry, cache, sleep
+
+    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """A successful (or 304) response to `request`, retried as the policy says."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self.client.send(request, stream=stream)
+            except httpx.TransportError as error:
+                if attempt >= self.retry.attempts or not self.retry.retries_error(error):
+                    raise transport_error(error, attempt) from error
+                await self.sleep(self.retry.delay(attempt))
+                continue
+            if response.is_success or response.status_code == 304:
+                return response
+            wait = retry_after(response)
+            retry = attempt < self.retry.attempts
+            if retry and self.retry.retries_status(response.status_code, wait):
+                await response.aclose()
+                await self.sleep(self.retry.delay(attempt, wait))
+                continue
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise api_error(response)
+
+    async def get(self, model: type[Model], path: str, params: Mapping[str, str]) -> Model:
+        """GET `path` as `model`, revalidating a cached body with `If-None-Match`."""
+        request = self.client.build_request("GET", path, params=params)
+        key = str(request.url)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            request.headers["If-None-Match"] = cached.etag
+        response = await self.send(request)
+        if response.status_code == 304:
+            if cached is None:
+                raise UnexpectedResponse(f"304 for {key} that was not asked for", response)
+            return decode(model, response, cached.content)
+        value = decode(model, response, response.content)
+        if self.cache is not None:
+            etag = response.headers.get("ETag")
+            if etag:
+                self.cache.put(key, etag, response.content)
+            else:
+                self.cache.discard(key)
+        return value
+
+    async def walk(
+        self, page: type[ItemList[Item]], path: str, params: Mapping[str, str]
+    ) -> AsyncIterator[Item]:
+        """Every item of a list, page after page, following `next_cursor`."""
+        params = dict(params)
+        while True:
+            result = await self.get(page, path, params)
+            for item in result.items:
+                yield item
+            if result.next_cursor is None:
+                return
+            params["cursor"] = result.next_cursor
+
+    async def collect(
+        self, page: type[ItemList[Item]], path: str, params: Mapping[str, str]
+    ) -> list[Item]:
+        """Every item of a list, as one list."""
+        return [item async for item in self.walk(page, path, params)]
+
+    async def download(
+        self,
+        path: str,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        file: FileTarget | IO[bytes],
+        format: Format,
+    ) -> int:
+        """Stream a CSV or NDJSON response (every page of it) into `file`; bytes written."""
+        if not isinstance(file, str | os.PathLike):
+            return await self._stream(path, params, headers, file.write, format)
+        final = anyio.Path(file)
+        part = anyio.Path(temporary_path(Path(file)))
+        try:
+            async with await anyio.open_file(part, "wb") as out:
+                written = await self._stream(path, params, headers, out.write, format)
+            await part.replace(final)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await part.unlink(missing_ok=True)
+            raise
+        return written
+
+    async def _stream(
+        self,
+        path: str,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        write: Callable[[bytes], object],
+        format: Format,
+    ) -> int:
+        writer = PageWriter(format)
+        request = self.client.build_request("GET", path, params=params, headers=headers)
+        while True:
+            response = await self.send(request, stream=True)
+            try:
+                check_download(response, format)
+                writer.start_page()
+                async for data in response.aiter_bytes():
+                    done = write(writer.chunk(data))
+                    if isinstance(done, Awaitable):
+                        await done
+            except httpx.TransportError as error:
+                raise transport_error(error, 1) from error
+            finally:
+                await response.aclose()
+            url = next_link(response)
+            if url is None:
+                return writer.written
+            if not same_origin(url, self.client.base_url):
+                raise UnexpectedResponse(f"next page {url} is on another host", response)
+            request = self.client.build_request("GET", url, headers=headers)
+
+
+class _AsyncResource(Generic[PublicT, DetailT]):
+    """What every list resource offers: a page, every item, and a download."""
+
+    def __init__(self, http: _AsyncHttp, endpoint: Endpoint[PublicT, DetailT]) -> None:
+        self._http = http
+        self._endpoint = endpoint
+
+    async def _list(self, filters: Mapping[str, object]) -> ItemList[PublicT]:
+        return await self._http.get(self._endpoint.page, self._endpoint.path, query_params(filters))
+
+    def _iter(self, filters: Mapping[str, object]) -> AsyncIterator[PublicT]:
+        return self._http.walk(self._endpoint.page, self._endpoint.path, query_params(filters))
+
+    async def _download(
+        self, file: FileTarget | IO[bytes], format: Format, filters: Mapping[str, object]
+    ) -> int:
+        path, params, headers = download_target(self._endpoint.export, format, filters)
+        return await self._http.download(path, params, headers, file, format)
+
+
+class _AsyncRecordResource(_AsyncResource[PublicT, DetailT]):
+    """A list resource whose records can also be fetched one by one."""
+
+    async def get(self, record_id: str) -> DetailT:
+        """One record by id; `NotFound` if no record has it."""
+        return await self._http.get(
+            self._endpoint.detail, self._endpoint.record_path(record_id), {}
+        )
+
+
+class AsyncVisits(_AsyncRecordResource[VisitPublic, VisitDetail]):
+    """`/v1/visits`: who visited whom, when and where."""
+
+    async def list(self, **filters: Unpack[VisitFilters]) -> ItemList[VisitPublic]:
+        """One page of visits (compact), newest first unless `sort` says otherwise."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[VisitFilters]) -> AsyncIterator[VisitPublic]:
+        """Every visit matching the filters (`async for`), fetching page after page."""
+        return self._iter(filters)
+
+    async def download(
+        self, file: FileTarget | IO[bytes], format: Format = "csv", **filters: Unpack[VisitCriteria]
+    ) -> int:
+        """Every matching visit as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+    async def meetings(self, visit_id: str) -> builtins.list[MeetingPublic]:
+        """Every meeting of a visit, in date order."""
+        path = f"{self._endpoint.record_path(visit_id)}/meetings"
+        return await self._http.collect(ItemList[MeetingPublic], path, {})
+
+    async def agreements(self, visit_id: str) -> builtins.list[AgreementPublic]:
+        """Everything signed or agreed during a visit."""
+        path = f"{self._endpoint.record_path(visit_id)}/agreements"
+        return await self._http.collect(ItemList[AgreementPublic], path, {})
+
+    async def participants(self, visit_id: str) -> builtins.list[ParticipationPublic]:
+        """Everyone who took part in a visit, with role and title."""
+        path = f"{self._endpoint.record_path(visit_id)}/participants"
+        return await self._http.collect(ItemList[ParticipationPublic], path, {})
+
+
+class AsyncMeetings(_AsyncRecordResource[MeetingPublic, MeetingDetail]):
+    """`/v1/meetings`: the engagements of every visit."""
+
+    async def list(self, **filters: Unpack[MeetingFilters]) -> ItemList[MeetingPublic]:
+        """One page of meetings."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[MeetingFilters]) -> AsyncIterator[MeetingPublic]:
+        """Every meeting matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[MeetingCriteria],
+    ) -> int:
+        """Every matching meeting as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncAgreements(_AsyncRecordResource[AgreementPublic, AgreementDetail]):
+    """`/v1/agreements`: what was signed or agreed."""
+
+    async def list(self, **filters: Unpack[AgreementFilters]) -> ItemList[AgreementPublic]:
+        """One page of agreements."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[AgreementFilters]) -> AsyncIterator[AgreementPublic]:
+        """Every agreement matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[AgreementCriteria],
+    ) -> int:
+        """Every matching agreement as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncParticipants(_AsyncRecordResource[ParticipantPublic, ParticipantDetail]):
+    """`/v1/participants`: people and groups."""
+
+    async def list(self, **filters: Unpack[ParticipantFilters]) -> ItemList[ParticipantPublic]:
+        """One page of participants."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[ParticipantFilters]) -> AsyncIterator[ParticipantPublic]:
+        """Every participant matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[ParticipantCriteria],
+    ) -> int:
+        """Every matching participant as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncTours(_AsyncRecordResource[TourPublic, TourDetail]):
+    """`/v1/tours`: multi-country trips with their legs in order."""
+
+    async def list(self, **filters: Unpack[TourFilters]) -> ItemList[TourPublic]:
+        """One page of tours."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[TourFilters]) -> AsyncIterator[TourPublic]:
+        """Every tour matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self, file: FileTarget | IO[bytes], format: Format = "csv", **filters: Unpack[TourCriteria]
+    ) -> int:
+        """Every matching tour as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncCountries(_AsyncRecordResource[CountryPublic, CountryPublic]):
+    """`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
+
+    async def list(self, **filters: Unpack[CountryFilters]) -> ItemList[CountryPublic]:
+        """One page of countries."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[CountryFilters]) -> AsyncIterator[CountryPublic]:
+        """Every country matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[CountryCriteria],
+    ) -> int:
+        """Every matching country as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncTopics(_AsyncResource[TopicPublic, TopicPublic]):
+    """`/v1/topics`: fields of cooperation."""
+
+    async def list(self, **filters: Unpack[TopicFilters]) -> ItemList[TopicPublic]:
+        """One page of topics."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[TopicFilters]) -> AsyncIterator[TopicPublic]:
+        """Every topic matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self, file: FileTarget | IO[bytes], format: Format = "csv", **filters: Unpack[TopicCriteria]
+    ) -> int:
+        """Every matching topic as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncSources(_AsyncRecordResource[SourcePublic, SourceDetail]):
+    """`/v1/sources`: the documents every fact is cited from."""
+
+    async def list(self, **filters: Unpack[SourceFilters]) -> ItemList[SourcePublic]:
+        """One page of sources."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[SourceFilters]) -> AsyncIterator[SourcePublic]:
+        """Every source matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[SourceCriteria],
+    ) -> int:
+        """Every matching source as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncDiplomaticVisitsClient:
+    """An asynchronous client of the Diplomatic Visits API; the sync client's twin.
+
+    ```python
+    async with AsyncDiplomaticVisitsClient("http://127.0.0.1:8000") as client:
+        visit = await client.visits.get("2023-06-raisi-cuba")
+        async for visit in client.visits.iter(host_country="CU"):
+            print(visit.id, visit.start_date)
+    ```
+
+    Same methods, results, retries, conditional requests and exceptions as
+    `DiplomaticVisitsClient`; `iter` methods are async iterators. A download to a path is
+    written through anyio's thread-backed files; a file object is written directly (its
+    `write` may be a coroutine function, e.g. an `anyio.AsyncFile`'s).
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+        etag_cache: ETagCache | bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=timeout,
+            headers=default_headers(headers),
+            transport=transport,
+            follow_redirects=True,
+        )
+        cache = (
+            (ETagCache() if etag_cache else None) if isinstance(etag_cache, bool) else etag_cache
+        )
+        self.etag_cache: ETagCache | None = cache
+        """The conditional-request cache, or None when turned off."""
+        self._http = _AsyncHttp(self._client, retry or RetryPolicy(), self.etag_cache, sleep)
+        self.visits = AsyncVisits(self._http, VISITS)
+        self.meetings = AsyncMeetings(self._http, MEETINGS)
+        self.agreements = AsyncAgreements(self._http, AGREEMENTS)
+        self.participants = AsyncParticipants(self._http, PARTICIPANTS)
+        self.tours = AsyncTours(self._http, TOURS)
+        self.countries = AsyncCountries(self._http, COUNTRIES)
+        self.topics = AsyncTopics(self._http, TOPICS)
+        self.sources = AsyncSources(self._http, SOURCES)
+
+    @property
+    def base_url(self) -> httpx.URL:
+        """The API's address."""
+        return self._client.base_url
+
+    async def search(
+        self,
+        q: str,
+        *,
+        type: SearchType | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> ItemList[SearchHit]:
+        """One page of search hits over every resource, best match first."""
+        params = query_params({"q": q, "type": type, "limit": limit, "cursor": cursor})
+        return await self._http.get(ItemList[SearchHit], SEARCH_PATH, params)
+
+    def iter_search(
+        self, q: str, *, type: SearchType | None = None, limit: int | None = None
+    ) -> AsyncIterator[SearchHit]:
+        """Every search hit, best match first, page after page (`async for`)."""
+        params = query_params({"q": q, "type": type, "limit": limit})
+        return self._http.walk(ItemList[SearchHit], SEARCH_PATH, params)
+
+    async def download(
+        self,
+        target: str,
+        file: FileTarget | IO[bytes],
+        *,
+        format: Format = "csv",
+        **params: object,
+    ) -> int:
+        """Stream a CSV or NDJSON download into `file`; see `DiplomaticVisitsClient.download`."""
+        path, query, headers = download_target(target, format, params)
+        return await self._http.download(path, query, headers, file, format)
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,175 @@
+"""The filters of each list, as keyword arguments (`client.visits.list(host_country="CU")`).
+
+Names are the API's query parameters, except `from` and `to` (Python keywords), spelt
+`date_from` and `date_to`. Dates may be `datetime.date` or ISO strings, `updated_since` a
+`datetime` or an ISO 8601 string; countries are ISO 3166-1 alpha-2 or alpha-3 in any case.
+`*Criteria` are what a list and its export share (the filters and the sort); `*Filters` add
+paging (`limit`, the page size; `cursor`, a page a previous response pointed to) and `facet`
+(count records per value of these fields; the counts come back in `ItemList.facets`). The
+server rejects an unknown or invalid value with a 422, raised as `InvalidParameters`.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal, TypedDict
+
+DateLike = dt.date | str
+TimestampLike = dt.datetime | str
+Format = Literal["csv", "ndjson"]
+SearchType = Literal[
+    "visit",
+    "meeting",
+    "participant",
+    "agreement",
+    "tour",
+    "statement",
+    "source",
+    "country",
+    "topic",
+]
+
+
+class Paging(TypedDict, total=False):
+    """Page size and start, shared by every list."""
+
+    limit: int
+    cursor: str
+
+
+class Criteria(TypedDict, total=False):
+    """What every list can be filtered by."""
+
+    updated_since: TimestampLike
+
+
+class DateSpan(TypedDict, total=False):
+    """Keep records whose date span overlaps `date_from`..`date_to` (either may be left out)."""
+
+    date_from: DateLike
+    date_to: DateLike
+
+
+class VisitCriteria(Criteria, DateSpan, total=False):
+    """Filters and sort of visits."""
+
+    q: str
+    country: str
+    visitor_country: str
+    host_country: str
+    participant: str
+    tour: str
+    topic: str
+    kind: str
+    sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"]
+
+
+class VisitFilters(VisitCriteria, Paging, total=False):
+    """Parameters of `GET /v1/visits`."""
+
+    facet: Sequence[Literal["host_country", "visitor_country", "year", "kind", "topic"]]
+
+
+class MeetingCriteria(Criteria, DateSpan, total=False):
+    """Filters and sort of meetings."""
+
+    q: str
+    visit: str
+    country: str
+    visitor_country: str
+    host_country: str
+    tour: str
+    participant: str
+    topic: str
+    kind: str
+    sort: Literal["date", "-date", "id", "-id"]
+
+
+class MeetingFilters(MeetingCriteria, Paging, total=False):
+    """Parameters of `GET /v1/meetings`."""
+
+    facet: Sequence[Literal["kind", "year", "topic", "host_country"]]
+
+
+class AgreementCriteria(Criteria, DateSpan, total=False):
+    """Filters and sort of agreements."""
+
+    q: str
+    visit: str
+    country: str
+    participant: str
+    topic: str
+    kind: str
+    status: Literal["signed", "agreed"]
+    sort: Literal["signed_on", "-signed_on", "id", "-id"]
+
+
+class AgreementFilters(AgreementCriteria, Paging, total=False):
+    """Parameters of `GET /v1/agreements`."""
+
+    facet: Sequence[Literal["kind", "status", "year", "topic", "country"]]
+
+
+class ParticipantCriteria(Criteria, total=False):
+    """Filters and sort of participants."""
+
+    q: str
+    country: str
+    visit: str
+    kind: Literal["person", "group"]
+    sort: Literal["name", "-name", "id", "-id"]
+
+
+class ParticipantFilters(ParticipantCriteria, Paging, total=False):
+    """Parameters of `GET /v1/participants`."""
+
+    facet: Sequence[Literal["country", "kind"]]
+
+
+class TourCriteria(Criteria, DateSpan, total=False):
+    """Filters and sort of tours."""
+
+    q: str
+    participant: str
+    country: str
+    sort: Literal["start_date", "-start_date", "id", "-id"]
+
+
+class TourFilters(TourCriteria, Paging, total=False):
+    """Parameters of `GET /v1/tours`."""
+
+    facet: Sequence[Literal["year"]]
+
+
+class CountryCriteria(Criteria, total=False):
+    """Filters and sort of countries."""
+
+    q: str
+    has_visits: bool
+    sort: Literal["code", "-code", "name", "-name"]
+
+
+class CountryFilters(CountryCriteria, Paging, total=False):
+    """Parameters of `GET /v1/countries`."""
+
+
+class TopicCriteria(Criteria, total=False):
+    """Filters and sort of topics."""
+
+    q: str
+    sort: Literal["name", "-name", "id", "-id"]
+
+
+class TopicFilters(TopicCriteria, Paging, total=False):
+    """Parameters of `GET /v1/topics`."""
+
+
+class SourceCriteria(Criteria, total=False):
+    """Filters and sort of sources."""
+
+    q: str
+    kind: str
+    sort: Literal["published_on", "-published_on", "id", "-id"]
+
+
+class SourceFilters(SourceCriteria, Paging, total=False):
+    """Parameters of `GET /v1/sources`."""

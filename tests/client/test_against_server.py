@@ -1,0 +1,150 @@
+"""The client against a real server over the seed: typed results, pages, ETags, gzip, files."""
+
+import asyncio
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.client import (
+    AsyncDiplomaticVisitsClient,
+    DiplomaticVisitsClient,
+    InvalidParameters,
+    NotFound,
+)
+from app.models.meeting import MeetingDetail
+from app.models.visit import VisitDetail, VisitPublic
+
+CUBA = "2023-06-raisi-cuba"
+VISITS = ["2023-06-raisi-cuba", "2023-06-raisi-nicaragua", "2023-06-raisi-venezuela"]
+
+
+class Recording(httpx.HTTPTransport):
+    """The network, with every response's status and headers kept for the test to read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.responses: list[httpx.Response] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send the request, and keep its response."""
+        response = super().handle_request(request)
+        self.responses.append(response)
+        return response
+
+
+@pytest.fixture
+def network() -> Recording:
+    """A recording transport."""
+    return Recording()
+
+
+@pytest.fixture
+def api(api_url: str, network: Recording) -> Iterator[DiplomaticVisitsClient]:
+    """A client of the real server."""
+    with DiplomaticVisitsClient(api_url, transport=network) as client:
+        yield client
+
+
+def test_typed_results_of_every_resource(api: DiplomaticVisitsClient) -> None:
+    visit = api.visits.get(CUBA)
+    assert isinstance(visit, VisitDetail)
+    assert (visit.host_country.code, visit.visitor.id) == ("CU", "ebrahim-raisi")
+    assert visit.city == "Havana"
+    assert len(visit.meetings) == 5
+    assert {a.status for a in visit.agreements} == {"signed", "agreed"}
+
+    talks = api.meetings.get("2023-06-15-havana-raisi-diaz-canel-talks")
+    assert isinstance(talks, MeetingDetail)
+    assert talks.venue == "Palace of the Revolution"
+    assert api.agreements.list(status="signed", visit=CUBA).total == 2
+    assert api.participants.get("miguel-diaz-canel").name == "Miguel Diaz-Canel"
+    tour = api.tours.get("2023-06-raisi-latin-america")
+    assert [leg.host_country.code for leg in tour.legs] == ["VE", "NI", "CU"]
+    assert api.countries.get("cub").name == "Cuba"
+    assert "biotechnology" in [topic.id for topic in api.topics.iter()]
+    assert "tdi-2023-06-16-raisi-havana" in [source.id for source in api.sources.iter()]
+    assert api.search("diaz canel", type="participant").items[0].id == "miguel-diaz-canel"
+
+
+def test_a_visits_parts(api: DiplomaticVisitsClient) -> None:
+    meetings = api.visits.meetings(CUBA)
+    assert len(meetings) == 5
+    assert {m.visit_id for m in meetings} == {CUBA}
+    assert len(api.visits.agreements(CUBA)) == 3
+    roles = {(p.participant.id, p.role) for p in api.visits.participants(CUBA)}
+    assert ("miguel-diaz-canel", "host") in roles
+
+
+def test_iter_walks_every_page(api: DiplomaticVisitsClient, network: Recording) -> None:
+    assert [visit.id for visit in api.visits.iter(limit=1)] == VISITS
+    assert len(network.responses) == 3
+
+
+def test_a_second_get_is_a_304_served_from_the_cache(
+    api: DiplomaticVisitsClient, network: Recording
+) -> None:
+    first = api.visits.get(CUBA)
+    second = api.visits.get(CUBA)
+    assert [r.status_code for r in network.responses] == [200, 304]
+    assert network.responses[0].headers["ETag"] == network.responses[1].headers["ETag"]
+    assert second == first
+
+
+def test_bodies_come_gzipped(api: DiplomaticVisitsClient, network: Recording) -> None:
+    api.visits.get(CUBA)
+    assert network.responses[0].headers["Content-Encoding"] == "gzip"
+
+
+def test_errors_are_typed(api: DiplomaticVisitsClient) -> None:
+    with pytest.raises(NotFound) as missing:
+        api.visits.get("no-such-visit")
+    assert missing.value.problem.detail == "No visit has the id 'no-such-visit'."
+    with pytest.raises(InvalidParameters) as invalid:
+        api.visits.list(host_country="XX", limit=501)
+    assert sorted(e.name for e in invalid.value.errors) == ["host_country", "limit"]
+
+
+def test_csv_export_to_a_file(api: DiplomaticVisitsClient, tmp_path: Path) -> None:
+    out = tmp_path / "visits.csv"
+    written = api.visits.download(out, visitor_country="IR", date_from="2023-06-13")
+    assert written == out.stat().st_size
+    with out.open(encoding="utf-8-sig", newline="") as saved:
+        rows = list(csv.DictReader(saved))
+    assert [row["id"] for row in rows] == ["2023-06-raisi-cuba", "2023-06-raisi-nicaragua"]
+    assert rows[0]["host_country.code"] == "CU"
+
+
+def test_ndjson_export_holds_the_list_models(api: DiplomaticVisitsClient) -> None:
+    out = io.BytesIO()
+    api.download("visits", out, format="ndjson", sort="id")
+    records = [VisitPublic.model_validate(json.loads(line)) for line in out.getvalue().splitlines()]
+    assert [visit.id for visit in records] == sorted(VISITS)
+
+
+def test_a_paged_csv_list_downloads_whole(api: DiplomaticVisitsClient, tmp_path: Path) -> None:
+    paged, exported = tmp_path / "paged.csv", tmp_path / "exported.csv"
+    api.download("/v1/visits", paged, limit=1)
+    api.visits.download(exported)
+    assert paged.read_bytes() == exported.read_bytes()
+    assert paged.read_bytes().count(b"\n") == 1 + len(VISITS)
+
+
+def test_async_client(api_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "meetings.ndjson"
+
+    async def main() -> None:
+        async with AsyncDiplomaticVisitsClient(api_url) as client:
+            visit = await client.visits.get(CUBA)
+            assert await client.visits.get(CUBA) == visit
+            assert [v.id async for v in client.visits.iter(limit=2)] == VISITS
+            await client.meetings.download(out, format="ndjson", visit=CUBA)
+            with pytest.raises(NotFound):
+                await client.tours.get("no-such-tour")
+
+    asyncio.run(main())
+    assert len(out.read_bytes().splitlines()) == 5
