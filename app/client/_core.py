@@ -80,6 +80,9 @@ COUNTRIES = Endpoint("/v1/countries", "countries", ItemList[CountryPublic], Coun
 TOPICS = Endpoint("/v1/topics", "topics", ItemList[TopicPublic], TopicPublic)
 SOURCES = Endpoint("/v1/sources", "sources", ItemList[SourcePublic], SourceDetail)
 SEARCH_PATH = "/v1/search"
+DATASET_PATH = "/v1"
+DELETIONS_PATH = "/v1/deletions"
+DATABASE_PATH = "/v1/export/database.sqlite"
 EXPORT_PATH = "/v1/export"
 
 
@@ -253,3 +256,14 @@ class PageWriter:
             self._skipping_header = False
         self.written += len(data)
         return data
+
+
+def check_database_digest(response: httpx.Response, digest: str) -> None:
+    """Refuse a database download whose SHA-256 is not the one the server announced."""
+    announced = response.headers.get("X-Checksum-SHA256")
+    if announced is None:
+        raise UnexpectedResponse("database download without X-Checksum-SHA256", response)
+    if announced.lower() != digest:
+        raise UnexpectedResponse(
+            f"database download is corrupt: SHA-256 {digest}, announced {announced}", response
+        )

@@ -1,6 +1,8 @@
 """The asynchronous client: `AsyncDiplomaticVisitsClient` (asyncio or trio, through anyio)."""
 
 import builtins
+import datetime as dt
+import hashlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
@@ -14,8 +16,11 @@ from pydantic import BaseModel
 from app.client._core import (
     AGREEMENTS,
     COUNTRIES,
+    DATABASE_PATH,
+    DATASET_PATH,
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
+    DELETIONS_PATH,
     MEETINGS,
     PARTICIPANTS,
     SEARCH_PATH,
@@ -29,6 +34,7 @@ from app.client._core import (
     PageWriter,
     PublicT,
     api_error,
+    check_database_digest,
     check_download,
     decode,
     default_headers,
@@ -64,7 +70,9 @@ from app.client.filters import (
 )
 from app.client.retry import RetryPolicy
 from app.models.agreement import AgreementDetail, AgreementPublic
+from app.models.change import DeletionPublic
 from app.models.country import CountryPublic
+from app.models.dataset import DatasetInfo
 from app.models.meeting import MeetingDetail, MeetingPublic
 from app.models.page import ItemList, SearchHit
 from app.models.participant import ParticipantDetail, ParticipantPublic, ParticipationPublic
@@ -485,6 +493,45 @@ class AsyncDiplomaticVisitsClient:
         """Every search hit, best match first, page after page (`async for`)."""
         params = query_params({"q": q, "type": type, "limit": limit})
         return self._http.walk(ItemList[SearchHit], SEARCH_PATH, params)
+
+    async def dataset(self) -> DatasetInfo:
+        """The dataset: its version, record counts per resource, and sources with licences."""
+        return await self._http.get(DatasetInfo, DATASET_PATH, {})
+
+    def iter_deletions(self, since: dt.datetime | str) -> AsyncIterator[DeletionPublic]:
+        """Every record that loads removed at or after `since`, oldest first (`async for`)."""
+        params = query_params({"since": since})
+        return self._http.walk(ItemList[DeletionPublic], DELETIONS_PATH, params)
+
+    async def download_database(self, file: FileTarget) -> str:
+        """The whole SQLite database, saved to `file` once its SHA-256 checks out; the digest.
+
+        Written under a temporary name beside `file` and renamed only when complete and
+        verified, so a failed or corrupt download leaves nothing behind.
+        """
+        final = anyio.Path(file)
+        part = anyio.Path(temporary_path(Path(file)))
+        request = self._client.build_request("GET", DATABASE_PATH, headers={"Accept": "*/*"})
+        response = await self._http.send(request, stream=True)
+        digest = hashlib.sha256()
+        try:
+            async with await anyio.open_file(part, "wb") as out:
+                async for data in response.aiter_bytes():
+                    digest.update(data)
+                    await out.write(data)
+            check_database_digest(response, digest.hexdigest())
+            await part.replace(final)
+        except httpx.TransportError as error:
+            with anyio.CancelScope(shield=True):
+                await part.unlink(missing_ok=True)
+            raise transport_error(error, 1) from error
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await part.unlink(missing_ok=True)
+            raise
+        finally:
+            await response.aclose()
+        return digest.hexdigest()
 
     async def download(
         self,

@@ -1,6 +1,8 @@
 """The synchronous client: `DiplomaticVisitsClient`."""
 
 import builtins
+import datetime as dt
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -14,8 +16,11 @@ from pydantic import BaseModel
 from app.client._core import (
     AGREEMENTS,
     COUNTRIES,
+    DATABASE_PATH,
+    DATASET_PATH,
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
+    DELETIONS_PATH,
     MEETINGS,
     PARTICIPANTS,
     SEARCH_PATH,
@@ -29,6 +34,7 @@ from app.client._core import (
     PageWriter,
     PublicT,
     api_error,
+    check_database_digest,
     check_download,
     decode,
     default_headers,
@@ -64,7 +70,9 @@ from app.client.filters import (
 )
 from app.client.retry import RetryPolicy
 from app.models.agreement import AgreementDetail, AgreementPublic
+from app.models.change import DeletionPublic
 from app.models.country import CountryPublic
+from app.models.dataset import DatasetInfo
 from app.models.meeting import MeetingDetail, MeetingPublic
 from app.models.page import ItemList, SearchHit
 from app.models.participant import ParticipantDetail, ParticipantPublic, ParticipationPublic
@@ -474,6 +482,43 @@ class DiplomaticVisitsClient:
         """Every search hit, best match first, page after page."""
         params = query_params({"q": q, "type": type, "limit": limit})
         return self._http.walk(ItemList[SearchHit], SEARCH_PATH, params)
+
+    def dataset(self) -> DatasetInfo:
+        """The dataset: its version, record counts per resource, and sources with licences."""
+        return self._http.get(DatasetInfo, DATASET_PATH, {})
+
+    def iter_deletions(self, since: dt.datetime | str) -> Iterator[DeletionPublic]:
+        """Every record that loads removed at or after `since`, oldest first."""
+        params = query_params({"since": since})
+        return self._http.walk(ItemList[DeletionPublic], DELETIONS_PATH, params)
+
+    def download_database(self, file: FileTarget) -> str:
+        """The whole SQLite database, saved to `file` once its SHA-256 checks out; the digest.
+
+        Written under a temporary name beside `file` and renamed only when complete and
+        verified, so a failed or corrupt download leaves nothing behind.
+        """
+        final = Path(file)
+        part = temporary_path(final)
+        request = self._client.build_request("GET", DATABASE_PATH, headers={"Accept": "*/*"})
+        response = self._http.send(request, stream=True)
+        digest = hashlib.sha256()
+        try:
+            with part.open("wb") as out:
+                for data in response.iter_bytes():
+                    digest.update(data)
+                    out.write(data)
+            check_database_digest(response, digest.hexdigest())
+            part.replace(final)
+        except httpx.TransportError as error:
+            part.unlink(missing_ok=True)
+            raise transport_error(error, 1) from error
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        finally:
+            response.close()
+        return digest.hexdigest()
 
     def download(
         self,

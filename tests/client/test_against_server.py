@@ -148,3 +148,35 @@ def test_async_client(api_url: str, tmp_path: Path) -> None:
 
     asyncio.run(main())
     assert len(out.read_bytes().splitlines()) == 5
+
+
+def test_dataset_and_deletions(api: DiplomaticVisitsClient) -> None:
+    info = api.dataset()
+    assert info.counts["visits"] == 3
+    assert "tdi-2023-06-16-raisi-havana" in [s.id for s in info.sources]
+    assert list(api.iter_deletions("2000-01-01T00:00:00Z")) == []
+
+
+def test_database_download_is_verified(api: DiplomaticVisitsClient, tmp_path: Path) -> None:
+    import hashlib
+    import sqlite3
+
+    target = tmp_path / "visits.sqlite3"
+    digest = api.download_database(target)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == digest
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*) FROM visit").fetchone() == (3,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["visits.sqlite3"]
+
+
+def test_async_dataset_and_database(api_url: str, tmp_path: Path) -> None:
+    async def run() -> tuple[int, str]:
+        async with AsyncDiplomaticVisitsClient(api_url) as client:
+            info = await client.dataset()
+            deleted = [d async for d in client.iter_deletions("2000-01-01T00:00:00Z")]
+            assert deleted == []
+            return info.counts["meetings"], await client.download_database(tmp_path / "db")
+
+    meetings, digest = asyncio.run(run())
+    assert meetings == 5
+    assert len(digest) == 64

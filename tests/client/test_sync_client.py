@@ -374,3 +374,17 @@ def test_download_errors_are_typed_and_retried(tmp_path: Path) -> None:
 def test_download_format_is_checked() -> None:
     with make_client(FakeApi()) as client, pytest.raises(ValueError, match="format"):
         client.download("visits", io.BytesIO(), format="xlsx")  # type: ignore[arg-type]
+
+
+def test_a_corrupt_database_download_leaves_nothing(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, content=b"SQLite format 3\x00", headers={"X-Checksum-SHA256": "0" * 64}
+        )
+
+    with (
+        DiplomaticVisitsClient("http://api.test", transport=httpx.MockTransport(handler)) as client,
+        pytest.raises(UnexpectedResponse, match="corrupt"),
+    ):
+        client.download_database(tmp_path / "visits.sqlite3")
+    assert list(tmp_path.iterdir()) == []
