@@ -111,3 +111,14 @@ def test_errors_are_documented_as_problems(openapi: dict[str, Any]) -> None:
                 assert list(response["content"]) == ["application/problem+json"], name
                 schema = response["content"]["application/problem+json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/Problem"}, name
+
+
+def test_every_schema_field_has_an_example(openapi: dict[str, Any]) -> None:
+    for model, schema in openapi["components"]["schemas"].items():
+        for field, definition in schema.get("properties", {}).items():
+            nested = (
+                "$ref" in definition
+                or "$ref" in definition.get("items", {})
+                or any("$ref" in option for option in definition.get("anyOf", []))
+            )
+            assert nested or "examples" in definition, f"{model}.{field}"
