@@ -1,13 +1,17 @@
 """Helpers for the importer tests: the fixture data, importing, and reading a database back."""
 
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from app.db import create_write_engine
 from app.importers.historian import ImportReport, import_historian
+from tests.importers.fixture_files import write_fixture_tree
 
-FIXTURES = Path(__file__).parent / "fixtures" / "historian"
+# Written once per test run, from tests/importers/fixture_files.py.
+_FIXTURE_DIR = tempfile.TemporaryDirectory(prefix="historian-fixtures-")
+FIXTURES = write_fixture_tree(Path(_FIXTURE_DIR.name) / "historian")
 # The full copy of the Historian's data, beside the project as the workplace lays it out.
 SHARED_DATA = Path(__file__).parents[2] / ".." / "shared" / "datasets" / "history-state-gov"
 
