@@ -18,14 +18,17 @@ class Agreement(Timestamped, table=True):
     __table_args__ = (
         Index(None, "updated_at"),
         Index(None, "signed_on", "id"),
+        Index(None, "visit_id", "signed_on", "id"),
+        Index(None, "kind", "signed_on", "id"),
+        Index(None, "status", "signed_on", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
-    visit_id: str = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    visit_id: str = Field(foreign_key="visit.id", ondelete="CASCADE")
     meeting_id: str | None = Field(
         default=None, foreign_key="meeting.id", index=True, ondelete="CASCADE"
     )
-    kind: str = Field(index=True)
+    kind: str
     title: str | None = None
     count: int = Field(default=1, ge=1)
     status: str

@@ -18,10 +18,12 @@ class Meeting(Timestamped, table=True):
     __table_args__ = (
         Index(None, "updated_at"),
         Index(None, "date", "id"),
+        Index(None, "visit_id", "date", "id"),
+        Index(None, "kind", "date", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
-    visit_id: str = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    visit_id: str = Field(foreign_key="visit.id", ondelete="CASCADE")
     kind: str
     title: str
     date: dt.date | None = None

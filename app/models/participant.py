@@ -14,14 +14,14 @@ class Participant(Timestamped, table=True):
     __table_args__ = (
         Index(None, "updated_at"),
         Index(None, "name", "id"),
+        Index(None, "country_code", "name", "id"),
+        Index(None, "kind", "name", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     name: str | None = None
     kind: str = Field(default="person")
-    country_code: str | None = Field(
-        default=None, foreign_key="country.code", index=True, ondelete="RESTRICT"
-    )
+    country_code: str | None = Field(default=None, foreign_key="country.code", ondelete="RESTRICT")
     description: str | None = None
     wikidata_id: str | None = None
 

@@ -17,11 +17,13 @@ class Tour(Timestamped, table=True):
     __table_args__ = (
         Index(None, "updated_at"),
         Index(None, "start_date", "id"),
+        Index(None, "end_date", "id"),
+        Index(None, "principal_id", "start_date", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
     name: str
-    principal_id: str = Field(foreign_key="participant.id", index=True, ondelete="RESTRICT")
+    principal_id: str = Field(foreign_key="participant.id", ondelete="RESTRICT")
     start_date: date | None = None
     end_date: date | None = None
     summary: str | None = None

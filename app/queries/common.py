@@ -59,7 +59,13 @@ def add_overlap(
 ) -> None:
     """Keep records whose [start, end] span overlaps [from, to]; a missing end means one day."""
     if date_from is not None:
-        where.add(f"coalesce({end}, {start}) >= :date_from", date_from=date_from.isoformat())
+        # Spelt out rather than coalesce(end, start) so each side can use its own index.
+        ends_after = (
+            f"{start} >= :date_from"
+            if end == start
+            else f"({end} >= :date_from OR ({end} IS NULL AND {start} >= :date_from))"
+        )
+        where.add(ends_after, date_from=date_from.isoformat())
     if date_to is not None:
         where.add(f"{start} <= :date_to", date_to=date_to.isoformat())
 
