@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import get_settings
-from app.db import DatabaseNotReady, check_database, create_write_engine, upgrade_to_head
+from app.db import (
+    DatabaseNotReady,
+    check_database,
+    check_integrity,
+    create_write_engine,
+    sqlite_path,
+    upgrade_to_head,
+)
 
 if TYPE_CHECKING:
     from app.importers.historian import ImportReport
@@ -46,11 +53,41 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate_existing(database_url: str) -> None:
+    """Migrate the database forward, if there is one: serving never creates an empty one."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    path = sqlite_path(database_url)
+    if path is not None and not path.exists():
+        return  # check_database says what to do
+    try:
+        upgrade_to_head(database_url)
+    except SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error
+        raise DatabaseNotReady(
+            f"cannot migrate the database at {path or database_url}: {cause}"
+        ) from None
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from pydantic import ValidationError
+
+    from app.logs import log_config
 
     try:
-        check_database(get_settings().database_url)
+        settings = get_settings()
+        if args.migrate:
+            _migrate_existing(settings.database_url)
+        check_database(settings.database_url)
+        check_integrity(settings.database_url)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        print(f"cannot serve: invalid settings: {problems}", file=sys.stderr)
+        return 1
     except DatabaseNotReady as error:
         print(f"cannot serve: {error}", file=sys.stderr)
         return 1
@@ -63,6 +100,9 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         server_header=False,
+        # Requests are logged by the app as JSON lines, with their ids (app.api.access).
+        access_log=False,
+        log_config=log_config(),
         log_level="info",
     )
     return 0
@@ -163,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="migrate the database to the newest schema first (a newer version on older data)",
+    )
     serve.set_defaults(handler=_serve)
 
     importer = commands.add_parser("import", help="import an external dataset (idempotent)")

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,46 @@ class Settings(BaseSettings):
     query_time_limit_ms: int = Field(
         default=2000, gt=0, description="Longest a single read query may run before a 503."
     )
+    request_time_limit_ms: int = Field(
+        default=10_000,
+        gt=0,
+        description="Longest a request may take to start its answer before a 503.",
+    )
+    export_max_rows: int = Field(
+        default=100_000,
+        gt=0,
+        description="Most records one export may stream; a larger export is refused (422).",
+    )
+    rate_limit: str | None = Field(
+        default=None,
+        description="Requests allowed per client address, e.g. `120/minute` (several: "
+        "`120/minute;2000/hour`); unset, no limit.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: `memory://` (this process only) or "
+        "`redis://host:port/db` (shared by every worker and server).",
+    )
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _known_rate_limit(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as error:
+            raise ValueError(f"not a rate limit ({error}); write e.g. 120/minute") from None
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if value.split("://", 1)[0] not in ("memory", "redis", "rediss"):
+            raise ValueError("use memory:// or redis://host:port/db")
+        return value
 
 
 @lru_cache

@@ -117,6 +117,21 @@ class ReadDatabase:
             connection = self._local.connection = self._open()
         return connection
 
+    @contextmanager
+    def consistent(self) -> Iterator[None]:
+        """Every query of this thread in the block sees one committed state: a request that
+        runs several queries never mixes data from before and after a load's commit."""
+        connection = self._connection()
+        if connection.in_transaction:  # already inside one (or a snapshot's)
+            yield
+            return
+        connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if connection.in_transaction:  # an interrupted query may have ended it already
+                connection.execute("COMMIT")
+
     def snapshot(self) -> "SnapshotReader":
         """A reader whose every query sees the same committed state, until it is closed."""
         return SnapshotReader(self.path, int(self.time_limit * 1000))
@@ -219,6 +234,26 @@ class DatabaseNotReady(RuntimeError):
     """The database is missing, unreadable or not migrated to the newest schema."""
 
 
+def check_integrity(database_url: str) -> None:
+    """Fail fast when the database file is damaged (SQLite's `quick_check`, which reads every
+    page): a damaged file would otherwise start serving and fail request by request."""
+    path = sqlite_path(database_url)
+    if path is None:
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            found = [row[0] for row in connection.execute("PRAGMA quick_check(3)")]
+    except sqlite3.Error as error:
+        found = [str(error)]
+    if found != ["ok"]:
+        # One line for the operator: SQLite's report, its lines joined.
+        problems = [line.strip("* ") for text in found for line in text.splitlines()]
+        raise DatabaseNotReady(
+            f"the database at {path} is damaged ({'; '.join(problems[:3])}): restore it from a "
+            "copy, or rebuild it with `python -m app migrate` and `python -m app seed`"
+        )
+
+
 def check_database(database_url: str) -> None:
     """Fail fast, with what to do, when the database cannot be served."""
     path = sqlite_path(database_url)
@@ -228,14 +263,26 @@ def check_database(database_url: str) -> None:
         raise DatabaseNotReady(
             f"no database at {path}: run `python -m app migrate` and `python -m app seed`"
         )
+    if not path.is_file():
+        raise DatabaseNotReady(f"{path} is not a file: DATABASE_URL must name a SQLite file")
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            migrated = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+            row = None
+            if migrated:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error as error:
         raise DatabaseNotReady(f"cannot read the database at {path}: {error}") from None
+    if not migrated:
+        raise DatabaseNotReady(
+            f"the database at {path} has no schema (it was never migrated): "
+            "run `python -m app migrate` and `python -m app seed`"
+        )
     if row is None or row[0] != head:
         raise DatabaseNotReady(
             f"the database at {path} is at schema {row[0] if row else 'none'}, not {head}: "

@@ -19,9 +19,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.access import REQUEST_ID_HEADER, AccessLog, remember_problem
 from app.api.deps import reject_unknown_parameters
 from app.api.filters import COUNTRY_CODE_SCHEMA
 from app.api.formats import MEDIA_TYPES
+from app.api.limits import (
+    RATE_LIMIT_HEADERS,
+    UNLIMITED_PATHS,
+    ClientLimits,
+    RateLimit,
+    RequestTimeout,
+)
 from app.api.responses import ProblemResponse
 from app.api.routes import (
     agreements,
@@ -36,6 +44,12 @@ from app.api.routes import (
     topics,
     tours,
     visits,
+)
+from app.api.security import (
+    RequestShape,
+    SecurityHeaders,
+    inline_script_hashes,
+    page_policy,
 )
 from app.config import Settings, get_settings
 from app.db import QueryTimeout, check_database, open_read_database
@@ -142,6 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.reader.close()
+        if app.state.rate_limits is not None:
+            await app.state.rate_limits.close()
 
     app = FastAPI(
         title="Diplomatic Visits API",
@@ -156,14 +172,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)
 
-    # Outermost last: CORS answers preflights before anything else; gzip wraps every body.
+    # Outermost last. The access log sees (and ids) every request, the security headers go
+    # on every answer, CORS answers preflights and labels even 429s, then the rate limit and
+    # the request clock; gzip wraps every body.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RequestTimeout, seconds=settings.request_time_limit_ms / 1000)
+    app.state.rate_limits = None
+    if settings.rate_limit:
+        app.state.rate_limits = ClientLimits(settings.rate_limit, settings.rate_limit_storage)
+        app.add_middleware(RateLimit, limits=app.state.rate_limits)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "If-None-Match", "If-Modified-Since"],
+        allow_headers=["Accept", "If-None-Match", "If-Modified-Since", REQUEST_ID_HEADER],
         expose_headers=[
             "ETag",
             "Link",
@@ -171,16 +194,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Repr-Digest",
             "X-Checksum-SHA256",
             "X-Total-Count",
+            REQUEST_ID_HEADER,
+            "Retry-After",
+            *RATE_LIMIT_HEADERS,
         ],
         max_age=86400,
     )
+    pages = _add_docs(app)
+    app.add_middleware(RequestShape)
+    app.add_middleware(
+        SecurityHeaders,
+        page_policies={
+            path: page_policy(inline_script_hashes(page)) for path, page in pages.items()
+        },
+    )
+    app.add_middleware(AccessLog)
 
     strict = [Depends(reject_unknown_parameters)]
     for module in ROUTERS:
         app.include_router(module.router, dependencies=strict)
     app.include_router(health.router, dependencies=strict)
     _add_error_handlers(app)
-    _add_docs(app)
     _document_problems(app)
     return app
 
@@ -192,6 +226,33 @@ FORMAT_SCHEMAS: dict[str, dict[str, Any]] = {
         "flat row per record.",
     },
     "ndjson": {"type": "string", "description": "One JSON record per line."},
+}
+
+
+def _retry_problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before asking again.",
+                "required": True,
+                "schema": {"type": "integer"},
+            }
+        },
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+# Answers the middleware may give on any operation (app.api.limits, app.db's time limit).
+EVERY_OPERATION_MAY = {
+    "429": _retry_problem(
+        "Too many requests from this address (when the server sets RATE_LIMIT); every answer "
+        "then carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and "
+        "`RateLimit-Policy`."
+    ),
+    "503": _retry_problem(
+        "The query or the request ran past its time limit, or the database did not answer."
+    ),
 }
 
 
@@ -214,7 +275,7 @@ def _document_problems(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = build_openapi()
-            for methods in document["paths"].values():
+            for path, methods in document["paths"].items():
                 for operation in methods.values():
                     for status, response in operation["responses"].items():
                         content = response.get("content", {})
@@ -225,6 +286,9 @@ def _document_problems(app: FastAPI) -> None:
                         media_type = MEDIA_TYPES[offered].split(";")[0]
                         if media_type not in answered and offered in FORMAT_SCHEMAS:
                             answered[media_type] = {"schema": FORMAT_SCHEMAS[offered]}
+                    for status, answer in EVERY_OPERATION_MAY.items():
+                        if not (status == "429" and path in UNLIMITED_PATHS):
+                            operation["responses"].setdefault(status, answer)
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             schemas["CountryCode"] = COUNTRY_CODE_SCHEMA
             app.openapi_schema = document
@@ -233,34 +297,49 @@ def _document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _add_docs(app: FastAPI) -> None:
-    """Swagger UI and ReDoc, served from an installed package: they work with no internet."""
+def _add_docs(app: FastAPI) -> dict[str, bytes]:
+    """Swagger UI and ReDoc, served from an installed package: they work with no internet.
+
+    Each page is made once; the pages by path are returned so that their content security
+    policies can allow exactly their inline scripts.
+    """
     app.mount(STATIC_URL, StaticFiles(directory=DOCS_STATIC), name="docs-static")
+    swagger_page = get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Diplomatic Visits API — Swagger UI",
+        swagger_js_url=f"{STATIC_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{STATIC_URL}/swagger-ui.css",
+        swagger_favicon_url=f"{STATIC_URL}/favicon.png",
+    ).body
+    redoc_page = get_redoc_html(
+        openapi_url="/openapi.json",
+        title="Diplomatic Visits API — ReDoc",
+        redoc_js_url=f"{STATIC_URL}/redoc.standalone.js",
+        redoc_favicon_url=f"{STATIC_URL}/favicon.png",
+        with_google_fonts=False,
+    ).body
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Diplomatic Visits API — Swagger UI",
-            swagger_js_url=f"{STATIC_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{STATIC_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{STATIC_URL}/favicon.png",
-        )
+        return HTMLResponse(swagger_page)
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/openapi.json",
-            title="Diplomatic Visits API — ReDoc",
-            redoc_js_url=f"{STATIC_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{STATIC_URL}/favicon.png",
-            with_google_fonts=False,
-        )
+        return HTMLResponse(redoc_page)
+
+    return {"/docs": bytes(swagger_page), "/redoc": bytes(redoc_page)}
+
+
+# Problems name the request's path; a path longer than this is cut, not echoed whole.
+MAX_PATH_SHOWN = 300
 
 
 def _problem(request: Request, error: ApiError) -> ProblemResponse:
+    remember_problem(request.scope, error.slug)
     return ProblemResponse(
-        error.problem(instance=request.url.path), status_code=error.status, headers=error.headers
+        error.problem(instance=request.scope["path"][:MAX_PATH_SHOWN]),
+        status_code=error.status,
+        headers=error.headers,
     )
 
 
@@ -292,10 +371,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> ProblemResponse:
         titles = {404: "Not found", 405: "Method not allowed"}
         detail = {
-            404: f"No resource at {request.url.path}.",
+            404: f"No resource at {request.scope['path'][:MAX_PATH_SHOWN]}.",
             405: f"{request.method} is not allowed here.",
         }.get(error.status_code, str(error.detail))
         slug = titles.get(error.status_code, "http-error").lower().replace(" ", "-")
+        headers = dict(error.headers or {})
+        allowed = [method.strip() for method in headers.get("Allow", "").split(",")]
+        if "GET" in allowed and "HEAD" not in allowed:
+            headers["Allow"] = ", ".join([*allowed, "HEAD"])  # HeadAsGet answers HEAD too
         return _problem(
             request,
             ApiError(
@@ -303,7 +386,7 @@ def _add_error_handlers(app: FastAPI) -> None:
                 slug,
                 titles.get(error.status_code, "HTTP error"),
                 detail,
-                headers=dict(error.headers or {}),
+                headers=headers,
             ),
         )
 

@@ -65,7 +65,18 @@ def _matches(request: Request, etag: str, last_modified: str | None) -> bool:
 def conditional(
     request: Request, reader: ReadDatabase, settings: Settings, respond: Callable[[], Response]
 ) -> Response:
-    """`respond()`, or a 304 when the client's copy is current; caching headers either way."""
+    """`respond()`, or a 304 when the client's copy is current; caching headers either way.
+
+    The version check and `respond()` read one committed state, so the ETag always names the
+    data the body holds.
+    """
+    with reader.consistent():
+        return _conditional(request, reader, settings, respond)
+
+
+def _conditional(
+    request: Request, reader: ReadDatabase, settings: Settings, respond: Callable[[], Response]
+) -> Response:
     version, changed_at = data_version(reader)
     etag = entity_tag(request, version)
     last_modified = _http_date(changed_at)

@@ -57,7 +57,12 @@ def _iso_timestamp(value: Any) -> Any:
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    if not moment.tzinfo:
+        return moment.replace(tzinfo=dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first representable instant
+        raise ValueError("out of range once converted to UTC (years 1 to 9999)") from None
 
 
 def _facets(values: list[str]) -> list[str]:

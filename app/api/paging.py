@@ -46,7 +46,9 @@ def decode_cursor(cursor: str, sort: str, digest: str, secret: str) -> tuple[Any
         payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
         raise _bad_cursor("not a cursor issued by this API") from None
-    if not hmac.compare_digest(_sign(payload, secret), signature):
+    canonical = base64.urlsafe_b64encode(payload).decode().rstrip("=") == body
+    if not canonical or not hmac.compare_digest(_sign(payload, secret), signature):
+        # Canonical only: a body that decodes to the same bytes is still not the cursor issued.
         raise _bad_cursor("not a cursor issued by this API")
     try:
         cursor_sort, value, last_id, cursor_digest = json.loads(payload)

@@ -13,8 +13,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel
+from starlette.datastructures import Headers
+from starlette.types import Message, Receive, Scope, Send
 
-from app.api.caching import conditional
+from app.api.caching import conditional, data_version
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import (
     AgreementCriteria,
@@ -29,9 +31,10 @@ from app.api.filters import (
 )
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
 from app.api.lists import ListQuery, no_words
-from app.api.responses import FILTER_ERRORS
+from app.api.responses import ProblemResponse, problem
 from app.config import Settings
 from app.db import ReadDatabase
+from app.errors import ApiError
 from app.models.agreement import AgreementPublic
 from app.models.country import CountryPublic
 from app.models.meeting import MeetingPublic
@@ -116,6 +119,18 @@ def _stream(
         snapshot.close()
 
 
+def export_too_large(name: str, total: int, most: int) -> ApiError:
+    """422 for an export of more records than one request may stream (EXPORT_MAX_ROWS)."""
+    return ApiError(
+        422,
+        "export-too-large",
+        "Export too large",
+        f"{total:,} {name} match; one export streams at most {most:,}. Narrow the filters, "
+        f"page through /v1/{name}, or download the whole database from "
+        "/v1/export/database.sqlite.",
+    )
+
+
 def _add_export(name: str, exported: Exported) -> None:
     criteria_model = exported.criteria
 
@@ -131,13 +146,16 @@ def _add_export(name: str, exported: Exported) -> None:
         sort: str = chosen.sort
 
         def respond() -> Response:
-            # Check `q` before the first byte goes out: a stream cannot turn into a 422.
+            # Check `q` and the size before the first byte goes out: a stream cannot turn
+            # into a 422.
             try:
-                exported.query(
-                    reader, criteria, parse_sort(sort, exported.sort_columns), None, 1, count=False
+                _, probe = exported.query(
+                    reader, criteria, parse_sort(sort, exported.sort_columns), None, 1
                 )
             except NoSearchWords:
                 raise no_words() from None
+            if (probe.total or 0) > settings.export_max_rows:
+                raise export_too_large(name, probe.total or 0, settings.export_max_rows)
             return StreamingResponse(
                 _stream(reader, exported, criteria, sort, format),
                 media_type=MEDIA_TYPES[format],
@@ -154,7 +172,10 @@ def _add_export(name: str, exported: Exported) -> None:
         methods=["GET"],
         name=f"export_{name}",
         responses={
-            **FILTER_ERRORS,
+            422: problem(
+                "A parameter is invalid or unknown (`errors` names each one), or more records "
+                "match than one export may stream."
+            ),
             200: {
                 "description": "Every matching record, streamed.",
                 "content": {"text/csv": {}, "application/x-ndjson": {}},
@@ -182,6 +203,11 @@ def database_snapshot(reader: ReadDatabase, settings: Settings) -> tuple[FilePat
     """
     directory = _snapshot_dir(settings)
     database_key = hashlib.sha256(str(reader.path.resolve()).encode()).hexdigest()[:12]
+    current = data_version(reader)[0]
+    ready = directory / f"{database_key}-v{current}.sqlite3"
+    if ready.exists() and ready.with_suffix(".sha256").exists():
+        # Made for this data version already: no second copy of the database per request.
+        return ready, ready.with_suffix(".sha256").read_text(), current
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".partial-", suffix=".sqlite3")
     os.close(handle)
     try:
@@ -204,6 +230,43 @@ def database_snapshot(reader: ReadDatabase, settings: Settings) -> tuple[FilePat
         FilePath(temporary).unlink(missing_ok=True)
 
 
+class DatabaseFile(FileResponse):
+    """The database file; a bad `Range` is answered as a problem, like every other error."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the file (or the asked range); turn Starlette's plain-text range errors into
+        problems."""
+        replaced = False
+
+        async def problems_only(message: Message) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the plain-text body of the error replaced below
+            if message["type"] == "http.response.start" and message["status"] in (400, 416):
+                replaced = True
+                error = _range_error(message["status"], Headers(raw=message["headers"]))
+                problem = ProblemResponse(
+                    error.problem(instance=scope["path"]), error.status, error.headers
+                )
+                await problem(scope, receive, send)
+                return
+            await send(message)
+
+        await super().__call__(scope, receive, problems_only)
+
+
+def _range_error(status: int, headers: Headers) -> ApiError:
+    if status == 400:
+        return ApiError(400, "invalid-range", "Invalid range", "Ask for bytes=START-END ranges.")
+    return ApiError(
+        416,
+        "range-not-satisfiable",
+        "Range not satisfiable",
+        "The range starts past the end of the file (its size is in Content-Range).",
+        headers={"Content-Range": headers.get("content-range", "")},
+    )
+
+
 @router.get(
     "/database.sqlite",
     response_class=FileResponse,
@@ -211,7 +274,13 @@ def database_snapshot(reader: ReadDatabase, settings: Settings) -> tuple[FilePat
         200: {
             "description": "The SQLite database file; `Repr-Digest` carries its SHA-256.",
             "content": {"application/vnd.sqlite3": {}},
-        }
+        },
+        206: {
+            "description": "The bytes of the file asked for with `Range`.",
+            "content": {"application/vnd.sqlite3": {}, "multipart/byteranges": {}},
+        },
+        400: problem("The `Range` header is malformed."),
+        416: problem("The `Range` asked for starts past the end of the file."),
     },
 )
 def export_database(request: Request, reader: ReaderDep, settings: SettingsDep) -> Response:
@@ -220,7 +289,7 @@ def export_database(request: Request, reader: ReaderDep, settings: SettingsDep) 
     def respond() -> Response:
         path, digest, version = database_snapshot(reader, settings)
         encoded = b64encode(bytes.fromhex(digest)).decode()
-        return FileResponse(
+        return DatabaseFile(
             path,
             media_type="application/vnd.sqlite3",
             filename=f"diplomatic-visits-v{version}.sqlite3",

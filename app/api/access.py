@@ -1,0 +1,102 @@
+"""Request ids and the access log: one JSON line per request, the id echoed to the client.
+
+The id is the client's `X-Request-ID` when it is a sane token (letters, digits and `._:=+-`,
+at most 128), otherwise a new random one; either way it comes back in `X-Request-ID` and is on
+every log line written while the request is served (see `app.logs`), problems included.
+"""
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.responses import ProblemResponse
+from app.errors import ApiError
+from app.logs import ACCESS_LOGGER, request_id
+
+REQUEST_ID_HEADER = "X-Request-ID"
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+-]{0,127}")
+
+access_logger = logging.getLogger(ACCESS_LOGGER)
+logger = logging.getLogger("app")
+
+
+def _incoming_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            return text if VALID_REQUEST_ID.fullmatch(text) else None
+    return None
+
+
+def problem_app(error: ApiError, scope: Scope) -> ProblemResponse:
+    """The problem response for `error`, for middleware that answers before any route."""
+    return ProblemResponse(
+        error.problem(instance=scope["path"]), status_code=error.status, headers=error.headers
+    )
+
+
+def remember_problem(scope: Scope, slug: str) -> None:
+    """Note which problem answered the request, for its access-log line."""
+    scope.setdefault("state", {})["problem"] = slug
+
+
+INTERNAL_ERROR = ApiError(
+    500, "internal-error", "Internal error", "Something went wrong on our side."
+)
+
+
+class AccessLog:
+    """Gives each request an id, echoes it, logs one line when the answer is sent, and answers
+    a last-resort 500 problem (logged with the id) when a handler fails unexpectedly."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request with its id set; log it."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        current = _incoming_id(scope) or uuid.uuid4().hex
+        token = request_id.set(current)
+        state = scope.setdefault("state", {})
+        state["request_id"] = current
+        status = 0
+        sent = 0
+
+        async def tracked(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = current
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if status:
+                raise  # the answer has started: only a broken connection can say it failed
+            remember_problem(scope, INTERNAL_ERROR.slug)
+            await problem_app(INTERNAL_ERROR, scope)(scope, receive, tracked)
+        finally:
+            client = scope.get("client")
+            fields = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "bytes": sent,
+                "client": client[0] if client else None,
+            }
+            if "problem" in state:
+                fields["problem"] = state["problem"]
+            access_logger.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)
+            request_id.reset(token)

@@ -1,0 +1,65 @@
+"""Logs as JSON lines: one object a line, with the id of the request being served.
+
+`python -m app serve` configures logging with `log_config()`: every record of the service and
+of uvicorn goes to standard error as JSON, and the access log (`app.access`, written by
+`app.api.access`) replaces uvicorn's own.
+"""
+
+import json
+import logging
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+ACCESS_LOGGER = "app.access"
+
+# The id of the request being served, set by the access middleware; it follows the request
+# into the worker thread that runs a handler, so every record logged there carries it.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+# Attributes every LogRecord has; anything else was passed in `extra=` and is logged as a field.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# uvicorn repeats its message with terminal colours for its own formatter.
+_STANDARD.add("color_message")
+
+
+class JsonFormatter(logging.Formatter):
+    """A record as one line of JSON: time, level, logger, message, process id, the request
+    id and any extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The JSON line for `record` (no newline)."""
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "process": record.process,
+        }
+        current = request_id.get()
+        if current is not None:
+            line["request_id"] = current
+        for name, value in vars(record).items():
+            if name not in _STANDARD and not name.startswith("_"):
+                line[name] = value
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+def log_config(level: str = "INFO") -> dict[str, Any]:
+    """A `logging.config.dictConfig` for the server: everything as JSON on standard error."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {"stderr": handler},
+        "loggers": {
+            "app": {"handlers": ["stderr"], "level": level, "propagate": False},
+            "uvicorn": {"handlers": ["stderr"], "level": level, "propagate": False},
+            # Requests are logged by the app, with their id; uvicorn's access log would repeat
+            # them without it.
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+    }

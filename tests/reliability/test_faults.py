@@ -1,0 +1,303 @@
+"""Faults, through the command line in subprocesses, as an operator meets them.
+
+- `serve` on a missing, unreadable, corrupt, damaged, empty, never-migrated or older database
+  refuses at once: exit code 1 and one line saying what is wrong and what to run.
+- `serve --migrate` moves an older database forward, keeping its data, then serves it.
+- A seed load, and a Historian import, killed with SIGKILL in the middle of writing leave the
+  database exactly as it was.
+- Readers during a reload see the old data or the new, never a mix.
+"""
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from alembic.script import ScriptDirectory
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.db import alembic_config
+from app.main import create_app
+from tests.reliability.generated import VISITOR, generated_seed
+from tests.reliability.support import (
+    PROJECT,
+    app_env,
+    database_path,
+    free_port,
+    integrity,
+    run_app,
+    served,
+    state,
+)
+from tests.support import build_database
+
+_SCRIPTS = ScriptDirectory.from_config(alembic_config("sqlite://"))
+HEAD = _SCRIPTS.get_current_head()
+PREVIOUS = _SCRIPTS.get_revision(HEAD).down_revision
+HISTORIAN_DATA = PROJECT.parent / "shared" / "datasets" / "history-state-gov"
+# Written to the WAL before the kill: proof that the load was caught writing, not before.
+MID_WRITE_WAL_BYTES = 1_000_000
+KILL_DEADLINE_SECONDS = 120
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated and seeded database file, checkpointed so that it can be copied whole."""
+    path = tmp_path_factory.mktemp("faults") / "seeded.sqlite3"
+    build_database(path)
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def _copy(seeded: Path, target: Path) -> Path:
+    shutil.copy(seeded, target)
+    return target
+
+
+def _damage_a_page(seeded: Path, target: Path) -> Path:
+    """A copy of the seeded database with one page of the citation table overwritten."""
+    _copy(seeded, target)
+    with closing(sqlite3.connect(target)) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'citation'"
+        ).fetchone()
+    with target.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(os.urandom(page_size))
+    return target
+
+
+def _older_schema(seeded: Path, target: Path) -> Path:
+    """A copy of the seeded database taken back one migration, its data kept."""
+    from alembic import command
+
+    _copy(seeded, target)
+    command.downgrade(alembic_config(f"sqlite:///{target}"), "-1")
+    return target
+
+
+def _never_migrated(_seeded: Path, target: Path) -> Path:
+    with closing(sqlite3.connect(target)) as connection:
+        connection.execute("CREATE TABLE note (text TEXT)")
+    return target
+
+
+def _write(content: bytes) -> Callable[[Path, Path], Path]:
+    def make(_seeded: Path, target: Path) -> Path:
+        target.write_bytes(content)
+        return target
+
+    return make
+
+
+def _directory(_seeded: Path, target: Path) -> Path:
+    target.mkdir()
+    return target
+
+
+# name: (how to make the file, what the one line on standard error must say)
+BROKEN: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
+    "missing": (lambda _s, target: target, "no database at {path}: run `python -m app migrate`"),
+    # Tests run as root, for whom chmod 000 hides nothing: a directory is unreadable as a file.
+    "a directory": (_directory, "{path} is not a file"),
+    "not a database": (_write(b"name,country\nRaisi,IR\n" * 100), "file is not a database"),
+    "garbage bytes": (_write(os.urandom(64 * 1024)), "file is not a database"),
+    "empty file": (_write(b""), "has no schema (it was never migrated)"),
+    "never migrated": (_never_migrated, "has no schema (it was never migrated)"),
+    "older schema": (_older_schema, "is at schema {previous}, not {head}: run `python -m app"),
+    "a damaged page": (_damage_a_page, "is damaged (in database main; Page "),
+}
+
+
+def test_serve_refuses_a_broken_database_at_once(seeded: Path, tmp_path: Path) -> None:
+    cases: dict[str, tuple[Path, str, subprocess.Popen[str], float]] = {}
+    for name, (make, expected) in BROKEN.items():
+        path = make(seeded, tmp_path / f"{name.replace(' ', '-')}.sqlite3")
+        started = time.monotonic()
+        # All at once: each exits before listening, so the port is never taken.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(free_port())],
+            cwd=PROJECT,
+            env=app_env(f"sqlite:///{path}"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        expected = expected.format(path=path, head=HEAD, previous=PREVIOUS)
+        cases[name] = (path, expected, process, started)
+    problems = []
+    for name, (_path, expected, process, started) in cases.items():
+        try:
+            _, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            problems.append(f"{name}: still running after 60 s: it started serving")
+            continue
+        took = time.monotonic() - started
+        lines = stderr.strip().splitlines()
+        if process.returncode != 1 or len(lines) != 1 or not lines[0].startswith("cannot serve:"):
+            problems.append(f"{name}: exit {process.returncode}, stderr {stderr!r}")
+        elif expected not in lines[0]:
+            problems.append(f"{name}: {expected!r} not in {lines[0]!r}")
+        print(f"\n{name}: exit {process.returncode} in {took:.1f} s: {lines[0] if lines else ''}")
+    assert not problems, "\n".join(problems)
+    assert not (tmp_path / "missing.sqlite3").exists(), "serving created a database"
+
+
+def test_serve_migrate_moves_an_older_database_forward(seeded: Path, tmp_path: Path) -> None:
+    path = _older_schema(seeded, tmp_path / "older.sqlite3")
+    url = f"sqlite:///{path}"
+    before = state(url)
+    refused = run_app(url, "serve", "--port", str(free_port()))
+    assert refused.returncode == 1, refused.stderr
+
+    with served(url, tmp_path / "server.log", "--migrate") as api:
+        visits = httpx.get(f"{api}/v1/visits", params={"limit": 500}).json()
+        assert visits["total"] == len(before["visit"])
+        detail = httpx.get(f"{api}/v1/visits/2023-06-raisi-cuba")
+        assert detail.status_code == 200
+        assert detail.json()["city"] == "Havana"
+
+    after = state(url)
+    with closing(sqlite3.connect(path)) as connection:
+        (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert version == HEAD
+    for table, rows in before.items():
+        if table not in ("alembic_version", "visit"):
+            assert after[table] == rows, table
+    assert [row[0] for row in after["visit"]] == [row[0] for row in before["visit"]]
+
+
+def test_serve_migrate_never_creates_a_database(tmp_path: Path) -> None:
+    absent = tmp_path / "absent.sqlite3"
+    result = run_app(f"sqlite:///{absent}", "serve", "--migrate", "--port", str(free_port()))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"cannot serve: no database at {absent}")
+    assert not absent.exists()
+
+
+def _writing(path: Path) -> bool:
+    """Whether another connection holds the write lock (is inside a write transaction)."""
+    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as probe:
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return True
+        probe.execute("ROLLBACK")
+        return False
+
+
+def _wal_bytes(path: Path) -> int:
+    wal = path.with_name(path.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def kill_mid_write(database_url: str, *args: str) -> int:
+    """Run `python -m app ARGS` and SIGKILL it while it is writing; the WAL bytes it wrote."""
+    path = database_path(database_url)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", *args],
+        cwd=PROJECT,
+        env=app_env(database_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + KILL_DEADLINE_SECONDS
+    written = 0
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            if _writing(path) and _wal_bytes(path) > MID_WRITE_WAL_BYTES:
+                written = _wal_bytes(path)
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.005)
+    finally:
+        if process.poll() is None and not written:
+            process.kill()
+        _, stderr = process.communicate()
+    if not written:
+        pytest.fail(
+            f"`{' '.join(args)}` ended (exit {process.returncode}) before it could be caught "
+            f"writing: give it a larger input\n{stderr.decode()}"
+        )
+    assert process.returncode == -signal.SIGKILL
+    return written
+
+
+def test_a_seed_load_killed_mid_write_changes_nothing(seeded: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{_copy(seeded, tmp_path / 'visits.sqlite3')}"
+    before = state(url)
+    big = generated_seed(tmp_path, visits=4000, label="big")
+
+    written = kill_mid_write(url, "seed", "--seed-dir", str(big))
+
+    print(f"\nseed load killed after writing {written:,} WAL bytes")
+    assert integrity(url) == "ok"
+    assert state(url) == before
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        assert client.get("/healthz").json() == {"status": "ok", "visits": 3}
+
+
+@pytest.mark.skipif(
+    not (HISTORIAN_DATA / "travels").is_dir(), reason=f"no Historian data at {HISTORIAN_DATA}"
+)
+def test_an_import_killed_mid_write_changes_nothing(seeded: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{_copy(seeded, tmp_path / 'visits.sqlite3')}"
+    before = state(url)
+
+    written = kill_mid_write(url, "import", "historian", str(HISTORIAN_DATA))
+
+    print(f"\nHistorian import killed after writing {written:,} WAL bytes")
+    assert integrity(url) == "ok"
+    assert state(url) == before
+
+
+def test_readers_during_a_reload_see_old_or_new_never_a_mix(tmp_path: Path) -> None:
+    sizes = {"A": 300, "B": 280}  # B changes every summary and deletes 20 visits
+    seeds = {label: generated_seed(tmp_path, size, label) for label, size in sizes.items()}
+    url = build_database(tmp_path / "visits.sqlite3", seeds["A"])
+    reloads = ["B", "A"]
+    failures: list[str] = []
+
+    def reload() -> None:
+        for label in reloads:
+            result = run_app(url, "seed", "--seed-dir", str(seeds[label]))
+            if result.returncode != 0:
+                failures.append(result.stderr)
+
+    seen: list[tuple[str, int, str]] = []
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        loader = threading.Thread(target=reload)
+        loader.start()
+        deadline = time.monotonic() + 90
+        while loader.is_alive() and time.monotonic() < deadline:
+            response = client.get("/v1/visits", params={"participant": VISITOR, "limit": 500})
+            assert response.status_code == 200, response.text
+            body: dict[str, Any] = response.json()
+            labels = {item["summary"].rsplit(" ", 1)[1].rstrip(".") for item in body["items"]}
+            assert len(labels) == 1, f"one page holds records of two loads: {labels}"
+            (label,) = labels
+            assert body["total"] == len(body["items"]) == sizes[label], (label, body["total"])
+            seen.append((label, body["total"], response.headers["etag"].split("-")[0]))
+        loader.join()
+    assert not failures, failures
+    versions: dict[str, set[str]] = {}
+    for label, _, version in seen:
+        versions.setdefault(version, set()).add(label)
+    assert all(len(labels) == 1 for labels in versions.values()), versions
+    print(f"\n{len(seen)} reads during two reloads, states seen: {sorted({s[0] for s in seen})}")
+    assert {label for label, _, _ in seen} == {"A", "B"}
