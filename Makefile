@@ -34,8 +34,8 @@ run: seed
 	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app migrations tests
-	$(BIN)/ruff format --check app migrations tests
+	$(BIN)/ruff check app migrations tests examples bench
+	$(BIN)/ruff format --check app migrations tests examples bench
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -53,3 +53,31 @@ lock: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmark against Datasette (bench/README.md): bench-only tools live in their own venv.
+BENCH_VENV := bench/.venv
+
+$(BENCH_VENV)/.installed: requirements/bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r requirements/bench.txt
+	touch $@
+
+.PHONY: bench
+bench: $(VENV)/.installed-main $(BENCH_VENV)/.installed
+	@command -v wrk >/dev/null || { echo "wrk (the load tool) is not installed; on Debian/Ubuntu: apt-get update && apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Load test (load/README.md): a mixed read workload, 64 connections for 60 s, against a server
+# already running at HOST:PORT (`make run` in another terminal). Locust lives in its own venv.
+LOAD_VENV := load/.venv
+
+$(LOAD_VENV)/.installed: requirements/load.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet -r requirements/load.txt
+	touch $@
+
+.PHONY: load
+load: $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/locust -f load/locustfile.py --headless --only-summary \
+		--users 64 --spawn-rate 64 --run-time 60s --stop-timeout 10 \
+		--host http://$(HOST):$(PORT) $(LOAD_ARGS)

@@ -1,0 +1,1 @@
+"""Benchmark of the read API against Datasette on the same generated SQLite file."""

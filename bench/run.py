@@ -1,0 +1,839 @@
+"""Our server against Datasette on the same generated SQLite file, loaded in turn by wrk.
+
+    .venv/bin/python -m bench.run                      # 100k visits (what `make bench` runs)
+    .venv/bin/python -m bench.run --visits 10000 100000 1000000 --duration 10
+    .venv/bin/python -m bench.run --visits 100000 --cases visit_by_id search --profile
+
+For each scale: generate the file (or reuse the cached one under bench/out/), start our
+server (`python -m app serve`, one uvicorn worker) and Datasette (`datasette serve -i`, one
+worker) on it, check that both return the same records for every case, then load each
+server in turn with wrk (1 thread, 16 connections; a warm-up, then rounds of a fixed
+duration that alternate which server goes first) and print req/s, p50, p99 and server CPU
+per request for each case, with the ratios. Results also go to bench/out/results.json
+(merged by scale). Only 127.0.0.1 is ever contacted; every run is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from bench.generate import DATA_VERSION, DEFAULT_SEED, SEARCH_WORD
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+BENCH_VENV = BENCH_DIR / ".venv"
+WRK_SCRIPT = BENCH_DIR / "wrk_report.lua"
+HOST = "127.0.0.1"
+DB_NAME = "visits"  # Datasette names the database after the file's stem
+PAGE_DEEP = 1000
+PAGE_DEEP_SIZE = 10
+FILTERED_SIZE = 50
+CSV_ROWS = 10_000
+TIME_LIMIT_MS = 2000  # our default query_time_limit_ms; Datasette gets the same
+
+
+def log(message: str) -> None:
+    """Progress on stderr (the table goes to stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---- the data file ----
+
+
+def fingerprint() -> str:
+    """Changes with the generated rows, the schema, the seed or the search index: regenerate."""
+    digest = hashlib.sha256(f"generator {DATA_VERSION}".encode())
+    files = [PROJECT_ROOT / "app" / "search.py"]
+    files += sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py"))
+    files += sorted((PROJECT_ROOT / "seed_data").rglob("*.*"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def data_file(visits: int, seed: int) -> Path:
+    """The cached file for this scale, generated (to a temporary name, then moved) if missing."""
+    path = OUT_DIR / f"{visits}-s{seed}-{fingerprint()}" / f"{DB_NAME}.sqlite3"
+    if path.exists():
+        log(f"reusing {path.relative_to(PROJECT_ROOT)}")
+        return path
+    for stale in OUT_DIR.glob(f"{visits}-s{seed}-*"):  # files of an older schema: gigabytes
+        if stale != path.parent and stale.is_dir():
+            log(f"removing {stale.relative_to(PROJECT_ROOT)} (older schema or generator)")
+            shutil.rmtree(stale)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{DB_NAME}.partial.sqlite3")
+    log(f"generating {visits:,} visits into {path.relative_to(PROJECT_ROOT)} ...")
+    command = [sys.executable, "-m", "bench.generate", "--visits", str(visits)]
+    command += ["--seed", str(seed), "--out", str(partial)]
+    subprocess.run(command, check=True, cwd=PROJECT_ROOT)
+    partial.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+# ---- servers ----
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A server process we started (and only we stop)."""
+
+    name: str
+    command: list[str]
+    ready_path: str
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        """Its URL prefix."""
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        """Where its output goes."""
+        return OUT_DIR / "logs" / f"{self.name}.log"
+
+    @property
+    def pid(self) -> int:
+        """Its process id."""
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self) -> None:
+        """Start it and wait until it answers `ready_path`."""
+        self.port = free_port()
+        command = [part.replace("{port}", str(self.port)) for part in self.command]
+        # Both servers log every request, as they would in production: to a file here.
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("wb") as log_file:
+            self.process = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env={**os.environ, **self.env},
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = self.log_path.read_text(errors="replace")
+                raise SystemExit(f"{self.name} did not start:\n{error[-3000:]}")
+            try:
+                if httpx.get(self.base + self.ready_path, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"{self.name} did not answer {self.ready_path} within 120 s")
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM, then SIGKILL after 10 s)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system, all threads) the process has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_mb(self) -> float | None:
+        """The process's peak resident memory so far (VmHWM), in MB."""
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return None
+
+
+def our_server(path: Path, name: str = "ours", **settings: str) -> Server:
+    """`python -m app serve`, one worker, on `path` (other settings as environment)."""
+    env = {"DATABASE_URL": f"sqlite:///{path}", "QUERY_TIME_LIMIT_MS": str(TIME_LIMIT_MS)}
+    return Server(
+        name,
+        [sys.executable, "-m", "app", "serve", "--host", HOST, "--port", "{port}"],
+        "/healthz",
+        env={**env, **settings},
+    )
+
+
+def datasette_server(path: Path) -> Server:
+    """`datasette serve -i`, one worker, with settings as close to ours as Datasette has."""
+    datasette = BENCH_VENV / "bin" / "datasette"
+    if not datasette.exists():
+        raise SystemExit("bench/.venv is missing: run `make bench` (it builds it)")
+    return Server(
+        "datasette",
+        [
+            str(datasette),
+            "serve",
+            "-i",  # immutable: we serve the file read-only too
+            str(path),
+            "--host",
+            HOST,
+            "--port",
+            "{port}",
+            "--setting",
+            "sql_time_limit_ms",
+            str(TIME_LIMIT_MS),
+            "--setting",
+            "max_returned_rows",
+            "1000",
+            # Facet suggestions are HTML conveniences our API does not compute either.
+            "--setting",
+            "suggest_facets",
+            "off",
+        ],
+        "/-/versions.json",
+    )
+
+
+# ---- cases ----
+
+
+@dataclass
+class Case:
+    """One request shape, as each server spells it."""
+
+    name: str
+    title: str
+    ours: list[str]  # one path, or several cycled through
+    theirs: list[str] | None  # None: Datasette has no equivalent
+    check: str = ""  # how the records were found equal
+    note: str = ""
+    # Long responses (the CSV export) get fewer connections and more time, so that each
+    # timed run completes a useful number of them.
+    connections: int | None = None
+    min_duration: int = 0
+
+
+class Mismatch(Exception):
+    """The two servers returned different records."""
+
+
+def _get(client: httpx.Client, url: str) -> httpx.Response:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise Mismatch(f"{url} answered {response.status_code}: {response.text[:300]}")
+    return response
+
+
+def _keys(rows: list[dict[str, Any]]) -> list[tuple[Any, str]]:
+    return [(row["start_date"], row["id"]) for row in rows]
+
+
+def same_records(
+    ours: list[tuple[Any, str]], theirs: list[tuple[Any, str]], edges: Sequence[str]
+) -> str:
+    """Equal (start_date, id) pages, allowing another order of ids tied on start_date.
+
+    Datasette breaks ties on the sort column by id ascending whatever the direction; we break
+    them in the direction of the sort. So a run of equal dates cut by the page edge may hold
+    other ids; every other run must hold exactly the same ids.
+    """
+    if [d for d, _ in ours] != [d for d, _ in theirs]:
+        raise Mismatch(f"different dates: {ours[:3]}... vs {theirs[:3]}...")
+    runs: list[tuple[set[str], set[str]]] = []
+    previous: object = object()
+    for (date, our_id), (_, their_id) in zip(ours, theirs, strict=True):
+        if date != previous:
+            runs.append((set(), set()))
+            previous = date
+        runs[-1][0].add(our_id)
+        runs[-1][1].add(their_id)
+    tolerated = 0
+    for index, (mine, other) in enumerate(runs):
+        at_edge = ("first" in edges and index == 0) or ("last" in edges and index == len(runs) - 1)
+        if mine != other:
+            if not at_edge:
+                raise Mismatch(f"run {index} differs: {sorted(mine)} vs {sorted(other)}")
+            tolerated += len(mine - other)
+    if tolerated:
+        return f"same dates; {tolerated} id(s) differ within a date tie cut by the page edge"
+    return "identical ids in identical order"
+
+
+def _follow(client: httpx.Client, base: str, path: str, pages: int) -> str:
+    """The path of page `pages`, following `Link: rel="next"` from `path` (page 1)."""
+    for _ in range(pages - 1):
+        response = _get(client, base + path)
+        link = response.headers.get("link", "")
+        if 'rel="next"' not in link:
+            raise Mismatch(f"{base}{path}: no next page before page {pages}")
+        url = link.split(";")[0].strip().strip("<>")
+        path = url.removeprefix(base)
+    return path
+
+
+def build_cases(
+    client: httpx.Client, ours: Server, theirs: Server, path: Path
+) -> tuple[list[Case], dict[str, Any]]:
+    """The cases for this file, after checking both servers agree on each."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        (total,) = db.execute("SELECT count(*) FROM visit").fetchone()
+        (host,) = db.execute(
+            "SELECT host_country_code FROM visit GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ).fetchone()
+        # 200 visits spread over the id order, each with agreements: a full embedded detail.
+        with_agreements = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM visit WHERE id IN (SELECT visit_id FROM agreement) ORDER BY id"
+            )
+        ]
+        step = max(1, len(with_agreements) // 200)
+        visit_ids = with_agreements[::step][:200]
+        csv_to = db.execute(
+            "SELECT start_date FROM visit WHERE start_date IS NOT NULL "
+            "ORDER BY start_date LIMIT 1 OFFSET ?",
+            (CSV_ROWS - 1,),
+        ).fetchone()
+    finally:
+        db.close()
+    params = {"visits": total, "host_country": host, "search_word": SEARCH_WORD}
+    ds = f"/{path.stem}"  # Datasette names a database after its file
+    fts = (
+        "id in (select record_id from search_index where search_index match "
+        f"'\"{SEARCH_WORD}\"*' and resource = 'visit')"
+    )
+    cases = [
+        Case(
+            "visit_by_id",
+            "one visit by id, embedded detail",
+            [f"/v1/visits/{visit_id}" for visit_id in visit_ids],
+            [f"{ds}/visit/{visit_id}.json?_shape=array" for visit_id in visit_ids],
+            note=f"{len(visit_ids)} visits with agreements, cycled; Datasette's row page "
+            "returns the visit row alone, ours embeds meetings, agreements, participants, "
+            "statements and citations",
+        ),
+        Case(
+            "filtered_sorted",
+            f"host_country={host}, -start_date, 50",
+            [f"/v1/visits?{urlencode({'host_country': host, 'sort': '-start_date'})}&limit=50"],
+            [
+                f"{ds}/visit.json?"
+                + urlencode(
+                    {
+                        "host_country_code": host,
+                        "_sort_desc": "start_date",
+                        "_size": FILTERED_SIZE,
+                        "_shape": "array",
+                    }
+                )
+            ],
+        ),
+        Case(
+            "search",
+            f"full text q={SEARCH_WORD}, -start_date, 50",
+            [f"/v1/visits?q={SEARCH_WORD}&limit=50"],
+            [
+                f"{ds}/visit.json?"
+                + urlencode(
+                    {
+                        "_where": fts,
+                        "_sort_desc": "start_date",
+                        "_size": FILTERED_SIZE,
+                        "_shape": "array",
+                    }
+                )
+            ],
+            note="Datasette's _search needs an FTS table keyed by the visit rowid; ours is "
+            "keyed by record id, so Datasette runs the same FTS5 MATCH through _where",
+        ),
+        Case(
+            "page_1",
+            f"page 1, start_date, {PAGE_DEEP_SIZE}",
+            [f"/v1/visits?sort=start_date&limit={PAGE_DEEP_SIZE}"],
+            [f"{ds}/visit.json?_sort=start_date&_size={PAGE_DEEP_SIZE}&_shape=array"],
+        ),
+        Case(
+            "page_1000",
+            f"page {PAGE_DEEP} by cursor, start_date, {PAGE_DEEP_SIZE}",
+            [],
+            [],
+            note="cursor (ours) and _next token (Datasette) found by walking from page 1",
+        ),
+    ]
+    deep = cases[-1]
+    log(f"walking to page {PAGE_DEEP} on both servers ...")
+    deep.ours = [_follow(client, ours.base, cases[-2].ours[0], PAGE_DEEP)]
+    assert cases[-2].theirs is not None
+    deep.theirs = [_follow(client, theirs.base, cases[-2].theirs[0], PAGE_DEEP)]
+
+    csv_case = _csv_case(client, ours, ds, csv_to[0] if csv_to else None)
+    cases.append(csv_case)
+
+    for case in cases:
+        if case.theirs is None:
+            continue
+        case.check = _check(client, ours, theirs, case)
+        log(f"  {case.name}: {case.check}")
+    return cases, params
+
+
+def _csv_case(client: httpx.Client, ours: Server, ds: str, csv_to: str | None) -> Case:
+    """The 10k-row CSV export, when our API has one (see bench/README.md)."""
+    title = f"CSV export, ~{CSV_ROWS // 1000}k rows"
+    export = _export_operation(client, ours)
+    ds_query = {"_stream": "on", "_size": "max"}
+    if csv_to is not None:
+        ds_query["start_date__lte"] = csv_to
+    theirs = [f"{ds}/visit.csv?{urlencode(ds_query)}"]
+    if export is None:
+        return Case("csv_10k", title, [], None, note="not available: /v1/export/visits.csv")
+    names = {p.get("name") for p in export.get("parameters", [])}
+    if csv_to is None or "to" in names:
+        # Fewer dated visits than CSV_ROWS: both export every visit.
+        ours_path = "/v1/export/visits.csv" + (f"?to={csv_to}" if csv_to else "")
+        return Case(
+            "csv_10k",
+            title,
+            [ours_path],
+            theirs,
+            note="4 connections, at least 15 s per run",
+            connections=4,
+            min_duration=15,
+        )
+    return Case(
+        "csv_10k",
+        title,
+        [],
+        None,
+        note="not available: /v1/export/visits.csv takes no `to` filter",
+    )
+
+
+EXPORT_PATHS = ("/v1/export/visits.csv", "/v1/export/visits.{format}")
+
+
+def _export_operation(client: httpx.Client, ours: Server) -> dict[str, Any] | None:
+    """The OpenAPI operation of our visits CSV export, if the API has one."""
+    paths = client.get(ours.base + "/openapi.json").json().get("paths", {})
+    for path in EXPORT_PATHS:
+        if "get" in paths.get(path, {}):
+            operation: dict[str, Any] = paths[path]["get"]
+            return operation
+    return None
+
+
+def _csv_ids(text: str) -> list[str]:
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    if not rows or "id" not in rows[0]:
+        raise Mismatch("CSV without an `id` column")
+    return [row["id"] for row in rows]
+
+
+def _check(client: httpx.Client, ours: Server, theirs: Server, case: Case) -> str:
+    assert case.theirs is not None
+    if case.name == "visit_by_id":
+        for our_path, their_path in list(zip(case.ours, case.theirs, strict=True))[:25]:
+            mine = _get(client, ours.base + our_path).json()
+            other = _get(client, theirs.base + their_path).json()
+            if [mine["id"]] != [row["id"] for row in other]:
+                raise Mismatch(f"{our_path}: {mine['id']} vs {other}")
+        return "same visit for the first 25 ids"
+    if case.name == "csv_10k":
+        mine_ids = _csv_ids(_get(client, ours.base + case.ours[0]).text)
+        other_ids = _csv_ids(_get(client, theirs.base + case.theirs[0]).text)
+        if sorted(mine_ids) != sorted(other_ids):
+            raise Mismatch(f"CSV: {len(mine_ids)} vs {len(other_ids)} ids, or other ids")
+        return f"same {len(mine_ids):,} ids"
+    mine = _keys(_get(client, ours.base + case.ours[0]).json()["items"])
+    other = _keys(_get(client, theirs.base + case.theirs[0]).json())
+    if len(mine) != len(other) or not mine:
+        raise Mismatch(f"{case.name}: {len(mine)} vs {len(other)} records")
+    descending = "-start_date" in case.title
+    edges = ("last",) if case.name != "page_1000" else ("first", "last")
+    return same_records(mine, other, edges if descending else ())
+
+
+# ---- load ----
+
+
+def wrk_path() -> str:
+    """wrk, or a clear way to get it."""
+    found = shutil.which("wrk")
+    if found is None:
+        raise SystemExit(
+            "wrk is not installed. On Debian/Ubuntu: `sudo apt-get update && "
+            "sudo apt-get install -y wrk` (it is the load tool of this benchmark)."
+        )
+    return found
+
+
+def load(base: str, paths: list[str], duration: float, connections: int) -> dict[str, float | int]:
+    """One bounded wrk run (1 thread) against `paths` on `base`; its summary."""
+    env = dict(os.environ)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(paths) + "\n")
+    if len(paths) > 1:
+        env["WRK_PATHS"] = listing.name
+    command = [
+        wrk_path(),
+        "-t1",
+        f"-c{connections}",
+        f"-d{int(duration)}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(WRK_SCRIPT),
+        base + paths[0],
+    ]
+    try:
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=duration + 60, check=True
+        )
+    finally:
+        Path(listing.name).unlink(missing_ok=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK_JSON "))
+    raw = json.loads(line.removeprefix("WRK_JSON "))
+    errors = sum(raw[k] for k in raw if k.startswith("errors_"))
+    return {
+        "requests": raw["requests"],
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),  # 0 when none completed
+        "p50_ms": raw["latency_p50_us"] / 1000,
+        "p90_ms": raw["latency_p90_us"] / 1000,
+        "p99_ms": raw["latency_p99_us"] / 1000,
+        "max_ms": raw["latency_max_us"] / 1000,
+        "mean_ms": raw["latency_mean_us"] / 1000,
+        "bytes_per_request": raw["bytes"] / max(1, raw["requests"]),
+        "errors": errors,
+    }
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def compare(
+    targets: list[tuple[str, Server, list[str]]], args: argparse.Namespace, case: Case
+) -> dict[str, dict[str, Any]]:
+    """Warm up each server, then `rounds` timed runs each, alternating which goes first.
+
+    The machine is shared: alternating short rounds and taking medians keeps a burst of
+    someone else's work from landing on one server only.
+    """
+    connections = case.connections or args.connections
+    duration = max(args.duration, case.min_duration)
+    for _, server, paths in targets:
+        if args.warmup > 0:
+            load(server.base, paths, args.warmup, connections)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in targets}
+    for round_number in range(args.rounds):
+        order = targets if round_number % 2 == 0 else targets[::-1]
+        for name, server, paths in order:
+            cpu_before = server.cpu_seconds()
+            result: dict[str, Any] = dict(load(server.base, paths, duration, connections))
+            cpu = server.cpu_seconds() - cpu_before
+            result["cpu_ms_per_request"] = 1000 * cpu / max(1, int(result["requests"]))
+            result["loadavg_1m"] = os.getloadavg()[0]
+            runs[name].append(result)
+    summary = {}
+    for name, rounds in runs.items():
+        summary[name] = {
+            "rps": _median([r["rps"] for r in rounds]),
+            "p50_ms": _median([r["p50_ms"] for r in rounds]),
+            "p90_ms": _median([r["p90_ms"] for r in rounds]),
+            "p99_ms": _median([r["p99_ms"] for r in rounds]),
+            "cpu_ms_per_request": _median([r["cpu_ms_per_request"] for r in rounds]),
+            "loadavg_1m": _median([r["loadavg_1m"] for r in rounds]),
+            "requests": sum(r["requests"] for r in rounds),
+            "errors": sum(r["errors"] for r in rounds),
+            "bytes_per_request": rounds[0]["bytes_per_request"],
+            "connections": connections,
+            "duration": duration,
+            "rounds": rounds,
+        }
+    return summary
+
+
+# ---- profile ----
+
+
+def profile(
+    server: Server, paths: list[str], duration: float, connections: int, out: Path
+) -> Path | None:
+    """Collapsed py-spy stacks of `server` while wrk loads `paths` (not a timed run)."""
+    py_spy = BENCH_VENV / "bin" / "py-spy"
+    command = [str(py_spy), "record", "-p", str(server.pid), "-d", str(int(duration))]
+    command += ["-r", "250", "-f", "raw", "-o", str(out), "--nonblocking"]
+    sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(1)
+    load(server.base, paths, duration, connections)
+    try:
+        _, error = sampler.communicate(timeout=duration + 60)
+    except subprocess.TimeoutExpired:
+        sampler.kill()
+        return None
+    if sampler.returncode != 0:
+        log(f"py-spy failed: {error.decode()[-500:]}")
+        return None
+    return out
+
+
+# ---- report ----
+
+
+def table(scale: dict[str, Any]) -> str:
+    """The results of one scale as a text table."""
+    lines = [
+        f"visits: {scale['params']['visits']:,}   file: {scale['file_mb']:,.0f} MB   "
+        f"wrk -t1 -c{scale['connections']} -d{scale['duration']}s x {scale['rounds']} rounds "
+        f"(medians)   load average during runs: {scale.get('loadavg', 0):.1f}",
+        f"{'':<40} {'--------- ours ---------':>31}  {'------ Datasette -------':>31}  "
+        f"{'ours/Datasette':>14}",
+        f"{'case':<40} {'req/s':>7} {'p50':>7} {'p99':>7} {'cpu':>7}  "
+        f"{'req/s':>7} {'p50':>7} {'p99':>7} {'cpu':>7}  {'req/s':>6} {'cpu':>7}",
+    ]
+    for case in scale["cases"]:
+        mine, other = case.get("ours"), case.get("datasette")
+        if mine is None:
+            lines.append(f"{case['title']:<40} {case['note']}")
+            continue
+
+        def cells(result: dict[str, Any] | None) -> str:
+            if result is None:
+                return f"{'n/a':>7} {'':>7} {'':>7} {'':>7}"
+            return (
+                f"{result['rps']:>7,.0f} {result['p50_ms']:>7.1f} {result['p99_ms']:>7.1f} "
+                f"{result['cpu_ms_per_request']:>7.2f}"
+            )
+
+        ratios = f"{'n/a':>6} {'':>7}"
+        if other and other["rps"] and mine["rps"]:
+            ratios = (
+                f"{mine['rps'] / other['rps']:>5.1f}x "
+                f"{other['cpu_ms_per_request'] / mine['cpu_ms_per_request']:>6.1f}x"
+            )
+        lines.append(f"{case['title']:<40} {cells(mine)}  {cells(other)}  {ratios}")
+    lines.append(
+        "latencies in ms; cpu = server CPU ms per request (all threads); the cpu ratio is "
+        "Datasette's CPU per request over ours"
+    )
+    deep = {c["name"]: c for c in scale["cases"]}
+    if deep.get("page_1", {}).get("ours") and deep.get("page_1000", {}).get("ours", {}).get("rps"):
+        first, far = deep["page_1"]["ours"], deep["page_1000"]["ours"]
+        lines.append(
+            f"page {PAGE_DEEP} vs page 1 (ours): {first['rps'] / far['rps']:.2f}x the cost by "
+            f"req/s, {far['cpu_ms_per_request'] / first['cpu_ms_per_request']:.2f}x by CPU, "
+            f"{far['p50_ms'] / first['p50_ms']:.2f}x by p50"
+        )
+    for case in scale["cases"]:
+        mine = case.get("ours")
+        if mine and mine["p50_ms"] and mine["p99_ms"] > 4 * mine["p50_ms"]:
+            lines.append(
+                f"p99 > 4x p50 (ours): {case['title']} ({mine['p99_ms'] / mine['p50_ms']:.1f}x)"
+            )
+    bad = [c["title"] for c in scale["cases"] if c.get("ours", {}).get("errors")]
+    bad += [c["title"] for c in scale["cases"] if c.get("datasette", {}).get("errors")]
+    if bad:
+        lines.append(f"WARNING: errors (non-2xx or socket) in: {', '.join(bad)}")
+    if scale.get("csv_memory"):
+        lines.append(f"1 full CSV export (ours, fresh process): {scale['csv_memory']}")
+    return "\n".join(lines)
+
+
+def csv_peak_memory(client: httpx.Client, server: Server) -> dict[str, Any] | str:
+    """Peak RSS of our server streaming the whole CSV export once (fresh process)."""
+    if _export_operation(client, server) is None:
+        return "not available: /v1/export/visits.csv does not exist yet"
+    before = server.peak_rss_mb()
+    lines = 0
+    started = time.monotonic()
+    with client.stream("GET", server.base + "/v1/export/visits.csv", timeout=1800) as response:
+        for line in response.iter_lines():
+            lines += 1 if line else 0
+    return {
+        "status": response.status_code,
+        "lines": lines,
+        "seconds": round(time.monotonic() - started, 1),
+        "peak_rss_mb_before": before,
+        "peak_rss_mb_after": server.peak_rss_mb(),
+    }
+
+
+def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Everything for one file: generate, start, check, load, report."""
+    path = args.file.resolve() if args.file else data_file(visits, args.seed)
+    ours, theirs = our_server(path), datasette_server(path)
+    client = httpx.Client(timeout=60)
+    scale: dict[str, Any] = {
+        "file": str(path.relative_to(PROJECT_ROOT)),
+        "file_mb": path.stat().st_size / 1e6,
+        "duration": args.duration,
+        "rounds": args.rounds,
+        "connections": args.connections,
+        "cases": [],
+    }
+    try:
+        ours.start()
+        theirs.start()
+        cases, scale["params"] = build_cases(client, ours, theirs, path)
+        for case in cases:
+            if args.cases and case.name not in args.cases:
+                continue
+            result: dict[str, Any] = {"name": case.name, "title": case.title, "note": case.note}
+            result["check"] = case.check
+            targets = []
+            if case.ours:
+                targets.append(("ours", ours, case.ours))
+                if case.theirs:
+                    targets.append(("datasette", theirs, case.theirs))
+                log(f"loading {' and '.join(t[0] for t in targets)}: {case.title}")
+                result.update(compare(targets, args, case))
+            if args.profile and case.ours:
+                out = OUT_DIR / f"profile-{visits}-{case.name}.txt"
+                log(f"profiling ours: {case.title} -> {out.relative_to(PROJECT_ROOT)}")
+                if profile(ours, case.ours, args.duration, args.connections, out):
+                    result["profile"] = str(out.relative_to(PROJECT_ROOT))
+            scale["cases"].append(result)
+        if not args.cases or "csv_memory" in args.cases:
+            ours.stop()
+            # A fresh process, so its peak memory is the export's; the export cap
+            # (EXPORT_MAX_ROWS, 100k by default) raised so that every visit streams.
+            exporter = our_server(
+                path, "ours-export", EXPORT_MAX_ROWS=str(scale["params"]["visits"] + 1)
+            )
+            exporter.start()
+            try:
+                scale["csv_memory"] = csv_peak_memory(client, exporter)
+            finally:
+                exporter.stop()
+    finally:
+        client.close()
+        ours.stop()
+        theirs.stop()
+    loads = [
+        r["loadavg_1m"]
+        for case in scale["cases"]
+        for name in ("ours", "datasette")
+        for r in case.get(name, {}).get("rounds", [])
+    ]
+    scale["loadavg"] = _median(loads) if loads else 0.0
+    return scale
+
+
+def _tree_state() -> dict[str, Any]:
+    """Which code was measured: the commit, and how many files under app/ differ from it."""
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(
+            ["git", *arguments],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "app", "migrations").splitlines()
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted_app_files": len(changed)}
+
+
+def datasette_version() -> str:
+    """The Datasette in bench/.venv."""
+    done = subprocess.run(
+        [str(BENCH_VENV / "bin" / "datasette"), "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--visits", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--file", type=Path, help="serve this SQLite file (made by bench.generate) as is"
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds per timed run")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs per server and case")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--cases", nargs="*", help="only these cases (names as in results)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also record py-spy profiles of our server"
+    )
+    parser.add_argument(
+        "--results", type=Path, default=OUT_DIR / "results.json", help="JSON file to merge into"
+    )
+    args = parser.parse_args(argv)
+    wrk_path()
+    OUT_DIR.mkdir(exist_ok=True)
+    results_path = args.results
+    results: dict[str, Any] = {}
+    if results_path.exists():
+        results = json.loads(results_path.read_text())
+    results["tree"] = _tree_state()
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "datasette": datasette_version(),
+        "wrk": "wrk -t1 (one thread), closed loop",
+    }
+    scales = results.setdefault("scales", {})
+    reports = []
+    for visits in args.visits:
+        started = time.monotonic()
+        scale = run_scale(visits, args)
+        scale["seconds"] = round(time.monotonic() - started)
+        scales[str(visits)] = scale
+        results_path.write_text(json.dumps(results, indent=2, default=str))
+        reports.append(table(scale))
+        print(reports[-1], flush=True)
+        print(flush=True)
+    log(f"results written to {results_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
