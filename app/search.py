@@ -27,12 +27,22 @@ RESOURCES = (
 )
 
 
-def match_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression requiring every word of `query` as a prefix; None if no words."""
+def match_expression(query: str, resource: str | None = None) -> str | None:
+    """An FTS5 MATCH expression requiring every word of `query` as a prefix in a title or
+    body, of one resource when given; None if `query` has no words.
+
+    The resource is an indexed column, matched like a word: FTS5 intersects it with the
+    words' postings instead of reading every matching row to filter on it.
+    """
     words = [w for w in _WORD.findall(query) if w.strip("_")][:MAX_QUERY_WORDS]
     if not words:
         return None
-    return " ".join(f'"{word}"*' for word in words)
+    expression = "{title body} : (" + " ".join(f'"{word}"*' for word in words) + ")"
+    if resource is None:
+        return expression
+    if resource not in RESOURCES:
+        raise ValueError(f"not a searchable resource: {resource}")
+    return f'resource : "{resource}" AND {expression}'
 
 
 def _concat(*parts: str) -> str:
@@ -150,21 +160,13 @@ def rebuild_search_index(connection: Connection) -> None:
         )
 
 
-def matching_ids_sql(resource: str) -> str:
-    """SQL selecting the ids of one resource that match the bound `:match` expression."""
-    if resource not in RESOURCES:
-        raise ValueError(f"not a searchable resource: {resource}")
-    return (
-        "SELECT record_id FROM search_index "
-        f"WHERE search_index MATCH :match AND resource = '{resource}'"
-    )
+# Ids of the records matching the bound `:match` expression (see `match_expression`).
+MATCHING_IDS_SQL = "SELECT record_id FROM search_index WHERE search_index MATCH :match"
 
 
-def search_page_sql(resource_filter: bool, after: bool) -> str:
-    """Ranked matches across resources (best first), with a highlighted snippet each."""
+def search_page_sql(after: bool) -> str:
+    """Ranked matches (best first), with a highlighted snippet each."""
     conditions = ["search_index MATCH :match"]
-    if resource_filter:
-        conditions.append("resource = :resource")
     if after:
         conditions.append("(rank > :after_rank OR (rank = :after_rank AND rowid > :after_rowid))")
     return (
@@ -175,7 +177,4 @@ def search_page_sql(resource_filter: bool, after: bool) -> str:
     )
 
 
-def search_count_sql(resource_filter: bool) -> str:
-    """How many records match, over all resources or one."""
-    extra = " AND resource = :resource" if resource_filter else ""
-    return f"SELECT count(*) FROM search_index WHERE search_index MATCH :match{extra}"
+SEARCH_COUNT_SQL = "SELECT count(*) FROM search_index WHERE search_index MATCH :match"

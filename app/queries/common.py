@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.db import ReadDatabase, Row, timestamp_param
-from app.search import match_expression, matching_ids_sql
+from app.search import MATCHING_IDS_SQL, match_expression
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,10 @@ def add_search(where: Where, resource: str, id_column: str, query: str | None) -
     """Restrict to records of `resource` whose indexed text matches every word of `query`."""
     if query is None:
         return
-    expression = match_expression(query)
+    expression = match_expression(query, resource)
     if expression is None:
         raise NoSearchWords(query)
-    where.add(f"{id_column} IN ({matching_ids_sql(resource)})", match=expression)
+    where.add(f"{id_column} IN ({MATCHING_IDS_SQL})", match=expression)
 
 
 def add_overlap(

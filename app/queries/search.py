@@ -4,23 +4,21 @@ from typing import Any
 
 from app.db import ReadDatabase
 from app.queries.common import NoSearchWords
-from app.search import match_expression, search_count_sql, search_page_sql
+from app.search import SEARCH_COUNT_SQL, match_expression, search_page_sql
 
 
 def search(
     db: ReadDatabase, query: str, resource: str | None, after: tuple[Any, int] | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
     """Records matching every word of `query` (as prefixes), best first."""
-    expression = match_expression(query)
+    expression = match_expression(query, resource)
     if expression is None:
         raise NoSearchWords(query)
     params: dict[str, Any] = {"match": expression, "page_limit": limit + 1}
-    if resource:
-        params["resource"] = resource
     if after is not None:
         params["after_rank"], params["after_rowid"] = after
-    rows = db.rows(search_page_sql(resource is not None, after is not None), params)
-    total = int(db.scalar(search_count_sql(resource is not None), params))
+    rows = db.rows(search_page_sql(after is not None), params)
+    total = int(db.scalar(SEARCH_COUNT_SQL, params))
     next_after = None
     if len(rows) > limit:
         rows = rows[:limit]
