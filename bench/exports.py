@@ -48,7 +48,12 @@ def _peak_rss_mb(pid: int) -> float:
 def serve(database: Path) -> Iterator[tuple[str, int]]:
     """Our server on `database`, one worker; yields its base URL and pid."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "QUERY_TIME_LIMIT_MS": "60000"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "QUERY_TIME_LIMIT_MS": "60000",
+        "EXPORT_MAX_ROWS": "10000000",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--port", str(port)],
         env=env,
