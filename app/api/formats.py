@@ -8,8 +8,9 @@ and lists become one column per field with values joined by "; " (`topics.id`, `
 import csv
 import io
 import types
-from collections.abc import Iterable, Iterator
-from typing import Any, Literal, Union, get_args, get_origin
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
 
 import orjson
 from fastapi import Request
@@ -95,11 +96,17 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-Column = tuple[str, tuple[str, ...], bool]  # header, path of keys, whether inside a list
+class Column(NamedTuple):
+    """One CSV column: its header, the keys from the record to its value, and the position on
+    that path of the list of records it runs through (None for a column outside lists)."""
+
+    header: str
+    path: tuple[str, ...]
+    list_at: int | None
 
 
 def csv_columns(
-    model: type[BaseModel], prefix: tuple[str, ...] = (), in_list: bool = False
+    model: type[BaseModel], prefix: tuple[str, ...] = (), list_at: int | None = None
 ) -> list[Column]:
     """The flat columns of a model, in field order."""
     columns: list[Column] = []
@@ -107,63 +114,135 @@ def csv_columns(
         annotation = _unwrap(field.annotation)
         path = (*prefix, name)
         if _is_model(annotation):
-            columns += csv_columns(annotation, path, in_list)
+            columns += csv_columns(annotation, path, list_at)
         elif get_origin(annotation) is list and _is_model(_unwrap(get_args(annotation)[0])):
-            columns += csv_columns(_unwrap(get_args(annotation)[0]), path, True)
+            if list_at is not None:
+                # One "; "-joined cell cannot say which outer record a value came from.
+                raise TypeError(f"CSV has no flat form for a list in a list: {'.'.join(path)}")
+            columns += csv_columns(_unwrap(get_args(annotation)[0]), path, len(prefix))
         else:
-            columns.append((".".join(path), path, in_list))
+            columns.append(Column(".".join(path), path, list_at))
     if not prefix:
         # Identity first, bookkeeping last: id, ..., created_at, updated_at.
-        stamps = [c for c in columns if c[0] in ("created_at", "updated_at")]
+        stamps = [c for c in columns if c.header in ("created_at", "updated_at")]
         columns = [c for c in columns if c not in stamps] + stamps
     return columns
 
 
 def _text(value: Any) -> str:
+    """One value as CSV text: None empty, booleans lower-case, lists joined."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
     if isinstance(value, list):
-        return JOIN.join(_text(v) for v in value)
+        return JOIN.join(map(_text, value))
     return str(value)
 
 
-def _values(node: Any, path: tuple[str, ...]) -> list[Any]:
-    """Every value at `path` under `node`, descending into lists."""
-    if not path:
-        return node if isinstance(node, list) else [node]
-    if isinstance(node, list):
-        return [value for item in node for value in _values(item, path)]
-    if node is None:
-        return []
-    return _values(node.get(path[0]), path[1:])
+# Cells below test `value.__class__ is str` first: most values are text, which is its own
+# CSV text (the exact class, so a str Enum still goes through str()).
+Cell = Callable[[dict[str, Any]], str]
 
 
-def csv_row(item: dict[str, Any], columns: list[Column]) -> list[str]:
-    """One record as a flat CSV row."""
-    row = []
-    for _, path, in_list in columns:
-        values = _values(item, path)
-        if in_list:
-            row.append(JOIN.join(_text(v) for v in values))
+def _field_cell(key: str) -> Cell:
+    """A top-level field."""
+
+    def cell(item: dict[str, Any]) -> str:
+        value = item.get(key)
+        if value.__class__ is str:
+            return value
+        return _text(value)  # a list of plain values (`aliases`): every value, joined
+
+    return cell
+
+
+def _nested_cell(path: tuple[str, ...]) -> Cell:
+    """A field of a nested record (`visitor.country.code`); empty under a null record."""
+
+    def cell(item: dict[str, Any]) -> str:
+        value: Any = item
+        for key in path:
+            if value is None:
+                return ""
+            value = value.get(key)
+        if value.__class__ is str:
+            return value
+        return _text(value)
+
+    return cell
+
+
+def _list_cell(outer: tuple[str, ...], key: str, inner: tuple[str, ...]) -> Cell:
+    """A field of the records in a list (`topics.id`): their values joined by "; ". A null
+    record adds nothing; a null value adds an empty text (`Caracas; ; Havana`)."""
+
+    def cell(item: dict[str, Any]) -> str:
+        node: Any = item
+        for step in outer:
+            if node is None:
+                return ""
+            node = node.get(step)
+        records = node.get(key) if node is not None else None
+        if not records:
+            return ""
+        texts: list[str] = []
+        for record in records:
+            value = record
+            for step in inner:
+                if value is None:
+                    break  # a null record on the way: no value at all
+                value = value.get(step)
+            else:
+                if value.__class__ is str:
+                    texts.append(value)
+                elif isinstance(value, list):
+                    texts.extend(map(_text, value))
+                else:
+                    texts.append(_text(value))
+        return JOIN.join(texts)
+
+    return cell
+
+
+class CsvLayout(NamedTuple):
+    """A model's CSV form: the header, and per column a function from a record to its text."""
+
+    header: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+
+@cache
+def csv_layout(model: type[BaseModel]) -> CsvLayout:
+    """The columns of `model` compiled into cell functions, once per model: a row then costs
+    one call per column and no walk of the schema."""
+    columns = csv_columns(model)
+    cells: list[Cell] = []
+    for _, path, list_at in columns:
+        if list_at is not None:
+            cells.append(_list_cell(path[:list_at], path[list_at], path[list_at + 1 :]))
+        elif len(path) == 1:
+            cells.append(_field_cell(path[0]))
         else:
-            row.append(_text(values[0] if values else None))
-    return row
+            cells.append(_nested_cell(path))
+    return CsvLayout(tuple(column.header for column in columns), tuple(cells))
 
 
 def csv_lines(
     items: Iterable[dict[str, Any]], model: type[BaseModel], header: bool = True
 ) -> Iterator[str]:
     """CSV text, a chunk per record (with the header and byte order mark first)."""
-    columns = csv_columns(model)
+    layout = csv_layout(model)
+    cells = layout.cells
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if header:
         buffer.write(BYTE_ORDER_MARK)
-        writer.writerow([name for name, _, _ in columns])
+        writer.writerow(layout.header)
     for item in items:
-        writer.writerow(csv_row(item, columns))
+        writer.writerow([cell(item) for cell in cells])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

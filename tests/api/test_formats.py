@@ -3,10 +3,14 @@
 import csv
 import io
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from app.api.formats import csv_layout, csv_lines, ndjson_lines
 
 LISTS = [
     "/v1/visits",
@@ -150,3 +154,155 @@ def test_csv_pages_follow_the_link(client: TestClient) -> None:
     link = first.headers["link"]
     second = client.get(link[1 : link.index(">")])
     assert [r["id"] for r in read_csv(second.text)] == ["2023-06-raisi-venezuela"]
+
+
+# Flattening, record by record: exact text for the awkward cases (the output of the CSV
+# export before its columns were compiled, kept byte for byte).
+
+
+class Country(BaseModel):
+    code: str
+    name: str | None
+
+
+class Person(BaseModel):
+    id: str
+    name: str | None
+    country: Country | None
+
+
+class Leg(BaseModel):
+    city: str | None
+    host: Country | None
+    tags: list[str]
+
+
+class Record(BaseModel):
+    created_at: str
+    id: str
+    visitor: Person | None
+    count: int | None
+    share: float | None
+    active: bool | None
+    day: date | None
+    notes: str | None
+    legs: list[Leg] | None
+    updated_at: str
+
+
+RECORD_HEADER = (
+    "\ufeffid,visitor.id,visitor.name,visitor.country.code,visitor.country.name,count,share,"
+    "active,day,notes,legs.city,legs.host.code,legs.host.name,legs.tags,created_at,updated_at\r\n"
+)
+
+
+def as_csv(items: list[dict[str, Any]], header: bool = True) -> str:
+    return "".join(csv_lines(items, Record, header=header))
+
+
+def test_csv_quotes_joins_and_writes_every_kind_of_value() -> None:
+    full = {
+        "created_at": "2023-06-01T00:00:00Z",
+        "id": "a",
+        "visitor": {
+            "id": "miguel-diaz-canel",
+            "name": "Miguel Díaz-Canel",
+            "country": {"code": "CU", "name": "Cuba"},
+        },
+        "count": 3,
+        "share": -1.5e-07,
+        "active": True,
+        "day": date(2023, 6, 14),
+        "notes": 'He said "yes", then left;\r\nnext line',
+        "legs": [
+            {"city": "Caracas, DC", "host": {"code": "VE", "name": "Venezuela"}, "tags": ["oil"]},
+            {"city": "Havana", "host": {"code": "CU", "name": "Cuba"}, "tags": ["gas", "sugar"]},
+        ],
+        "updated_at": "2023-06-02T00:00:00Z",
+    }
+    assert as_csv([full]) == RECORD_HEADER + (
+        "a,miguel-diaz-canel,Miguel Díaz-Canel,CU,Cuba,3,-1.5e-07,true,2023-06-14,"
+        '"He said ""yes"", then left;\r\nnext line","Caracas, DC; Havana",VE; CU,'
+        "Venezuela; Cuba,oil; gas; sugar,2023-06-01T00:00:00Z,2023-06-02T00:00:00Z\r\n"
+    )
+
+
+def test_csv_leaves_nulls_and_empty_lists_empty() -> None:
+    empty = {
+        "created_at": "2023-06-01T00:00:00Z",
+        "id": "b",
+        "visitor": None,
+        "count": 0,
+        "share": 0.0,
+        "active": False,
+        "day": None,
+        "notes": "",
+        "legs": None,
+        "updated_at": "2023-06-02T00:00:00Z",
+    }
+    no_legs = {**empty, "id": "c", "visitor": {"id": "x", "name": None, "country": None}}
+    no_legs["legs"] = []
+    assert as_csv([empty, no_legs, {"id": "missing-keys"}]) == RECORD_HEADER + (
+        "b,,,,,0,0.0,false,,,,,,,2023-06-01T00:00:00Z,2023-06-02T00:00:00Z\r\n"
+        "c,x,,,,0,0.0,false,,,,,,,2023-06-01T00:00:00Z,2023-06-02T00:00:00Z\r\n"
+        "missing-keys,,,,,,,,,,,,,,,\r\n"
+    )
+
+
+def test_csv_lists_skip_null_records_and_keep_null_values() -> None:
+    legs = [
+        {"city": None, "host": None, "tags": ["a;b", "ü"]},
+        None,
+        {"city": "Managua 🇳🇮", "host": {"code": "NI", "name": None}, "tags": []},
+    ]
+    # A null record adds nothing to a column, a null value adds an empty text: columns of
+    # one list need not line up when records are missing.
+    assert as_csv([{"id": "d", "legs": legs}], header=False) == (
+        "d,,,,,,,,,,; Managua 🇳🇮,NI,,a;b; ü,,\r\n"
+    )
+
+
+class Aliased(BaseModel):
+    id: str
+    aliases: list[str]
+
+
+class Named(BaseModel):
+    id: str
+    aliases: list[str]
+    successor: Aliased | None
+
+
+def test_csv_writes_every_value_of_a_list_outside_lists() -> None:
+    item = {
+        "id": "ahmed-dolehi",
+        "aliases": ["A. Dolehi", "Ahmed Dolehee"],
+        "successor": {"id": "x", "aliases": ["X", "Ex, the second"]},
+    }
+    assert "".join(csv_lines([item], Named)) == (
+        "\ufeffid,aliases,successor.id,successor.aliases\r\n"
+        'ahmed-dolehi,A. Dolehi; Ahmed Dolehee,x,"X; Ex, the second"\r\n'
+    )
+
+
+def test_csv_layout_is_compiled_once_per_model() -> None:
+    assert csv_layout(Record) is csv_layout(Record)
+    assert csv_layout(Record).header == tuple(RECORD_HEADER[1:-2].split(","))
+
+
+def test_csv_refuses_a_list_inside_a_list() -> None:
+    class Stop(BaseModel):
+        legs: list[Leg]
+
+    class Itinerary(BaseModel):
+        stops: list[Stop]
+
+    with pytest.raises(TypeError, match=r"stops\.legs"):
+        csv_layout(Itinerary)
+
+
+def test_ndjson_is_one_compact_document_a_line() -> None:
+    lines = ndjson_lines([{"id": "a", "note": "é\n", "legs": []}, {"id": "b", "share": None}])
+    assert b"".join(lines) == (
+        b'{"id":"a","note":"\xc3\xa9\\n","legs":[]}\n{"id":"b","share":null}\n'
+    )
