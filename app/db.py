@@ -7,6 +7,7 @@ the connection pragmas, the read-only connections, and `dialect_name()`.
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -84,8 +85,18 @@ def write_session(database_url: str | None = None) -> Iterator[Session]:
         engine.dispose()
 
 
-def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
-    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+class _Link:
+    """One read-only connection and what this module keeps beside it."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.deadline = 0.0  # monotonic time after which the running query is interrupted
+        self.data_version: int | None = None  # SQLite's, when `memo` was last valid
+        self.memo: OrderedDict[tuple[str, tuple[tuple[str, Any], ...]], list[Row]] = OrderedDict()
+        connection.set_progress_handler(self._over_time, 10_000)
+
+    def _over_time(self) -> int:
+        return 1 if time.monotonic() > self.deadline else 0
 
 
 class ReadDatabase:
@@ -94,6 +105,11 @@ class ReadDatabase:
     Reads skip the ORM: rows come back as dicts, ready to shape and encode once.
     Each query is cut off after `time_limit_ms` by SQLite's progress handler.
     """
+
+    # Prepared statements kept per connection: every query shape the API issues fits.
+    CACHED_STATEMENTS = 512
+    # Results kept per connection by `memoised` (totals and facet counts).
+    MEMO_SIZE = 1024
 
     def __init__(self, path: Path, time_limit_ms: int) -> None:
         self.path = path
@@ -106,16 +122,19 @@ class ReadDatabase:
             uri=True,
             check_same_thread=False,
             isolation_level=None,
+            cached_statements=self.CACHED_STATEMENTS,
         )
-        connection.row_factory = _dict_row
         connection.execute("PRAGMA query_only = ON")
         return connection
 
+    def _link(self) -> _Link:
+        link: _Link | None = getattr(self._local, "link", None)
+        if link is None:
+            link = self._local.link = _Link(self._open())
+        return link
+
     def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._local.connection = self._open()
-        return connection
+        return self._link().connection
 
     @contextmanager
     def consistent(self) -> Iterator[None]:
@@ -149,21 +168,19 @@ class ReadDatabase:
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Every row of a query, as dicts."""
-        connection = self._connection()
-        deadline = time.monotonic() + self.time_limit
-
-        def over_time() -> int:
-            return 1 if time.monotonic() > deadline else 0
-
-        connection.set_progress_handler(over_time, 10_000)
+        link = self._link()
+        link.deadline = time.monotonic() + self.time_limit
         try:
-            return connection.execute(sql, params or {}).fetchall()
+            cursor = link.connection.execute(sql, params or {})
+            found = cursor.fetchall()
         except sqlite3.OperationalError as error:
             if str(error) == "interrupted":
                 raise QueryTimeout(sql) from error
             raise
-        finally:
-            connection.set_progress_handler(None, 0)
+        if not found:
+            return []
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in found]
 
     def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
         """The first row of a query, or None."""
@@ -172,15 +189,43 @@ class ReadDatabase:
 
     def close(self) -> None:
         """Close this thread's connection (the others close with their threads)."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
+        link: _Link | None = getattr(self._local, "link", None)
+        if link is not None:
+            link.connection.close()
+            self._local.link = None
 
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row."""
         row = self.one(sql, params)
         return None if row is None else next(iter(row.values()))
+
+    def memoised(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """`rows(sql, params)`, kept until the database changes: for totals and facet counts,
+        whose cost grows with the rows they count while their answer changes only with a load.
+
+        Whether the file changed is SQLite's own `PRAGMA data_version` (it moves with every
+        commit by any other connection), read in the caller's transaction, so a kept answer
+        is always one for the state this request reads. Callers must not modify the rows.
+        """
+        link = self._link()
+        (version,) = link.connection.execute("PRAGMA data_version").fetchone()
+        if version != link.data_version:
+            link.memo.clear()
+            link.data_version = version
+        key = (sql, tuple(sorted((params or {}).items())))
+        found = link.memo.get(key)
+        if found is None:
+            found = link.memo[key] = self.rows(sql, params)
+            if len(link.memo) > self.MEMO_SIZE:
+                link.memo.popitem(last=False)
+        else:
+            link.memo.move_to_end(key)
+        return found
+
+    def memoised_scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row of `memoised(sql, params)`."""
+        found = self.memoised(sql, params)
+        return next(iter(found[0].values())) if found else None
 
 
 class SnapshotReader(ReadDatabase):
@@ -188,15 +233,15 @@ class SnapshotReader(ReadDatabase):
 
     def __init__(self, path: Path, time_limit_ms: int) -> None:
         super().__init__(path, time_limit_ms)
-        self._snapshot = self._open()
-        self._snapshot.execute("BEGIN")
+        self._snapshot = _Link(self._open())
+        self._snapshot.connection.execute("BEGIN")
 
-    def _connection(self) -> sqlite3.Connection:
+    def _link(self) -> _Link:
         return self._snapshot
 
     def close(self) -> None:
         """End the read transaction and close the connection."""
-        self._snapshot.close()
+        self._snapshot.connection.close()
 
 
 def open_read_database(database_url: str, time_limit_ms: int) -> ReadDatabase:
@@ -234,15 +279,18 @@ class DatabaseNotReady(RuntimeError):
     """The database is missing, unreadable or not migrated to the newest schema."""
 
 
-def check_integrity(database_url: str) -> None:
-    """Fail fast when the database file is damaged (SQLite's `quick_check`, which reads every
-    page): a damaged file would otherwise start serving and fail request by request."""
+def check_integrity(database_url: str) -> int:
+    """Fail when the database file is damaged (SQLite's `quick_check`, which reads every
+    page): a damaged file would otherwise serve and fail request by request. Returns the number
+    of pages checked (0 for a database other than SQLite, which is not checked)."""
     path = sqlite_path(database_url)
     if path is None:
-        return
+        return 0
+    pages = 0
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
             found = [row[0] for row in connection.execute("PRAGMA quick_check(3)")]
+            pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
     except sqlite3.Error as error:
         found = [str(error)]
     if found != ["ok"]:
@@ -252,6 +300,7 @@ def check_integrity(database_url: str) -> None:
             f"the database at {path} is damaged ({'; '.join(problems[:3])}): restore it from a "
             "copy, or rebuild it with `python -m app migrate` and `python -m app seed`"
         )
+    return pages
 
 
 def check_database(database_url: str) -> None:

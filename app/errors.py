@@ -85,3 +85,16 @@ def invalid_parameters(errors: list[ParameterError]) -> ApiError:
     """422 naming every bad parameter."""
     detail = "; ".join(f"{e.name}: {e.message}" for e in errors)
     return ApiError(422, "invalid-parameters", "Invalid parameters", detail, errors)
+
+
+def database_damaged() -> ApiError:
+    """503 once the integrity check run in the background has found the database file damaged
+    (the server's log has SQLite's report; the file's path stays internal)."""
+    return ApiError(
+        503,
+        "database-damaged",
+        "Database damaged",
+        "The integrity check found the database file damaged: answers may fail or be "
+        "incomplete until it is restored from a copy.",
+        headers={"Cache-Control": "no-store"},
+    )

@@ -2,10 +2,13 @@
 
 import logging
 import sqlite3
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import fastapi_offline
 from fastapi import Depends, FastAPI, Request
@@ -52,7 +55,14 @@ from app.api.security import (
     page_policy,
 )
 from app.config import Settings, get_settings
-from app.db import QueryTimeout, check_database, open_read_database
+from app.db import (
+    DatabaseNotReady,
+    QueryTimeout,
+    check_database,
+    check_integrity,
+    open_read_database,
+    sqlite_path,
+)
 from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
 
 logger = logging.getLogger("app")
@@ -120,6 +130,24 @@ ROUTERS = (
 )
 
 
+class GZip(GZipMiddleware):
+    """Starlette's gzip, skipped for a client that does not accept gzip.
+
+    Starlette wraps every answer for those clients as well, to add `Vary: Accept-Encoding`
+    to large ones; only a compressed answer needs it (an identity one suits every client), and
+    the cacheable answers carry it anyway (app.api.caching).
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Compress what a gzip-accepting client asked for; pass the rest through as is."""
+        if scope["type"] == "http":
+            accepted = b"".join(v for k, v in scope["headers"] if k == b"accept-encoding")
+            if b"gzip" not in accepted:
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
 class HeadAsGet:
     """Answer HEAD as GET without the body (RFC 9110), so every GET also takes HEAD."""
 
@@ -147,6 +175,46 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
+@dataclass(frozen=True)
+class Integrity:
+    """What the integrity check run in the background found, in one line."""
+
+    status: Literal["pending", "ok", "damaged"]
+    message: str
+
+
+def checks_integrity_in_background(settings: Settings) -> bool:
+    """Whether the database file is larger than INTEGRITY_CHECK_MAX_BYTES: `serve` checks a
+    smaller one before it serves; the app checks a larger one in the background as it serves."""
+    path = sqlite_path(settings.database_url)
+    return path is not None and path.stat().st_size > settings.integrity_check_max_bytes
+
+
+def _check_integrity_in_background(app: FastAPI, database_url: str) -> None:
+    """Run `quick_check` on a thread; its outcome goes to `app.state.integrity` and the log.
+
+    SQLite runs the check without holding the GIL, so requests are served meanwhile; a
+    damaged file is served still (what can be read is), and `/healthz` says it is damaged.
+    """
+    app.state.integrity = Integrity("pending", "the integrity check is running")
+    logger.info("integrity check started in the background (file over INTEGRITY_CHECK_MAX_BYTES)")
+
+    def check() -> None:
+        started = time.perf_counter()
+        try:
+            pages = check_integrity(database_url)
+        except DatabaseNotReady as error:
+            app.state.integrity = Integrity("damaged", str(error))
+            logger.error("integrity check: %s", error)
+            return
+        seconds = time.perf_counter() - started
+        app.state.integrity = Integrity("ok", f"{pages:,} pages checked in {seconds:.1f} s")
+        logger.info("integrity check: database ok: %s", app.state.integrity.message)
+
+    # A daemon: stopping the server does not wait for a check of a large file to end.
+    threading.Thread(target=check, name="integrity-check", daemon=True).start()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for `settings` (the environment's by default)."""
     settings = settings or get_settings()
@@ -154,6 +222,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if checks_integrity_in_background(settings):
+            _check_integrity_in_background(app, settings.database_url)
         yield
         app.state.reader.close()
         if app.state.rate_limits is not None:
@@ -171,11 +241,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)
+    # An Integrity while the app checks the file in the background, None when it does not
+    # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).
+    app.state.integrity = None
 
     # Outermost last. The access log sees (and ids) every request, the security headers go
     # on every answer, CORS answers preflights and labels even 429s, then the rate limit and
     # the request clock; gzip wraps every body.
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(GZip, minimum_size=1000)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestTimeout, seconds=settings.request_time_limit_ms / 1000)
     app.state.rate_limits = None

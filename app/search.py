@@ -3,6 +3,12 @@
 On SQLite this is an FTS5 table (`search_index`, made by the migrations) whose tokenizer
 folds case and diacritics. Every load rebuilds it inside the load's transaction. Another
 database replaces the functions here and nothing else.
+
+A document's rowid is its record's rowid plus its resource's base (`document_rowid`), so a
+list filtered by `q` matches integers against integers: the FTS5 query returns rowids from
+its posting lists alone (no stored row read per hit), limited to one resource by a rowid
+range, and each hit finds its record by rowid. Loads never renumber records (no VACUUM), and
+every load rebuilds the index, so the two always agree.
 """
 
 import re
@@ -25,6 +31,22 @@ RESOURCES = (
     "country",
     "topic",
 )
+
+# Each resource's documents take rowids [base, base + RESOURCE_SPAN): the position in
+# RESOURCES (never reorder; add at the end) times 2**40, above any record's rowid.
+RESOURCE_SPAN = 1 << 40
+
+
+def resource_base(resource: str) -> int:
+    """The first document rowid of `resource`."""
+    if resource not in RESOURCES:
+        raise ValueError(f"not a searchable resource: {resource}")
+    return (RESOURCES.index(resource) + 1) * RESOURCE_SPAN
+
+
+def document_rowid(resource: str, record_rowid: str) -> str:
+    """SQL for the document rowid of a record, from the SQL of the record's own rowid."""
+    return f"{resource_base(resource)} + {record_rowid}"
 
 
 def match_expression(query: str, resource: str | None = None) -> str | None:
@@ -72,10 +94,11 @@ def _topic_names(link: str, column: str, record: str) -> str:
     )
 
 
-# One SELECT per resource producing (resource, record_id, title, body).
+# One SELECT per resource producing (rowid, resource, record_id, title, body).
 _DOCUMENTS = {
     "visit": f"""
-        SELECT 'visit', v.id,
+        SELECT {document_rowid("visit", "v.rowid")},
+               'visit', v.id,
                coalesce(p.name, '') || ' visit to ' || hc.name,
                {
         _concat(
@@ -96,7 +119,8 @@ _DOCUMENTS = {
         JOIN country vc ON vc.code = v.visitor_country_code
         JOIN country hc ON hc.code = v.host_country_code""",
     "meeting": f"""
-        SELECT 'meeting', m.id, m.title,
+        SELECT {document_rowid("meeting", "m.rowid")},
+               'meeting', m.id, m.title,
                {
         _concat(
             "m.venue",
@@ -110,7 +134,8 @@ _DOCUMENTS = {
     }
         FROM meeting m""",
     "participant": f"""
-        SELECT 'participant', p.id, coalesce(p.name, p.description, p.id),
+        SELECT {document_rowid("participant", "p.rowid")},
+               'participant', p.id, coalesce(p.name, p.description, p.id),
                {
         _concat(
             "p.description",
@@ -121,7 +146,8 @@ _DOCUMENTS = {
     }
         FROM participant p LEFT JOIN country c ON c.code = p.country_code""",
     "agreement": f"""
-        SELECT 'agreement', g.id, coalesce(g.title, replace(g.kind, '_', ' ')),
+        SELECT {document_rowid("agreement", "g.rowid")},
+               'agreement', g.id, coalesce(g.title, replace(g.kind, '_', ' ')),
                {
         _concat(
             "g.summary",
@@ -134,18 +160,23 @@ _DOCUMENTS = {
     }
         FROM agreement g""",
     "tour": f"""
-        SELECT 'tour', t.id, t.name, {_concat("t.summary", "p.name", _quotes("tour_id", "t.id"))}
+        SELECT {document_rowid("tour", "t.rowid")},
+               'tour', t.id, t.name, {_concat("t.summary", "p.name", _quotes("tour_id", "t.id"))}
         FROM tour t JOIN participant p ON p.id = t.principal_id""",
     "statement": f"""
-        SELECT 'statement', s.id, s.text, {_concat("p.name", "s.channel")}
+        SELECT {document_rowid("statement", "s.rowid")},
+               'statement', s.id, s.text, {_concat("p.name", "s.channel")}
         FROM statement s JOIN participant p ON p.id = s.speaker_id""",
     "source": f"""
-        SELECT 'source', s.id, s.title, {_concat("s.publisher", "s.dateline")}
+        SELECT {document_rowid("source", "s.rowid")},
+               'source', s.id, s.title, {_concat("s.publisher", "s.dateline")}
         FROM source s""",
-    "country": """
-        SELECT 'country', c.code, c.name, c.code || ' ' || c.alpha3 FROM country c""",
-    "topic": """
-        SELECT 'topic', t.id, t.name, '' FROM topic t""",
+    "country": f"""
+        SELECT {document_rowid("country", "c.rowid")},
+               'country', c.code, c.name, c.code || ' ' || c.alpha3 FROM country c""",
+    "topic": f"""
+        SELECT {document_rowid("topic", "t.rowid")},
+               'topic', t.id, t.name, '' FROM topic t""",
 }
 
 
@@ -156,12 +187,21 @@ def rebuild_search_index(connection: Connection) -> None:
     connection.execute(text("DELETE FROM search_index"))
     for select_documents in _DOCUMENTS.values():
         connection.execute(
-            text(f"INSERT INTO search_index (resource, record_id, title, body) {select_documents}")
+            text(
+                "INSERT INTO search_index (rowid, resource, record_id, title, body) "
+                f"{select_documents}"
+            )
         )
 
 
-# Ids of the records matching the bound `:match` expression (see `match_expression`).
-MATCHING_IDS_SQL = "SELECT record_id FROM search_index WHERE search_index MATCH :match"
+def matching_rowids_sql(resource: str) -> str:
+    """A subquery for the rowids of the `resource` records matching the bound `:match`
+    expression (made by `match_expression` without a resource: the rowid range selects it)."""
+    base = resource_base(resource)
+    return (
+        f"SELECT rowid - {base} FROM search_index WHERE search_index MATCH :match "
+        f"AND rowid >= {base} AND rowid < {base + RESOURCE_SPAN}"
+    )
 
 
 def search_page_sql(after: bool) -> str:

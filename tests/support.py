@@ -1,5 +1,8 @@
 """Helpers shared by the tests: the seeded database, built by the real migrations and loader."""
 
+import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from app.config import PROJECT_ROOT
@@ -19,3 +22,19 @@ def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:
         load_seed(connection, seed_dir)
     engine.dispose()
     return url
+
+
+def damage_a_page(source: Path, target: Path) -> Path:
+    """A copy of the database at `source` with the first page of its citation table
+    overwritten by random bytes: the schema reads, `quick_check` does not pass."""
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")  # the whole database in the one file
+        page_size = copy.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = copy.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'citation'"
+        ).fetchone()
+    with target.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(os.urandom(page_size))
+    return target

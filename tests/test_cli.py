@@ -1,13 +1,14 @@
 """The command line, run as a user runs it: `python -m app migrate | seed`."""
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.support import SEED_DIR
+from tests.support import SEED_DIR, build_database, damage_a_page
 
 
 def run(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
@@ -59,3 +60,31 @@ def test_serving_a_missing_database_fails_fast(tmp_path: Path) -> None:
     assert result.stderr.startswith("cannot serve: no database at ")
     assert result.stderr.strip().endswith("run `python -m app migrate` and `python -m app seed`")
     assert "Traceback" not in result.stderr
+
+
+def test_check_a_sound_database(tmp_path: Path) -> None:
+    database = tmp_path / "visits.sqlite3"
+    build_database(database)
+    with sqlite3.connect(database) as connection:
+        (pages,) = connection.execute("PRAGMA page_count").fetchone()
+    result = run("check", database=database)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(rf"database ok: {pages:,} pages checked in \d+\.\d s\n", result.stdout)
+    assert result.stderr == ""
+
+
+def test_check_a_damaged_database(tmp_path: Path) -> None:
+    sound = tmp_path / "sound.sqlite3"
+    build_database(sound)
+    damaged = damage_a_page(sound, tmp_path / "damaged.sqlite3")
+    result = run("check", database=damaged)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        f"database not ok: the database at {damaged} is damaged (in database main; Page "
+    )
+    assert line.endswith(
+        "restore it from a copy, or rebuild it with `python -m app migrate` "
+        "and `python -m app seed`"
+    )

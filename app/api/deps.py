@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
+from app.api.query import query_models
 from app.config import Settings
 from app.db import ReadDatabase
 from app.errors import ParameterError, invalid_parameters
@@ -28,6 +29,8 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 def _query_names(route: Any) -> frozenset[str]:
     names: set[str] = set()
+    for parsed in query_models(route.dependant):
+        names.update(parsed.names)
     for field in route.dependant.query_params:
         annotation = field.field_info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -12,13 +12,13 @@ problem with `Retry-After` while the abandoned work winds down behind it (each S
 its own limit, so it does soon). A streamed export that has started is bounded by its row cap.
 """
 
+import asyncio
 import logging
 import math
 import time
 from collections.abc import Sequence
 from typing import Any
 
-import anyio
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
@@ -158,7 +158,13 @@ REQUEST_TIMEOUT = ApiError(
 
 
 class RequestTimeout:
-    """A 503 problem when a request's answer has not started within `seconds`."""
+    """A 503 problem when a request's answer has not started within `seconds`.
+
+    One timer on the event loop per request (not a task and a task group, which cost about
+    as much as the rest of a small request together): if it fires before the answer has
+    started, the 503 goes out at once from a task of its own and the handler's task is
+    cancelled; whatever the abandoned handler still says is dropped.
+    """
 
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
@@ -169,38 +175,55 @@ class RequestTimeout:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        loop = asyncio.get_running_loop()
+        handler = asyncio.current_task()
         started = False
-        timed_out = False
-        failure: Exception | None = None
+        answer: asyncio.Task[None] | None = None
 
         async def guarded(message: Message) -> None:
             nonlocal started
-            if timed_out:
+            if answer is not None:
                 return  # the 503 has gone out; what the abandoned handler says is dropped
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        async with anyio.create_task_group() as tasks:
+        async def answer_for_it() -> None:
+            remember_problem(scope, REQUEST_TIMEOUT.slug)
+            await problem_app(REQUEST_TIMEOUT, scope)(scope, receive, send)
 
-            async def clock() -> None:
-                nonlocal timed_out
-                await anyio.sleep(self.seconds)
-                if not started:
-                    timed_out = True
-                    remember_problem(scope, REQUEST_TIMEOUT.slug)
-                    await problem_app(REQUEST_TIMEOUT, scope)(scope, receive, send)
-                    tasks.cancel_scope.cancel()
+        def expire() -> None:
+            nonlocal answer
+            if not started and handler is not None:
+                answer = loop.create_task(answer_for_it())
+                handler.cancel()
 
-            tasks.start_soon(clock)
-            try:
-                await self.app(scope, receive, guarded)
-            except Exception as error:
-                # Raised again outside the task group, which would wrap it in a group.
-                failure = error
-            tasks.cancel_scope.cancel()
-        if failure is not None:
-            if timed_out:  # the client has its 503; the late failure is only worth a log line
-                logger.error("request failed after its time limit", exc_info=failure)
-                return
-            raise failure
+        timer = loop.call_later(self.seconds, expire)
+        try:
+            await self.app(scope, receive, guarded)
+        except asyncio.CancelledError:
+            if answer is None:
+                raise  # cancelled from outside (the client left, the server stops)
+        except Exception as error:
+            if answer is None:
+                raise
+            logger.error("request failed after its time limit", exc_info=error)
+        finally:
+            timer.cancel()
+        if answer is not None:
+            await _until_done(answer)
+
+
+async def _until_done(task: "asyncio.Task[None]") -> None:
+    """Wait for `task`, absorbing the cancellation this middleware asked for if the handler
+    finished before it was delivered."""
+    current = asyncio.current_task()
+    while not task.done():
+        try:
+            await asyncio.wait({task})
+        except asyncio.CancelledError:
+            if current is None or current.uncancel() > 0:
+                raise
+    if current is not None and current.cancelling():
+        current.uncancel()
+    task.result()

@@ -13,7 +13,7 @@ from app.queries.common import (
     add_updated_since,
     with_timestamps,
 )
-from app.queries.embeds import citations_for, parties_for, signatories_for, topics_for
+from app.queries.embeds import Citations, parties_for, signatories_for, topics_for
 
 SORT_COLUMNS = {"signed_on": "g.signed_on", "id": "g.id"}
 DEFAULT_SORT = "-signed_on"
@@ -37,7 +37,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `g` for every filter given."""
     where = Where()
     add_updated_since(where, "g.updated_at", criteria.get("updated_since"))
-    add_search(where, "agreement", "g.id", criteria.get("q"))
+    add_search(where, "agreement", "g", criteria.get("q"))
     if criteria.get("visit"):
         where.add("g.visit_id = :visit", visit=criteria["visit"])
     if criteria.get("country"):
@@ -89,20 +89,23 @@ list_agreements = Listing(
 )
 
 
-def agreements_detail(db: ReadDatabase, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """AgreementDetail dicts matching `where` (over `g`): signatories and citations included."""
+def agreements_detail(
+    db: ReadDatabase, where: str, params: dict[str, Any], cited: Citations
+) -> list[dict[str, Any]]:
+    """AgreementDetail dicts matching `where` (over `g`) with signatories; their citations
+    come with `cited.fill`."""
     rows = db.rows(f"SELECT {SELECT} FROM {FROM} WHERE {where} ORDER BY g.id", params)
     items = _items(db, rows)
-    ids = [r["id"] for r in rows]
-    signatories = signatories_for(db, ids)
-    citations = citations_for(db, "agreement", ids)
+    signatories = signatories_for(db, [r["id"] for r in rows], cited)
     for item in items:
         item["signatories"] = signatories.get(item["id"], [])
-        item["citations"] = citations.get(item["id"], [])
+        item["citations"] = cited.of("agreement", item["id"])
     return items
 
 
 def get_agreement(db: ReadDatabase, agreement_id: str) -> dict[str, Any] | None:
     """One agreement with its parties, signatories and citations."""
-    found = agreements_detail(db, "g.id = :id", {"id": agreement_id})
+    cited = Citations()
+    found = agreements_detail(db, "g.id = :id", {"id": agreement_id}, cited)
+    cited.fill(db)
     return found[0] if found else None

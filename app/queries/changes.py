@@ -21,12 +21,12 @@ COUNTED = {
 
 def dataset_summary(db: ReadDatabase) -> dict[str, Any]:
     """The data version, record counts per resource, and every source with its licence."""
-    counts = db.one(
+    counted = db.memoised(
         "SELECT "
         + ", ".join(f"(SELECT count(*) FROM {table}) AS {name}" for name, table in COUNTED.items())
     )
     version = db.one("SELECT version, changed_at FROM data_version WHERE id = 1")
-    sources = db.rows(
+    sources = db.memoised(
         "SELECT s.id, s.title, s.publisher, s.url, s.license, "
         "(SELECT count(*) FROM citation c WHERE c.source_id = s.id) AS citation_count "
         "FROM source s ORDER BY s.id"
@@ -34,7 +34,7 @@ def dataset_summary(db: ReadDatabase) -> dict[str, Any]:
     return {
         "version": int(version["version"]) if version else 0,
         "changed_at": timestamp(version["changed_at"]) if version else None,
-        "counts": counts or {},
+        "counts": counted[0] if counted else {},
         "sources": sources,
     }
 
@@ -53,7 +53,11 @@ def list_deletions(
         f"WHERE deleted_at >= :since{keyset} ORDER BY seq LIMIT :page_limit",
         params,
     )
-    total = int(db.scalar("SELECT count(*) FROM deletion WHERE deleted_at >= :since", params))
+    total = int(
+        db.memoised_scalar(
+            "SELECT count(*) FROM deletion WHERE deleted_at >= :since", {"since": params["since"]}
+        )
+    )
     next_after = None
     if len(rows) > limit:
         rows = rows[:limit]

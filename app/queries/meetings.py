@@ -13,7 +13,7 @@ from app.queries.common import (
     add_updated_since,
     with_timestamps,
 )
-from app.queries.embeds import citations_for, participations, statements, topics_for
+from app.queries.embeds import Citations, participations, statements, topics_for
 
 SORT_COLUMNS = {"date": "m.date", "id": "m.id"}
 DEFAULT_SORT = "date"
@@ -34,7 +34,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `m` for every filter given."""
     where = Where()
     add_updated_since(where, "m.updated_at", criteria.get("updated_since"))
-    add_search(where, "meeting", "m.id", criteria.get("q"))
+    add_search(where, "meeting", "m", criteria.get("q"))
     if criteria.get("visit"):
         where.add("m.visit_id = :visit", visit=criteria["visit"])
     visit_conditions = []
@@ -103,14 +103,16 @@ def get_meeting(db: ReadDatabase, meeting_id: str) -> dict[str, Any] | None:
     if row is None:
         return None
     (meeting,) = _items(db, [row])
+    cited = Citations()
     by_meeting = {"meeting_id": meeting_id}
-    meeting["participants"] = participations(db, "pa.meeting_id = :meeting_id", by_meeting)
-    meeting["statements"] = statements(db, "s.meeting_id = :meeting_id", by_meeting)
+    meeting["participants"] = participations(db, "pa.meeting_id = :meeting_id", by_meeting, cited)
+    meeting["statements"] = statements(db, "s.meeting_id = :meeting_id", by_meeting, cited)
     meeting["agreement_ids"] = [
         r["id"]
         for r in db.rows(
             "SELECT id FROM agreement WHERE meeting_id = :meeting_id ORDER BY id", by_meeting
         )
     ]
-    meeting["citations"] = citations_for(db, "meeting", [meeting_id]).get(meeting_id, [])
+    meeting["citations"] = cited.of("meeting", meeting_id)
+    cited.fill(db)
     return meeting

@@ -12,10 +12,11 @@ from app.queries.common import (
     add_search,
     add_updated_since,
     country_ref,
-    placeholders,
+    in_list,
+    json_list,
     with_timestamps,
 )
-from app.queries.embeds import participations
+from app.queries.embeds import Citations, participations
 
 SORT_COLUMNS = {"name": "p.name", "id": "p.id"}
 DEFAULT_SORT = "name"
@@ -34,7 +35,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `p` for every filter given."""
     where = Where()
     add_updated_since(where, "p.updated_at", criteria.get("updated_since"))
-    add_search(where, "participant", "p.id", criteria.get("q"))
+    add_search(where, "participant", "p", criteria.get("q"))
     if criteria.get("country"):
         where.add("p.country_code = :country", country=criteria["country"])
     if criteria.get("kind"):
@@ -50,11 +51,10 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
 def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
     aliases: dict[str, list[str]] = defaultdict(list)
     if rows:
-        marks, params = placeholders("p", [r["id"] for r in rows])
         for alias in db.rows(
             "SELECT participant_id, alias FROM participant_alias "
-            f"WHERE participant_id IN ({marks}) ORDER BY alias",
-            params,
+            f"WHERE participant_id {in_list('ids')} ORDER BY alias",
+            {"ids": json_list(r["id"] for r in rows)},
         ):
             aliases[alias["participant_id"]].append(alias["alias"])
     return [
@@ -88,7 +88,10 @@ list_participants = Listing(
 
 def participants_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any]]:
     """Every participation in a visit and its meetings."""
-    return participations(db, "pa.visit_id = :visit_id", {"visit_id": visit_id})
+    cited = Citations()
+    found = participations(db, "pa.visit_id = :visit_id", {"visit_id": visit_id}, cited)
+    cited.fill(db)
+    return found
 
 
 def get_participant(db: ReadDatabase, participant_id: str) -> dict[str, Any] | None:
@@ -98,9 +101,11 @@ def get_participant(db: ReadDatabase, participant_id: str) -> dict[str, Any] | N
         return None
     (participant,) = _items(db, [row])
     by_participant = {"participant_id": participant_id}
+    cited = Citations()
     participant["participations"] = participations(
-        db, "pa.participant_id = :participant_id", by_participant
+        db, "pa.participant_id = :participant_id", by_participant, cited
     )
+    cited.fill(db)
     participant["signed_agreement_ids"] = [
         r["agreement_id"]
         for r in db.rows(

@@ -18,7 +18,7 @@ def search(
     if after is not None:
         params["after_rank"], params["after_rowid"] = after
     rows = db.rows(search_page_sql(after is not None), params)
-    total = int(db.scalar(SEARCH_COUNT_SQL, params))
+    total = int(db.memoised_scalar(SEARCH_COUNT_SQL, {"match": expression}))
     next_after = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -13,10 +13,11 @@ from app.queries.common import (
     add_search,
     add_updated_since,
     country_ref,
-    placeholders,
+    in_list,
+    json_list,
     with_timestamps,
 )
-from app.queries.embeds import PARTICIPANT_REF_COLUMNS, citations_for, participant_ref
+from app.queries.embeds import PARTICIPANT_REF_COLUMNS, Citations, participant_ref
 
 SORT_COLUMNS = {"start_date": "t.start_date", "id": "t.id"}
 DEFAULT_SORT = "-start_date"
@@ -35,7 +36,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `t` for every filter given."""
     where = Where()
     add_updated_since(where, "t.updated_at", criteria.get("updated_since"))
-    add_search(where, "tour", "t.id", criteria.get("q"))
+    add_search(where, "tour", "t", criteria.get("q"))
     if criteria.get("participant"):
         where.add("t.principal_id = :participant", participant=criteria["participant"])
     if criteria.get("country"):
@@ -53,14 +54,13 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
 def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
     legs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if rows:
-        marks, params = placeholders("t", [r["id"] for r in rows])
         for leg in db.rows(
             "SELECT v.tour_id, v.leg, v.id, v.host_country_code, c.name AS host_country_name, "
             "v.city, v.start_date, v.end_date FROM visit v "
             "JOIN country c ON c.code = v.host_country_code "
-            f"WHERE v.tour_id IN ({marks}) "
+            f"WHERE v.tour_id {in_list('ids')} "
             "ORDER BY v.tour_id, v.leg IS NULL, v.leg, v.start_date, v.id",
-            params,
+            {"ids": json_list(r["id"] for r in rows)},
         ):
             legs[leg["tour_id"]].append(
                 {
@@ -107,5 +107,7 @@ def get_tour(db: ReadDatabase, tour_id: str) -> dict[str, Any] | None:
     if row is None:
         return None
     (tour,) = _items(db, [row])
-    tour["citations"] = citations_for(db, "tour", [tour_id]).get(tour_id, [])
+    cited = Citations()
+    tour["citations"] = cited.of("tour", tour_id)
+    cited.fill(db)
     return tour

@@ -18,7 +18,7 @@ from app.queries.common import (
 )
 from app.queries.embeds import (
     PARTICIPANT_REF_COLUMNS,
-    citations_for,
+    Citations,
     participant_ref,
     participations,
     statements,
@@ -54,7 +54,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `v` for every filter given."""
     where = Where()
     add_updated_since(where, "v.updated_at", criteria.get("updated_since"))
-    add_search(where, "visit", "v.id", criteria.get("q"))
+    add_search(where, "visit", "v", criteria.get("q"))
     if criteria.get("country"):
         where.add(
             "(v.visitor_country_code = :country OR v.host_country_code = :country)",
@@ -139,14 +139,15 @@ def get_visit(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
     if row is None:
         return None
     visit = _item(row, topics_for(db, "visit", [visit_id]).get(visit_id, []))
+    cited = Citations()
     by_visit = {"visit_id": visit_id}
     meetings = meeting_queries.meetings_of_visit(db, visit_id)
-    meeting_citations = citations_for(db, "meeting", [m["id"] for m in meetings])
-    visit["meetings"] = [{**m, "citations": meeting_citations.get(m["id"], [])} for m in meetings]
+    visit["meetings"] = [{**m, "citations": cited.of("meeting", m["id"])} for m in meetings]
     visit["agreements"] = agreement_queries.agreements_detail(
-        db, "g.visit_id = :visit_id", by_visit
+        db, "g.visit_id = :visit_id", by_visit, cited
     )
-    visit["participants"] = participations(db, "pa.visit_id = :visit_id", by_visit)
-    visit["statements"] = statements(db, "s.visit_id = :visit_id", by_visit)
-    visit["citations"] = citations_for(db, "visit", [visit_id]).get(visit_id, [])
+    visit["participants"] = participations(db, "pa.visit_id = :visit_id", by_visit, cited)
+    visit["statements"] = statements(db, "s.visit_id = :visit_id", by_visit, cited)
+    visit["citations"] = cited.of("visit", visit_id)
+    cited.fill(db)
     return visit

@@ -23,16 +23,16 @@ SOURCE_SELECT = """s.id, s.kind, s.title, s.publisher, s.published_on, s.datelin
     (SELECT count(*) FROM citation WHERE source_id = s.id) AS citation_count"""
 
 
-def _searchable(resource: str, alias: str, key: str, criteria: Mapping[str, Any]) -> Where:
+def _searchable(resource: str, alias: str, criteria: Mapping[str, Any]) -> Where:
     where = Where()
-    add_search(where, resource, f"{alias}.{key}", criteria.get("q"))
+    add_search(where, resource, alias, criteria.get("q"))
     add_updated_since(where, f"{alias}.updated_at", criteria.get("updated_since"))
     return where
 
 
 def country_filters(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `c` for every filter given."""
-    where = _searchable("country", "c", "code", criteria)
+    where = _searchable("country", "c", criteria)
     if criteria.get("has_visits"):
         where.add(
             "(c.code IN (SELECT visitor_country_code FROM visit) "
@@ -43,12 +43,12 @@ def country_filters(criteria: Mapping[str, Any]) -> Where:
 
 def topic_filters(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `t` for every filter given."""
-    return _searchable("topic", "t", "id", criteria)
+    return _searchable("topic", "t", criteria)
 
 
 def source_filters(criteria: Mapping[str, Any]) -> Where:
     """AND-ed conditions over `s` for every filter given."""
-    where = _searchable("source", "s", "id", criteria)
+    where = _searchable("source", "s", criteria)
     if criteria.get("kind"):
         where.add("s.kind = :kind", kind=criteria["kind"])
     return where

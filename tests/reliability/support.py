@@ -46,11 +46,16 @@ def free_port() -> int:
 
 @contextmanager
 def served(
-    database_url: str, log: Path, *args: str, settings: Mapping[str, str] | None = None
+    database_url: str,
+    log: Path,
+    *args: str,
+    settings: Mapping[str, str] | None = None,
+    ready_status: int = 200,
 ) -> Iterator[str]:
     """`python -m app serve ARGS` on a free loopback port until the block ends; its address.
 
-    Standard error (the JSON logs) goes to `log`.
+    It is up once `/healthz` answers `ready_status`. Standard error (the JSON logs) goes to
+    `log`.
     """
     port = free_port()
     command = [sys.executable, "-m", "app", "serve", "--port", str(port), *args]
@@ -69,12 +74,15 @@ def served(
             if server.poll() is not None:
                 pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == ready_status:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
+                pytest.fail(
+                    f"/healthz did not answer {ready_status} in {STARTUP_SECONDS} s:\n"
+                    f"{log.read_text()}"
+                )
             time.sleep(0.1)
         yield url
     finally:

@@ -2,13 +2,17 @@
 
 - `serve` on a missing, unreadable, corrupt, damaged, empty, never-migrated or older database
   refuses at once: exit code 1 and one line saying what is wrong and what to run.
+- A file over INTEGRITY_CHECK_MAX_BYTES is served at once and checked in the background: the
+  outcome is logged, and a damaged file makes `/healthz` a 503 while the server runs on.
 - `serve --migrate` moves an older database forward, keeping its data, then serves it.
 - A seed load, and a Historian import, killed with SIGKILL in the middle of writing leave the
   database exactly as it was.
 - Readers during a reload see the old data or the new, never a mix.
 """
 
+import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -40,7 +44,7 @@ from tests.reliability.support import (
     served,
     state,
 )
-from tests.support import build_database
+from tests.support import build_database, damage_a_page
 
 _SCRIPTS = ScriptDirectory.from_config(alembic_config("sqlite://"))
 HEAD = _SCRIPTS.get_current_head()
@@ -63,20 +67,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _copy(seeded: Path, target: Path) -> Path:
     shutil.copy(seeded, target)
-    return target
-
-
-def _damage_a_page(seeded: Path, target: Path) -> Path:
-    """A copy of the seeded database with one page of the citation table overwritten."""
-    _copy(seeded, target)
-    with closing(sqlite3.connect(target)) as connection:
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-        (root,) = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'citation'"
-        ).fetchone()
-    with target.open("r+b") as file:
-        file.seek((root - 1) * page_size)
-        file.write(os.urandom(page_size))
     return target
 
 
@@ -118,7 +108,7 @@ BROKEN: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "empty file": (_write(b""), "has no schema (it was never migrated)"),
     "never migrated": (_never_migrated, "has no schema (it was never migrated)"),
     "older schema": (_older_schema, "is at schema {previous}, not {head}: run `python -m app"),
-    "a damaged page": (_damage_a_page, "is damaged (in database main; Page "),
+    "a damaged page": (damage_a_page, "is damaged (in database main; Page "),
 }
 
 
@@ -188,6 +178,72 @@ def test_serve_migrate_never_creates_a_database(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"cannot serve: no database at {absent}")
     assert not absent.exists()
+
+
+def _integrity_lines(log: Path, wanted: int) -> list[dict[str, Any]]:
+    """The server's log lines about the integrity check, once there are `wanted` of them
+    (the outcome may trail the first answer), or all there are after ten seconds."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [
+            json.loads(line)
+            for line in log.read_text().splitlines()
+            if line.startswith("{") and "integrity check" in line
+        ]
+        if len(lines) >= wanted or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+# Every file is over this limit: the check runs in the background, as for a large file.
+IN_THE_BACKGROUND = {"INTEGRITY_CHECK_MAX_BYTES": "0"}
+
+
+def test_a_damaged_file_over_the_limit_is_served_and_reported(seeded: Path, tmp_path: Path) -> None:
+    path = damage_a_page(seeded, tmp_path / "damaged.sqlite3")
+    log = tmp_path / "server.log"
+
+    with served(f"sqlite:///{path}", log, settings=IN_THE_BACKGROUND, ready_status=503) as api:
+        health = httpx.get(f"{api}/healthz")
+        assert health.headers["content-type"] == "application/problem+json"
+        assert health.headers["cache-control"] == "no-store"
+        assert health.json() == {
+            "type": "https://diplomatic-visits.example/problems/database-damaged",
+            "title": "Database damaged",
+            "status": 503,
+            "detail": "The integrity check found the database file damaged: answers may fail "
+            "or be incomplete until it is restored from a copy.",
+            "instance": "/healthz",
+            "errors": [],
+        }
+        # It runs on, answering what it can read.
+        assert httpx.get(f"{api}/v1/topics").status_code == 200
+        started, outcome = _integrity_lines(log, 2)
+
+    assert started["level"] == "info"
+    assert started["message"] == (
+        "integrity check started in the background (file over INTEGRITY_CHECK_MAX_BYTES)"
+    )
+    assert outcome["level"] == "error"
+    assert outcome["message"].startswith(
+        f"integrity check: the database at {path} is damaged (in database main; Page "
+    )
+
+
+def test_a_sound_file_over_the_limit_is_served_then_found_ok(seeded: Path, tmp_path: Path) -> None:
+    path = _copy(seeded, tmp_path / "sound.sqlite3")
+    with closing(sqlite3.connect(path)) as connection:
+        (pages,) = connection.execute("PRAGMA page_count").fetchone()
+    log = tmp_path / "server.log"
+
+    with served(f"sqlite:///{path}", log, settings=IN_THE_BACKGROUND) as api:
+        lines = _integrity_lines(log, 2)
+        assert httpx.get(f"{api}/healthz").json() == {"status": "ok", "visits": 3}
+
+    assert [line["level"] for line in lines] == ["info", "info"]
+    assert re.fullmatch(
+        rf"integrity check: database ok: {pages:,} pages checked in \d+\.\d s", lines[1]["message"]
+    ), lines[1]["message"]
 
 
 def _writing(path: Path) -> bool:

@@ -108,8 +108,9 @@ def test_a_request_past_its_time_limit_is_a_503(database_url: str, path: str) ->
     problem(response, 503, "request-timeout")
     assert response.headers["retry-after"] == "5"
     assert response.headers["x-request-id"]
-    if path == "/slow-async":
-        assert took < 2, took  # answered on time, the handler cancelled
+    # Answered on time: before the sync handler's 1.5 s sleep ends (it is dropped), and the
+    # async handler cancelled.
+    assert took < 1.4, took
 
 
 def test_an_answer_that_has_started_is_not_cut(database_url: str) -> None:

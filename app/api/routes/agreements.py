@@ -2,25 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import AgreementFilters
 from app.api.lists import detail_response, run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.agreement import AgreementDetail, AgreementPublic
 from app.models.page import ItemList
 from app.queries import agreements
 
-router = APIRouter(prefix="/v1/agreements", tags=["agreements"])
+router = APIRouter(prefix="/v1/agreements", tags=["agreements"], route_class=DocumentedRoute)
 
 
 @router.get("", response_model=ItemList[AgreementPublic], responses=LIST_ERRORS)
-def list_agreements(
+async def list_agreements(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[AgreementFilters, Query()],
+    filters: Annotated[AgreementFilters, from_query(AgreementFilters)],
 ) -> Response:
     """List agreements, filtered, sorted and paged."""
     return run_list(
@@ -35,7 +36,7 @@ def list_agreements(
 
 
 @router.get("/{agreement_id}", response_model=AgreementDetail, responses=DETAIL_ERRORS)
-def get_agreement(
+async def get_agreement(
     request: Request,
     agreement_id: Annotated[
         str,

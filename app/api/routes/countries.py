@@ -2,26 +2,27 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import CountryFilters
 from app.api.lists import detail_response, run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.countries import lookup_country
 from app.models.country import CountryPublic
 from app.models.page import ItemList
 from app.queries import vocabularies
 
-router = APIRouter(prefix="/v1/countries", tags=["countries"])
+router = APIRouter(prefix="/v1/countries", tags=["countries"], route_class=DocumentedRoute)
 
 
 @router.get("", response_model=ItemList[CountryPublic], responses=LIST_ERRORS)
-def list_countries(
+async def list_countries(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[CountryFilters, Query()],
+    filters: Annotated[CountryFilters, from_query(CountryFilters)],
 ) -> Response:
     """List countries with how many visits each made and hosted."""
     return run_list(
@@ -36,7 +37,7 @@ def list_countries(
 
 
 @router.get("/{code}", response_model=CountryPublic, responses=DETAIL_ERRORS)
-def get_country(
+async def get_country(
     request: Request,
     code: Annotated[
         str,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel
 from starlette.datastructures import Headers
@@ -31,6 +31,7 @@ from app.api.filters import (
 )
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
 from app.api.lists import ListQuery, no_words
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import ProblemResponse, problem
 from app.config import Settings
 from app.db import ReadDatabase
@@ -46,7 +47,7 @@ from app.models.visit import VisitPublic
 from app.queries import agreements, meetings, participants, tours, visits, vocabularies
 from app.queries.common import NoSearchWords, parse_sort
 
-router = APIRouter(prefix="/v1/export", tags=["export"])
+router = APIRouter(prefix="/v1/export", tags=["export"], route_class=DocumentedRoute)
 
 EXPORT_PAGE = 1000
 ExportFormat = Literal["csv", "ndjson"]
@@ -139,7 +140,7 @@ def _add_export(name: str, exported: Exported) -> None:
         reader: ReaderDep,
         settings: SettingsDep,
         format: Annotated[ExportFormat, Path(description="csv or ndjson.", examples=["csv"])],
-        filters: Annotated[criteria_model, Query()],  # type: ignore[valid-type]
+        filters: Annotated[criteria_model, from_query(criteria_model)],  # type: ignore[valid-type]
     ) -> Response:
         chosen: Any = filters  # one of the Criteria models, each with a `sort`
         criteria: dict[str, Any] = chosen.criteria()

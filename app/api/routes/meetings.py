@@ -2,25 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import MeetingFilters
 from app.api.lists import detail_response, run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.meeting import MeetingDetail, MeetingPublic
 from app.models.page import ItemList
 from app.queries import meetings
 
-router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
+router = APIRouter(prefix="/v1/meetings", tags=["meetings"], route_class=DocumentedRoute)
 
 
 @router.get("", response_model=ItemList[MeetingPublic], responses=LIST_ERRORS)
-def list_meetings(
+async def list_meetings(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[MeetingFilters, Query()],
+    filters: Annotated[MeetingFilters, from_query(MeetingFilters)],
 ) -> Response:
     """List meetings, filtered, sorted and paged."""
     return run_list(
@@ -35,7 +36,7 @@ def list_meetings(
 
 
 @router.get("/{meeting_id}", response_model=MeetingDetail, responses=DETAIL_ERRORS)
-def get_meeting(
+async def get_meeting(
     request: Request,
     meeting_id: Annotated[
         str,

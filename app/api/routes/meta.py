@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.caching import conditional
@@ -11,13 +11,14 @@ from app.api.filters import IsoTimestamp
 from app.api.formats import Format, negotiate
 from app.api.lists import LIST_FORMATS, page_response
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import LIST_ERRORS, NOT_ACCEPTABLE, JSONBytes
 from app.models.change import DeletionPublic
 from app.models.dataset import DatasetInfo
 from app.models.page import ItemList
 from app.queries import changes
 
-router = APIRouter(prefix="/v1", tags=["dataset"])
+router = APIRouter(prefix="/v1", tags=["dataset"], route_class=DocumentedRoute)
 
 DATASET_LICENSE = (
     "Facts with citations; each source keeps its own terms (see sources). The project's own "
@@ -51,11 +52,11 @@ class DeletionParams(BaseModel):
 
 
 @router.get("", response_model=DatasetInfo, responses={406: NOT_ACCEPTABLE})
-def get_dataset(
+async def get_dataset(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    params: Annotated[NoParams, Query()],
+    params: Annotated[NoParams, from_query(NoParams)],
 ) -> Response:
     """The dataset: its version, record counts per resource, and sources with licences."""
     negotiate(request, None, ("json",))
@@ -68,11 +69,11 @@ def get_dataset(
 
 
 @router.get("/deletions", response_model=ItemList[DeletionPublic], responses=LIST_ERRORS)
-def list_deletions(
+async def list_deletions(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    params: Annotated[DeletionParams, Query()],
+    params: Annotated[DeletionParams, from_query(DeletionParams)],
 ) -> Response:
     """Records that loads removed since a time, oldest first (poll it with `updated_since`)."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)

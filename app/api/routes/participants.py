@@ -2,25 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import ParticipantFilters
 from app.api.lists import detail_response, run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.participant import ParticipantDetail, ParticipantPublic
 from app.queries import participants
 
-router = APIRouter(prefix="/v1/participants", tags=["participants"])
+router = APIRouter(prefix="/v1/participants", tags=["participants"], route_class=DocumentedRoute)
 
 
 @router.get("", response_model=ItemList[ParticipantPublic], responses=LIST_ERRORS)
-def list_participants(
+async def list_participants(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[ParticipantFilters, Query()],
+    filters: Annotated[ParticipantFilters, from_query(ParticipantFilters)],
 ) -> Response:
     """List people and groups, filtered, sorted and paged."""
     return run_list(
@@ -35,7 +36,7 @@ def list_participants(
 
 
 @router.get("/{participant_id}", response_model=ParticipantDetail, responses=DETAIL_ERRORS)
-def get_participant(
+async def get_participant(
     request: Request,
     participant_id: Annotated[
         str, Path(description="Participant id.", examples=["ebrahim-raisi"], max_length=200)

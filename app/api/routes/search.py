@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
@@ -10,22 +10,23 @@ from app.api.filters import SearchParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, no_words, page_response
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import LIST_ERRORS
 from app.models.page import ItemList, SearchHit
 from app.queries import search as search_queries
 from app.queries.common import NoSearchWords
 
-router = APIRouter(prefix="/v1/search", tags=["search"])
+router = APIRouter(prefix="/v1/search", tags=["search"], route_class=DocumentedRoute)
 
 RANKED = "rank"
 
 
 @router.get("", response_model=ItemList[SearchHit], responses=LIST_ERRORS)
-def search(
+async def search(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    params: Annotated[SearchParams, Query()],
+    params: Annotated[SearchParams, from_query(SearchParams)],
 ) -> Response:
     """Find records of every type by words, best match first."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)

@@ -2,25 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import SourceFilters
 from app.api.lists import detail_response, run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.source import SourceDetail, SourcePublic
 from app.queries import vocabularies
 
-router = APIRouter(prefix="/v1/sources", tags=["sources"])
+router = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=DocumentedRoute)
 
 
 @router.get("", response_model=ItemList[SourcePublic], responses=LIST_ERRORS)
-def list_sources(
+async def list_sources(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[SourceFilters, Query()],
+    filters: Annotated[SourceFilters, from_query(SourceFilters)],
 ) -> Response:
     """List sources with how many citations point to each."""
     return run_list(
@@ -35,7 +36,7 @@ def list_sources(
 
 
 @router.get("/{source_id}", response_model=SourceDetail, responses=DETAIL_ERRORS)
-def get_source(
+async def get_source(
     request: Request,
     source_id: Annotated[
         str,

@@ -2,25 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import TopicFilters
 from app.api.lists import run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import LIST_ERRORS
 from app.models.page import ItemList
 from app.models.topic import TopicPublic
 from app.queries import vocabularies
 
-router = APIRouter(prefix="/v1/topics", tags=["topics"])
+router = APIRouter(prefix="/v1/topics", tags=["topics"], route_class=DocumentedRoute)
 
 
 @router.get("", response_model=ItemList[TopicPublic], responses=LIST_ERRORS)
-def list_topics(
+async def list_topics(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[TopicFilters, Query()],
+    filters: Annotated[TopicFilters, from_query(TopicFilters)],
 ) -> Response:
     """List topics with how many visits, meetings and agreements carry each."""
     return run_list(

@@ -2,25 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import TourFilters
 from app.api.lists import detail_response, run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.tour import TourDetail, TourPublic
 from app.queries import tours
 
-router = APIRouter(prefix="/v1/tours", tags=["tours"])
+router = APIRouter(prefix="/v1/tours", tags=["tours"], route_class=DocumentedRoute)
 
 
 @router.get("", response_model=ItemList[TourPublic], responses=LIST_ERRORS)
-def list_tours(
+async def list_tours(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[TourFilters, Query()],
+    filters: Annotated[TourFilters, from_query(TourFilters)],
 ) -> Response:
     """List tours with their legs, filtered, sorted and paged."""
     return run_list(
@@ -29,7 +30,7 @@ def list_tours(
 
 
 @router.get("/{tour_id}", response_model=TourDetail, responses=DETAIL_ERRORS)
-def get_tour(
+async def get_tour(
     request: Request,
     tour_id: Annotated[
         str, Path(description="Tour id.", examples=["2023-06-raisi-latin-america"], max_length=200)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
@@ -15,6 +15,7 @@ from app.api.filters import (
 )
 from app.api.formats import negotiate
 from app.api.lists import detail_response, page_response, run_list
+from app.api.query import DocumentedRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.errors import not_found
 from app.models.agreement import AgreementPublic
@@ -24,7 +25,7 @@ from app.models.participant import ParticipationPublic
 from app.models.visit import VisitDetail, VisitPublic
 from app.queries import agreements, meetings, participants, visits
 
-router = APIRouter(prefix="/v1/visits", tags=["visits"])
+router = APIRouter(prefix="/v1/visits", tags=["visits"], route_class=DocumentedRoute)
 
 VisitId = Annotated[
     str, Path(description="Visit id.", examples=["2023-06-raisi-cuba"], max_length=200)
@@ -32,11 +33,11 @@ VisitId = Annotated[
 
 
 @router.get("", response_model=ItemList[VisitPublic], responses=LIST_ERRORS)
-def list_visits(
+async def list_visits(
     request: Request,
     reader: ReaderDep,
     settings: SettingsDep,
-    filters: Annotated[VisitFilters, Query()],
+    filters: Annotated[VisitFilters, from_query(VisitFilters)],
 ) -> Response:
     """List visits (compact), filtered, sorted and paged."""
     return run_list(
@@ -45,7 +46,7 @@ def list_visits(
 
 
 @router.get("/{visit_id}", response_model=VisitDetail, responses=DETAIL_ERRORS)
-def get_visit(
+async def get_visit(
     request: Request, visit_id: VisitId, reader: ReaderDep, settings: SettingsDep
 ) -> Response:
     """One visit with its meetings, agreements, participants, statements and citations."""
@@ -60,12 +61,12 @@ def _require_visit(reader: ReaderDep, visit_id: str) -> None:
 
 
 @router.get("/{visit_id}/meetings", response_model=ItemList[MeetingPublic], responses=DETAIL_ERRORS)
-def list_visit_meetings(
+async def list_visit_meetings(
     request: Request,
     visit_id: VisitId,
     reader: ReaderDep,
     settings: SettingsDep,
-    params: Annotated[VisitPartParams, Query()],
+    params: Annotated[VisitPartParams, from_query(VisitPartParams)],
 ) -> Response:
     """A visit's meetings, by date (undated first)."""
     _require_visit(reader, visit_id)
@@ -86,12 +87,12 @@ def list_visit_meetings(
 @router.get(
     "/{visit_id}/agreements", response_model=ItemList[AgreementPublic], responses=DETAIL_ERRORS
 )
-def list_visit_agreements(
+async def list_visit_agreements(
     request: Request,
     visit_id: VisitId,
     reader: ReaderDep,
     settings: SettingsDep,
-    params: Annotated[VisitPartParams, Query()],
+    params: Annotated[VisitPartParams, from_query(VisitPartParams)],
 ) -> Response:
     """What was signed or agreed during a visit."""
     _require_visit(reader, visit_id)
@@ -114,12 +115,12 @@ def list_visit_agreements(
     response_model=ItemList[ParticipationPublic],
     responses=DETAIL_ERRORS,
 )
-def list_visit_participants(
+async def list_visit_participants(
     request: Request,
     visit_id: VisitId,
     reader: ReaderDep,
     settings: SettingsDep,
-    params: Annotated[OnePageParams, Query()],
+    params: Annotated[OnePageParams, from_query(OnePageParams)],
 ) -> Response:
     """Everyone who took part in a visit, with role and title (all on one page)."""
     answer_in = negotiate(request, params.format, ("json", "csv", "ndjson"))

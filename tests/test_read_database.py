@@ -1,0 +1,86 @@
+"""The read-only connections: rows as dicts, time limits, and answers kept until a change."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.db import QueryTimeout, ReadDatabase, sqlite_path
+
+COUNT_VISITS = "SELECT count(*) FROM visit"
+
+
+@pytest.fixture
+def copy(database_url: str, tmp_path: Path) -> Path:
+    """A private copy of the seeded database, free to write to."""
+    source = sqlite_path(database_url)
+    assert source is not None
+    target = tmp_path / "visits.sqlite3"
+    shutil.copy(source, target)
+    return target
+
+
+def _add_visit(path: Path, visit_id: str) -> None:
+    """Write behind the API's back, as another process would (no data version bump)."""
+    with sqlite3.connect(path) as writer:
+        writer.execute(
+            "INSERT INTO visit (id, dataset, visitor_id, visitor_country_code, "
+            "host_country_code, kind, created_at, updated_at) "
+            "SELECT :id, dataset, visitor_id, visitor_country_code, host_country_code, kind, "
+            "created_at, updated_at FROM visit ORDER BY id LIMIT 1",
+            {"id": visit_id},
+        )
+    writer.close()
+
+
+def test_rows_are_dicts_in_column_order(copy: Path) -> None:
+    reader = ReadDatabase(copy, 2000)
+    rows = reader.rows("SELECT code, alpha3 FROM country WHERE code IN ('CU', 'IR') ORDER BY 1")
+    assert rows == [{"code": "CU", "alpha3": "CUB"}, {"code": "IR", "alpha3": "IRN"}]
+    assert reader.rows("SELECT code FROM country WHERE code = 'nope'") == []
+
+
+def test_a_kept_answer_lasts_until_the_file_changes(copy: Path) -> None:
+    reader = ReadDatabase(copy, 2000)
+    assert reader.memoised_scalar(COUNT_VISITS) == 3
+    _add_visit(copy, "kept-answer-test")
+    assert reader.scalar(COUNT_VISITS) == 4  # a plain read sees the new row
+    assert reader.memoised_scalar(COUNT_VISITS) == 4  # and the kept count is not stale
+
+
+def test_a_kept_answer_is_not_read_again(copy: Path) -> None:
+    reader = ReadDatabase(copy, 2000)
+    first = reader.memoised("SELECT code FROM country WHERE code = :code", {"code": "CU"})
+    again = reader.memoised("SELECT code FROM country WHERE code = :code", {"code": "CU"})
+    assert again is first  # the same list: no query ran
+    other = reader.memoised("SELECT code FROM country WHERE code = :code", {"code": "IR"})
+    assert other == [{"code": "IR"}]
+
+
+def test_the_kept_answers_are_bounded(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ReadDatabase, "MEMO_SIZE", 2)
+    reader = ReadDatabase(copy, 2000)
+    kept = [reader.memoised("SELECT :n AS n", {"n": n}) for n in range(3)]
+    assert reader.memoised("SELECT :n AS n", {"n": 2}) is kept[2]
+    assert reader.memoised("SELECT :n AS n", {"n": 0}) is not kept[0]  # the oldest went
+
+
+def test_a_consistent_block_keeps_its_state_and_its_kept_answers(copy: Path) -> None:
+    reader = ReadDatabase(copy, 2000)
+    with reader.consistent():
+        assert reader.memoised_scalar(COUNT_VISITS) == 3
+        _add_visit(copy, "inside-the-block")
+        assert reader.scalar(COUNT_VISITS) == 3  # the block reads one committed state
+        assert reader.memoised_scalar(COUNT_VISITS) == 3
+    assert reader.memoised_scalar(COUNT_VISITS) == 4
+
+
+def test_a_query_over_its_time_limit_is_interrupted(copy: Path) -> None:
+    reader = ReadDatabase(copy, 50)
+    endless = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    )
+    with pytest.raises(QueryTimeout):
+        reader.rows(endless)
+    assert reader.scalar("SELECT 1") == 1  # the connection is still usable
