@@ -30,6 +30,7 @@ from pydantic import (
 from sqlalchemy import Connection
 
 from app.countries import lookup_country
+from app.documents import rebuild_documents
 from app.models import (
     Agreement,
     AgreementParty,
@@ -704,4 +705,5 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     write_dataset(connection, country_rows())
     report = write_dataset(connection, rows)
     rebuild_search_index(connection)
+    rebuild_documents(connection)
     return report

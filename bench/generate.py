@@ -40,6 +40,7 @@ from sqlmodel import SQLModel
 
 from app.config import PROJECT_ROOT
 from app.db import create_write_engine, upgrade_to_head
+from app.documents import rebuild_documents
 from app.models import (
     Agreement,
     AgreementParty,
@@ -747,8 +748,9 @@ def generate(
     say(f"wrote {rows:,} rows ({writer})")
     with engine.begin() as connection:
         rebuild_search_index(connection)
+        rebuild_documents(connection)
     engine.dispose()
-    say("rebuilt the search index")
+    say("rebuilt the search index and the visit documents")
     connection = sqlite3.connect(path)
     try:
         # A clean file: everything in the main database file, so read-only and immutable

@@ -10,16 +10,20 @@ from app.db import create_write_engine
 config = context.config
 target_metadata = SQLModel.metadata
 
-# The full-text index is a virtual table (and its shadow tables) that the models do not
-# describe: migrations create it by hand, autogenerate must leave it alone.
+# Tables derived from the records, rebuilt by every load, that the models do not describe:
+# the full-text index (a virtual table and its shadow tables, app/search.py) and the stored
+# documents (app/documents.py). Migrations create them by hand; autogenerate leaves them alone.
 FTS_TABLE_PREFIX = "search_index"
+DERIVED_TABLES = frozenset({"visit_document"})
 
 
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Skip the full-text tables when comparing the database with the models."""
-    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE_PREFIX))
+    """Skip the derived tables when comparing the database with the models."""
+    if type_ != "table" or name is None:
+        return True
+    return not (name.startswith(FTS_TABLE_PREFIX) or name in DERIVED_TABLES)
 
 
 def database_url() -> str:

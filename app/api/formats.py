@@ -17,6 +17,7 @@ from fastapi import Request
 from pydantic import BaseModel
 
 from app.errors import ApiError
+from app.queries.common import Encoded, Item, encoded_as_is
 
 Format = Literal["json", "csv", "ndjson"]
 
@@ -230,9 +231,7 @@ def csv_layout(model: type[BaseModel]) -> CsvLayout:
     return CsvLayout(tuple(column.header for column in columns), tuple(cells))
 
 
-def csv_lines(
-    items: Iterable[dict[str, Any]], model: type[BaseModel], header: bool = True
-) -> Iterator[str]:
+def csv_lines(items: Iterable[Item], model: type[BaseModel], header: bool = True) -> Iterator[str]:
     """CSV text, a chunk per record (with the header and byte order mark first)."""
     layout = csv_layout(model)
     cells = layout.cells
@@ -242,7 +241,8 @@ def csv_lines(
         buffer.write(BYTE_ORDER_MARK)
         writer.writerow(layout.header)
     for item in items:
-        writer.writerow([cell(item) for cell in cells])
+        record = item.decoded() if isinstance(item, Encoded) else item
+        writer.writerow([cell(record) for cell in cells])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -250,7 +250,7 @@ def csv_lines(
         yield buffer.getvalue()
 
 
-def ndjson_lines(items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+def ndjson_lines(items: Iterable[Item]) -> Iterator[bytes]:
     """One JSON document per line."""
     for item in items:
-        yield orjson.dumps(item) + b"\n"
+        yield orjson.dumps(item, default=encoded_as_is) + b"\n"

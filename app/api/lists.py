@@ -1,6 +1,6 @@
 """Running a list query from its parameters: cursor in, page out in the asked format."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from fastapi import Request, Response
@@ -13,7 +13,7 @@ from app.api.responses import JSONBytes
 from app.config import Settings
 from app.db import ReadDatabase
 from app.errors import ApiError, invalid_parameter, not_found
-from app.queries.common import NoSearchWords, Page, Sort, parse_sort
+from app.queries.common import Item, NoSearchWords, Page, Sort, parse_sort
 
 
 class ListQuery(Protocol):
@@ -27,7 +27,7 @@ class ListQuery(Protocol):
         after: tuple[Any, str] | None,
         limit: int,
         count: bool = True,
-    ) -> tuple[list[dict[str, Any]], Page]:
+    ) -> tuple[Sequence[Item], Page]:
         """A page of items and the page's bookkeeping."""
         ...
 
@@ -67,7 +67,7 @@ def page_response(
     request: Request,
     answer_in: Format,
     model: type[BaseModel],
-    items: list[dict[str, Any]],
+    items: Sequence[Item],
     total: int,
     next_cursor: str | None,
     facets: dict[str, Any] | None = None,

@@ -6,6 +6,7 @@ import orjson
 from fastapi import Request, Response
 
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.queries.common import encoded_as_is
 
 
 class JSONBytes(Response):
@@ -14,8 +15,8 @@ class JSONBytes(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        """Encode the content (dicts, lists, strings, numbers, dates)."""
-        return orjson.dumps(content)
+        """Encode the content (dicts, lists, strings, numbers, dates, stored documents)."""
+        return orjson.dumps(content, default=encoded_as_is)
 
 
 class ProblemResponse(JSONBytes):

@@ -41,6 +41,7 @@ from xml.parsers import expat
 from sqlalchemy import Connection
 
 from app.countries import historical_country, lookup_country
+from app.documents import rebuild_documents
 from app.importers.historian_countries import CountryResolver, Resolution
 from app.importers.historian_names import Person, collapse, name_key, parse_visitor
 from app.models import (
@@ -899,6 +900,7 @@ def write_historian(connection: Connection, data: HistorianImport) -> ImportRepo
     write_dataset(connection, country_rows())
     sync = write_dataset(connection, data.rows)
     rebuild_search_index(connection)
+    rebuild_documents(connection)
     written = {
         table_of(model).name: len(data.rows.records[model])
         for model in RECORD_TABLES

@@ -42,6 +42,32 @@ class Where:
         return " AND ".join(self.conditions) or "1 = 1"
 
 
+class Encoded:
+    """A record already encoded as JSON (a stored document, see app/documents.py): responses
+    write its text out as it is (`encoded_as_is`); CSV decodes it.
+
+    Not a dataclass: orjson would encode a dataclass's fields instead of asking
+    `encoded_as_is`.
+    """
+
+    __slots__ = ("json",)
+
+    def __init__(self, json: str) -> None:
+        self.json = json
+
+    def decoded(self) -> dict[str, Any]:
+        """The record as a dict."""
+        decoded: dict[str, Any] = orjson.loads(self.json)
+        return decoded
+
+
+def encoded_as_is(value: Any) -> orjson.Fragment:
+    """orjson's `default`: an `Encoded` record goes into the output unchanged."""
+    if isinstance(value, Encoded):
+        return orjson.Fragment(value.json)
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
 class NoSearchWords(ValueError):
     """`q` holds nothing searchable (only punctuation, operators or spaces)."""
 
@@ -264,7 +290,9 @@ def _labels(db: ReadDatabase, table: str | None, values: list[Any]) -> dict[Any,
     return {r["value"]: r["label"] for r in labelled}
 
 
-Shape = Callable[[ReadDatabase, list[Row]], list[dict[str, Any]]]
+# A list item: shaped per request, or a stored document already encoded.
+Item = dict[str, Any] | Encoded
+Shape = Callable[[ReadDatabase, list[Row]], Sequence[Item]]
 
 
 @dataclass(frozen=True)
@@ -290,7 +318,7 @@ class Listing:
         after: tuple[Any, str] | None,
         limit: int,
         count: bool = True,
-    ) -> tuple[list[dict[str, Any]], Page]:
+    ) -> tuple[Sequence[Item], Page]:
         """A page of shaped records matching `criteria`, and the page's bookkeeping."""
         page = fetch_page(
             db,

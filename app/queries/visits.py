@@ -1,4 +1,4 @@
-"""Visits: filters to SQL, compact list items and the embedded detail."""
+"""Visits: filters to SQL, compact list items (stored documents) and the embedded detail."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,23 +7,15 @@ from app.db import ReadDatabase, Row, year_of
 from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
 from app.queries.common import (
+    Encoded,
     Facet,
     Listing,
     Where,
     add_overlap,
     add_search,
     add_updated_since,
-    country_ref,
-    with_timestamps,
 )
-from app.queries.embeds import (
-    PARTICIPANT_REF_COLUMNS,
-    Citations,
-    participant_ref,
-    participations,
-    statements,
-    topics_for,
-)
+from app.queries.embeds import Citations, participations, statements
 
 SORT_COLUMNS = {"start_date": "v.start_date", "end_date": "v.end_date", "id": "v.id"}
 DEFAULT_SORT = "-start_date"
@@ -36,18 +28,43 @@ FACETS = {
     "topic": Facet("ft.topic_id", "JOIN visit_topic ft ON ft.visit_id = v.id", "topic"),
 }
 
-SELECT = f"""
-    v.id, v.tour_id, v.leg, v.city, v.latitude, v.longitude, v.start_date, v.end_date, v.kind,
-    v.summary,
-    v.created_at, v.updated_at,
-    v.visitor_country_code, vc.name AS visitor_country_name,
-    v.host_country_code, hc.name AS host_country_name, {PARTICIPANT_REF_COLUMNS}"""
-
 FROM = """visit v
     JOIN participant p ON p.id = v.visitor_id
     LEFT JOIN country pc ON pc.code = p.country_code
     JOIN country vc ON vc.code = v.visitor_country_code
     JOIN country hc ON hc.code = v.host_country_code"""
+
+
+def _country_json(code: str, name: str) -> str:
+    # A CountryRef, or null; `json()` keeps the object an object through the CASE.
+    return (
+        f"json(CASE WHEN {code} IS NULL THEN NULL ELSE json_object('code', {code}, "
+        f"'name', coalesce(nullif({name}, ''), {code})) END)"
+    )
+
+
+def _timestamp_json(column: str) -> str:
+    # As app.queries.common.timestamp writes it: ISO 8601 UTC to the microsecond.
+    return f"replace(substr({column}, 1, 26), ' ', 'T') || 'Z'"
+
+
+# A visit as VisitPublic, encoded by SQLite over FROM: the stored document of every visit
+# (app/documents.py), and so what lists and the detail return.
+ITEM_JSON = f"""json_object(
+    'id', v.id, 'tour_id', v.tour_id, 'leg', v.leg,
+    'visitor', json_object(
+        'id', p.id, 'name', p.name, 'country', {_country_json("p.country_code", "pc.name")}),
+    'visitor_country', {_country_json("v.visitor_country_code", "vc.name")},
+    'host_country', {_country_json("v.host_country_code", "hc.name")},
+    'city', v.city, 'latitude', v.latitude, 'longitude', v.longitude,
+    'start_date', v.start_date, 'end_date', v.end_date, 'kind', v.kind, 'summary', v.summary,
+    'topics', (SELECT json_group_array(json_object('id', t.id, 'name', t.name)) FROM (
+        SELECT t.id, t.name FROM visit_topic l JOIN topic t ON t.id = l.topic_id
+        WHERE l.visit_id = v.id ORDER BY t.name, t.id) t),
+    'created_at', {_timestamp_json("v.created_at")},
+    'updated_at', {_timestamp_json("v.updated_at")})"""
+
+DOCUMENT_FROM = "visit v JOIN visit_document d ON d.visit_rowid = v.rowid"
 
 
 def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
@@ -87,43 +104,17 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     return where
 
 
-def _item(row: Row, topics: list[dict[str, Any]]) -> dict[str, Any]:
-    return with_timestamps(
-        {
-            "id": row["id"],
-            "tour_id": row["tour_id"],
-            "leg": row["leg"],
-            "visitor": participant_ref(row),
-            "visitor_country": country_ref(
-                row["visitor_country_code"], row["visitor_country_name"]
-            ),
-            "host_country": country_ref(row["host_country_code"], row["host_country_name"]),
-            "city": row["city"],
-            "latitude": row["latitude"],
-            "longitude": row["longitude"],
-            "start_date": row["start_date"],
-            "end_date": row["end_date"],
-            "kind": row["kind"],
-            "summary": row["summary"],
-            "topics": topics,
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-        }
-    )
-
-
-def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
-    topics = topics_for(db, "visit", [r["id"] for r in rows])
-    return [_item(row, topics.get(row["id"], [])) for row in rows]
+def _encoded(_db: ReadDatabase, rows: list[Row]) -> list[Encoded]:
+    return [Encoded(row["item"]) for row in rows]
 
 
 list_visits = Listing(
-    select=SELECT,
-    from_=FROM,
+    select="d.item, v.id",
+    from_=DOCUMENT_FROM,
     count_from="visit v",
     id_column="v.id",
     filters=filters_to_sql,
-    shape=_items,
+    shape=_encoded,
     facets=FACETS,
 )
 
@@ -135,10 +126,10 @@ def visit_exists(db: ReadDatabase, visit_id: str) -> bool:
 
 def get_visit(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
     """One visit with its meetings, agreements, participants, statements and citations."""
-    row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE v.id = :id", {"id": visit_id})
+    row = db.one(f"SELECT d.item FROM {DOCUMENT_FROM} WHERE v.id = :id", {"id": visit_id})
     if row is None:
         return None
-    visit = _item(row, topics_for(db, "visit", [visit_id]).get(visit_id, []))
+    visit = Encoded(row["item"]).decoded()
     cited = Citations()
     by_visit = {"visit_id": visit_id}
     meetings = meeting_queries.meetings_of_visit(db, visit_id)

@@ -171,3 +171,21 @@ def test_database_download_is_a_consistent_snapshot(service: Service, tmp_path: 
     fresh = service.client.get("/v1/export/database.sqlite")
     assert fresh.headers["x-checksum-sha256"] != digest
     assert sorted(p.suffix for p in (tmp_path / "exports").iterdir()) == [".sha256", ".sqlite3"]
+
+
+def test_a_renamed_visitor_is_renamed_in_every_visit(service: Service) -> None:
+    # A visit's stored document embeds its visitor: a load that renames the participant
+    # alone (no visit changes) must still rebuild what the visit lists say.
+    path = service.seed / "participants.yaml"
+    people = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for person in people:
+        if person["id"] == "ebrahim-raisi":
+            person["name"] = "Seyyed Ebrahim Raisi"
+    path.write_text(yaml.safe_dump(people, allow_unicode=True, sort_keys=False), "utf-8")
+    service.reload()
+    items = service.client.get("/v1/visits").json()["items"]
+    assert [item["visitor"]["name"] for item in items] == ["Seyyed Ebrahim Raisi"] * 3
+    detail = service.client.get("/v1/visits/2023-06-raisi-cuba").json()
+    assert detail["visitor"]["name"] == "Seyyed Ebrahim Raisi"
+    exported = service.client.get("/v1/export/visits.csv").text.splitlines()
+    assert all(",Seyyed Ebrahim Raisi," in line for line in exported[1:])
