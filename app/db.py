@@ -273,6 +273,22 @@ def upgrade_to_head(database_url: str) -> None:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(database_url), "head")
+    if path is not None:
+        _rebuild_stale_documents(database_url)
+
+
+def _rebuild_stale_documents(database_url: str) -> None:
+    """Build the stored documents if another version of the service built them (or none did:
+    a new or just-migrated database)."""
+    from app.documents import DOCUMENTS_VERSION, documents_version, rebuild_documents
+
+    engine = create_write_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            if documents_version(connection) != DOCUMENTS_VERSION:
+                rebuild_documents(connection)
+    finally:
+        engine.dispose()
 
 
 class DatabaseNotReady(RuntimeError):
@@ -325,6 +341,7 @@ def check_database(database_url: str) -> None:
             row = None
             if migrated:
                 row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            (documents,) = connection.execute("PRAGMA user_version").fetchone()
     except sqlite3.Error as error:
         raise DatabaseNotReady(f"cannot read the database at {path}: {error}") from None
     if not migrated:
@@ -336,4 +353,11 @@ def check_database(database_url: str) -> None:
         raise DatabaseNotReady(
             f"the database at {path} is at schema {row[0] if row else 'none'}, not {head}: "
             "run `python -m app migrate`"
+        )
+    from app.documents import DOCUMENTS_VERSION
+
+    if documents != DOCUMENTS_VERSION:
+        raise DatabaseNotReady(
+            f"the stored visit documents in {path} are version {documents}, this service reads "
+            f"version {DOCUMENTS_VERSION}: run `python -m app migrate` to rebuild them"
         )

@@ -241,8 +241,14 @@ def csv_lines(items: Iterable[Item], model: type[BaseModel], header: bool = True
         buffer.write(BYTE_ORDER_MARK)
         writer.writerow(layout.header)
     for item in items:
-        record = item.decoded() if isinstance(item, Encoded) else item
-        writer.writerow([cell(record) for cell in cells])
+        if isinstance(item, Encoded):
+            if item.csv is not None:  # stored with the document, by this same layout
+                buffer.write(item.csv)
+            else:
+                record = item.decoded()
+                writer.writerow([cell(record) for cell in cells])
+        else:
+            writer.writerow([cell(item) for cell in cells])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

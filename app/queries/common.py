@@ -43,17 +43,18 @@ class Where:
 
 
 class Encoded:
-    """A record already encoded as JSON (a stored document, see app/documents.py): responses
-    write its text out as it is (`encoded_as_is`); CSV decodes it.
+    """A record already encoded (a stored document, see app/documents.py): JSON responses
+    write its text out as it is (`encoded_as_is`), CSV its stored row (or decodes it).
 
     Not a dataclass: orjson would encode a dataclass's fields instead of asking
     `encoded_as_is`.
     """
 
-    __slots__ = ("json",)
+    __slots__ = ("csv", "json")
 
-    def __init__(self, json: str) -> None:
+    def __init__(self, json: str, csv: str | None = None) -> None:
         self.json = json
+        self.csv = csv  # the record as one CSV row of its public model's columns, if stored
 
     def decoded(self) -> dict[str, Any]:
         """The record as a dict."""

@@ -105,11 +105,11 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
 
 
 def _encoded(_db: ReadDatabase, rows: list[Row]) -> list[Encoded]:
-    return [Encoded(row["item"]) for row in rows]
+    return [Encoded(row["item"], row["csv_row"]) for row in rows]
 
 
 list_visits = Listing(
-    select="d.item, v.id",
+    select="d.item, d.csv_row, v.id",
     from_=DOCUMENT_FROM,
     count_from="visit v",
     id_column="v.id",

@@ -79,6 +79,14 @@ def _older_schema(seeded: Path, target: Path) -> Path:
     return target
 
 
+def _documents_of_another_version(seeded: Path, target: Path) -> Path:
+    """A copy whose stored visit documents say another version of the service built them."""
+    _copy(seeded, target)
+    with closing(sqlite3.connect(target)) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    return target
+
+
 def _never_migrated(_seeded: Path, target: Path) -> Path:
     with closing(sqlite3.connect(target)) as connection:
         connection.execute("CREATE TABLE note (text TEXT)")
@@ -109,6 +117,11 @@ BROKEN: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "never migrated": (_never_migrated, "has no schema (it was never migrated)"),
     "older schema": (_older_schema, "is at schema {previous}, not {head}: run `python -m app"),
     "a damaged page": (damage_a_page, "is damaged (in database main; Page "),
+    "documents of another version": (
+        _documents_of_another_version,
+        "the stored visit documents in {path} are version 99, this service reads version 1: "
+        "run `python -m app migrate` to rebuild them",
+    ),
 }
 
 
@@ -170,6 +183,24 @@ def test_serve_migrate_moves_an_older_database_forward(seeded: Path, tmp_path: P
         if table not in ("alembic_version", "visit"):
             assert after[table] == rows, table
     assert [row[0] for row in after["visit"]] == [row[0] for row in before["visit"]]
+
+
+def test_migrate_rebuilds_documents_of_another_version(seeded: Path, tmp_path: Path) -> None:
+    path = _documents_of_another_version(seeded, tmp_path / "stale.sqlite3")
+    url = f"sqlite:///{path}"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("UPDATE visit_document SET item = '{}', csv_row = ''")
+    migrated = run_app(url, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (1,)
+        cities = [
+            row[0]
+            for row in connection.execute(
+                "SELECT item ->> 'city' FROM visit_document ORDER BY visit_rowid"
+            )
+        ]
+    assert cities == ["Caracas", "Managua", "Havana"]
 
 
 def test_serve_migrate_never_creates_a_database(tmp_path: Path) -> None:
