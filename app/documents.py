@@ -9,8 +9,8 @@ its items as JSON text and writes them out unchanged (`app.queries.common.Encode
 for a page of 50 at 100k visits, against about 430 µs shaped per request; a CSV export
 writes the stored rows.
 
-The JSON is encoded by `ITEM_JSON` (app/queries/visits.py); the CSV row by the same code
-that formats any CSV (`app.api.formats.csv_lines`), from that JSON. The document of a visit
+The JSON is encoded by SQLite (`ITEM_JSON`, below); the CSV row by the code that writes
+every CSV answer (`app.tabular.csv_lines`), from that JSON. The document of a visit
 is keyed by the visit's rowid (loads never renumber records). SQLite's `user_version`
 records which `DOCUMENTS_VERSION` built them: `python -m app migrate` rebuilds documents of
 another version, and `serve` refuses them (`app.db.check_database`).
@@ -21,9 +21,47 @@ from collections.abc import Iterator
 import orjson
 from sqlalchemy import Connection, text
 
-from app.api.formats import csv_lines
 from app.models.visit import VisitPublic
-from app.queries.visits import FROM, ITEM_JSON
+from app.tabular import csv_lines
+
+# The tables one visit's document is made from.
+FROM = """visit v
+    JOIN participant p ON p.id = v.visitor_id
+    LEFT JOIN country pc ON pc.code = p.country_code
+    JOIN country vc ON vc.code = v.visitor_country_code
+    JOIN country hc ON hc.code = v.host_country_code"""
+
+
+def _country_json(code: str, name: str) -> str:
+    # A CountryRef, or null; `json()` keeps the object an object through the CASE.
+    return (
+        f"json(CASE WHEN {code} IS NULL THEN NULL ELSE json_object('code', {code}, "
+        f"'name', coalesce(nullif({name}, ''), {code})) END)"
+    )
+
+
+def _timestamp_json(column: str) -> str:
+    # As app.queries.common.timestamp writes it: ISO 8601 UTC to the microsecond.
+    return f"replace(substr({column}, 1, 26), ' ', 'T') || 'Z'"
+
+
+# A visit as VisitPublic, encoded by SQLite over FROM: what visit lists and the detail return.
+ITEM_JSON = f"""json_object(
+    'id', v.id, 'tour_id', v.tour_id, 'leg', v.leg,
+    'visitor', json_object(
+        'id', p.id, 'name', p.name, 'country', {_country_json("p.country_code", "pc.name")}),
+    'visitor_country', {_country_json("v.visitor_country_code", "vc.name")},
+    'host_country', {_country_json("v.host_country_code", "hc.name")},
+    'city', v.city, 'latitude', v.latitude, 'longitude', v.longitude,
+    'start_date', v.start_date, 'end_date', v.end_date, 'kind', v.kind, 'summary', v.summary,
+    'topics', (SELECT json_group_array(json_object('id', t.id, 'name', t.name)) FROM (
+        SELECT t.id, t.name FROM visit_topic l JOIN topic t ON t.id = l.topic_id
+        WHERE l.visit_id = v.id ORDER BY t.name, t.id) t),
+    'created_at', {_timestamp_json("v.created_at")},
+    'updated_at', {_timestamp_json("v.updated_at")})"""
+
+# Where lists and the detail read the documents (`d.item`, `d.csv_row`) beside the visit.
+DOCUMENT_FROM = "visit v JOIN visit_document d ON d.visit_rowid = v.rowid"
 
 # Bump when ITEM_JSON or VisitPublic's CSV columns change: databases then need a rebuild.
 DOCUMENTS_VERSION = 1

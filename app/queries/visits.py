@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.db import ReadDatabase, Row, year_of
+from app.documents import DOCUMENT_FROM
 from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
 from app.queries.common import (
@@ -27,44 +28,6 @@ FACETS = {
     "kind": Facet("v.kind"),
     "topic": Facet("ft.topic_id", "JOIN visit_topic ft ON ft.visit_id = v.id", "topic"),
 }
-
-FROM = """visit v
-    JOIN participant p ON p.id = v.visitor_id
-    LEFT JOIN country pc ON pc.code = p.country_code
-    JOIN country vc ON vc.code = v.visitor_country_code
-    JOIN country hc ON hc.code = v.host_country_code"""
-
-
-def _country_json(code: str, name: str) -> str:
-    # A CountryRef, or null; `json()` keeps the object an object through the CASE.
-    return (
-        f"json(CASE WHEN {code} IS NULL THEN NULL ELSE json_object('code', {code}, "
-        f"'name', coalesce(nullif({name}, ''), {code})) END)"
-    )
-
-
-def _timestamp_json(column: str) -> str:
-    # As app.queries.common.timestamp writes it: ISO 8601 UTC to the microsecond.
-    return f"replace(substr({column}, 1, 26), ' ', 'T') || 'Z'"
-
-
-# A visit as VisitPublic, encoded by SQLite over FROM: the stored document of every visit
-# (app/documents.py), and so what lists and the detail return.
-ITEM_JSON = f"""json_object(
-    'id', v.id, 'tour_id', v.tour_id, 'leg', v.leg,
-    'visitor', json_object(
-        'id', p.id, 'name', p.name, 'country', {_country_json("p.country_code", "pc.name")}),
-    'visitor_country', {_country_json("v.visitor_country_code", "vc.name")},
-    'host_country', {_country_json("v.host_country_code", "hc.name")},
-    'city', v.city, 'latitude', v.latitude, 'longitude', v.longitude,
-    'start_date', v.start_date, 'end_date', v.end_date, 'kind', v.kind, 'summary', v.summary,
-    'topics', (SELECT json_group_array(json_object('id', t.id, 'name', t.name)) FROM (
-        SELECT t.id, t.name FROM visit_topic l JOIN topic t ON t.id = l.topic_id
-        WHERE l.visit_id = v.id ORDER BY t.name, t.id) t),
-    'created_at', {_timestamp_json("v.created_at")},
-    'updated_at', {_timestamp_json("v.updated_at")})"""
-
-DOCUMENT_FROM = "visit v JOIN visit_document d ON d.visit_rowid = v.rowid"
 
 
 def filters_to_sql(criteria: Mapping[str, Any]) -> Where:

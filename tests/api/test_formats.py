@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from app.api.formats import csv_layout, csv_lines, ndjson_lines
+from app.api.formats import csv_lines, ndjson_lines
+from app.tabular import csv_layout
 
 LISTS = [
     "/v1/visits",
