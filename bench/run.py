@@ -65,9 +65,10 @@ def log(message: str) -> None:
 
 
 def fingerprint() -> str:
-    """Changes with the generated rows, the schema, the seed or the search index: regenerate."""
+    """Changes with the generated rows, the schema, the seed, the search index or the stored
+    documents: regenerate."""
     digest = hashlib.sha256(f"generator {DATA_VERSION}".encode())
-    files = [PROJECT_ROOT / "app" / "search.py"]
+    files = [PROJECT_ROOT / "app" / "search.py", PROJECT_ROOT / "app" / "documents.py"]
     files += sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py"))
     files += sorted((PROJECT_ROOT / "seed_data").rglob("*.*"))
     for path in files:
@@ -412,7 +413,16 @@ def build_cases(
     for case in cases:
         if case.theirs is None:
             continue
-        case.check = _check(client, ours, theirs, case)
+        try:
+            case.check = _check(client, ours, theirs, case)
+        except Mismatch as mismatch:
+            if case.name != "csv_10k":
+                raise
+            # Not timed: the two would not be doing the same work. Said in the table's notes.
+            case.note = f"not timed: the two exports differ ({mismatch})"
+            case.theirs = None
+            case.ours = []
+            case.check = str(mismatch)
         log(f"  {case.name}: {case.check}")
     return cases, params
 
@@ -428,7 +438,10 @@ def _csv_case(client: httpx.Client, ours: Server, ds: str, csv_to: str | None) -
     """The 10k-row CSV export, when our API has one (see bench/README.md)."""
     title = f"CSV export, ~{CSV_ROWS // 1000}k rows"
     export = _export_operation(client, ours)
-    ds_query = {"_stream": "on", "_size": "max"}
+    # Sorted as ours is (by start_date), so that Datasette pages through the start_date index
+    # too: paging by id with a date filter scans the table, and at 1M visits each page hit
+    # Datasette's SQL time limit and ended its stream early (10,001 of 10,003 rows).
+    ds_query = {"_stream": "on", "_size": "max", "_sort": "start_date"}
     if csv_to is not None:
         ds_query["start_date__lte"] = csv_to
     theirs = [f"{ds}/visit.csv?{urlencode(ds_query)}"]
