@@ -84,3 +84,13 @@ def test_a_query_over_its_time_limit_is_interrupted(copy: Path) -> None:
     with pytest.raises(QueryTimeout):
         reader.rows(endless)
     assert reader.scalar("SELECT 1") == 1  # the connection is still usable
+
+
+def test_serving_connections_cache_64_mb_and_snapshots_the_default(copy: Path) -> None:
+    reader = ReadDatabase(copy, 2000)
+    assert reader.scalar("PRAGMA cache_size") == -65536
+    snapshot = reader.snapshot()
+    try:
+        assert snapshot.scalar("PRAGMA cache_size") == -2000  # SQLite's default, 2 MB
+    finally:
+        snapshot.close()

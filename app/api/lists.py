@@ -27,6 +27,7 @@ class ListQuery(Protocol):
         after: tuple[Any, str] | None,
         limit: int,
         count: bool = True,
+        for_csv: bool = False,
     ) -> tuple[Sequence[Item], Page]:
         """A page of items and the page's bookkeeping."""
         ...
@@ -111,7 +112,12 @@ def run_list(
     def respond() -> Response:
         try:
             items, page = query(
-                reader, criteria, parse_sort(params.sort, sort_columns), after, params.limit
+                reader,
+                criteria,
+                parse_sort(params.sort, sort_columns),
+                after,
+                params.limit,
+                for_csv=answer_in == "csv",
             )
         except NoSearchWords:
             raise no_words() from None

@@ -68,11 +68,12 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
 
 
 def _encoded(_db: ReadDatabase, rows: list[Row]) -> list[Encoded]:
-    return [Encoded(row["item"], row["csv_row"]) for row in rows]
+    return [Encoded(row.get("item"), row.get("csv_row")) for row in rows]
 
 
 list_visits = Listing(
-    select="d.item, d.csv_row, v.id",
+    select="d.item, v.id",
+    csv_select="d.csv_row, v.id",
     from_=DOCUMENT_FROM,
     count_from="visit v",
     id_column="v.id",

@@ -1,5 +1,7 @@
 """`/v1/visits`: lists, filters, paging, the embedded detail and the visit's parts."""
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -233,3 +235,22 @@ def test_no_n_plus_one(client: TestClient, count_queries: Any) -> None:
     before = count_queries()
     client.get("/v1/visits/2023-06-raisi-venezuela")
     assert count_queries() - before == 7  # no meetings or agreements: their embeds are skipped
+
+
+def test_a_csv_page_reads_the_stored_rows_alone(client: TestClient, monkeypatch: Any) -> None:
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    statements: list[str] = []
+    original = reader.rows
+
+    def recording(sql: str, params: Any = None) -> Any:
+        statements.append(sql)
+        return original(sql, params)
+
+    monkeypatch.setattr(reader, "rows", recording)
+    as_csv = client.get("/v1/visits", params={"format": "csv", "sort": "start_date"})
+    as_json = client.get("/v1/visits", params={"sort": "start_date"}).json()
+    pages = [sql for sql in statements if "FROM visit v JOIN visit_document d" in sql]
+    assert ["d.csv_row" in sql and "d.item" not in sql for sql in pages] == [True, False]
+    rows = list(csv.DictReader(io.StringIO(as_csv.text.removeprefix("\ufeff"))))
+    assert [row["id"] for row in rows] == [item["id"] for item in as_json["items"]]
+    assert rows[2]["host_country.name"] == "Cuba"

@@ -107,7 +107,15 @@ def _stream(
         after = None
         first = True
         while True:
-            items, page = exported.query(snapshot, criteria, order, after, EXPORT_PAGE, count=False)
+            items, page = exported.query(
+                snapshot,
+                criteria,
+                order,
+                after,
+                EXPORT_PAGE,
+                count=False,
+                for_csv=answer_in == "csv",
+            )
             if answer_in == "csv":
                 yield "".join(csv_lines(items, exported.model, header=first)).encode()
             else:
