@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         description="Largest database file checked (`quick_check`) before serving starts; a "
         "larger one is served at once and checked in the background.",
     )
+    integrity_check_in_background: bool = Field(
+        default=True,
+        description="Whether a file over INTEGRITY_CHECK_MAX_BYTES is checked in the "
+        "background while serving (false: not at all by `serve`; run `python -m app check` "
+        "on it, e.g. once per deploy).",
+    )
     rate_limit: str | None = Field(
         default=None,
         description="Requests allowed per client address, e.g. `120/minute` (several: "

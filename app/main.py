@@ -222,7 +222,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if checks_integrity_in_background(settings):
+        if checks_integrity_in_background(settings) and settings.integrity_check_in_background:
             _check_integrity_in_background(app, settings.database_url)
         yield
         app.state.reader.close()

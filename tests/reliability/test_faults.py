@@ -277,6 +277,22 @@ def test_a_sound_file_over_the_limit_is_served_then_found_ok(seeded: Path, tmp_p
     ), lines[1]["message"]
 
 
+def test_a_file_over_the_limit_can_be_left_to_the_check_command(
+    seeded: Path, tmp_path: Path
+) -> None:
+    # INTEGRITY_CHECK_IN_BACKGROUND=false: `serve` does not read the whole file at all (a
+    # deploy step runs `python -m app check` instead); the damage goes unnoticed by `serve`.
+    path = damage_a_page(seeded, tmp_path / "unchecked.sqlite3")
+    log = tmp_path / "server.log"
+    settings = {**IN_THE_BACKGROUND, "INTEGRITY_CHECK_IN_BACKGROUND": "false"}
+    with served(f"sqlite:///{path}", log, settings=settings) as api:
+        assert httpx.get(f"{api}/healthz").status_code == 200
+        time.sleep(1)  # time enough for a background check of this small file to report
+    assert _integrity_lines(log, 0) == []
+    checked = run_app(f"sqlite:///{path}", "check")
+    assert checked.returncode == 1, checked.stdout
+
+
 def _writing(path: Path) -> bool:
     """Whether another connection holds the write lock (is inside a write transaction)."""
     with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as probe:
