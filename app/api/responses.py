@@ -3,7 +3,7 @@
 from typing import Any
 
 import orjson
-from fastapi import Request, Response
+from fastapi import Response
 
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.queries.common import encoded_as_is
@@ -23,17 +23,6 @@ class ProblemResponse(JSONBytes):
     """An `application/problem+json` response."""
 
     media_type = PROBLEM_MEDIA_TYPE
-
-
-def list_response(
-    request: Request, items: list[dict[str, Any]], total: int, next_cursor: str | None
-) -> JSONBytes:
-    """A list body `{items, total, next_cursor}` with a `Link: rel="next"` header."""
-    headers = {}
-    if next_cursor is not None:
-        next_url = request.url.include_query_params(cursor=next_cursor)
-        headers["Link"] = f'<{next_url}>; rel="next"'
-    return JSONBytes({"items": items, "total": total, "next_cursor": next_cursor}, headers=headers)
 
 
 def problem(description: str) -> dict[str, Any]:
