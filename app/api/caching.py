@@ -4,6 +4,7 @@ The ETag is computed before any query runs, from the data version (one tiny row 
 load moves) and what the request asks for, so a revalidation costs one indexed read.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
@@ -41,7 +42,9 @@ def entity_tag(request: Request, version: int) -> str:
     return f'"{version}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
 
 
+@functools.lru_cache(maxsize=16)
 def _http_date(changed_at: Any) -> str | None:
+    # The same few data versions are formatted on every request: once each is enough.
     if changed_at is None:
         return None
     iso = timestamp(changed_at)
