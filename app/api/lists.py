@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from app.api.caching import conditional
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
+from app.api.offload import may_be_slow, on_a_worker
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.responses import JSONBytes
 from app.config import Settings
@@ -91,7 +92,7 @@ def page_response(
     return Response(content, media_type=MEDIA_TYPES[answer_in], headers=headers)
 
 
-def run_list(
+async def run_list(
     request: Request,
     reader: ReadDatabase,
     settings: Settings,
@@ -129,7 +130,12 @@ def run_list(
         total = page.total or 0  # always counted here: `count` defaults to True
         return page_response(request, answer_in, model, items, total, next_cursor, page.facets)
 
-    return conditional(request, reader, settings, respond)
+    def answer() -> Response:
+        return conditional(request, reader, settings, respond)
+
+    if may_be_slow(criteria):
+        return await on_a_worker(request, answer)
+    return answer()
 
 
 def detail_response(

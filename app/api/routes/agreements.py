@@ -24,7 +24,7 @@ async def list_agreements(
     filters: Annotated[AgreementFilters, from_query(AgreementFilters)],
 ) -> Response:
     """List agreements, filtered, sorted and paged."""
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,

@@ -25,7 +25,7 @@ async def list_countries(
     filters: Annotated[CountryFilters, from_query(CountryFilters)],
 ) -> Response:
     """List countries with how many visits each made and hosted."""
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,

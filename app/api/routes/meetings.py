@@ -24,7 +24,7 @@ async def list_meetings(
     filters: Annotated[MeetingFilters, from_query(MeetingFilters)],
 ) -> Response:
     """List meetings, filtered, sorted and paged."""
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,

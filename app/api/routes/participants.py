@@ -24,7 +24,7 @@ async def list_participants(
     filters: Annotated[ParticipantFilters, from_query(ParticipantFilters)],
 ) -> Response:
     """List people and groups, filtered, sorted and paged."""
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,

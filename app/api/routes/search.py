@@ -9,6 +9,7 @@ from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import SearchParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, no_words, page_response
+from app.api.offload import on_a_worker
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.query import DocumentedRoute, from_query
 from app.api.responses import LIST_ERRORS
@@ -47,4 +48,5 @@ async def search(
             next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret)
         return page_response(request, answer_in, SearchHit, items, total, next_cursor)
 
-    return conditional(request, reader, settings, respond)
+    # Full-text matches cost in proportion to the hits: never on the event loop.
+    return await on_a_worker(request, lambda: conditional(request, reader, settings, respond))

@@ -24,7 +24,7 @@ async def list_sources(
     filters: Annotated[SourceFilters, from_query(SourceFilters)],
 ) -> Response:
     """List sources with how many citations point to each."""
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,

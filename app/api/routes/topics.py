@@ -24,7 +24,7 @@ async def list_topics(
     filters: Annotated[TopicFilters, from_query(TopicFilters)],
 ) -> Response:
     """List topics with how many visits, meetings and agreements carry each."""
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,

@@ -24,7 +24,7 @@ async def list_tours(
     filters: Annotated[TourFilters, from_query(TourFilters)],
 ) -> Response:
     """List tours with their legs, filtered, sorted and paged."""
-    return run_list(
+    return await run_list(
         request, reader, settings, filters, tours.list_tours, tours.SORT_COLUMNS, TourPublic
     )
 

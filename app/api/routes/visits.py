@@ -40,7 +40,7 @@ async def list_visits(
     filters: Annotated[VisitFilters, from_query(VisitFilters)],
 ) -> Response:
     """List visits (compact), filtered, sorted and paged."""
-    return run_list(
+    return await run_list(
         request, reader, settings, filters, visits.list_visits, visits.SORT_COLUMNS, VisitPublic
     )
 
@@ -73,7 +73,7 @@ async def list_visit_meetings(
     filters = MeetingFilters(
         limit=params.limit, cursor=params.cursor, format=params.format, visit=visit_id
     )
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,
@@ -99,7 +99,7 @@ async def list_visit_agreements(
     filters = AgreementFilters(
         limit=params.limit, cursor=params.cursor, format=params.format, visit=visit_id, sort="id"
     )
-    return run_list(
+    return await run_list(
         request,
         reader,
         settings,
