@@ -33,17 +33,23 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def count_queries(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
-    """Count the SQL statements the read path runs; call the result to read the count."""
+def statements(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the read path runs from now on, in order."""
     reader: ReadDatabase = client.app.state.reader  # type: ignore[attr-defined]
-    statements: list[str] = []
+    ran: list[str] = []
     original = reader.rows
 
-    def counting_rows(sql: str, params: Any = None) -> Any:
-        statements.append(sql)
+    def recording_rows(sql: str, params: Any = None) -> Any:
+        ran.append(sql)
         return original(sql, params)
 
-    monkeypatch.setattr(reader, "rows", counting_rows)
+    monkeypatch.setattr(reader, "rows", recording_rows)
+    return ran
+
+
+@pytest.fixture
+def count_queries(statements: list[str]) -> Callable[[], int]:
+    """Count the SQL statements the read path runs; call the result to read the count."""
     return lambda: len(statements)
 
 
