@@ -280,19 +280,19 @@ def upgrade_to_head(database_url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(database_url), "head")
     if path is not None:
-        _rebuild_stale_documents(database_url)
+        _rebuild_stale_derived_data(database_url)
 
 
-def _rebuild_stale_documents(database_url: str) -> None:
-    """Build the stored documents if another version of the service built them (or none did:
-    a new or just-migrated database)."""
-    from app.documents import DOCUMENTS_VERSION, documents_version, rebuild_documents
+def _rebuild_stale_derived_data(database_url: str) -> None:
+    """Build the search index and the stored documents if another version of the service
+    built them (or none did: a new or just-migrated database)."""
+    from app.derived import DERIVED_VERSION, derived_version, rebuild_derived
 
     engine = create_write_engine(database_url)
     try:
         with engine.begin() as connection:
-            if documents_version(connection) != DOCUMENTS_VERSION:
-                rebuild_documents(connection)
+            if derived_version(connection) != DERIVED_VERSION:
+                rebuild_derived(connection)
     finally:
         engine.dispose()
 
@@ -347,7 +347,7 @@ def check_database(database_url: str) -> None:
             row = None
             if migrated:
                 row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            (documents,) = connection.execute("PRAGMA user_version").fetchone()
+            (derived,) = connection.execute("PRAGMA user_version").fetchone()
     except sqlite3.Error as error:
         raise DatabaseNotReady(f"cannot read the database at {path}: {error}") from None
     if not migrated:
@@ -360,10 +360,10 @@ def check_database(database_url: str) -> None:
             f"the database at {path} is at schema {row[0] if row else 'none'}, not {head}: "
             "run `python -m app migrate`"
         )
-    from app.documents import DOCUMENTS_VERSION
+    from app.derived import DERIVED_VERSION
 
-    if documents != DOCUMENTS_VERSION:
+    if derived != DERIVED_VERSION:
         raise DatabaseNotReady(
-            f"the stored visit documents in {path} are version {documents}, this service reads "
-            f"version {DOCUMENTS_VERSION}: run `python -m app migrate` to rebuild them"
+            f"the search index and visit documents in {path} are version {derived}, this "
+            f"service reads version {DERIVED_VERSION}: run `python -m app migrate` to rebuild them"
         )

@@ -30,7 +30,7 @@ from pydantic import (
 from sqlalchemy import Connection
 
 from app.countries import lookup_country
-from app.documents import rebuild_documents
+from app.derived import rebuild_derived
 from app.models import (
     Agreement,
     AgreementParty,
@@ -49,7 +49,6 @@ from app.models import (
     Visit,
     VisitTopic,
 )
-from app.search import rebuild_search_index
 from app.store import DatasetRows, SyncReport, country_rows, participation_id, write_dataset
 
 SEED_DATASET = "seed"
@@ -704,6 +703,5 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     rows = validate_seed(root)
     write_dataset(connection, country_rows())
     report = write_dataset(connection, rows)
-    rebuild_search_index(connection)
-    rebuild_documents(connection)
+    rebuild_derived(connection)
     return report

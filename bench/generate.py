@@ -5,7 +5,7 @@ loaded (`load_seed`: the ISO countries and the Havana article), then generated v
 added under their own dataset name, `bench`, with everything the read API embeds: meetings,
 participants and their aliases, participations, agreements with parties and signatories,
 topics, statements, tours, and a citation of a generated source on every record. Finally the
-full-text index is rebuilt with `rebuild_search_index`, as every load does.
+full-text index and the visit documents are rebuilt (`rebuild_derived`), as every load does.
 
 Two writers produce the same rows:
 - `store` hands one `DatasetRows` to `app.store.write_dataset`, the project's generic writer.
@@ -40,7 +40,7 @@ from sqlmodel import SQLModel
 
 from app.config import PROJECT_ROOT
 from app.db import create_write_engine, upgrade_to_head
-from app.documents import rebuild_documents
+from app.derived import rebuild_derived
 from app.models import (
     Agreement,
     AgreementParty,
@@ -60,7 +60,6 @@ from app.models import (
     VisitTopic,
 )
 from app.models.citation import CITED_COLUMNS
-from app.search import rebuild_search_index
 from app.seed import load_seed
 from app.store import DatasetRows, table_of, write_dataset
 
@@ -747,8 +746,7 @@ def generate(
             bulk.close()
     say(f"wrote {rows:,} rows ({writer})")
     with engine.begin() as connection:
-        rebuild_search_index(connection)
-        rebuild_documents(connection)
+        rebuild_derived(connection)
     engine.dispose()
     say("rebuilt the search index and the visit documents")
     connection = sqlite3.connect(path)

@@ -11,8 +11,9 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 # Tables derived from the records, rebuilt by every load, that the models do not describe:
-# the full-text index (a virtual table and its shadow tables, app/search.py) and the stored
-# documents (app/documents.py). Migrations create them by hand; autogenerate leaves them alone.
+# the full-text index (a virtual table, its shadow tables and its terms, app/search.py) and
+# the stored documents (app/documents.py). Migrations create them by hand; autogenerate
+# leaves them alone.
 FTS_TABLE_PREFIX = "search_index"
 DERIVED_TABLES = frozenset({"visit_document"})
 

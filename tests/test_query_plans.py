@@ -24,7 +24,8 @@ from app.api import filters
 from app.config import PROJECT_ROOT
 from app.db import ReadDatabase, Row
 from app.queries import agreements, meetings, participants, tours, visits
-from app.queries.common import NoSearchWords, parse_sort
+from app.queries.common import NoSearchWords, parse_sort, search_match
+from app.search import match_expression, matching_rowids_sql
 
 pytestmark = pytest.mark.slow  # builds a generated data set
 
@@ -278,3 +279,98 @@ def test_walking_every_page_through_undated_visits(
         assert walked == expected
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize("sort", ["-start_date", "start_date"])
+@pytest.mark.parametrize(("word", "limit"), [("visit", 3), ("desalination", 1), ("france", 50)])
+def test_search_pages_walk_the_index_in_date_order(
+    sort: str, word: str, limit: int, reader: RecordingReader, generated: Path
+) -> None:
+    # `q` alone, sorted by start date: each page walks the index's matches in date order
+    # (app/search.py), whole days at a time. It must give every page the keyset path gives:
+    # same days split by a page edge ("visit" matches all 2,000, so days repeat), the
+    # undated block, pages of one. Every statement reads an index range, never a visit scan.
+    column = sort.removeprefix("-")
+    direction = "DESC NULLS LAST" if sort.startswith("-") else "ASC NULLS FIRST"
+    tie = "DESC" if sort.startswith("-") else "ASC"
+    connection = sqlite3.connect(generated)
+    try:
+        expected = [
+            row[0]
+            for row in connection.execute(
+                f"SELECT id FROM visit WHERE rowid IN ({matching_rowids_sql('visit')}) "
+                f"ORDER BY {column} {direction}, id {tie}",
+                {"match": match_expression(word)},
+            )
+        ]
+        same_day = connection.execute(
+            f"SELECT count(*) FROM (SELECT {column} FROM visit WHERE rowid IN "
+            f"({matching_rowids_sql('visit')}) GROUP BY 1 HAVING count(*) > 1)",
+            {"match": match_expression(word)},
+        ).fetchone()[0]
+        walked: list[str] = []
+        totals = set()
+        after = None
+        order = parse_sort(sort, visits.SORT_COLUMNS)
+        while True:
+            reader.statements.clear()
+            items, page = visits.list_visits(reader, {"q": word}, order, after, limit)
+            walked += [item.decoded()["id"] for item in items]  # type: ignore[union-attr]
+            totals.add(page.total)
+            assert any("rowid >= :low" in sql for sql, _ in reader.statements)
+            for sql, params in reader.statements:
+                plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+                assert not [line for line in plan if line.startswith("SCAN v")], plan
+            if page.next_after is None:
+                break
+            after = page.next_after
+    finally:
+        connection.close()
+    assert walked == expected
+    assert totals == {len(expected)}
+    assert len(expected) > limit
+    if word == "visit":
+        assert len(expected) == VISITS + 3  # the seed's three visits match too
+        assert same_day > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["desalination", "fra", "visit", "hav cuba", "x", "de", "energy visit", "2023", "díaz", "qqq"],
+)
+def test_expanded_prefixes_match_what_prefix_queries_match(
+    query: str, reader: RecordingReader, generated: Path
+) -> None:
+    # Lists match each word's prefix as the index's terms it covers (at most 16, else as a
+    # prefix): the same documents, of every resource, as FTS5's own prefix query.
+    expanded = search_match(reader, query)
+    native = match_expression(query)
+    assert expanded is not None
+    assert native is not None
+    connection = sqlite3.connect(generated)
+    try:
+        found = {
+            expression: [
+                row[0]
+                for row in connection.execute(
+                    "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid",
+                    (expression,),
+                )
+            ]
+            for expression in (expanded, native)
+        }
+    finally:
+        connection.close()
+    assert found[expanded] == found[native]
+    if query in ("de", "díaz", "qqq"):  # over 16 terms, accented, no term: a prefix query
+        assert expanded == native
+    else:
+        assert expanded != native
+    if query != "qqq":
+        assert found[native]
+
+
+def test_a_word_becomes_the_terms_it_begins(reader: RecordingReader) -> None:
+    assert search_match(reader, "Fra Hav") == (
+        '{title body} : (("fra" OR "france" OR "francois") AND ("hava" OR "havana" OR "havian"))'
+    )

@@ -80,6 +80,7 @@ list_visits = Listing(
     filters=filters_to_sql,
     shape=_encoded,
     facets=FACETS,
+    searched_as="visit",
 )
 
 

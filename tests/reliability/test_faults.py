@@ -32,6 +32,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.db import alembic_config
+from app.derived import DERIVED_VERSION
 from app.main import create_app
 from tests.reliability.generated import VISITOR, generated_seed
 from tests.reliability.support import (
@@ -79,8 +80,9 @@ def _older_schema(seeded: Path, target: Path) -> Path:
     return target
 
 
-def _documents_of_another_version(seeded: Path, target: Path) -> Path:
-    """A copy whose stored visit documents say another version of the service built them."""
+def _derived_data_of_another_version(seeded: Path, target: Path) -> Path:
+    """A copy whose search index and visit documents say another version of the service built
+    them."""
     _copy(seeded, target)
     with closing(sqlite3.connect(target)) as connection:
         connection.execute("PRAGMA user_version = 99")
@@ -117,10 +119,10 @@ BROKEN: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "never migrated": (_never_migrated, "has no schema (it was never migrated)"),
     "older schema": (_older_schema, "is at schema {previous}, not {head}: run `python -m app"),
     "a damaged page": (damage_a_page, "is damaged (in database main; Page "),
-    "documents of another version": (
-        _documents_of_another_version,
-        "the stored visit documents in {path} are version 99, this service reads version 1: "
-        "run `python -m app migrate` to rebuild them",
+    "derived data of another version": (
+        _derived_data_of_another_version,
+        "the search index and visit documents in {path} are version 99, this service reads "
+        f"version {DERIVED_VERSION}: run `python -m app migrate` to rebuild them",
     ),
 }
 
@@ -185,22 +187,28 @@ def test_serve_migrate_moves_an_older_database_forward(seeded: Path, tmp_path: P
     assert [row[0] for row in after["visit"]] == [row[0] for row in before["visit"]]
 
 
-def test_migrate_rebuilds_documents_of_another_version(seeded: Path, tmp_path: Path) -> None:
-    path = _documents_of_another_version(seeded, tmp_path / "stale.sqlite3")
+def test_migrate_rebuilds_derived_data_of_another_version(seeded: Path, tmp_path: Path) -> None:
+    path = _derived_data_of_another_version(seeded, tmp_path / "stale.sqlite3")
     url = f"sqlite:///{path}"
     with closing(sqlite3.connect(path)) as connection:
         connection.execute("UPDATE visit_document SET item = '{}', csv_row = ''")
+        connection.execute("DELETE FROM search_index")
     migrated = run_app(url, "migrate")
     assert migrated.returncode == 0, migrated.stderr
     with closing(sqlite3.connect(path)) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone() == (1,)
+        assert connection.execute("PRAGMA user_version").fetchone() == (DERIVED_VERSION,)
         cities = [
             row[0]
             for row in connection.execute(
                 "SELECT item ->> 'city' FROM visit_document ORDER BY visit_rowid"
             )
         ]
+        found = connection.execute(
+            "SELECT record_id FROM search_index WHERE search_index MATCH 'havana' "
+            "AND resource = 'visit'"
+        ).fetchall()
     assert cities == ["Caracas", "Managua", "Havana"]
+    assert found == [("2023-06-raisi-cuba",)]
 
 
 def test_serve_migrate_never_creates_a_database(tmp_path: Path) -> None:

@@ -1,0 +1,32 @@
+"""Data derived from the tables: the full-text index (app/search.py) and the stored visit
+documents (app/documents.py).
+
+Every load (seed, imports) rebuilds both inside its transaction, so they always say what the
+tables say. SQLite's `user_version` records which `DERIVED_VERSION` built them:
+`python -m app migrate` rebuilds derived data of another version (`app.db.upgrade_to_head`),
+and `serve` refuses it (`app.db.check_database`).
+"""
+
+from sqlalchemy import Connection, text
+
+from app.documents import rebuild_documents
+from app.search import rebuild_search_index
+
+# Bump when the search index's documents or rowids, ITEM_JSON or VisitPublic's CSV columns
+# change: databases then need a rebuild. 2: visits' document rowids follow start_date.
+DERIVED_VERSION = 2
+
+
+def rebuild_derived(connection: Connection) -> None:
+    """Rebuild the search index and the visit documents, inside the caller's transaction."""
+    if connection.dialect.name != "sqlite":
+        return
+    rebuild_search_index(connection)
+    rebuild_documents(connection)
+    connection.execute(text(f"PRAGMA user_version = {DERIVED_VERSION}"))
+
+
+def derived_version(connection: Connection) -> int:
+    """The DERIVED_VERSION that built this database's derived data (0: none yet)."""
+    version: int = connection.execute(text("PRAGMA user_version")).scalar_one()
+    return version

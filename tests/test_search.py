@@ -1,0 +1,96 @@
+"""The search seam (app/search.py): match expressions, prefix expansion and document rowids.
+
+The lists' use of them runs on generated data in tests/test_query_plans.py.
+"""
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from app.search import (
+    MAX_ORDER_KEY,
+    RECORD_SPAN,
+    RESOURCE_SPAN,
+    document_rowid,
+    match_expression,
+    order_key,
+    order_key_of_document,
+    order_key_range,
+    prefix_bounds,
+    resource_base,
+)
+
+
+def test_every_word_is_a_prefix_unless_its_terms_are_given() -> None:
+    assert match_expression("Díaz-Canel visit") == (
+        '{title body} : ("Díaz"* AND "Canel"* AND "visit"*)'
+    )
+    terms = {"visit": ["visit", "visitor", "visits"], "Canel": []}
+    assert match_expression("Díaz-Canel visit", terms=terms) == (
+        '{title body} : ("Díaz"* AND "Canel"* AND ("visit" OR "visitor" OR "visits"))'
+    )
+    assert match_expression("visit", "meeting", terms=terms) == (
+        'resource : "meeting" AND {title body} : (("visit" OR "visitor" OR "visits"))'
+    )
+    assert match_expression(' "* -- ') is None
+
+
+@pytest.mark.parametrize(
+    ("word", "bounds"),
+    [
+        ("France", ("france", "francf")),
+        ("2023", ("2023", "2024")),
+        ("z", ("z", "{")),
+        ("díaz", None),  # the tokenizer folds accents: left to FTS5's own prefix query
+        ("diaz_canel", None),  # two tokens for the tokenizer
+    ],
+)
+def test_prefix_bounds_cover_the_terms_starting_with_the_word(
+    word: str, bounds: tuple[str, str] | None
+) -> None:
+    assert prefix_bounds(word) == bounds
+
+
+def test_prefix_bounds_take_exactly_the_terms_with_that_prefix() -> None:
+    terms = ["franc", "france", "frances", "franceza", "francf", "francisco", "fr"]
+    low, high = prefix_bounds("France")  # type: ignore[misc]
+    assert [t for t in sorted(terms) if low <= t < high] == ["france", "frances", "franceza"]
+
+
+def test_document_rowids_order_visits_by_start_date_then_rowid() -> None:
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE visit (start_date TEXT)")
+    dates = ["2023-06-15", None, "0001-01-01", "9999-12-31", "2023-06-15", "1950-02-28"]
+    connection.executemany("INSERT INTO visit VALUES (?)", [(d,) for d in dates])
+    rowids = dict(
+        connection.execute(f"SELECT v.rowid, {document_rowid('visit', 'v')} FROM visit v")
+    )
+    base = resource_base("visit")
+    for rowid, document in rowids.items():
+        value = dates[rowid - 1]
+        assert (document - base) % RECORD_SPAN == rowid
+        assert order_key_of_document("visit", document) == order_key(value)
+        assert base <= document < base + RESOURCE_SPAN
+    by_document = sorted(rowids, key=lambda r: rowids[r])
+    assert [dates[r - 1] for r in by_document] == [
+        None,
+        "0001-01-01",
+        "1950-02-28",
+        "2023-06-15",
+        "2023-06-15",
+        "9999-12-31",
+    ]
+    assert order_key("2023-06-15") == order_key(date(2023, 6, 15)) == 738686
+    assert order_key(None) == 0
+    assert order_key("9999-12-31") == MAX_ORDER_KEY
+    assert MAX_ORDER_KEY * RECORD_SPAN + RECORD_SPAN <= RESOURCE_SPAN
+
+
+def test_order_key_ranges_hold_whole_days() -> None:
+    low, high = order_key_range("visit", 738686, 738686)
+    base = resource_base("visit")
+    assert (low, high) == (base + 738686 * RECORD_SPAN, base + 738687 * RECORD_SPAN)
+    assert order_key_range("visit", 0, MAX_ORDER_KEY)[0] == base
+    assert order_key_range("visit", 0, MAX_ORDER_KEY)[1] <= base + RESOURCE_SPAN
+    assert document_rowid("meeting", "m") == f"{resource_base('meeting')} + m.rowid"
