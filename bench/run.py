@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ from urllib.parse import urlencode
 
 import httpx
 
+from app.db import upgrade_to_head
+from app.derived import DERIVED_VERSION
 from app.search import match_expression, matching_rowids_sql
 from bench.generate import DATA_VERSION, DEFAULT_SEED, SEARCH_WORD
 
@@ -65,11 +68,11 @@ def log(message: str) -> None:
 
 
 def fingerprint() -> str:
-    """Changes with the generated rows, the schema, the seed, the search index or the stored
-    documents: regenerate."""
+    """Changes with the generated rows, the schema or the seed: regenerate. The search index
+    and the stored documents are data derived from the rows, rebuilt in place when the
+    service reads another version of them (`refresh_derived`)."""
     digest = hashlib.sha256(f"generator {DATA_VERSION}".encode())
-    files = [PROJECT_ROOT / "app" / "search.py", PROJECT_ROOT / "app" / "documents.py"]
-    files += sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py"))
+    files = sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py"))
     files += sorted((PROJECT_ROOT / "seed_data").rglob("*.*"))
     for path in files:
         digest.update(path.name.encode())
@@ -82,6 +85,7 @@ def data_file(visits: int, seed: int) -> Path:
     path = OUT_DIR / f"{visits}-s{seed}-{fingerprint()}" / f"{DB_NAME}.sqlite3"
     if path.exists():
         log(f"reusing {path.relative_to(PROJECT_ROOT)}")
+        refresh_derived(path)
         return path
     for stale in OUT_DIR.glob(f"{visits}-s{seed}-*"):  # files of an older schema: gigabytes
         if stale != path.parent and stale.is_dir():
@@ -97,6 +101,21 @@ def data_file(visits: int, seed: int) -> Path:
     for suffix in ("-wal", "-shm"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     return path
+
+
+def refresh_derived(path: Path) -> None:
+    """Rebuild the search index and the stored documents if another version of the service
+    built them (what `python -m app migrate` does), leaving everything in the main file."""
+    with closing(sqlite3.connect(path)) as connection:
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+    if version == DERIVED_VERSION:
+        return
+    log(f"rebuilding derived data (version {version} -> {DERIVED_VERSION}) ...")
+    started = time.monotonic()
+    upgrade_to_head(f"sqlite:///{path}")
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    log(f"rebuilt in {time.monotonic() - started:.0f} s")
 
 
 # ---- servers ----
