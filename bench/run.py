@@ -38,9 +38,10 @@ from urllib.parse import urlencode
 
 import httpx
 
-from app.db import upgrade_to_head
+from app.db import ReadDatabase, upgrade_to_head
 from app.derived import DERIVED_VERSION
-from app.search import match_expression, matching_rowids_sql
+from app.queries.common import search_match
+from app.search import matching_rowids_sql
 from bench.generate import DATA_VERSION, DEFAULT_SEED, SEARCH_WORD
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -365,9 +366,9 @@ def build_cases(
         ).fetchone()
     finally:
         db.close()
+    fts = f"rowid in ({matching_rowids_sql('visit').replace(':match', _fts_match(path))})"
     params = {"visits": total, "host_country": host, "search_word": SEARCH_WORD}
     ds = f"/{path.stem}"  # Datasette names a database after its file
-    fts = f"rowid in ({matching_rowids_sql('visit').replace(':match', _fts_match())})"
     cases = [
         Case(
             "visit_by_id",
@@ -452,9 +453,14 @@ def build_cases(
     return cases, params
 
 
-def _fts_match() -> str:
-    """The FTS5 expression our API builds for `q=SEARCH_WORD` on visits, as an SQL literal."""
-    expression = match_expression(SEARCH_WORD)
+def _fts_match(path: Path) -> str:
+    """The FTS5 expression our API builds for `q=SEARCH_WORD` on visits (its prefix as the
+    index's terms it covers), as an SQL literal."""
+    reader = ReadDatabase(path, time_limit_ms=TIME_LIMIT_MS)
+    try:
+        expression = search_match(reader, SEARCH_WORD)
+    finally:
+        reader.close()
     assert expression is not None
     return "'" + expression.replace("'", "''") + "'"
 
