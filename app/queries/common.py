@@ -108,7 +108,8 @@ def search_match(db: ReadDatabase, query: str) -> str | None:
     for word in search_words(query):
         bounds = prefix_bounds(word)
         if bounds is not None:
-            found = db.rows(PREFIX_TERMS_SQL, {"low": bounds[0], "high": bounds[1]})
+            # Terms change only with a load: kept, as totals are, until the data changes.
+            found = db.memoised(PREFIX_TERMS_SQL, {"low": bounds[0], "high": bounds[1]})
             if len(found) <= MAX_PREFIX_TERMS:
                 terms[word] = [row["term"] for row in found]
     return match_expression(query, terms=terms)
