@@ -239,6 +239,43 @@ def test_generated_data_keeps_foreign_keys(generated: Path) -> None:
     assert uncited == 0
 
 
+def _sorted_ids(
+    connection: sqlite3.Connection, sort: str, where: str = "1 = 1", **params: Any
+) -> list[str]:
+    """Visit ids in the API's order for `sort` (NULLs first ascending, last descending)."""
+    column = sort.removeprefix("-")
+    direction = "DESC NULLS LAST" if sort.startswith("-") else "ASC NULLS FIRST"
+    tie = "DESC" if sort.startswith("-") else "ASC"
+    sql = f"SELECT id FROM visit WHERE {where} ORDER BY {column} {direction}, id {tie}"
+    return [row[0] for row in connection.execute(sql, params)]
+
+
+def _pages(
+    reader: RecordingReader, criteria: dict[str, Any], sort: str, limit: int, count: bool = True
+) -> Iterator[tuple[list[str], Any, Any]]:
+    """Every page of visits, by following cursors: its ids, its Page and the cursor it
+    followed, with `reader.statements` holding that page's statements."""
+    after = None
+    order = parse_sort(sort, visits.SORT_COLUMNS)
+    while True:
+        reader.statements.clear()
+        items, page = visits.list_visits(reader, criteria, order, after, limit, count=count)
+        yield [item.decoded()["id"] for item in items], page, after  # type: ignore[union-attr]
+        if page.next_after is None:
+            return
+        after = page.next_after
+
+
+def _visit_scans(connection: sqlite3.Connection, reader: RecordingReader) -> list[str]:
+    """The plan lines of the recorded statements that walk `visit` (alias v) row by row."""
+    return [
+        line
+        for sql, params in reader.statements
+        for *_, line in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        if line.startswith("SCAN v")
+    ]
+
+
 @pytest.mark.parametrize("sort", ["start_date", "-start_date", "end_date", "-end_date"])
 def test_walking_every_page_through_undated_visits(
     sort: str, reader: RecordingReader, generated: Path
@@ -248,34 +285,16 @@ def test_walking_every_page_through_undated_visits(
     # a visit, and each of its pages reads an index range (it once walked the index from the
     # start: page 1000 cost 2.5x page 1 at 1M visits).
     column = sort.removeprefix("-")
-    direction = "DESC NULLS LAST" if sort.startswith("-") else "ASC NULLS FIRST"
-    tie = "DESC" if sort.startswith("-") else "ASC"
     connection = sqlite3.connect(generated)
     try:
-        expected = [
-            row[0]
-            for row in connection.execute(
-                f"SELECT id FROM visit ORDER BY {column} {direction}, id {tie}"
-            )
-        ]
+        expected = _sorted_ids(connection, sort)
         undated = connection.execute(f"SELECT count(*) FROM visit WHERE {column} IS NULL")
         assert undated.fetchone()[0] > 7  # the walk crosses the block at least once inside it
         walked: list[str] = []
-        after = None
-        order = parse_sort(sort, visits.SORT_COLUMNS)
-        while True:
-            reader.statements.clear()
-            items, page = visits.list_visits(reader, {}, order, after, 97, count=False)
-            walked += [item.decoded()["id"] for item in items]  # type: ignore[union-attr]
+        for ids, _, after in _pages(reader, {}, sort, 97, count=False):
+            walked += ids
             if after is not None:  # a cursor page: a range of the index, not a walk from its start
-                for sql, params in reader.statements:
-                    plan = [
-                        row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-                    ]
-                    assert not [line for line in plan if line.startswith("SCAN v")], plan
-            if page.next_after is None:
-                break
-            after = page.next_after
+                assert not _visit_scans(connection, reader)
         assert walked == expected
     finally:
         connection.close()
@@ -290,40 +309,23 @@ def test_search_pages_walk_the_index_in_date_order(
     # (app/search.py), whole days at a time. It must give every page the keyset path gives:
     # same days split by a page edge ("visit" matches all 2,000, so days repeat), the
     # undated block, pages of one. Every statement reads an index range, never a visit scan.
-    column = sort.removeprefix("-")
-    direction = "DESC NULLS LAST" if sort.startswith("-") else "ASC NULLS FIRST"
-    tie = "DESC" if sort.startswith("-") else "ASC"
+    matching = f"rowid IN ({matching_rowids_sql('visit')})"
+    match = match_expression(word)
     connection = sqlite3.connect(generated)
     try:
-        expected = [
-            row[0]
-            for row in connection.execute(
-                f"SELECT id FROM visit WHERE rowid IN ({matching_rowids_sql('visit')}) "
-                f"ORDER BY {column} {direction}, id {tie}",
-                {"match": match_expression(word)},
-            )
-        ]
+        expected = _sorted_ids(connection, sort, matching, match=match)
         same_day = connection.execute(
-            f"SELECT count(*) FROM (SELECT {column} FROM visit WHERE rowid IN "
-            f"({matching_rowids_sql('visit')}) GROUP BY 1 HAVING count(*) > 1)",
-            {"match": match_expression(word)},
+            f"SELECT count(*) FROM (SELECT start_date FROM visit WHERE {matching} "
+            "GROUP BY 1 HAVING count(*) > 1)",
+            {"match": match},
         ).fetchone()[0]
         walked: list[str] = []
         totals = set()
-        after = None
-        order = parse_sort(sort, visits.SORT_COLUMNS)
-        while True:
-            reader.statements.clear()
-            items, page = visits.list_visits(reader, {"q": word}, order, after, limit)
-            walked += [item.decoded()["id"] for item in items]  # type: ignore[union-attr]
+        for ids, page, _ in _pages(reader, {"q": word}, sort, limit):
+            walked += ids
             totals.add(page.total)
             assert any("rowid >= :low" in sql for sql, _ in reader.statements)
-            for sql, params in reader.statements:
-                plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
-                assert not [line for line in plan if line.startswith("SCAN v")], plan
-            if page.next_after is None:
-                break
-            after = page.next_after
+            assert not _visit_scans(connection, reader)
     finally:
         connection.close()
     assert walked == expected

@@ -287,30 +287,19 @@ def fetch_page(
 ) -> Page:
     """A keyset page: `limit` rows after `after`, the total and any facets for the filters
     (`search`: the filters are `q` alone, and the page walks the index's matches in order)."""
+    shared: dict[str, Any] = {
+        "select": select,
+        "from_": from_,
+        "id_column": id_column,
+        "sort": sort,
+        "after": after,
+        "limit": limit,
+        "count_from": count_from,
+    }
     if search is not None:
-        rows = _rows_in_search_order(
-            db,
-            search,
-            select=select,
-            from_=from_,
-            id_column=id_column,
-            sort=sort,
-            after=after,
-            limit=limit,
-            count_from=count_from,
-        )
+        rows = _rows_in_search_order(db, search, **shared)
     else:
-        rows = _keyset_rows(
-            db,
-            select=select,
-            from_=from_,
-            id_column=id_column,
-            where=where,
-            sort=sort,
-            after=after,
-            limit=limit,
-            count_from=count_from,
-        )
+        rows = _keyset_rows(db, where=where, **shared)
     total = None
     if count and search is not None:
         total = db.memoised_scalar(match_count_sql(search.resource), {"match": search.match})
