@@ -97,15 +97,25 @@ def _field_cell(key: str) -> Cell:
     return cell
 
 
+_ABSENT = object()  # a null record on the way to a value: no value at all
+
+
+def _follow(value: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` inside nested records, or _ABSENT past a null record."""
+    for key in path:
+        if value is None:
+            return _ABSENT
+        value = value.get(key)
+    return value
+
+
 def _nested_cell(path: tuple[str, ...]) -> Cell:
     """A field of a nested record (`visitor.country.code`); empty under a null record."""
 
     def cell(item: dict[str, Any]) -> str:
-        value: Any = item
-        for key in path:
-            if value is None:
-                return ""
-            value = value.get(key)
+        value = _follow(item, path)
+        if value is _ABSENT:
+            return ""
         if value.__class__ is str:
             return value
         return _text(value)
@@ -118,28 +128,20 @@ def _list_cell(outer: tuple[str, ...], key: str, inner: tuple[str, ...]) -> Cell
     record adds nothing; a null value adds an empty text (`Caracas; ; Havana`)."""
 
     def cell(item: dict[str, Any]) -> str:
-        node: Any = item
-        for step in outer:
-            if node is None:
-                return ""
-            node = node.get(step)
-        records = node.get(key) if node is not None else None
-        if not records:
+        records = _follow(item, (*outer, key))
+        if records is _ABSENT or not records:
             return ""
         texts: list[str] = []
         for record in records:
-            value = record
-            for step in inner:
-                if value is None:
-                    break  # a null record on the way: no value at all
-                value = value.get(step)
+            value = _follow(record, inner)
+            if value is _ABSENT:
+                continue
+            if value.__class__ is str:
+                texts.append(value)
+            elif isinstance(value, list):
+                texts.extend(map(_text, value))
             else:
-                if value.__class__ is str:
-                    texts.append(value)
-                elif isinstance(value, list):
-                    texts.extend(map(_text, value))
-                else:
-                    texts.append(_text(value))
+                texts.append(_text(value))
         return JOIN.join(texts)
 
     return cell

@@ -229,27 +229,40 @@ def _rows_in_search_order(
             where.params.update(params)
     # The matches drive (CROSS JOIN keeps them the outer loop) and are sorted: left to
     # itself, SQLite may walk the date index instead, probing every visit against them.
-    # Deferred join (`count_from`): the page's rows are sorted before their documents are
-    # read (sorting 51 documents with their rows cost a third of the page at 100k visits).
-    matches = matching_rowids_sql(search.resource, ranged=True)
-    order = _order_by(sort, id_column)
-
-    def page(columns: str, tables: str) -> str:
-        return (
-            f"SELECT {columns} FROM ({matches}) AS hit CROSS JOIN {tables} "
-            f"WHERE {where.sql()} {order} LIMIT :page_limit"
-        )
-
-    selected = f"{select}, {sort.column} AS sort_key"
-    page_sql = page(selected, from_)
-    if count_from is not None:
-        page_sql = (
-            f"SELECT {selected} FROM {from_} "
-            f"WHERE {alias}.rowid IN ({page(f'{alias}.rowid', count_from)}) {order}"
-        )
+    driving = f"({matching_rowids_sql(search.resource, ranged=True)}) AS hit CROSS JOIN "
     return db.rows(
-        page_sql,
+        _page_sql(select, from_, id_column, sort, count_from, where.sql(), driving),
         {**where.params, "match": search.match, "low": low, "high": high, "page_limit": limit + 1},
+    )
+
+
+def _page_sql(
+    select: str,
+    from_: str,
+    id_column: str,
+    sort: Sort,
+    count_from: str | None,
+    where_sql: str,
+    driving: str = "",
+) -> str:
+    """The SELECT of a page: rows matching `where_sql` in sort order, `:page_limit` of them;
+    `driving`: tables to read first (joined before the record's own).
+
+    With `count_from`, a deferred join: the page's rows are found in the base table alone,
+    and only they are joined. Joining every match before a sort cost 2-12x more at 100k
+    visits (`q=`, `topic=`, `country=`, whose matches are sorted, not walked); sorting 51
+    visit documents with their rows cost a third of a search page.
+    """
+    order = _order_by(sort, id_column)
+    selected = f"{select}, {sort.column} AS sort_key"
+    if count_from is None:
+        return (
+            f"SELECT {selected} FROM {driving}{from_} WHERE {where_sql} {order} LIMIT :page_limit"
+        )
+    alias = id_column.split(".")[0]
+    return (
+        f"SELECT {selected} FROM {from_} WHERE {alias}.rowid IN (SELECT {alias}.rowid "
+        f"FROM {driving}{count_from} WHERE {where_sql} {order} LIMIT :page_limit) {order}"
     )
 
 
@@ -332,27 +345,12 @@ def _keyset_rows(
     count_from: str | None,
 ) -> list[Row]:
     """`limit + 1` rows after `after`, reading each keyset phase in turn."""
-    order = _order_by(sort, id_column)
     rows: list[Row] = []
     for condition, params in [("", {})] if after is None else _keyset(sort, id_column, after):
         conditions = Where(list(where.conditions), dict(where.params))
         if condition:
             conditions.add(f"({condition})", **params)
-        if count_from is None:
-            page_sql = (
-                f"SELECT {select}, {sort.column} AS sort_key FROM {from_} "
-                f"WHERE {conditions.sql()} {order} LIMIT :page_limit"
-            )
-        else:
-            # A deferred join: the page's rows are found in the base table alone, and only
-            # they are joined. Joining every match before a sort cost 2-12x more at 100k
-            # visits (`q=`, `topic=`, `country=`, whose matches are sorted, not walked).
-            alias = id_column.split(".")[0]
-            page_sql = (
-                f"SELECT {select}, {sort.column} AS sort_key FROM {from_} "
-                f"WHERE {alias}.rowid IN (SELECT {alias}.rowid FROM {count_from} "
-                f"WHERE {conditions.sql()} {order} LIMIT :page_limit) {order}"
-            )
+        page_sql = _page_sql(select, from_, id_column, sort, count_from, conditions.sql())
         rows += db.rows(page_sql, {**conditions.params, "page_limit": limit + 1 - len(rows)})
         if len(rows) > limit:
             break
