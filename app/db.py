@@ -4,6 +4,7 @@ Everything that differs between SQLite and another database sits in this module:
 the connection pragmas, the read-only connections, and `dialect_name()`.
 """
 
+import math
 import sqlite3
 import threading
 import time
@@ -88,12 +89,13 @@ def write_session(database_url: str | None = None) -> Iterator[Session]:
 class _Link:
     """One read-only connection and what this module keeps beside it."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, time_limited: bool = True) -> None:
         self.connection = connection
         self.deadline = 0.0  # monotonic time after which the running query is interrupted
         self.data_version: int | None = None  # SQLite's, when `memo` was last valid
         self.memo: OrderedDict[tuple[str, tuple[tuple[str, Any], ...]], list[Row]] = OrderedDict()
-        connection.set_progress_handler(self._over_time, 10_000)
+        if time_limited:
+            connection.set_progress_handler(self._over_time, 10_000)
 
     def _over_time(self) -> int:
         return 1 if time.monotonic() > self.deadline else 0
@@ -248,6 +250,24 @@ class SnapshotReader(ReadDatabase):
     def close(self) -> None:
         """End the read transaction and close the connection."""
         self._snapshot.connection.close()
+
+
+class LoadReader(ReadDatabase):
+    """The read queries, run on a load's own connection inside its open transaction: derived
+    data (app/derived.py) is built by the code that serves, from what the load wrote.
+
+    No time limit: a load's reads take as long as the load does.
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.time_limit = math.inf
+        self._held = _Link(connection, time_limited=False)
+
+    def _link(self) -> _Link:
+        return self._held
+
+    def close(self) -> None:
+        """Nothing to close: the connection is the load's."""
 
 
 def open_read_database(database_url: str, time_limit_ms: int) -> ReadDatabase:

@@ -1,5 +1,5 @@
 """Data derived from the tables: the full-text index (app/search.py) and the stored visit
-documents (app/documents.py).
+documents and details (app/documents.py).
 
 Every load (seed, imports) rebuilds both inside its transaction, so they always say what the
 tables say. SQLite's `user_version` records which `DERIVED_VERSION` built them:
@@ -9,20 +9,24 @@ and `serve` refuses it (`app.db.check_database`).
 
 from sqlalchemy import Connection, text
 
-from app.documents import rebuild_documents
+from app.documents import rebuild_documents, store_details
+from app.queries.visits import visit_detail
 from app.search import rebuild_search_index
 
 # Bump when the search index's documents or rowids, ITEM_JSON or VisitPublic's CSV columns
 # change: databases then need a rebuild. 2: visits' document rowids follow start_date.
-DERIVED_VERSION = 2
+# 3: visit details stored (a change to VisitDetail's shape is a new version too).
+DERIVED_VERSION = 3
 
 
 def rebuild_derived(connection: Connection) -> None:
-    """Rebuild the search index and the visit documents, inside the caller's transaction."""
+    """Rebuild the search index and the visit documents and details, inside the caller's
+    transaction."""
     if connection.dialect.name != "sqlite":
         return
     rebuild_search_index(connection)
     rebuild_documents(connection)
+    store_details(connection, visit_detail)
     connection.execute(text(f"PRAGMA user_version = {DERIVED_VERSION}"))
 
 

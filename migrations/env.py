@@ -12,10 +12,10 @@ target_metadata = SQLModel.metadata
 
 # Tables derived from the records, rebuilt by every load, that the models do not describe:
 # the full-text index (a virtual table, its shadow tables and its terms, app/search.py) and
-# the stored documents (app/documents.py). Migrations create them by hand; autogenerate
+# the stored documents and details (app/documents.py). Migrations create them by hand; autogenerate
 # leaves them alone.
 FTS_TABLE_PREFIX = "search_index"
-DERIVED_TABLES = frozenset({"visit_document"})
+DERIVED_TABLES = frozenset({"visit_document", "visit_detail"})
 
 
 def include_object(

@@ -13,7 +13,7 @@ from app.db import alembic_config, create_write_engine, upgrade_to_head
 
 # Derived tables the models do not describe (as migrations/env.py skips them).
 FTS_PREFIX = "search_index"
-DERIVED = {"visit_document"}
+DERIVED = {"visit_document", "visit_detail"}
 
 
 def _include(
@@ -37,7 +37,7 @@ def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
     engine.dispose()
     assert differences == []
     assert set(SQLModel.metadata.tables) <= tables
-    assert {"search_index", "visit_document"} <= tables
+    assert {"search_index", "visit_document", "visit_detail"} <= tables
 
 
 def test_foreign_keys_and_wal_are_on(tmp_path: Path) -> None:

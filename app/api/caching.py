@@ -28,15 +28,19 @@ def data_version(reader: ReadDatabase) -> tuple[int, Any]:
     return int(row["version"]), row["changed_at"]
 
 
+def accepts_gzip(request: Request) -> bool:
+    """Whether the client takes gzip-compressed answers (as the gzip middleware decides)."""
+    return "gzip" in request.headers.get("accept-encoding", "")
+
+
 def entity_tag(request: Request, version: int) -> str:
     """A strong validator for this representation of this request at this data version."""
-    accepts_gzip = "gzip" in request.headers.get("accept-encoding", "")
     key = "\n".join(
         (
             request.url.path,
             str(sorted(request.query_params.multi_items())),
             request.headers.get("accept", ""),
-            "gzip" if accepts_gzip else "identity",
+            "gzip" if accepts_gzip(request) else "identity",
         )
     )
     return f'"{version}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"'

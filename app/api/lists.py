@@ -6,15 +6,15 @@ from typing import Any, Protocol
 from fastapi import Request, Response
 from pydantic import BaseModel
 
-from app.api.caching import conditional
+from app.api.caching import accepts_gzip, conditional
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
 from app.api.offload import may_be_slow, on_a_worker
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.responses import JSONBytes
+from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
 from app.db import ReadDatabase
 from app.errors import ApiError, invalid_parameter, not_found
-from app.queries.common import Item, NoSearchWords, Page, Sort, parse_sort
+from app.queries.common import Gzipped, Item, NoSearchWords, Page, Sort, parse_sort
 
 
 class ListQuery(Protocol):
@@ -142,7 +142,7 @@ def detail_response(
     request: Request,
     reader: ReadDatabase,
     settings: Settings,
-    fetch: Callable[[], dict[str, Any] | None],
+    fetch: Callable[[], dict[str, Any] | Gzipped | None],
     resource: str,
     record_id: str,
 ) -> Response:
@@ -153,6 +153,8 @@ def detail_response(
         record = fetch()
         if record is None:
             raise not_found(resource, record_id)
+        if isinstance(record, Gzipped):
+            return gzipped_json(record, accepts_gzip(request))
         return JSONBytes(record)
 
     return conditional(request, reader, settings, respond)

@@ -6,7 +6,7 @@ import orjson
 from fastapi import Response
 
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
-from app.queries.common import encoded_as_is
+from app.queries.common import Gzipped, encoded_as_is
 
 
 class JSONBytes(Response):
@@ -17,6 +17,14 @@ class JSONBytes(Response):
     def render(self, content: Any) -> bytes:
         """Encode the content (dicts, lists, strings, numbers, dates, stored documents)."""
         return orjson.dumps(content, default=encoded_as_is)
+
+
+def gzipped_json(record: Gzipped, gzip_accepted: bool) -> Response:
+    """A stored gzip-compressed record: its bytes as they are (`Content-Encoding: gzip`,
+    which the gzip middleware passes through) or, for a client without gzip, decompressed."""
+    if gzip_accepted:
+        return Response(record, media_type="application/json", headers={"Content-Encoding": "gzip"})
+    return Response(record.json(), media_type="application/json")
 
 
 class ProblemResponse(JSONBytes):

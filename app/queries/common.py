@@ -1,5 +1,6 @@
 """What every list query shares: keyset paging, date-span overlap, search, shaping helpers."""
 
+import gzip
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -77,6 +78,15 @@ class Encoded:
             raise ValueError("this record was read as a CSV row only")
         decoded: dict[str, Any] = orjson.loads(self.json)
         return decoded
+
+
+class Gzipped(bytes):
+    """A record stored as gzip-compressed JSON (a visit's detail, see app/documents.py):
+    sent as it is to a client that accepts gzip, decompressed for one that does not."""
+
+    def json(self) -> bytes:
+        """The JSON itself."""
+        return gzip.decompress(self)
 
 
 def encoded_as_is(value: Any) -> orjson.Fragment:

@@ -10,6 +10,7 @@ from app.queries import meetings as meeting_queries
 from app.queries.common import (
     Encoded,
     Facet,
+    Gzipped,
     Listing,
     Where,
     add_overlap,
@@ -89,8 +90,20 @@ def visit_exists(db: ReadDatabase, visit_id: str) -> bool:
     return db.one("SELECT 1 AS found FROM visit WHERE id = :id", {"id": visit_id}) is not None
 
 
-def get_visit(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
-    """One visit with its meetings, agreements, participants, statements and citations."""
+def get_visit(db: ReadDatabase, visit_id: str) -> Gzipped | None:
+    """One visit with its meetings, agreements, participants, statements and citations, as
+    stored (`visit_detail` built it when the data was loaded: app/documents.py)."""
+    row = db.one(
+        "SELECT d.detail FROM visit v JOIN visit_detail d ON d.visit_rowid = v.rowid "
+        "WHERE v.id = :id",
+        {"id": visit_id},
+    )
+    return None if row is None else Gzipped(row["detail"])
+
+
+def visit_detail(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
+    """One visit with its meetings, agreements, participants, statements and citations, built
+    from the tables (for the stored details)."""
     row = db.one(f"SELECT d.item FROM {DOCUMENT_FROM} WHERE v.id = :id", {"id": visit_id})
     if row is None:
         return None

@@ -1,11 +1,15 @@
 """`/v1/visits`: lists, filters, paging, the embedded detail and the visit's parts."""
 
 import csv
+import gzip
 import io
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
+
+from app.queries import visits
 
 CUBA = "2023-06-raisi-cuba"
 ALL_VISITS = ["2023-06-raisi-cuba", "2023-06-raisi-nicaragua", "2023-06-raisi-venezuela"]
@@ -226,15 +230,52 @@ def test_no_n_plus_one(client: TestClient, count_queries: Any) -> None:
     client.get("/v1/visits?limit=500&from=2001-02-03")
     # The same filters at the same data version: the total is kept, not counted again.
     assert count_queries() - one == 2
-    # The detail's statements are fixed in number: one per embedded kind of record, whatever
-    # the number of meetings, agreements or participants (5, 3, 13 for Havana), and one for
-    # every citation of all of them.
+    # The detail is stored: the data version (for the ETag) and one read.
     before = count_queries()
     client.get(f"/v1/visits/{CUBA}")
-    assert count_queries() - before == 12  # with the data version read for the ETag
-    before = count_queries()
-    client.get("/v1/visits/2023-06-raisi-venezuela")
-    assert count_queries() - before == 7  # no meetings or agreements: their embeds are skipped
+    assert count_queries() - before == 2
+
+
+def test_a_detail_is_built_in_a_fixed_number_of_statements(
+    client: TestClient, count_queries: Any
+) -> None:
+    # As the load builds it: one statement per embedded kind of record, whatever the number
+    # of meetings, agreements or participants (5, 3, 13 for Havana), and one for every
+    # citation of all of them.
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    visits.visit_detail(reader, CUBA)
+    assert count_queries() == 11
+    visits.visit_detail(reader, "2023-06-raisi-venezuela")
+    assert count_queries() == 11 + 6  # no meetings or agreements: their embeds are skipped
+
+
+@pytest.mark.parametrize("visit_id", ALL_VISITS)
+def test_the_stored_detail_is_the_detail_built_from_the_tables(
+    client: TestClient, visit_id: str
+) -> None:
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    built = orjson.dumps(visits.visit_detail(reader, visit_id))
+    served = client.get(f"/v1/visits/{visit_id}", headers={"Accept-Encoding": "identity"})
+    assert served.headers["content-type"] == "application/json"
+    assert "content-encoding" not in served.headers
+    assert served.content == built
+
+
+def test_a_client_that_takes_gzip_gets_the_stored_bytes(client: TestClient) -> None:
+    stored = client.app.state.reader.one(  # type: ignore[attr-defined]
+        "SELECT d.detail FROM visit v JOIN visit_detail d ON d.visit_rowid = v.rowid "
+        "WHERE v.id = :id",
+        {"id": CUBA},
+    )["detail"]
+    with client.stream("GET", f"/v1/visits/{CUBA}", headers={"Accept-Encoding": "gzip"}) as sent:
+        raw = b"".join(sent.iter_raw())
+    assert sent.headers["content-encoding"] == "gzip"
+    assert sent.headers["vary"] == "Accept, Accept-Encoding, Origin"
+    assert sent.headers["content-length"] == str(len(stored))
+    assert raw == stored
+    plain = client.get(f"/v1/visits/{CUBA}", headers={"Accept-Encoding": "identity"})
+    assert gzip.decompress(raw) == plain.content
+    assert sent.headers["etag"] != plain.headers["etag"]  # two representations
 
 
 def test_a_csv_page_reads_the_stored_rows_alone(client: TestClient, statements: list[str]) -> None:

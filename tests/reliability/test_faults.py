@@ -10,6 +10,7 @@
 - Readers during a reload see the old data or the new, never a mix.
 """
 
+import gzip
 import json
 import os
 import re
@@ -192,6 +193,7 @@ def test_migrate_rebuilds_derived_data_of_another_version(seeded: Path, tmp_path
     url = f"sqlite:///{path}"
     with closing(sqlite3.connect(path)) as connection:
         connection.execute("UPDATE visit_document SET item = '{}', csv_row = ''")
+        connection.execute("DELETE FROM visit_detail")
         connection.execute("DELETE FROM search_index")
     migrated = run_app(url, "migrate")
     assert migrated.returncode == 0, migrated.stderr
@@ -207,7 +209,11 @@ def test_migrate_rebuilds_derived_data_of_another_version(seeded: Path, tmp_path
             "SELECT record_id FROM search_index WHERE search_index MATCH 'havana' "
             "AND resource = 'visit'"
         ).fetchall()
-    assert cities == ["Caracas", "Managua", "Havana"]
+        details = [
+            json.loads(gzip.decompress(row[0]))["city"]
+            for row in connection.execute("SELECT detail FROM visit_detail ORDER BY visit_rowid")
+        ]
+    assert cities == details == ["Caracas", "Managua", "Havana"]
     assert found == [("2023-06-raisi-cuba",)]
 
 
