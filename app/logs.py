@@ -5,11 +5,13 @@ of uvicorn goes to standard error as JSON, and the access log (`app.access`, wri
 `app.api.access`) replaces uvicorn's own.
 """
 
-import json
+import functools
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 ACCESS_LOGGER = "app.access"
 
@@ -23,14 +25,29 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 _STANDARD.add("color_message")
 
 
+# Records here never show where they were logged from or in which thread: the stdlib need not
+# look it up for every record (the logging HOWTO's "Optimization"). The access log writes one
+# record per request, which cost 23 µs with these lookups and json; about 9 µs without.
+logging._srcfile = None
+logging.logThreads = False
+logging.logMultiprocessing = False
+
+
+@functools.lru_cache(maxsize=4)
+def _utc_second(seconds: int) -> str:
+    # Every record of the same second starts the same: formatted once.
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 class JsonFormatter(logging.Formatter):
     """A record as one line of JSON: time, level, logger, message, process id, the request
     id and any extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         """The JSON line for `record` (no newline)."""
+        seconds, fraction = divmod(record.created, 1)
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": f"{_utc_second(int(seconds))}.{int(fraction * 1000):03d}+00:00",
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -44,7 +61,7 @@ class JsonFormatter(logging.Formatter):
                 line[name] = value
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, ensure_ascii=False)
+        return orjson.dumps(line, default=str).decode()
 
 
 def log_config(level: str = "INFO") -> dict[str, Any]:
