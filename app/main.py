@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import fastapi_offline
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -23,7 +23,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.access import REQUEST_ID_HEADER, AccessLog, remember_problem
-from app.api.deps import reject_unknown_parameters
 from app.api.filters import COUNTRY_CODE_SCHEMA
 from app.api.formats import MEDIA_TYPES
 from app.api.limits import (
@@ -285,10 +284,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(AccessLog)
 
-    strict = [Depends(reject_unknown_parameters)]
     for module in ROUTERS:
-        app.include_router(module.router, dependencies=strict)
-    app.include_router(health.router, dependencies=strict)
+        app.include_router(module.router)
+    app.include_router(health.router)
     _add_error_handlers(app)
     _document_problems(app)
     return app

@@ -11,12 +11,15 @@ says exactly what it said before (tests/api/test_openapi.py compares them).
 
 import functools
 import types
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
+
+from app.errors import ParameterError, invalid_parameters
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -108,9 +111,15 @@ def query_models(dependant: Any) -> list[QueryModel]:
     return found
 
 
-class DocumentedRoute(APIRoute):
-    """A route whose `from_query` parameters appear in its OpenAPI operation, after its path
-    parameters, as FastAPI would document them."""
+class ApiRoute(APIRoute):
+    """A route of this API: its `from_query` parameters appear in its OpenAPI operation, after
+    its path parameters, as FastAPI would document them; a query parameter it does not take
+    is a 422, not ignored (a misspelt filter is an error).
+
+    The refusal runs before FastAPI solves the route's dependencies. As a dependency of every
+    router it cost 5% of the instructions of a visit by id (FastAPI solves each dependency
+    with its own pass over the request's parameters).
+    """
 
     def __init__(self, path: str, endpoint: Any, **options: Any) -> None:
         super().__init__(path, endpoint, **options)
@@ -123,3 +132,38 @@ class DocumentedRoute(APIRoute):
             extra = dict(self.openapi_extra or {})
             extra["parameters"] = [*extra.get("parameters", []), *parameters]
             self.openapi_extra = extra
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """FastAPI's handler, behind the refusal of unknown query parameters."""
+        handle = super().get_route_handler()
+        known: frozenset[str] | None = None
+
+        async def strictly(request: Request) -> Response:
+            nonlocal known
+            if known is None:  # the dependant is complete once the route is
+                known = query_parameter_names(self.dependant)
+            unknown = [name for name in request.query_params if name not in known]
+            if unknown:
+                raise invalid_parameters(
+                    [
+                        ParameterError(name=name, location="query", message="unknown parameter")
+                        for name in dict.fromkeys(unknown)
+                    ]
+                )
+            return await handle(request)
+
+        return strictly
+
+
+def query_parameter_names(dependant: Any) -> frozenset[str]:
+    """Every query parameter a route takes: its query models' fields and its own."""
+    names: set[str] = set()
+    for parsed in query_models(dependant):
+        names.update(parsed.names)
+    for field in dependant.query_params:
+        annotation = field.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names.update(f.alias or name for name, f in annotation.model_fields.items())
+        else:
+            names.add(field.alias)
+    return frozenset(names)

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Path, Request, Response
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import AgreementFilters
 from app.api.lists import detail_response, run_list
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.agreement import AgreementDetail, AgreementPublic
 from app.models.page import ItemList
 from app.queries import agreements
 
-router = APIRouter(prefix="/v1/agreements", tags=["agreements"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/agreements", tags=["agreements"], route_class=ApiRoute)
 
 
 @router.get("", response_model=ItemList[AgreementPublic], responses=LIST_ERRORS)

@@ -7,14 +7,14 @@ from fastapi import APIRouter, Path, Request, Response
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import CountryFilters
 from app.api.lists import detail_response, run_list
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.countries import lookup_country
 from app.models.country import CountryPublic
 from app.models.page import ItemList
 from app.queries import vocabularies
 
-router = APIRouter(prefix="/v1/countries", tags=["countries"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/countries", tags=["countries"], route_class=ApiRoute)
 
 
 @router.get("", response_model=ItemList[CountryPublic], responses=LIST_ERRORS)

@@ -31,7 +31,7 @@ from app.api.filters import (
 )
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
 from app.api.lists import ListQuery, no_words
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import ProblemResponse, problem
 from app.config import Settings
 from app.db import ReadDatabase
@@ -47,7 +47,7 @@ from app.models.visit import VisitPublic
 from app.queries import agreements, meetings, participants, tours, visits, vocabularies
 from app.queries.common import NoSearchWords, parse_sort
 
-router = APIRouter(prefix="/v1/export", tags=["export"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/export", tags=["export"], route_class=ApiRoute)
 
 EXPORT_PAGE = 1000
 ExportFormat = Literal["csv", "ndjson"]

@@ -4,10 +4,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.api.deps import ReaderDep
+from app.api.query import ApiRoute
 from app.api.responses import JSONBytes, problem
 from app.errors import database_damaged
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=ApiRoute)
 
 
 class Health(BaseModel):

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Path, Request, Response
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import MeetingFilters
 from app.api.lists import detail_response, run_list
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.meeting import MeetingDetail, MeetingPublic
 from app.models.page import ItemList
 from app.queries import meetings
 
-router = APIRouter(prefix="/v1/meetings", tags=["meetings"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/meetings", tags=["meetings"], route_class=ApiRoute)
 
 
 @router.get("", response_model=ItemList[MeetingPublic], responses=LIST_ERRORS)

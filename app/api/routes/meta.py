@@ -11,14 +11,14 @@ from app.api.filters import IsoTimestamp
 from app.api.formats import Format, negotiate
 from app.api.lists import LIST_FORMATS, page_response
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import LIST_ERRORS, NOT_ACCEPTABLE, JSONBytes
 from app.models.change import DeletionPublic
 from app.models.dataset import DatasetInfo
 from app.models.page import ItemList
 from app.queries import changes
 
-router = APIRouter(prefix="/v1", tags=["dataset"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["dataset"], route_class=ApiRoute)
 
 DATASET_LICENSE = (
     "Facts with citations; each source keeps its own terms (see sources). The project's own "

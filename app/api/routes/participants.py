@@ -7,13 +7,13 @@ from fastapi import APIRouter, Path, Request, Response
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import ParticipantFilters
 from app.api.lists import detail_response, run_list
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.participant import ParticipantDetail, ParticipantPublic
 from app.queries import participants
 
-router = APIRouter(prefix="/v1/participants", tags=["participants"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/participants", tags=["participants"], route_class=ApiRoute)
 
 
 @router.get("", response_model=ItemList[ParticipantPublic], responses=LIST_ERRORS)

@@ -11,13 +11,13 @@ from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, no_words, page_response
 from app.api.offload import on_a_worker
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import LIST_ERRORS
 from app.models.page import ItemList, SearchHit
 from app.queries import search as search_queries
 from app.queries.common import NoSearchWords
 
-router = APIRouter(prefix="/v1/search", tags=["search"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/search", tags=["search"], route_class=ApiRoute)
 
 RANKED = "rank"
 

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Path, Request, Response
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import SourceFilters
 from app.api.lists import detail_response, run_list
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.models.page import ItemList
 from app.models.source import SourceDetail, SourcePublic
 from app.queries import vocabularies
 
-router = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=ApiRoute)
 
 
 @router.get("", response_model=ItemList[SourcePublic], responses=LIST_ERRORS)

@@ -15,7 +15,7 @@ from app.api.filters import (
 )
 from app.api.formats import negotiate
 from app.api.lists import detail_response, page_response, run_list
-from app.api.query import DocumentedRoute, from_query
+from app.api.query import ApiRoute, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.errors import not_found
 from app.models.agreement import AgreementPublic
@@ -25,7 +25,7 @@ from app.models.participant import ParticipationPublic
 from app.models.visit import VisitDetail, VisitPublic
 from app.queries import agreements, meetings, participants, visits
 
-router = APIRouter(prefix="/v1/visits", tags=["visits"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1/visits", tags=["visits"], route_class=ApiRoute)
 
 VisitId = Annotated[
     str, Path(description="Visit id.", examples=["2023-06-raisi-cuba"], max_length=200)
