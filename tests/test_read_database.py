@@ -2,13 +2,19 @@
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
-from app.db import QueryTimeout, ReadDatabase, sqlite_path
+from app.db import OverBudget, QueryTimeout, ReadDatabase, sqlite_path
 
 COUNT_VISITS = "SELECT count(*) FROM visit"
+# Three million SQLite steps: about half a second here.
+LONG = (
+    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
+    "SELECT count(*) AS counted FROM n"
+)
 
 
 @pytest.fixture
@@ -84,6 +90,32 @@ def test_a_query_over_its_time_limit_is_interrupted(copy: Path) -> None:
     with pytest.raises(QueryTimeout):
         reader.rows(endless)
     assert reader.scalar("SELECT 1") == 1  # the connection is still usable
+
+
+def test_queries_past_a_budget_stop_with_over_budget(copy: Path) -> None:
+    reader = ReadDatabase(copy, 60_000)
+    with reader.within(0.05):
+        assert reader.scalar(COUNT_VISITS) == 3  # short: within the budget
+        with pytest.raises(OverBudget):
+            reader.scalar(LONG)
+    # The budget ends with its block: the same query then runs to its end.
+    assert reader.scalar(LONG) == 3_000_000
+
+
+def test_a_budget_is_shared_by_every_query_in_its_block(copy: Path) -> None:
+    reader = ReadDatabase(copy, 60_000)
+    checked = LONG.replace("3000000", "30000")  # a millisecond, long enough to be checked
+    with reader.within(0.5):
+        assert reader.scalar(checked) == 30_000
+        time.sleep(0.6)  # what the block spends between queries counts too
+        with pytest.raises(OverBudget):
+            reader.scalar(checked)
+
+
+def test_the_time_limit_still_applies_within_a_budget(copy: Path) -> None:
+    reader = ReadDatabase(copy, 20)
+    with reader.within(60.0), pytest.raises(QueryTimeout):
+        reader.scalar(LONG)
 
 
 def test_serving_connections_cache_64_mb_and_snapshots_the_default(copy: Path) -> None:

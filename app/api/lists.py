@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from app.api.caching import accepts_gzip, conditional
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
-from app.api.offload import may_be_slow, on_a_worker
+from app.api.offload import may_be_slow, on_the_loop_or_a_worker
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
@@ -134,7 +134,7 @@ async def run_list(
         return conditional(request, reader, settings, respond)
 
     if may_be_slow(criteria):
-        return await on_a_worker(request, answer)
+        return await on_the_loop_or_a_worker(request, reader, answer)
     return answer()
 
 
