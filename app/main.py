@@ -54,6 +54,7 @@ from app.api.security import (
     inline_script_hashes,
     page_policy,
 )
+from app.api.shortcut import Shortcut, detail_routes
 from app.config import Settings, get_settings
 from app.db import (
     DatabaseNotReady,
@@ -246,9 +247,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).
     app.state.integrity = None
 
+    for module in ROUTERS:
+        app.include_router(module.router)
+    app.include_router(health.router)
+
     # Outermost last. The access log sees (and ids) every request, the security headers go
     # on every answer, CORS answers preflights and labels even 429s, then the rate limit and
-    # the request clock; gzip wraps every body.
+    # the request clock; gzip wraps every body; innermost, the shortcut to detail handlers.
+    app.add_middleware(Shortcut, routes=detail_routes(app))
     app.add_middleware(GZip, minimum_size=1000)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestTimeout, seconds=settings.request_time_limit_ms / 1000)
@@ -284,9 +290,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(AccessLog)
 
-    for module in ROUTERS:
-        app.include_router(module.router)
-    app.include_router(health.router)
     _add_error_handlers(app)
     _document_problems(app)
     return app
