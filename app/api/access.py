@@ -10,7 +10,6 @@ import re
 import time
 import uuid
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.responses import ProblemResponse
@@ -63,6 +62,7 @@ class AccessLog:
             return
         started = time.perf_counter()
         current = _incoming_id(scope) or uuid.uuid4().hex
+        echoed = current.encode("latin-1")
         token = request_id.set(current)
         state = scope.setdefault("state", {})
         state["request_id"] = current
@@ -73,7 +73,8 @@ class AccessLog:
             nonlocal status, sent
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = current
+                # Nothing inside sets this header: appended, not searched for.
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", echoed)]
             elif message["type"] == "http.response.body":
                 sent += len(message.get("body", b""))
             await send(message)

@@ -35,10 +35,12 @@ def accepts_gzip(request: Request) -> bool:
 
 def entity_tag(request: Request, version: int) -> str:
     """A strong validator for this representation of this request at this data version."""
+    # The scope's path and query string, not `request.url`, which is built on first use.
+    parameters = sorted(request.query_params.multi_items()) if request.scope["query_string"] else []
     key = "\n".join(
         (
-            request.url.path,
-            str(sorted(request.query_params.multi_items())),
+            request.scope["path"],
+            str(parameters),
             request.headers.get("accept", ""),
             "gzip" if accepts_gzip(request) else "identity",
         )
@@ -97,5 +99,12 @@ def _conditional(
     if _matches(request, etag, last_modified):
         return Response(status_code=304, headers=headers)
     response = respond()
-    response.headers.update(headers)
+    # Appended to the raw list (`headers.update` scans it once per header), unless set.
+    present = {name for name, _ in response.raw_headers}
+    for name, value in headers.items():
+        encoded = name.lower().encode()
+        if encoded in present:
+            response.headers[name] = value
+        else:
+            response.raw_headers.append((encoded, value.encode()))
     return response

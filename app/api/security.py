@@ -8,11 +8,11 @@ the page itself), the styles both set at run time, and the blob worker ReDoc sea
 """
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.access import problem_app, remember_problem
@@ -58,6 +58,13 @@ def page_policy(script_hashes: Iterable[str]) -> str:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _encoded(policy: str) -> tuple[tuple[bytes, bytes], ...]:
+    """HEADERS and this policy, as ASGI header pairs (a handful of policies: made once)."""
+    every = {**HEADERS, "Content-Security-Policy": policy}
+    return tuple((name.lower().encode(), value.encode()) for name, value in every.items())
+
+
 class SecurityHeaders:
     """Adds the security headers, and the page's own policy to the pages in `page_policies`."""
 
@@ -74,10 +81,10 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", policy)
+                raw = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in raw}
+                raw.extend(header for header in _encoded(policy) if header[0] not in present)
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, with_headers)
