@@ -10,11 +10,17 @@ they see any other) and, for a plain GET of such a route, calls the route's own 
 with what FastAPI would have given it.
 
 It answers only when it can answer exactly as the route would: a GET without a query string,
-an id within its length limit, and a handler that returns a response. Anything else (a query
-string, a 404, a 406, a database error) goes on to FastAPI as if the shortcut were not
-there, which answers it in full (tests/api/test_shortcut.py compares the two).
+an id within its length limit, no dependency overridden, and a handler that answers. What the
+handler raises (a 404, a 406, a database error) is answered by the app's own exception
+handler for it, as FastAPI would; a request it does not take (a query string, another path)
+goes on to FastAPI untouched. tests/api/test_shortcut.py compares the two.
+
+Only routes of routers included as they are (no prefix, no dependencies of the inclusion)
+and async handlers that take nothing but the request, the id, the reader and the settings
+qualify (`detail_route`).
 """
 
+import inspect
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -49,22 +55,30 @@ class DetailRoute:
 
 
 def _routes(routes: list[BaseRoute]) -> Iterator[BaseRoute]:
-    """Every route, those of included routers too, in the order they are matched."""
+    """Every route, those of routers included as they are too, in the order they are
+    matched (a router included with a prefix or dependencies of its own is left out)."""
     for route in routes:
         included = getattr(route, "original_router", None)
-        if included is not None:
-            yield from _routes(included.routes)
-        else:
+        if included is None:
             yield route
+            continue
+        context = route.include_context  # type: ignore[attr-defined]
+        if not context.prefix and not context.dependencies:
+            yield from _routes(included.routes)
 
 
 def detail_route(route: BaseRoute) -> DetailRoute | None:
     """The DetailRoute of a route the shortcut can call directly, or None."""
     if not isinstance(route, APIRoute) or route.methods != {"GET"}:
         return None
+    if not inspect.iscoroutinefunction(route.endpoint):
+        return None
     dependant = route.dependant
     if (
-        dependant.query_params
+        dependant.response_param_name
+        or dependant.background_tasks_param_name
+        or dependant.security_scopes_param_name
+        or dependant.query_params
         or dependant.header_params
         or dependant.cookie_params
         or dependant.body_params
@@ -114,8 +128,15 @@ class Shortcut:
         await self.app(scope, receive, send)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> Response | None:
+        app = scope["app"]
+        if app.dependency_overrides:
+            return None
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):  # as Starlette's routing reads it
+            path = path[len(root) :]
         for route in self.routes:
-            matched = route.path.match(scope["path"])
+            matched = route.path.match(path)
             if matched is not None:
                 break
         else:
@@ -123,13 +144,25 @@ class Shortcut:
         value = matched[route.parameter]
         if route.max_length is not None and len(value) > route.max_length:
             return None
-        state = scope["app"].state
         arguments: dict[str, Any] = {route.parameter: value}
-        arguments.update((name, getattr(state, kind)) for name, kind in route.state_as.items())
+        arguments.update((name, getattr(app.state, kind)) for name, kind in route.state_as.items())
+        request = Request(scope, receive, send)
         if route.request_as is not None:
-            arguments[route.request_as] = Request(scope, receive, send)
+            arguments[route.request_as] = request
         try:
             response = await route.endpoint(**arguments)
-        except (ApiError, QueryTimeout, sqlite3.Error):
-            return None  # FastAPI answers it again, in full
+        except (ApiError, QueryTimeout, sqlite3.Error) as error:
+            return await _handled(app, request, error)
         return response if isinstance(response, Response) else None
+
+
+async def _handled(app: FastAPI, request: Request, error: Exception) -> Response | None:
+    """The app's exception handler's answer to `error`, as Starlette's exception middleware
+    finds it (by the error's class, then its bases)."""
+    for kind in type(error).__mro__:
+        handler = app.exception_handlers.get(kind)
+        if handler is not None:
+            answered = handler(request, error)
+            response: Response = await answered if inspect.isawaitable(answered) else answered
+            return response
+    return None

@@ -4,9 +4,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
+from app.api.deps import get_reader
+from app.api.routes import meetings, tours, visits
 from app.api.shortcut import Shortcut, detail_routes
 from app.config import Settings
 from app.main import create_app
@@ -106,12 +108,40 @@ def test_the_shortcut_answers_as_the_route_does(
         assert again.headers["etag"] == mine.headers["etag"]
 
 
-def test_what_the_shortcut_cannot_answer_goes_on_to_fastapi(clients: Any) -> None:
+def test_errors_are_answered_by_the_app_s_own_handlers(clients: Any) -> None:
+    # Not run a second time by FastAPI: the handler FastAPI would have used answers.
     served, _ = clients
-    assert _routed_by_fastapi(served, "/v1/visits/no-such-visit")
+    missing = "/v1/visits/no-such-visit"
+    assert not _routed_by_fastapi(served, missing)
+    assert served.get(missing).json()["detail"] == "No visit has the id 'no-such-visit'."
+    csv = {"headers": {"Accept": "text/csv"}}
+    assert not _routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba", **csv)
+
+
+def test_what_the_shortcut_does_not_take_goes_on_to_fastapi(clients: Any) -> None:
+    served, _ = clients
     assert _routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba?format=json")
-    assert _routed_by_fastapi(
-        served, "/v1/visits/2023-06-raisi-cuba", headers={"Accept": "text/csv"}
-    )
+    assert _routed_by_fastapi(served, "/v1/visits/" + "x" * 201)
     assert _routed_by_fastapi(served, "/v1/visits")
+    assert _routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba/meetings")
     assert not _routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba")
+
+
+def test_overridden_dependencies_turn_the_shortcut_off(settings: Settings) -> None:
+    app = create_app(settings)
+    with TestClient(app) as client:
+        assert not _routed_by_fastapi(client, "/v1/visits/2023-06-raisi-cuba")
+        app.dependency_overrides[get_reader] = lambda: app.state.reader
+        assert _routed_by_fastapi(client, "/v1/visits/2023-06-raisi-cuba")
+
+
+def test_routers_included_with_a_prefix_or_dependencies_are_left_out(
+    settings: Settings,
+) -> None:
+    app = FastAPI()
+    app.include_router(visits.router, prefix="/api")
+    app.include_router(meetings.router, dependencies=[Depends(get_reader)])
+    app.include_router(tours.router)
+    assert [route.path.pattern for route in detail_routes(app)] == [
+        "^/v1/tours/(?P<tour_id>[^/]+)$"
+    ]
