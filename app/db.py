@@ -174,7 +174,8 @@ class ReadDatabase:
     @contextmanager
     def within(self, seconds: float) -> Iterator[None]:
         """The queries of this thread in the block may run until `seconds` from now, all
-        together; past that, the running one stops with OverBudget."""
+        together; past that, the running one stops with OverBudget (at its next progress
+        check) and any later one before it starts."""
         link = self._link()
         link.budget_ends = time.monotonic() + seconds
         try:
@@ -201,7 +202,10 @@ class ReadDatabase:
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Every row of a query, as dicts."""
         link = self._link()
-        link.deadline = time.monotonic() + self.time_limit
+        now = time.monotonic()
+        if link.budget_ends is not None and now > link.budget_ends:
+            raise OverBudget(sql)  # spent between statements: none starts after it
+        link.deadline = now + self.time_limit
         try:
             cursor = link.connection.execute(sql, params or {})
             found = cursor.fetchall()

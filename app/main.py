@@ -32,7 +32,7 @@ from app.api.limits import (
     RateLimit,
     RequestTimeout,
 )
-from app.api.offload import slow_reads_limiter
+from app.api.offload import SlowReads
 from app.api.responses import ProblemResponse
 from app.api.routes import (
     agreements,
@@ -241,7 +241,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
-    app.state.slow_reads = slow_reads_limiter()
+    app.state.slow_reads = SlowReads()
     app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)
     # An Integrity while the app checks the file in the background, None when it does not
     # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).

@@ -112,6 +112,12 @@ def test_a_budget_is_shared_by_every_query_in_its_block(copy: Path) -> None:
             reader.scalar(checked)
 
 
+def test_no_query_starts_once_the_budget_is_spent(copy: Path) -> None:
+    reader = ReadDatabase(copy, 60_000)
+    with reader.within(0.0), pytest.raises(OverBudget):
+        reader.scalar(COUNT_VISITS)  # too short to be stopped while it runs
+
+
 def test_the_time_limit_still_applies_within_a_budget(copy: Path) -> None:
     reader = ReadDatabase(copy, 20)
     with reader.within(60.0), pytest.raises(QueryTimeout):

@@ -134,7 +134,8 @@ async def run_list(
         return conditional(request, reader, settings, respond)
 
     if may_be_slow(criteria):
-        return await on_the_loop_or_a_worker(request, reader, answer)
+        alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
+        return await on_the_loop_or_a_worker(request, reader, answer, alike)
     return answer()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.api import offload
 from app.config import Settings
 from app.main import create_app
 
@@ -82,22 +83,54 @@ def test_a_slow_search_does_not_hold_other_requests(
     assert quick_done < SLOW  # answered while the search was still running
 
 
-def test_short_requests_stay_on_the_event_loop(settings: Settings) -> None:
-    # Without `q` or `facet`, and with a `q` that fits the budget (every search of the
-    # seeded data does), the request reads on the event loop's thread: no hop.
+def test_short_requests_stay_on_the_event_loop(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without `q` or `facet`, the request reads on the event loop's thread: no hop. With
+    # them, it does too while its queries fit the budget; with no budget at all, it is
+    # answered by a worker thread.
+    app = create_app(settings)
+    readers = _threads_reading(app)
+    searches = ["/v1/visits?q=havana", "/v1/visits?q=raisi&facet=kind"]
+
+    async def threads(path: str) -> list[str]:
+        readers.clear()
+        assert (await _get(app, path)).status_code == 200
+        return list(readers)
+
+    async def run() -> None:
+        loop_thread = threading.current_thread().name
+        for path in ["/v1/visits?sort=start_date", *searches]:
+            assert set(await threads(path)) == {loop_thread}, path
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)
+        for path in searches:
+            read = await threads(path)
+            assert read[0] == loop_thread, path  # tried on the loop, stopped at once
+            assert read[-1] != loop_thread, path  # answered by a worker
+
+    asyncio.run(run())
+
+
+def test_a_request_over_the_budget_sends_the_next_like_it_to_a_worker(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = create_app(settings)
     readers = _threads_reading(app)
 
     async def run() -> None:
         loop_thread = threading.current_thread().name
-        for path in (
-            "/v1/visits?sort=start_date",
-            "/v1/visits?q=havana",
-            "/v1/visits?q=raisi&facet=kind",
-        ):
-            readers.clear()
-            assert (await _get(app, path)).status_code == 200
-            assert set(readers) == {loop_thread}, path
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)
+        first = await _get(app, "/v1/visits?q=havana")
+        assert loop_thread in readers  # tried on the loop first
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)
+        readers.clear()
+        again = await _get(app, "/v1/visits?q=havana&limit=2")  # alike: the page size aside
+        assert again.json() == first.json()
+        assert readers
+        assert loop_thread not in readers  # straight to a worker
+        readers.clear()
+        await _get(app, "/v1/visits?q=raisi")  # other filters: the loop again
+        assert set(readers) == {loop_thread}
 
     asyncio.run(run())
 
