@@ -27,7 +27,10 @@ _STANDARD.add("color_message")
 
 # Records here never show where they were logged from or in which thread: the stdlib need not
 # look it up for every record (the logging HOWTO's "Optimization"). The access log writes one
-# record per request, which cost 23 µs with these lookups and json; about 9 µs without.
+# record per request, which cost 23 µs with these lookups and json, 10 µs without. Set on
+# import, so that every server process (each of `--workers N` imports this) has them; in any
+# process that imports the app, records carry no file, line or function (pytest's reports of
+# captured logs show "(unknown file):0").
 logging._srcfile = None
 logging.logThreads = False
 logging.logMultiprocessing = False
@@ -61,7 +64,7 @@ class JsonFormatter(logging.Formatter):
                 line[name] = value
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(line, default=str).decode()
+        return orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def log_config(level: str = "INFO") -> dict[str, Any]:

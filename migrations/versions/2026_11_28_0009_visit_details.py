@@ -23,7 +23,8 @@ def upgrade() -> None:
     request. Apart from `visit_document`, so that list pages do not read past it."""
     op.create_table(
         "visit_detail",
-        sa.Column("visit_rowid", sa.Integer, primary_key=True),  # the visit's rowid
+        # The visit's rowid (never generated here: no sequence on PostgreSQL).
+        sa.Column("visit_rowid", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("detail", sa.LargeBinary, nullable=False),  # VisitDetail, JSON, gzip
     )
     if op.get_bind().dialect.name == "sqlite":
