@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.access import REQUEST_ID_HEADER, AccessLog, remember_problem
+from app.api.caching import accepts_gzip
 from app.api.filters import COUNTRY_CODE_SCHEMA
 from app.api.formats import MEDIA_TYPES
 from app.api.limits import (
@@ -141,11 +142,9 @@ class GZip(GZipMiddleware):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Compress what a gzip-accepting client asked for; pass the rest through as is."""
-        if scope["type"] == "http":
-            accepted = b"".join(v for k, v in scope["headers"] if k == b"accept-encoding")
-            if b"gzip" not in accepted:
-                await self.app(scope, receive, send)
-                return
+        if scope["type"] == "http" and not accepts_gzip(scope):
+            await self.app(scope, receive, send)
+            return
         await super().__call__(scope, receive, send)
 
 

@@ -10,6 +10,12 @@ from app.db import create_write_engine, upgrade_to_head
 from app.seed import load_seed
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
+# Three million SQLite steps (about half a second here): long enough for a time limit or a
+# budget to stop, unlike a sleep, which SQLite's progress handler never sees.
+LONG_QUERY = (
+    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
+    "SELECT count(*) AS counted FROM n"
+)
 ARTICLE = (SEED_DIR / "sources" / "tdi-2023-06-16-raisi-havana.txt").read_text(encoding="utf-8")
 
 

@@ -8,13 +8,9 @@ from pathlib import Path
 import pytest
 
 from app.db import OverBudget, QueryTimeout, ReadDatabase, sqlite_path
+from tests.support import LONG_QUERY
 
 COUNT_VISITS = "SELECT count(*) FROM visit"
-# Three million SQLite steps: about half a second here.
-LONG = (
-    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
-    "SELECT count(*) AS counted FROM n"
-)
 
 
 @pytest.fixture
@@ -97,14 +93,14 @@ def test_queries_past_a_budget_stop_with_over_budget(copy: Path) -> None:
     with reader.within(0.05):
         assert reader.scalar(COUNT_VISITS) == 3  # short: within the budget
         with pytest.raises(OverBudget):
-            reader.scalar(LONG)
+            reader.scalar(LONG_QUERY)
     # The budget ends with its block: the same query then runs to its end.
-    assert reader.scalar(LONG) == 3_000_000
+    assert reader.scalar(LONG_QUERY) == 3_000_000
 
 
 def test_a_budget_is_shared_by_every_query_in_its_block(copy: Path) -> None:
     reader = ReadDatabase(copy, 60_000)
-    checked = LONG.replace("3000000", "30000")  # a millisecond, long enough to be checked
+    checked = LONG_QUERY.replace("3000000", "30000")  # a millisecond, long enough to be checked
     with reader.within(0.5):
         assert reader.scalar(checked) == 30_000
         time.sleep(0.6)  # what the block spends between queries counts too
@@ -121,7 +117,7 @@ def test_no_query_starts_once_the_budget_is_spent(copy: Path) -> None:
 def test_the_time_limit_still_applies_within_a_budget(copy: Path) -> None:
     reader = ReadDatabase(copy, 20)
     with reader.within(60.0), pytest.raises(QueryTimeout):
-        reader.scalar(LONG)
+        reader.scalar(LONG_QUERY)
 
 
 def test_serving_connections_cache_64_mb_and_snapshots_the_default(copy: Path) -> None:

@@ -12,6 +12,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from fastapi import Request, Response
+from starlette.types import Scope
 
 from app.config import Settings
 from app.db import ReadDatabase
@@ -28,9 +29,11 @@ def data_version(reader: ReadDatabase) -> tuple[int, Any]:
     return int(row["version"]), row["changed_at"]
 
 
-def accepts_gzip(request: Request) -> bool:
-    """Whether the client takes gzip-compressed answers (as the gzip middleware decides)."""
-    return "gzip" in request.headers.get("accept-encoding", "")
+def accepts_gzip(scope: Scope) -> bool:
+    """Whether the client takes gzip-compressed answers: the one test the gzip middleware,
+    the ETag and the stored details share."""
+    accepted = b"".join(value for name, value in scope["headers"] if name == b"accept-encoding")
+    return b"gzip" in accepted
 
 
 def entity_tag(request: Request, version: int) -> str:
@@ -42,7 +45,7 @@ def entity_tag(request: Request, version: int) -> str:
             request.scope["path"],
             str(parameters),
             request.headers.get("accept", ""),
-            "gzip" if accepts_gzip(request) else "identity",
+            "gzip" if accepts_gzip(request.scope) else "identity",
         )
     )
     return f'"{version}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"'

@@ -155,7 +155,7 @@ def detail_response(
         if record is None:
             raise not_found(resource, record_id)
         if isinstance(record, Gzipped):
-            return gzipped_json(record, accepts_gzip(request))
+            return gzipped_json(record, accepts_gzip(request.scope))
         return JSONBytes(record)
 
     return conditional(request, reader, settings, respond)

@@ -12,25 +12,21 @@ import pytest
 from app.api import offload
 from app.config import Settings
 from app.main import create_app
+from tests.support import LONG_QUERY
 
 SLOW = 0.6
-# SQLite work that takes a while (about half a second here), as a common word's first count
-# does on a large file: unlike a sleep, the budget can stop it.
-LONG = (
-    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
-    "SELECT count(*) AS counted FROM n"
-)
 
 
 def _slow_search(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every full-text query runs LONG first, then sleeps to last at least SLOW seconds."""
+    """Every full-text query runs LONG_QUERY first (as a common word's first count does on a
+    large file), then sleeps to last at least SLOW seconds."""
     reader = app.state.reader
     original = reader.rows
 
     def rows(sql: str, params: Any = None) -> Any:
         if "search_index" in sql:
             started = time.monotonic()
-            original(LONG)
+            original(LONG_QUERY)
             time.sleep(max(0.0, SLOW - (time.monotonic() - started)))
         return original(sql, params)
 

@@ -262,11 +262,7 @@ def test_the_stored_detail_is_the_detail_built_from_the_tables(
 
 
 def test_a_client_that_takes_gzip_gets_the_stored_bytes(client: TestClient) -> None:
-    stored = client.app.state.reader.one(  # type: ignore[attr-defined]
-        "SELECT d.detail FROM visit v JOIN visit_detail d ON d.visit_rowid = v.rowid "
-        "WHERE v.id = :id",
-        {"id": CUBA},
-    )["detail"]
+    stored = visits.get_visit(client.app.state.reader, CUBA)  # type: ignore[attr-defined]
     with client.stream("GET", f"/v1/visits/{CUBA}", headers={"Accept-Encoding": "gzip"}) as sent:
         raw = b"".join(sent.iter_raw())
     assert sent.headers["content-encoding"] == "gzip"
