@@ -18,16 +18,26 @@ from app.search import rebuild_search_index
 # 3: visit details stored (a change to VisitDetail's shape is a new version too).
 DERIVED_VERSION = 3
 
+# SQLite's page cache while derived data is rebuilt (KiB; its default is 2 MiB). The details
+# read each visit's meetings, participants and agreements by index: at 1M visits a larger
+# cache keeps those indexes' pages. It is filled only as pages are read.
+REBUILD_CACHE_KIB = 512 * 1024
+
 
 def rebuild_derived(connection: Connection) -> None:
     """Rebuild the search index and the visit documents and details, inside the caller's
     transaction."""
     if connection.dialect.name != "sqlite":
         return
-    rebuild_search_index(connection)
-    rebuild_documents(connection)
-    store_details(connection, visit_detail)
-    connection.execute(text(f"PRAGMA user_version = {DERIVED_VERSION}"))
+    cache_size = connection.execute(text("PRAGMA cache_size")).scalar_one()
+    connection.execute(text(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}"))
+    try:
+        rebuild_search_index(connection)
+        rebuild_documents(connection)
+        store_details(connection, visit_detail)
+        connection.execute(text(f"PRAGMA user_version = {DERIVED_VERSION}"))
+    finally:
+        connection.execute(text(f"PRAGMA cache_size = {int(cache_size)}"))
 
 
 def derived_version(connection: Connection) -> int:

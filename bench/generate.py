@@ -31,6 +31,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -749,13 +750,10 @@ def generate(
         rebuild_derived(connection)
     engine.dispose()
     say("rebuilt the search index and the visit documents")
-    connection = sqlite3.connect(path)
-    try:
+    with closing(sqlite3.connect(path)) as checkpoint:
         # A clean file: everything in the main database file, so read-only and immutable
         # openers (our server, Datasette -i) see the same bytes.
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+        checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     say(f"done: {path} ({path.stat().st_size / 1e6:,.0f} MB)")
     return path
 

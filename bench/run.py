@@ -69,16 +69,35 @@ def log(message: str) -> None:
 
 
 def fingerprint() -> str:
-    """Changes with the generated rows, the schema or the seed: regenerate. The search index
-    and the stored documents are data derived from the rows, rebuilt in place when the
-    service reads another version of them (`refresh_derived`)."""
+    """Changes with the generated rows, the schema or the seed: regenerate.
+
+    The schema is the one the migrations build (read from a scratch database migrated to
+    head), not the migrations' source: a comment or a refactor of a migration keeps a cached
+    file that took an hour to generate at 1M. A migration that changes no schema is applied to
+    the cached file by `refresh_derived`. The search index and the stored documents are data
+    derived from the rows, rebuilt in place when the service reads another version of them.
+    """
     digest = hashlib.sha256(f"generator {DATA_VERSION}".encode())
-    files = sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py"))
-    files += sorted((PROJECT_ROOT / "seed_data").rglob("*.*"))
-    for path in files:
-        digest.update(path.name.encode())
+    for line in migrated_schema():
+        digest.update(line.encode())
+    for path in sorted((PROJECT_ROOT / "seed_data").rglob("*.*")):
+        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
+
+
+def migrated_schema() -> list[str]:
+    """Every table, index, view and trigger of a new database migrated to head, as SQL with
+    its whitespace collapsed, in name order."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "schema.sqlite3"
+        upgrade_to_head(f"sqlite:///{path}")
+        with closing(sqlite3.connect(path)) as connection:
+            rows = connection.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                "ORDER BY type, name"
+            ).fetchall()
+    return [f"{kind} {name}: {' '.join(sql.split())}" for kind, name, sql in rows]
 
 
 def data_file(visits: int, seed: int) -> Path:
@@ -105,18 +124,20 @@ def data_file(visits: int, seed: int) -> Path:
 
 
 def refresh_derived(path: Path) -> None:
-    """Rebuild the search index and the stored documents if another version of the service
-    built them (what `python -m app migrate` does), leaving everything in the main file."""
+    """Bring a cached file to the service's version, as `python -m app migrate` does: apply
+    migrations newer than the file (ones that change no schema keep its fingerprint) and
+    rebuild the search index and the stored documents if another version built them. Leaves
+    everything in the main file."""
     with closing(sqlite3.connect(path)) as connection:
         (version,) = connection.execute("PRAGMA user_version").fetchone()
-    if version == DERIVED_VERSION:
-        return
-    log(f"rebuilding derived data (version {version} -> {DERIVED_VERSION}) ...")
+    if version != DERIVED_VERSION:
+        log(f"rebuilding derived data (version {version} -> {DERIVED_VERSION}) ...")
     started = time.monotonic()
     upgrade_to_head(f"sqlite:///{path}")
     with closing(sqlite3.connect(path)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    log(f"rebuilt in {time.monotonic() - started:.0f} s")
+    if version != DERIVED_VERSION:
+        log(f"rebuilt in {time.monotonic() - started:.0f} s")
 
 
 # ---- servers ----

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
 from app.db import alembic_config, create_write_engine, upgrade_to_head
+from app.derived import DERIVED_VERSION, derived_version, rebuild_derived
 
 # Derived tables the models do not describe (as migrations/env.py skips them).
 FTS_PREFIX = "search_index"
@@ -59,3 +60,15 @@ def test_downgrade_to_base_removes_every_table(tmp_path: Path) -> None:
         remaining = set(inspect(connection).get_table_names())
     engine.dispose()
     assert remaining == {"alembic_version"}
+
+
+def test_rebuilding_derived_data_gives_the_connection_its_cache_size_back(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    upgrade_to_head(url)
+    engine = create_write_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("PRAGMA cache_size = -3000"))
+        rebuild_derived(connection)
+        assert connection.execute(text("PRAGMA cache_size")).scalar() == -3000
+        assert derived_version(connection) == DERIVED_VERSION
+    engine.dispose()
