@@ -13,8 +13,6 @@ from typing import Any, Literal
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
@@ -22,12 +20,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.access import REQUEST_ID_HEADER, AccessLog, remember_problem
-from app.api.caching import accepts_gzip
+from app.api.access import AccessLog, remember_problem
+from app.api.compression import Compression
+from app.api.cors import OpenCors
 from app.api.filters import COUNTRY_CODE_SCHEMA
 from app.api.formats import MEDIA_TYPES
 from app.api.limits import (
-    RATE_LIMIT_HEADERS,
     UNLIMITED_PATHS,
     ClientLimits,
     RateLimit,
@@ -130,22 +128,6 @@ ROUTERS = (
     search,
     export,
 )
-
-
-class GZip(GZipMiddleware):
-    """Starlette's gzip, skipped for a client that does not accept gzip.
-
-    Starlette wraps every answer for those clients as well, to add `Vary: Accept-Encoding`
-    to large ones; only a compressed answer needs it (an identity one suits every client), and
-    the cacheable answers carry it anyway (app.api.caching).
-    """
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Compress what a gzip-accepting client asked for; pass the rest through as is."""
-        if scope["type"] == "http" and not accepts_gzip(scope):
-            await self.app(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
 
 
 class HeadAsGet:
@@ -254,31 +236,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # on every answer, CORS answers preflights and labels even 429s, then the rate limit and
     # the request clock; gzip wraps every body; innermost, the shortcut to detail handlers.
     app.add_middleware(Shortcut, routes=detail_routes(app))
-    app.add_middleware(GZip, minimum_size=1000)
+    app.add_middleware(Compression)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestTimeout, seconds=settings.request_time_limit_ms / 1000)
     app.state.rate_limits = None
     if settings.rate_limit:
         app.state.rate_limits = ClientLimits(settings.rate_limit, settings.rate_limit_storage)
         app.add_middleware(RateLimit, limits=app.state.rate_limits)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "If-None-Match", "If-Modified-Since", REQUEST_ID_HEADER],
-        expose_headers=[
-            "ETag",
-            "Link",
-            "Last-Modified",
-            "Repr-Digest",
-            "X-Checksum-SHA256",
-            "X-Total-Count",
-            REQUEST_ID_HEADER,
-            "Retry-After",
-            *RATE_LIMIT_HEADERS,
-        ],
-        max_age=86400,
-    )
+    app.add_middleware(OpenCors)
     pages = _add_docs(app)
     app.add_middleware(RequestShape)
     app.add_middleware(

@@ -87,6 +87,54 @@ def test_cors_is_open_for_reads(client: TestClient) -> None:
     assert refused.status_code == 400
 
 
+EXPOSED = (
+    "ETag, Link, Last-Modified, Repr-Digest, X-Checksum-SHA256, X-Total-Count, X-Request-ID, "
+    "Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy"
+)
+
+
+def test_cors_labels_every_answer_with_its_vary_and_cross_origin_ones_with_what_they_may_read(
+    client: TestClient,
+) -> None:
+    plain = client.get("/v1/visits/2023-06-raisi-cuba")
+    assert plain.headers["vary"] == "Accept, Accept-Encoding, Origin"
+    assert "access-control-allow-origin" not in plain.headers
+    assert client.get("/healthz").headers["vary"] == "Origin"
+    cross = client.get("/v1/visits/nope", headers={"Origin": "https://newsroom.example"})
+    assert cross.status_code == 404
+    assert cross.headers["access-control-allow-origin"] == "*"
+    assert cross.headers["access-control-expose-headers"] == EXPOSED
+    assert cross.headers["vary"] == "Origin"
+    assert [name for name, _ in cross.headers.multi_items()].count("vary") == 1
+
+
+def test_a_preflight_says_what_a_page_may_send(client: TestClient) -> None:
+    preflight = client.options(
+        "/v1/visits",
+        headers={
+            "Origin": "https://newsroom.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match, X-Request-ID",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert preflight.headers["access-control-allow-headers"] == (
+        "Accept, Accept-Language, Content-Language, Content-Type, If-Modified-Since, "
+        "If-None-Match, X-Request-ID"
+    )
+    assert preflight.headers["access-control-max-age"] == "86400"
+    refused = client.options(
+        "/v1/visits",
+        headers={
+            "Origin": "https://newsroom.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
+    assert (refused.status_code, refused.text) == (400, "Disallowed CORS headers")
+
+
 def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
     head = client.head("/v1/visits")
     assert head.status_code == 200

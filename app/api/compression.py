@@ -1,0 +1,160 @@
+"""gzip for the clients that take it (`Content-Encoding: gzip`, RFC 9110).
+
+Starlette's GZipMiddleware does the same work, but sets up for every request what only some
+answers need: it normalises its list of excluded media types and parses the answer's headers
+into objects each time, which was 90k of the 612k instructions (callgrind) a visit by id
+cost, an answer it then passed through (stored details are gzip already). This middleware
+decides from the answer's first message, reading its raw headers once:
+
+- passed through as they are: answers already encoded (`Content-Encoding`), partial ones
+  (206), media that is compressed already (images, audio, video, archives, web fonts), and a
+  whole body under `minimum_size` bytes;
+- otherwise compressed at `level`, in one piece (with its new `Content-Length`) or, for a
+  streamed body, chunk by chunk with a sync flush, so that each chunk reaches the client when
+  it is made. Chunks of `thread_minimum_size` bytes or more are compressed on a worker thread,
+  off the event loop.
+
+A compressed answer says `Vary: Accept-Encoding` (added to its `Vary`, once). A client that
+does not take gzip gets every answer untouched: an identity answer suits every client, and
+the cacheable answers carry `Vary: Accept-Encoding` anyway (app.api.caching).
+"""
+
+import zlib
+
+import anyio.to_thread
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.caching import accepts_gzip
+
+# Media that gzip would not make smaller (as Starlette's list, by top-level type or exact).
+_COMPRESSED_KINDS = frozenset({b"image", b"audio", b"video"})
+_COMPRESSED_TYPES = frozenset(
+    {
+        b"application/gzip",
+        b"application/x-gzip",
+        b"application/zip",
+        b"application/grpc",
+        b"font/woff",
+        b"font/woff2",
+        b"text/event-stream",
+    }
+)
+
+
+def _already_compact(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether an answer with these headers is encoded already, or of a compressed media type."""
+    for name, value in headers:
+        if name == b"content-encoding":
+            return True
+        if name == b"content-type":
+            media_type = value.partition(b";")[0].strip().lower()
+            if (
+                media_type in _COMPRESSED_TYPES
+                or media_type.partition(b"/")[0] in _COMPRESSED_KINDS
+            ):
+                return True
+    return False
+
+
+def _compressed_headers(
+    headers: list[tuple[bytes, bytes]], length: int | None
+) -> list[tuple[bytes, bytes]]:
+    """`headers` for the compressed body: its encoding, its length (`None`: streamed, no
+    length) and `Accept-Encoding` in `Vary`."""
+    kept: list[tuple[bytes, bytes]] = []
+    vary_at = -1
+    for name, value in headers:
+        if name == b"content-length":
+            continue
+        if name == b"vary":
+            if vary_at >= 0:  # several Vary lines are one list (RFC 9110 5.3): joined
+                kept[vary_at] = (b"vary", kept[vary_at][1] + b", " + value)
+                continue
+            vary_at = len(kept)
+        kept.append((name, value))
+    if vary_at < 0:
+        kept.append((b"vary", b"Accept-Encoding"))
+    else:
+        varied = kept[vary_at][1]
+        tokens = {token.strip().lower() for token in varied.split(b",")}
+        if b"accept-encoding" not in tokens and b"*" not in tokens:
+            kept[vary_at] = (b"vary", varied + b", Accept-Encoding")
+    kept.append((b"content-encoding", b"gzip"))
+    if length is not None:
+        kept.append((b"content-length", str(length).encode()))
+    return kept
+
+
+class Compression:
+    """gzip-compresses answers to the clients that accept it (see above)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        minimum_size: int = 1000,
+        level: int = 6,
+        thread_minimum_size: int = 128 * 1024,
+    ) -> None:
+        self.app = app
+        self.minimum_size = minimum_size
+        self.level = level
+        self.thread_minimum_size = thread_minimum_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; compress its answer on the way out if it is worth it."""
+        if scope["type"] != "http" or not accepts_gzip(scope):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None  # held until the first body says whether to compress
+        compressor: zlib._Compress | None = None
+        passing = False
+
+        async def compressing(message: Message) -> None:
+            nonlocal start, compressor, passing
+            if passing:
+                await send(message)
+                return
+            kind = message["type"]
+            if kind == "http.response.start":
+                if message["status"] == 206 or _already_compact(message.get("headers", [])):
+                    passing = True
+                    await send(message)
+                else:
+                    start = message
+                return
+            if compressor is not None:  # the rest of a compressed stream
+                if kind == "http.response.body":
+                    message = {**message, "body": await self._compress(compressor, message)}
+                await send(message)
+                return
+            assert start is not None, "an ASGI answer starts with http.response.start"
+            body: bytes = message.get("body", b"") if kind == "http.response.body" else b""
+            streamed = bool(message.get("more_body", False))
+            if kind != "http.response.body" or (not streamed and len(body) < self.minimum_size):
+                passing = True
+                await send(start)
+                await send(message)
+                return
+            compressor = zlib.compressobj(self.level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            compressed = await self._compress(compressor, message)
+            headers = list(start.get("headers", []))
+            start = {
+                **start,
+                "headers": _compressed_headers(headers, None if streamed else len(compressed)),
+            }
+            await send(start)
+            await send({**message, "body": compressed})
+
+        await self.app(scope, receive, compressing)
+
+    async def _compress(self, compressor: "zlib._Compress", message: Message) -> bytes:
+        """One body message's bytes, compressed; the stream is finished with the last one."""
+        body: bytes = message.get("body", b"")
+        finish = zlib.Z_SYNC_FLUSH if message.get("more_body", False) else zlib.Z_FINISH
+
+        def compress() -> bytes:
+            return compressor.compress(body) + compressor.flush(finish)
+
+        if len(body) >= self.thread_minimum_size:
+            return await anyio.to_thread.run_sync(compress)
+        return compress()
