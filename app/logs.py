@@ -6,6 +6,7 @@ of uvicorn goes to standard error as JSON, and the access log (`app.access`, wri
 """
 
 import functools
+import itertools
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -21,6 +22,9 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Attributes every LogRecord has; anything else was passed in `extra=` and is logged as a field.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# How many attributes a record is built with: `extra=` (which may not replace them) and
+# anything set later come after them, in the record's own order.
+_BUILT = len(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 # uvicorn repeats its message with terminal colours for its own formatter.
 _STANDARD.add("color_message")
 
@@ -59,7 +63,7 @@ class JsonFormatter(logging.Formatter):
         current = request_id.get()
         if current is not None:
             line["request_id"] = current
-        for name, value in vars(record).items():
+        for name, value in itertools.islice(vars(record).items(), _BUILT, None):
             if name not in _STANDARD and not name.startswith("_"):
                 line[name] = value
         if record.exc_info:

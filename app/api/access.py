@@ -6,9 +6,9 @@ every log line written while the request is served (see `app.logs`), problems in
 """
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,7 +61,7 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        current = _incoming_id(scope) or uuid.uuid4().hex
+        current = _incoming_id(scope) or os.urandom(16).hex()  # 128 random bits, as 32 hex digits
         echoed = current.encode("latin-1")
         token = request_id.set(current)
         state = scope.setdefault("state", {})
