@@ -64,6 +64,7 @@ from app.db import (
     sqlite_path,
 )
 from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
+from app.telemetry import telemetry_config
 
 logger = logging.getLogger("app")
 
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        telemetry=telemetry_config(),
     )
     app.state.settings = settings
     app.state.slow_reads = SlowReads()
