@@ -12,8 +12,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from fastapi import Request, Response
-from starlette.types import Scope
 
+from app.api.headers import accepts_gzip, header
 from app.config import Settings
 from app.db import ReadDatabase
 from app.queries.common import timestamp
@@ -29,13 +29,6 @@ def data_version(reader: ReadDatabase) -> tuple[int, Any]:
     return int(row["version"]), row["changed_at"]
 
 
-def accepts_gzip(scope: Scope) -> bool:
-    """Whether the client takes gzip-compressed answers: the one test the gzip middleware,
-    the ETag and the stored details share."""
-    accepted = b"".join(value for name, value in scope["headers"] if name == b"accept-encoding")
-    return b"gzip" in accepted
-
-
 def entity_tag(request: Request, version: int) -> str:
     """A strong validator for this representation of this request at this data version."""
     # The scope's path and query string, not `request.url`, which is built on first use.
@@ -44,7 +37,7 @@ def entity_tag(request: Request, version: int) -> str:
         (
             request.scope["path"],
             str(parameters),
-            request.headers.get("accept", ""),
+            header(request.scope, b"accept") or "",
             "gzip" if accepts_gzip(request.scope) else "identity",
         )
     )
@@ -61,11 +54,11 @@ def _http_date(changed_at: Any) -> str | None:
 
 
 def _matches(request: Request, etag: str, last_modified: str | None) -> bool:
-    if_none_match = request.headers.get("if-none-match")
+    if_none_match = header(request.scope, b"if-none-match")
     if if_none_match is not None:
         tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
         return etag in tags or "*" in tags
-    if_modified_since = request.headers.get("if-modified-since")
+    if_modified_since = header(request.scope, b"if-modified-since")
     if if_modified_since and last_modified:
         try:
             return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)

@@ -24,7 +24,7 @@ import zlib
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.caching import accepts_gzip
+from app.api.headers import accepts_gzip
 
 # Media that gzip would not make smaller (as Starlette's list, by top-level type or exact).
 _COMPRESSED_KINDS = frozenset({b"image", b"audio", b"video"})

@@ -9,6 +9,7 @@ from fastapi import Request
 from pydantic import BaseModel
 
 from app import tabular
+from app.api.headers import header
 from app.errors import ApiError
 from app.queries.common import Encoded, Item, encoded_as_is
 
@@ -45,7 +46,7 @@ def negotiate(request: Request, requested: Format | None, offered: tuple[Format,
         if requested not in offered:
             raise not_acceptable(media)
         return requested
-    accept = request.headers.get("accept", "")
+    accept = header(request.scope, b"accept") or ""
     if not accept.strip():
         return offered[0]
     ranges = []

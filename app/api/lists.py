@@ -6,8 +6,9 @@ from typing import Any, Protocol
 from fastapi import Request, Response
 from pydantic import BaseModel
 
-from app.api.caching import accepts_gzip, conditional
+from app.api.caching import conditional
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
+from app.api.headers import accepts_gzip
 from app.api.offload import may_be_slow, on_the_loop_or_a_worker
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.responses import JSONBytes, gzipped_json

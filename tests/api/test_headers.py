@@ -1,0 +1,31 @@
+"""Request headers read from the scope (app.api.headers), as Starlette's `Headers` reads them."""
+
+from starlette.datastructures import Headers
+
+from app.api.headers import accepts_gzip, header
+
+SCOPE = {
+    "type": "http",
+    "headers": [
+        (b"accept", b"text/csv"),
+        (b"accept-encoding", b"identity"),
+        (b"x-note", b"caf\xe9"),
+        (b"accept", b"application/json"),
+        (b"accept-encoding", b"br, gzip;q=0.5"),
+    ],
+}
+
+
+def test_a_header_is_its_first_value_as_starlette_reads_it() -> None:
+    starlette = Headers(scope=SCOPE)
+    for name in ("accept", "x-note", "if-none-match"):
+        assert header(SCOPE, name.encode()) == starlette.get(name)
+    assert header(SCOPE, b"accept") == "text/csv"
+    assert header(SCOPE, b"x-note") == "café"
+    assert header(SCOPE, b"if-none-match") is None
+
+
+def test_gzip_is_accepted_when_any_accept_encoding_line_names_it() -> None:
+    assert accepts_gzip(SCOPE)
+    assert not accepts_gzip({"headers": SCOPE["headers"][:4]})
+    assert not accepts_gzip({"headers": []})
