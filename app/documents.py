@@ -21,12 +21,12 @@ and a client that accepts gzip gets the stored bytes as they are. One visit by i
 statements and the shaping of their rows; it is one indexed read.
 """
 
-import gzip
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, text
+from zlib_ng import zlib_ng
 
 from app.db import LoadReader, ReadDatabase
 from app.models.visit import VisitPublic
@@ -116,4 +116,5 @@ def compressed(detail: dict[str, Any] | None) -> bytes:
     the same bytes)."""
     if detail is None:
         raise ValueError("a visit read during its load has no detail")
-    return gzip.compress(orjson.dumps(detail), compresslevel=6, mtime=0)
+    # zlib-ng's gzip wrapper (wbits 31) writes no timestamp.
+    return zlib_ng.compress(orjson.dumps(detail), 6, wbits=31)

@@ -1,12 +1,12 @@
 """What every list query shares: keyset paging, date-span overlap, search, shaping helpers."""
 
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import orjson
+from zlib_ng import zlib_ng
 
 from app.db import ReadDatabase, Row, timestamp_param
 from app.search import (
@@ -86,9 +86,11 @@ class Gzipped(bytes):
 
     def json(self) -> bytes:
         """The JSON itself."""
-        # The gzip format (wbits 31) in one C call: `gzip.decompress` reads the header and
-        # checks the CRC in Python (8.8 µs against 6.8 for a 1 KB detail).
-        return zlib.decompress(self, wbits=31)
+        # The gzip format (wbits 31) in one C call, by zlib-ng: for the benchmark's details
+        # (1.5 KB stored, 14.9 KB of JSON) about 20 µs where the standard library's zlib
+        # took 50-60 (`gzip.decompress` also reads the header and checks the CRC in Python).
+        decompressed: bytes = zlib_ng.decompress(self, wbits=31)
+        return decompressed
 
 
 def encoded_as_is(value: Any) -> orjson.Fragment:
