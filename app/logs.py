@@ -23,7 +23,9 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 # Attributes every LogRecord has; anything else was passed in `extra=` and is logged as a field.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 # How many attributes a record is built with: `extra=` (which may not replace them) and
-# anything set later come after them, in the record's own order.
+# anything set later come after them, in the record's own order. (A LogRecord subclass that
+# sets attributes before its own __init__, or a filter that deletes a built attribute and
+# sets it again, shifts that order: the shifted extras are left out of the line.)
 _BUILT = len(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 # uvicorn repeats its message with terminal colours for its own formatter.
 _STANDARD.add("color_message")

@@ -94,6 +94,22 @@ def test_what_passes_as_it_is(answer: list[Message]) -> None:
     assert sent(answering(*answer), GZIP) == answer
 
 
+def test_vector_images_are_compressed() -> None:
+    out = sent(answering(start(200, (b"content-type", b"image/svg+xml")), body(BIG)), GZIP)
+    assert (b"content-encoding", b"gzip") in out[0]["headers"]
+
+
+def test_an_early_hint_goes_out_first_and_the_answer_is_still_compressed() -> None:
+    hint = {"type": "http.response.early_hint", "links": ["</static/docs/app.css>; rel=preload"]}
+    out = sent(answering(hint, start(200, JSON), body(BIG)), GZIP)
+    assert [m["type"] for m in out] == [
+        "http.response.early_hint",
+        "http.response.start",
+        "http.response.body",
+    ]
+    assert gzip.decompress(out[2]["body"]) == BIG
+
+
 def test_a_client_without_gzip_gets_the_answer_untouched() -> None:
     answer = [start(200, JSON), body(BIG)]
     assert sent(answering(*answer), [(b"accept-encoding", b"identity")]) == answer
