@@ -579,8 +579,11 @@ def wrk_path() -> str:
     return found
 
 
-def load(base: str, paths: list[str], duration: float, connections: int) -> dict[str, float | int]:
-    """One bounded wrk run (1 thread) against `paths` on `base`; its summary."""
+def load(
+    base: str, paths: list[str], duration: float, connections: int, headers: Sequence[str] = ()
+) -> dict[str, float | int]:
+    """One bounded wrk run (1 thread) against `paths` on `base`, sending `headers` with
+    every request; its summary."""
     env = dict(os.environ)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("\n".join(paths) + "\n")
@@ -595,6 +598,7 @@ def load(base: str, paths: list[str], duration: float, connections: int) -> dict
         "30s",
         "-s",
         str(WRK_SCRIPT),
+        *(part for header in headers for part in ("-H", header)),
         base + paths[0],
     ]
     try:
@@ -619,6 +623,13 @@ def load(base: str, paths: list[str], duration: float, connections: int) -> dict
     }
 
 
+def request_headers(args: argparse.Namespace) -> list[str]:
+    """What wrk sends besides its defaults: with `--gzip`, `Accept-Encoding: gzip`, as
+    browsers, `curl --compressed` and httpx do (Datasette, without a gzip plugin, answers
+    uncompressed all the same)."""
+    return ["Accept-Encoding: gzip"] if args.gzip else []
+
+
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -637,13 +648,14 @@ def compare(
     duration = max(args.duration, case.min_duration)
     for _, server, paths in targets:
         if args.warmup > 0:
-            load(server.base, paths, args.warmup, connections)
+            load(server.base, paths, args.warmup, connections, request_headers(args))
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in targets}
     for round_number in range(args.rounds):
         order = targets if round_number % 2 == 0 else targets[::-1]
         for name, server, paths in order:
             cpu_before = server.cpu_seconds()
-            result: dict[str, Any] = dict(load(server.base, paths, duration, connections))
+            sent = request_headers(args)
+            result: dict[str, Any] = dict(load(server.base, paths, duration, connections, sent))
             cpu = server.cpu_seconds() - cpu_before
             result["cpu_ms_per_request"] = 1000 * cpu / max(1, int(result["requests"]))
             result["loadavg_1m"] = os.getloadavg()[0]
@@ -671,7 +683,12 @@ def compare(
 
 
 def profile(
-    server: Server, paths: list[str], duration: float, connections: int, out: Path
+    server: Server,
+    paths: list[str],
+    duration: float,
+    connections: int,
+    out: Path,
+    headers: Sequence[str] = (),
 ) -> Path | None:
     """Collapsed py-spy stacks of `server` while wrk loads `paths` (not a timed run)."""
     py_spy = BENCH_VENV / "bin" / "py-spy"
@@ -679,7 +696,7 @@ def profile(
     command += ["-r", "250", "-f", "raw", "-o", str(out), "--nonblocking"]
     sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1)
-    load(server.base, paths, duration, connections)
+    load(server.base, paths, duration, connections, headers)
     try:
         _, error = sampler.communicate(timeout=duration + 60)
     except subprocess.TimeoutExpired:
@@ -699,7 +716,8 @@ def table(scale: dict[str, Any]) -> str:
     lines = [
         f"visits: {scale['params']['visits']:,}   file: {scale['file_mb']:,.0f} MB   "
         f"wrk -t1 -c{scale['connections']} -d{scale['duration']}s x {scale['rounds']} rounds "
-        f"(medians)   load average during runs: {scale.get('loadavg', 0):.1f}",
+        f"(medians)   load average during runs: {scale.get('loadavg', 0):.1f}"
+        + ("   clients accept gzip" if scale.get("accept_encoding") == "gzip" else ""),
         f"{'':<40} {'--------- ours ---------':>31}  {'------ Datasette -------':>31}  "
         f"{'ours/Datasette':>14}",
         f"{'case':<40} {'req/s':>7} {'p50':>7} {'p99':>7} {'cpu':>7}  "
@@ -786,6 +804,7 @@ def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
         "duration": args.duration,
         "rounds": args.rounds,
         "connections": args.connections,
+        "accept_encoding": "gzip" if args.gzip else "identity",
         "cases": [],
     }
     try:
@@ -812,7 +831,8 @@ def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
             if args.profile and case.ours:
                 out = OUT_DIR / f"profile-{visits}-{case.name}.txt"
                 log(f"profiling ours: {case.title} -> {out.relative_to(PROJECT_ROOT)}")
-                if profile(ours, case.ours, args.duration, args.connections, out):
+                sent = request_headers(args)
+                if profile(ours, case.ours, args.duration, args.connections, out, sent):
                     result["profile"] = str(out.relative_to(PROJECT_ROOT))
             scale["cases"].append(result)
         if not args.cases or "csv_memory" in args.cases:
@@ -886,9 +906,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--profile", action="store_true", help="also record py-spy profiles of our server"
     )
     parser.add_argument(
-        "--results", type=Path, default=OUT_DIR / "results.json", help="JSON file to merge into"
+        "--gzip",
+        action="store_true",
+        help="send Accept-Encoding: gzip, as browsers and httpx do (results-gzip.json)",
     )
+    parser.add_argument("--results", type=Path, help="JSON file to merge into")
     args = parser.parse_args(argv)
+    if args.results is None:
+        args.results = OUT_DIR / ("results-gzip.json" if args.gzip else "results.json")
     wrk_path()
     OUT_DIR.mkdir(exist_ok=True)
     results_path = args.results
