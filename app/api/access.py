@@ -17,6 +17,7 @@ from app.errors import ApiError
 from app.logs import ACCESS_LOGGER, request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+-]{0,127}")
 
 access_logger = logging.getLogger(ACCESS_LOGGER)
@@ -25,7 +26,7 @@ logger = logging.getLogger("app")
 
 def _incoming_id(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
-        if name == b"x-request-id":
+        if name == _REQUEST_ID_NAME:
             text = value.decode("latin-1")
             return text if VALID_REQUEST_ID.fullmatch(text) else None
     return None
@@ -74,7 +75,7 @@ class AccessLog:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 # Nothing inside sets this header: appended, not searched for.
-                message["headers"] = [*message.get("headers", ()), (b"x-request-id", echoed)]
+                message["headers"] = [*message.get("headers", ()), (_REQUEST_ID_NAME, echoed)]
             elif message["type"] == "http.response.body":
                 sent += len(message.get("body", b""))
             await send(message)

@@ -27,7 +27,7 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zlib_ng import zlib_ng
 
-from app.api.headers import accepts_gzip
+from app.api.headers import RawHeaders, accepts_gzip, varying
 
 # Media that gzip would not make smaller: Starlette's list, by top-level type or exact type.
 _COMPRESSED_KINDS = frozenset({b"audio", b"video"})
@@ -49,7 +49,7 @@ _COMPRESSED_TYPES = frozenset(
 )
 
 
-def _already_compact(headers: list[tuple[bytes, bytes]]) -> bool:
+def _already_compact(headers: RawHeaders) -> bool:
     """Whether an answer with these headers is encoded already, or of a compressed media type."""
     for name, value in headers:
         if name == b"content-encoding":
@@ -64,29 +64,10 @@ def _already_compact(headers: list[tuple[bytes, bytes]]) -> bool:
     return False
 
 
-def _compressed_headers(
-    headers: list[tuple[bytes, bytes]], length: int | None
-) -> list[tuple[bytes, bytes]]:
+def _compressed_headers(headers: RawHeaders, length: int | None) -> RawHeaders:
     """`headers` for the compressed body: its encoding, its length (`None`: streamed, no
     length) and `Accept-Encoding` in `Vary`."""
-    kept: list[tuple[bytes, bytes]] = []
-    vary_at = -1
-    for name, value in headers:
-        if name == b"content-length":
-            continue
-        if name == b"vary":
-            if vary_at >= 0:  # several Vary lines are one list (RFC 9110 5.3): joined
-                kept[vary_at] = (b"vary", kept[vary_at][1] + b", " + value)
-                continue
-            vary_at = len(kept)
-        kept.append((name, value))
-    if vary_at < 0:
-        kept.append((b"vary", b"Accept-Encoding"))
-    else:
-        varied = kept[vary_at][1]
-        tokens = {token.strip().lower() for token in varied.split(b",")}
-        if b"accept-encoding" not in tokens and b"*" not in tokens:
-            kept[vary_at] = (b"vary", varied + b", Accept-Encoding")
+    kept = varying(headers, {b"content-length"}, b"Accept-Encoding")
     kept.append((b"content-encoding", b"gzip"))
     if length is not None:
         kept.append((b"content-length", str(length).encode()))

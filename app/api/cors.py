@@ -13,6 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.access import REQUEST_ID_HEADER
+from app.api.headers import RawHeaders, varying
 from app.api.limits import RATE_LIMIT_HEADERS
 
 ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -30,24 +31,6 @@ EXPOSED_HEADERS = [
 ]
 PREFLIGHT_MAX_AGE_S = 86400
 
-Headers = list[tuple[bytes, bytes]]
-
-
-def _labelled(headers: Headers, added: Headers) -> Headers:
-    """`headers` with `added` set (replacing headers of the same names) and every `Vary` line
-    joined into one that ends with `Origin`."""
-    names = {name for name, _ in added}
-    varies: list[bytes] = []
-    kept: Headers = []
-    for name, value in headers:
-        if name == b"vary":
-            varies.append(value)
-        elif name not in names:
-            kept.append((name, value))
-    kept.extend(added)
-    kept.append((b"vary", b", ".join([*varies, b"Origin"])))
-    return kept
-
 
 class OpenCors(CORSMiddleware):
     """Starlette's CORS for open reads (see above)."""
@@ -61,10 +44,11 @@ class OpenCors(CORSMiddleware):
             expose_headers=EXPOSED_HEADERS,
             max_age=PREFLIGHT_MAX_AGE_S,
         )
-        self.cross_origin: Headers = [
+        self.cross_origin: RawHeaders = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in self.simple_headers.items()
         ]
+        self.cross_origin_names = {name for name, _ in self.cross_origin}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer a preflight; label every other answer."""
@@ -80,11 +64,12 @@ class OpenCors(CORSMiddleware):
         if origin and asks_method and scope["method"] == "OPTIONS":
             await super().__call__(scope, receive, send)
             return
-        added = self.cross_origin if origin else []
+        added, replaced = (self.cross_origin, self.cross_origin_names) if origin else ([], set())
 
         async def labelled(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = _labelled(list(message.get("headers", ())), added)
+                headers = varying(message.get("headers", ()), replaced, b"Origin")
+                message["headers"] = [*headers, *added]
             await send(message)
 
         await self.app(scope, receive, labelled)

@@ -2,7 +2,7 @@
 
 from starlette.datastructures import Headers
 
-from app.api.headers import accepts_gzip, header
+from app.api.headers import accepts_gzip, header, varying
 
 SCOPE = {
     "type": "http",
@@ -29,3 +29,13 @@ def test_gzip_is_accepted_when_any_accept_encoding_line_names_it() -> None:
     assert accepts_gzip(SCOPE)
     assert not accepts_gzip({"headers": SCOPE["headers"][:4]})
     assert not accepts_gzip({"headers": []})
+
+
+def test_varying_joins_every_vary_line_and_names_the_token_once() -> None:
+    headers = [(b"vary", b"Accept"), (b"content-length", b"9"), (b"vary", b"Cookie")]
+    assert varying(headers, {b"content-length"}, b"Origin") == [
+        (b"vary", b"Accept, Cookie, Origin")
+    ]
+    assert varying([(b"vary", b"accept, ORIGIN")], (), b"Origin") == [(b"vary", b"accept, ORIGIN")]
+    assert varying([(b"vary", b"*")], (), b"Origin") == [(b"vary", b"*")]
+    assert varying([(b"etag", b'"1"')], (), b"Origin") == [(b"etag", b'"1"'), (b"vary", b"Origin")]
