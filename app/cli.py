@@ -86,8 +86,8 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
     from pydantic import ValidationError
 
+    from app.api.routes.health import checks_integrity_in_background
     from app.logs import log_config
-    from app.main import checks_integrity_in_background
 
     try:
         settings = get_settings()

@@ -465,6 +465,12 @@ class VisitPartParams(Paging):
     """Paging of a visit's parts (`/v1/visits/{id}/meetings`, ...)."""
 
 
+class NoParams(BaseModel):
+    """An operation that takes no query parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class OnePageParams(BaseModel):
     """A list that always fits on one page takes only a format (no limit, no cursor)."""
 

@@ -8,11 +8,11 @@ from pydantic import BaseModel
 
 from app.api.caching import conditional
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
-from app.api.headers import accepts_gzip
-from app.api.offload import may_be_slow, on_the_loop_or_a_worker
+from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
+from app.edge.headers import accepts_gzip
 from app.errors import ApiError, invalid_parameter, not_found
 from app.queries.common import Gzipped, Item, NoSearchWords, Page, Sort, parse_sort
 from app.storage import Reader
@@ -101,11 +101,10 @@ async def run_list(
     query: ListQuery,
     sort_columns: Mapping[str, str],
     model: type[BaseModel],
-    criteria: Mapping[str, Any] | None = None,
 ) -> Response:
     """One page of `query` for `params`, in the format asked for, revalidated by ETag."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)
-    criteria = params.criteria() if criteria is None else criteria
+    criteria = params.criteria()
     digest = filters_digest(criteria)
     after = None
     if params.cursor is not None:
@@ -131,13 +130,10 @@ async def run_list(
         total = page.total or 0  # always counted here: `count` defaults to True
         return page_response(request, answer_in, model, items, total, next_cursor, page.facets)
 
-    def answer() -> Response:
-        return conditional(request, reader, settings, respond)
-
-    if may_be_slow(criteria):
-        alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
-        return await on_the_loop_or_a_worker(request, reader, answer, alike)
-    return answer()
+    alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
+    return await run_read(
+        request, reader, lambda: conditional(request, reader, settings, respond), alike
+    )
 
 
 def detail_response(

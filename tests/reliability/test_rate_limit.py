@@ -8,8 +8,8 @@ import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.api.limits import KEY_PREFIX
 from app.config import Settings
+from app.edge.limits import KEY_PREFIX
 from app.main import create_app
 
 REDIS = "redis://127.0.0.1:6379/15"

@@ -27,7 +27,7 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zlib_ng import zlib_ng
 
-from app.api.headers import RawHeaders, accepts_gzip, varying
+from app.edge.headers import RawHeaders, accepts_gzip, varying
 
 # Media that gzip would not make smaller: Starlette's list, by top-level type or exact type.
 _COMPRESSED_KINDS = frozenset({b"audio", b"video"})

@@ -1,8 +1,8 @@
-"""Request headers read from the scope (app.api.headers), as Starlette's `Headers` reads them."""
+"""Request headers read from the scope (app.edge.headers), as Starlette's `Headers` reads them."""
 
 from starlette.datastructures import Headers
 
-from app.api.headers import accepts_gzip, header, varying
+from app.edge.headers import accepts_gzip, header, varying
 
 SCOPE = {
     "type": "http",

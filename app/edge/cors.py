@@ -12,9 +12,9 @@ headers into objects for every request: 66k of the 612k instructions a visit by 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.access import REQUEST_ID_HEADER
-from app.api.headers import RawHeaders, varying
-from app.api.limits import RATE_LIMIT_HEADERS
+from app.edge.access import REQUEST_ID_HEADER
+from app.edge.headers import RawHeaders, varying
+from app.edge.limits import RATE_LIMIT_HEADERS
 
 ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"]
 ALLOWED_HEADERS = ["Accept", "If-None-Match", "If-Modified-Since", REQUEST_ID_HEADER]
