@@ -4,6 +4,11 @@ import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import anyio
+from starlette.types import ASGIApp
 
 from app.config import PROJECT_ROOT
 from app.derived import rebuild_if_stale
@@ -46,3 +51,36 @@ def damage_a_page(source: Path, target: Path) -> Path:
         file.seek((root - 1) * page_size)
         file.write(os.urandom(page_size))
     return target
+
+
+def raw_get(
+    app: ASGIApp, path: bytes, query: bytes, headers: list[tuple[bytes, bytes]] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """`app`'s answer to a GET with exactly these bytes in its ASGI scope (no client encodes
+    them first): status, headers and body."""
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(path.decode("latin-1")),
+        "raw_path": path,
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *(headers or [])],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    anyio.run(app, scope, receive, send)
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
