@@ -14,6 +14,7 @@ from app.api.fast_path import FastPath, routes
 from app.api.main import FAST_ROUTES, RESOURCES
 from app.config import Settings
 from app.main import create_app
+from tests.support import replace_middleware
 
 DETAILS = [
     "/v1/visits/2023-06-raisi-cuba",
@@ -28,11 +29,7 @@ DETAILS = [
 
 def without_fast_path(app: FastAPI) -> FastAPI:
     """`app` with an empty table: every request goes to FastAPI's routes."""
-    app.user_middleware = [
-        Middleware(FastPath, [], *middleware.args[1:]) if middleware.cls is FastPath else middleware
-        for middleware in app.user_middleware
-    ]
-    return app
+    return replace_middleware(app, {FastPath: Middleware(FastPath, [], app.state.problems)})
 
 
 @pytest.fixture(scope="module")

@@ -16,18 +16,9 @@ from app.api import offload
 from app.api.main import FAST_ROUTES
 from app.config import Settings
 from app.main import create_app
+from tests.support import RESOURCE_NAMES
 
 LOOP = threading.current_thread().name  # asyncio.run serves the app on this thread
-RESOURCE_NAMES = [
-    "visits",
-    "meetings",
-    "agreements",
-    "participants",
-    "tours",
-    "countries",
-    "topics",
-    "sources",
-]
 # A liveness bound, not a timing assertion: long enough for any machine, short enough that a
 # request stuck behind the blocked reads fails the test instead of hanging it.
 STUCK_S = 30

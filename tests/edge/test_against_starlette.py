@@ -28,6 +28,7 @@ from app.edge import cors
 from app.edge.compression import Compression
 from app.edge.cors import OpenCors
 from app.main import create_app
+from tests.support import replace_middleware
 
 GZIP = {"Accept-Encoding": "gzip"}
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -45,8 +46,7 @@ def with_starlette_s(app: FastAPI) -> FastAPI:
         ),
         OpenCors: Middleware(CORSMiddleware, **cors.OPTIONS),
     }
-    app.user_middleware = [replaced.get(m.cls, m) for m in app.user_middleware]
-    return app
+    return replace_middleware(app, replaced)
 
 
 @pytest.fixture(scope="module")

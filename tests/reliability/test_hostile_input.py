@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import PROJECT_ROOT
-from tests.support import raw_get
+from tests.support import DETAIL_PATHS, raw_get
 
 VISIT = "2023-06-raisi-cuba"
 
@@ -37,19 +37,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "/v1/export/visits.csv": ("q", "country", "participant", "sort", "updated_since"),
     "/v1/export/sources.ndjson": ("q", "kind", "sort"),
 }
-DETAILS = [
-    "/v1/visits/{}",
-    "/v1/visits/{}/meetings",
-    "/v1/visits/{}/agreements",
-    "/v1/visits/{}/participants",
-    "/v1/meetings/{}",
-    "/v1/agreements/{}",
-    "/v1/participants/{}",
-    "/v1/tours/{}",
-    "/v1/sources/{}",
-    "/v1/countries/{}",
-]
-ROUTES = [*LISTS, *(template.format(VISIT) for template in DETAILS[:4]), "/v1", "/healthz"]
+ROUTES = [*LISTS, *(template.format(VISIT) for template in DETAIL_PATHS[:4]), "/v1", "/healthz"]
 
 # Values sent (percent-encoded) as a parameter's value.
 INJECTIONS = [
@@ -169,7 +157,7 @@ def value_cases() -> Iterator[Any]:
 
 def id_cases() -> Iterator[Any]:
     """One request per (detail route, hostile id)."""
-    for template in DETAILS:
+    for template in DETAIL_PATHS:
         for number, record_id in enumerate(IDS):
             yield pytest.param(template.format(record_id), id=f"{template}-{number}")
 
