@@ -36,6 +36,7 @@ run: seed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app migrations tests examples bench
 	$(BIN)/ruff format --check app migrations tests examples bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
