@@ -111,19 +111,26 @@ def _record_page(resource: data.Resource) -> Handler:
             record = resource.get(site.reader, record_id)
             if record is None:
                 raise not_found(resource.singular, record_id)
-            context = {
-                "resource": resource,
-                "record": record,
-                "sources": cited_sources(site.reader, record),
-                "claimed": claimed_fields(record),
-                **_extra(site, resource, record),
-            }
-            return page(request, f"records/{resource.singular}.html", context)
+            return render_record(request, site, resource, record)
 
         return conditional(request, site.reader, site.settings, respond)
 
     record_page.__doc__ = f"One {resource.singular}: every fact with its sources."
     return record_page
+
+
+def render_record(
+    request: Request, site: Site, resource: data.Resource, record: dict[str, Any]
+) -> Response:
+    """A record's page: its facts, its parts, its claims and every citation's source."""
+    context = {
+        "resource": resource,
+        "record": record,
+        "sources": cited_sources(site.reader, record),
+        "claimed": claimed_fields(record),
+        **_extra(site, resource, record),
+    }
+    return page(request, f"records/{resource.singular}.html", context)
 
 
 def _extra(site: Site, resource: data.Resource, record: dict[str, Any]) -> dict[str, Any]:
