@@ -190,3 +190,19 @@ def test_axe_finds_nothing_serious(
                 f"\naxe on {kind} ({scheme}): "
                 + ", ".join(f"{v['id']} ({v['impact']})" for v in violations)
             )
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), [("record", "/visits/2023-06-raisi-cuba"), ("list", "/visits")]
+)
+def test_screenshots_for_the_readme(browser: Browser, api_url: str, name: str, path: str) -> None:
+    # docs/images/pages-*.png are copies of these (docs/pages.md says how to refresh them).
+    person = Visitor(browser, api_url, viewport={"width": 1024, "height": 720})
+    try:
+        page = person.open(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"pages-{name}.png")
+    finally:
+        person.context.close()
+    assert person.outside == []
