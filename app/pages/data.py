@@ -11,13 +11,13 @@ import orjson
 from pydantic import BaseModel
 
 from app.api import filters
-from app.db import ReadDatabase
 from app.queries import agreements, changes, meetings, participants, tours, visits, vocabularies
 from app.queries import search as search_queries
 from app.queries.common import Encoded, Item, Listing, Page, parse_sort
+from app.storage import Reader
 
 
-def _visit(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
+def _visit(db: Reader, visit_id: str) -> dict[str, Any] | None:
     stored = visits.get_visit(db, visit_id)
     return None if stored is None else orjson.loads(stored.json())
 
@@ -33,7 +33,7 @@ class Resource:
     listing: Listing
     sort_columns: Mapping[str, str]
     facets: tuple[str, ...]
-    get: Callable[[ReadDatabase, str], dict[str, Any] | None]
+    get: Callable[[Reader, str], dict[str, Any] | None]
 
 
 RESOURCES = {
@@ -113,7 +113,7 @@ def decoded(items: Sequence[Item]) -> list[dict[str, Any]]:
 
 
 def list_page(
-    db: ReadDatabase,
+    db: Reader,
     resource: Resource,
     criteria: Mapping[str, Any],
     sort: str,
@@ -128,25 +128,25 @@ def list_page(
 
 
 def first(
-    db: ReadDatabase, resource: Resource, criteria: Mapping[str, Any], sort: str, limit: int
+    db: Reader, resource: Resource, criteria: Mapping[str, Any], sort: str, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The first `limit` records of `resource` in `sort` order, and how many match."""
     items, page = list_page(db, resource, criteria, sort, None, limit)
     return items, page.total or 0
 
 
-def dataset(db: ReadDatabase) -> dict[str, Any]:
+def dataset(db: Reader) -> dict[str, Any]:
     """The data version, counts per resource and every source (`GET /v1`)."""
     return changes.dataset_summary(db)
 
 
-def country(db: ReadDatabase, code: str) -> dict[str, Any] | None:
+def country(db: Reader, code: str) -> dict[str, Any] | None:
     """One country with its visit counts."""
     return vocabularies.get_country(db, code)
 
 
 def search(
-    db: ReadDatabase, query: str, kind: str | None, after: tuple[Any, int] | None, limit: int
+    db: Reader, query: str, kind: str | None, after: tuple[Any, int] | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
     """Ranked hits of every type (NoSearchWords when `query` holds no word)."""
     return search_queries.search(db, query, kind, after, limit)

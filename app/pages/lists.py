@@ -19,10 +19,10 @@ from starlette.datastructures import QueryParams
 
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.config import Settings
-from app.db import ReadDatabase
 from app.pages import data
 from app.pages.forms import Control, controls
 from app.pages.render import query_string
+from app.storage import Reader
 
 EXPORT_FORMATS = (("json", "JSON"), ("csv", "CSV"), ("ndjson", "NDJSON"))
 # What a facet's value sets when followed: the filter of the same name, but for the year.
@@ -138,7 +138,7 @@ def _cursor_value(item: Mapping[str, Any], sort: str) -> tuple[Any, str]:
 
 
 def list_view(
-    db: ReadDatabase,
+    db: Reader,
     settings: Settings,
     resource: data.Resource,
     params: BaseModel,

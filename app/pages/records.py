@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.db import ReadDatabase
 from app.pages import data
+from app.storage import Reader
 
 
 def _citations(value: Any) -> Iterator[dict[str, Any]]:
@@ -22,7 +22,7 @@ def _citations(value: Any) -> Iterator[dict[str, Any]]:
             yield from _citations(inner)
 
 
-def cited_sources(db: ReadDatabase, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def cited_sources(db: Reader, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The sources a record's citations name, by id, with their date and dateline (a citation
     carries the source's title, publisher and address only)."""
     sources = data.RESOURCES["sources"]

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from app.config import Settings
-from app.db import ReadDatabase
+from app.storage import Reader
 
 HERE = Path(__file__).parent
 
@@ -96,7 +96,7 @@ templates = _environment()
 class Site:
     """What a page reads from: the app's read-only database and its settings."""
 
-    reader: ReadDatabase
+    reader: Reader
     settings: Settings
 
 

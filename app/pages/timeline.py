@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.db import ReadDatabase
 from app.pages import data
+from app.storage import Reader
 
 # Counted by the list's `year` facet over windows of this many years: a facet lists at most
 # FACET_LIMIT (30) values, and a window holds at most 25 years of its own plus the years of
@@ -79,7 +79,7 @@ class Timeline:
         return [(year, [lane.series.years.get(year, 0) for lane in self.lanes]) for year in years]
 
 
-def visit_years(db: ReadDatabase, criteria: Mapping[str, Any]) -> tuple[dict[int, int], int]:
+def visit_years(db: Reader, criteria: Mapping[str, Any]) -> tuple[dict[int, int], int]:
     """Visits matching `criteria` per year of their start, and how many have no start date."""
     visits = data.RESOURCES["visits"]
     dated = {**criteria, "date_from": data.EARLIEST}

@@ -2,13 +2,13 @@
 
 from fastapi.testclient import TestClient
 
-from app.db import ReadDatabase
 from app.pages.timeline import Bar, Series, draw, visit_years
+from app.storage import Reader
 from tests.pages.support import BROWSER, read
 
 
 def test_visits_per_year_come_from_the_list_s_year_facet(client: TestClient) -> None:
-    reader: ReadDatabase = client.app.state.reader  # type: ignore[attr-defined]
+    reader: Reader = client.app.state.reader  # type: ignore[attr-defined]
     assert visit_years(reader, {"participant": "ebrahim-raisi"}) == ({2023: 3}, 0)
     assert visit_years(reader, {"host_country": "CU"}) == ({2023: 1}, 0)
     assert visit_years(reader, {"host_country": "IR"}) == ({}, 0)
