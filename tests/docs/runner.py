@@ -168,7 +168,8 @@ def lines_of(printed: str) -> list[str]:
 
 
 def copy_project(folder: Path) -> None:
-    """Copy the project's files (those git tracks or would track) into `folder`."""
+    """Copy the project's files (those git tracks or would track) into `folder`, with a link
+    to the virtual environment running the tests as its `.venv`."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=PROJECT,
@@ -181,6 +182,7 @@ def copy_project(folder: Path) -> None:
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    (folder / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
 
 
 @dataclass(frozen=True)
