@@ -26,6 +26,10 @@ SETTINGS_PAGE = PROJECT_ROOT / "docs" / "operations.md"
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 PYTHON_M_APP = re.compile(r"python -m app [^`\n;|&]*")
+# A path of the repository's code in backticks (docs/ pages are checked as links).
+CODE_PATH = re.compile(
+    r"`(?P<path>(?:app|tests|bench|examples|migrations|seed_data|load|requirements|\.ci)/[^`\s]*)`"
+)
 
 
 def texts() -> dict[str, str]:
@@ -75,6 +79,24 @@ def test_every_command_shown_is_one_the_command_line_takes() -> None:
             parser.parse_args(args)
         except SystemExit:
             pytest.fail(f"{path}: `{command}` is not a command `python -m app` takes")
+
+
+def made_when_run(path: str) -> bool:
+    """Whether git ignores the path: something a run makes (`bench/out/`), not a source."""
+    ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=PROJECT_ROOT, check=False)
+    return ignored.returncode == 0
+
+
+def test_every_path_named_exists() -> None:
+    for page, text in texts().items():
+        for match in CODE_PATH.finditer(text):
+            # `app/models/<entity>.py` names a folder's files, `historian*.py` a pattern, and
+            # `tests/x.py::test` a test in a file.
+            path = match["path"].split("<")[0].split("::")[0]
+            if made_when_run(path):
+                continue
+            found = PROJECT_ROOT.glob(path) if "*" in path else [PROJECT_ROOT / path]
+            assert any(p.exists() for p in found), f"{page}: {match['path']}"
 
 
 def heading_anchors(text: str) -> set[str]:
