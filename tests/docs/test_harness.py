@@ -17,6 +17,8 @@ $ printf 'two\\nthree\\n' \\
     | tail -1
 three
 $ echo "$MESSAGE" > said.txt
+$ date +%s
+...
 ```
 
 Some prose.
@@ -60,10 +62,10 @@ def test_blocks_are_found_with_their_lines_and_languages(page: Path) -> None:
     blocks = fenced_blocks(page.read_text(), "docs/page.md")
     assert [(block.line, block.language) for block in blocks] == [
         (3, "console"),
-        (14, "python"),
-        (18, "text"),
-        (22, "python"),
-        (26, "json"),
+        (16, "python"),
+        (20, "text"),
+        (24, "python"),
+        (28, "json"),
     ]
 
 
@@ -73,9 +75,10 @@ def test_console_commands_continue_over_backslashes(page: Path) -> None:
         ("echo one", ["one"]),
         ("printf 'two\\nthree\\n' \\\n    | tail -1", ["three"]),
         ('echo "$MESSAGE" > said.txt', []),
+        ("date +%s", ["..."]),
     ]
-    assert (python.id, python.expected()) == ("docs/page.md:14", ["written"])
-    assert (unshown.id, unshown.expected()) == ("docs/page.md:22", [])
+    assert (python.id, python.expected()) == ("docs/page.md:16", ["written"])
+    assert (unshown.id, unshown.expected()) == ("docs/page.md:24", [])
 
 
 @pytest.mark.parametrize(
@@ -157,6 +160,8 @@ def test_three_dots_stand_for_what_varies(
 def test_corrections_rewrite_what_drifted_and_keep_what_matched(
     sandbox: Sandbox, page: Path
 ) -> None:
+    # `echo one` and the text block drifted and are rewritten; `date +%s` still matches `...`,
+    # which stays; the python block with no output shown gets a text block.
     drifted = PAGE.replace("$ echo one\none", "$ echo one\nuno").replace(
         "```text\nwritten\n```", "```text\nold\n```"
     )
