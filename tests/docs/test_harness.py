@@ -173,3 +173,16 @@ def test_corrections_rewrite_what_drifted_and_keep_what_matched(
         '```python\nprint("no output shown")\n```\n',
         '```python\nprint("no output shown")\n```\n\n```text\nno output shown\n```\n',
     )
+
+
+def test_a_script_that_writes_to_standard_error_fails(tmp_path: Path) -> None:
+    page = tmp_path / "README.md"
+    page.write_text(
+        '```python\nimport sys\nprint("shown")\nsys.stderr.write("warned\\n")\n```\n\n'
+        "```text\nshown\n```\n"
+    )
+    sandbox = Sandbox(tmp_path / "work", "http://127.0.0.1:1", "sqlite://", docs_root=tmp_path)
+    (example,) = page_examples(page, tmp_path)
+    outcome = sandbox.outcome(example)
+    assert (outcome.outputs, outcome.problems) == ([["shown"]], ["standard error:\nwarned\n"])
+    assert not outcome.matches()
