@@ -1,5 +1,5 @@
-"""The application: settings, the read-only database, the API's routes and docs, the HTTP edge
-around them, and how errors are answered."""
+"""The application: settings, the read-only database, the API's routes and docs, the pages for
+people, the HTTP edge around them, and how errors are answered."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,15 +18,18 @@ from app.config import Settings, get_settings
 from app.derived import DERIVED_VERSION
 from app.edge.limits import ClientLimits
 from app.edge.problems import PageRenderer, Problems
+from app.pages import routes as page_routes
+from app.pages.errors import problem_page as page_of_problem
 from app.storage import check_database, open_reader
 from app.telemetry import telemetry_config
 
 
 def create_app(
-    settings: Settings | None = None, problem_page: PageRenderer | None = None
+    settings: Settings | None = None, problem_page: PageRenderer | None = page_of_problem
 ) -> FastAPI:
     """Build the application for `settings` (the environment's by default); `problem_page`
-    renders errors as pages for browsers (None: problem JSON for every client)."""
+    renders errors as pages for browsers (the pages' own by default; None: problem JSON for
+    every client)."""
     settings = settings or get_settings()
     check_database(settings.database_url, DERIVED_VERSION)
     problems = Problems(problem_page)
@@ -70,6 +73,7 @@ def create_app(
     app.state.integrity = None
 
     app.include_router(api_router)
+    app.include_router(page_routes.router)
     docs.add_docs(app)
     add_handlers(app, problems)
     openapi.document_answers(app)

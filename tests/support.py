@@ -153,6 +153,27 @@ def free_port() -> int:
         return port
 
 
+def wait_until_up(
+    url: str, server: "subprocess.Popen[bytes]", log: Path, ready_status: int = 200
+) -> None:
+    """Return once `url/healthz` answers `ready_status`; fail the test, with the server's
+    output (`log`), if the server exits or does not answer so within STARTUP_SECONDS."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == ready_status:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"/healthz did not answer {ready_status} in {STARTUP_SECONDS} s:\n{log.read_text()}"
+            )
+        time.sleep(0.1)
+
+
 @contextmanager
 def served(
     database_url: str,
@@ -178,21 +199,7 @@ def served(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == ready_status:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"/healthz did not answer {ready_status} in {STARTUP_SECONDS} s:\n"
-                    f"{log.read_text()}"
-                )
-            time.sleep(0.1)
+        wait_until_up(url, server, log, ready_status)
         yield url
     finally:
         server.terminate()

@@ -3,6 +3,7 @@ FastAPI cannot see from the routes (problems as `application/problem+json`, the 
 `format` parameter offers, what the edge may answer on any operation)."""
 
 from collections.abc import Iterable
+from importlib.metadata import version
 from typing import Any, Protocol
 
 from fastapi import FastAPI
@@ -14,7 +15,7 @@ from app.edge.limits import UNLIMITED_PATHS
 from app.errors import PROBLEM_MEDIA_TYPE
 
 TITLE = "Diplomatic Visits API"
-VERSION = "1.0.0"
+VERSION = version("diplomatic-visits-api")  # the installed package's
 DESCRIPTION = """
 Who visited whom, when and where, whom they met and what they signed — every fact with
 its source.
