@@ -11,7 +11,7 @@ from app import edge
 from app.api import docs, openapi
 from app.api.fast_path import FastPath
 from app.api.handlers import add_handlers
-from app.api.main import FAST_ROUTES, RESOURCES, api_router
+from app.api.main import FAST_ROUTES, RESOURCES, ROUTERS
 from app.api.offload import SlowReads
 from app.api.routes.health import check_integrity_in_background, checks_integrity_in_background
 from app.config import Settings, get_settings
@@ -72,8 +72,8 @@ def create_app(
     # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).
     app.state.integrity = None
 
-    app.include_router(api_router)
-    app.include_router(page_routes.router)
+    for router in [*ROUTERS, page_routes.router]:
+        app.include_router(router)
     docs.add_docs(app)
     add_handlers(app, problems)
     openapi.document_answers(app)
