@@ -14,26 +14,8 @@ from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
 from app.edge.headers import accepts_gzip
 from app.errors import ApiError, invalid_parameter, not_found
-from app.queries.common import Gzipped, Item, NoSearchWords, Page, Sort, parse_sort
+from app.queries.common import Gzipped, Item, Listing, NoSearchWords, parse_sort
 from app.storage import Reader
-
-
-class ListQuery(Protocol):
-    """A query-layer list function (`app.queries.<resource>.list_<resource>`)."""
-
-    def __call__(
-        self,
-        db: Reader,
-        criteria: Mapping[str, Any],
-        sort: Sort,
-        after: tuple[Any, str] | None,
-        limit: int,
-        count: bool = True,
-        for_csv: bool = False,
-    ) -> tuple[Sequence[Item], Page]:
-        """A page of items and the page's bookkeeping."""
-        ...
-
 
 LIST_FORMATS: tuple[Format, ...] = ("json", "csv", "ndjson")
 
@@ -98,7 +80,7 @@ async def run_list(
     reader: Reader,
     settings: Settings,
     params: SortedParams,
-    query: ListQuery,
+    query: Listing,
     sort_columns: Mapping[str, str],
     model: type[BaseModel],
 ) -> Response:

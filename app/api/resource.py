@@ -18,14 +18,14 @@ from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import NoParams, OnePageParams, VisitPartParams
 from app.api.formats import negotiate
-from app.api.lists import LIST_FORMATS, ListQuery, detail_response, page_response, run_list
+from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
 from app.api.offload import run_read
 from app.api.query import documented, from_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.config import Settings
 from app.errors import not_found
 from app.models.page import ItemList
-from app.queries.common import Gzipped
+from app.queries.common import Gzipped, Listing
 from app.storage import Reader
 
 API_PREFIX = "/v1"
@@ -75,7 +75,7 @@ class Resource:
     about: str  # the tag's description
     filters: type[BaseModel]  # the list's query parameters (app/api/filters.py)
     criteria: type[BaseModel]  # the filters alone (an export takes them)
-    listing: ListQuery
+    listing: Listing
     sorts: Mapping[str, str]
     item: type[BaseModel]
     list_summary: str
