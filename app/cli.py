@@ -112,7 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         server_header=False,
-        # Requests are logged by the app as JSON lines, with their ids (app.api.access).
+        # Requests are logged by the app as JSON lines, with their ids (app.edge.access).
         access_log=False,
         log_config=log_config(),
         log_level="info",

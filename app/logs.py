@@ -2,7 +2,7 @@
 
 `python -m app serve` configures logging with `log_config()`: every record of the service and
 of uvicorn goes to standard error as JSON, and the access log (`app.access`, written by
-`app.api.access`) replaces uvicorn's own.
+`app.edge.access`) replaces uvicorn's own.
 """
 
 import functools
