@@ -79,6 +79,7 @@ class Resource:
     sorts: Mapping[str, str]
     item: type[BaseModel]
     list_summary: str
+    facets: tuple[str, ...] = ()  # what `facet=` counts (app/api/filters.py)
     detail: Detail | None = None
     exists: Callable[[Reader, str], bool] | None = None  # needed by parts
     parts: tuple[PagedPart | WholePart, ...] = ()
