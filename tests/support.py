@@ -145,6 +145,13 @@ def run_app(database_url: str, *args: str, **settings: str) -> subprocess.Comple
     )
 
 
+def migrate_and_seed(database_url: str) -> None:
+    """Build the database as `make run` builds it: `python -m app migrate`, then `seed`."""
+    for command in ("migrate", "seed"):
+        done = run_app(database_url, command)
+        assert done.returncode == 0, done.stderr
+
+
 def free_port() -> int:
     """A loopback port nobody listens on."""
     with socket.socket() as probe:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.docs.runner import Edit, Sandbox, apply
-from tests.support import run_app, served
+from tests.support import migrate_and_seed, served
 
 HISTORIAN_DATA = Path(__file__).resolve().parents[2].parent / "shared/datasets/history-state-gov"
 
@@ -18,9 +18,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """A seeded API server and the working folders the examples run in."""
     folder = tmp_path_factory.mktemp("docs-server")
     database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
-    for command in ("migrate", "seed"):
-        done = run_app(database_url, command)
-        assert done.returncode == 0, done.stderr
+    migrate_and_seed(database_url)
     with served(database_url, folder / "server.log") as url:
         pages = Sandbox(tmp_path_factory.mktemp("docs-pages"), url, database_url)
         if (HISTORIAN_DATA / "travels").is_dir():

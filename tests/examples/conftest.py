@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support import run_app, served
+from tests.support import migrate_and_seed, served
 
 
 @pytest.fixture(scope="session")
@@ -13,8 +13,6 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a seeded API server, stopped when the session ends."""
     folder = tmp_path_factory.mktemp("examples-server")
     database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
-    for command in ("migrate", "seed"):
-        done = run_app(database_url, command)
-        assert done.returncode == 0, done.stderr
+    migrate_and_seed(database_url)
     with served(database_url, folder / "server.log") as url:
         yield url
