@@ -34,8 +34,8 @@ run: seed
 	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app migrations tests examples bench
-	$(BIN)/ruff format --check app migrations tests examples bench
+	$(BIN)/ruff check app migrations tests examples bench setup.py
+	$(BIN)/ruff format --check app migrations tests examples bench setup.py
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

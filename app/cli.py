@@ -1,6 +1,8 @@
-"""The command line: `python -m app migrate | seed | serve | check | import historian PATH`."""
+"""The command line: `diplomatic-visits` (or `python -m app`) `migrate | seed | serve | check |
+import historian PATH | fetch historian`."""
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -8,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app import __version__
 from app.config import get_settings
 from app.db import (
     DatabaseNotReady,
@@ -23,6 +26,8 @@ if TYPE_CHECKING:
 
     from app.importers.historian import ImportReport
 
+# The command's name when installed; `python -m app` passes its own.
+PROG = "diplomatic-visits"
 # Problems listed in full before the rest are only counted.
 MAX_PROBLEMS_SHOWN = 50
 
@@ -37,7 +42,7 @@ def _seed(args: argparse.Namespace) -> int:
     from app.seed import SeedError, load_seed
 
     settings = get_settings()
-    root = args.seed_dir or settings.seed_dir
+    root = getattr(args, "seed_dir", settings.seed_dir)
     engine = create_write_engine(settings.database_url)
     try:
         with engine.begin() as connection:
@@ -108,9 +113,9 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         server_header=False,
-        # Requests are logged by the app as JSON lines, with their ids (app.api.access).
+        # Requests are logged by the app, with their ids (app.api.access).
         access_log=False,
-        log_config=log_config(),
+        log_config=log_config(settings.log_format),
         log_level="info",
     )
     return 0
@@ -213,22 +218,42 @@ def _historian_summary(report: "ImportReport", path: Path, seconds: float) -> st
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, one sub-command per action."""
-    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per action, every option with its default."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Who visited whom, when and where: build the database, load the data and "
+        "serve the API.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
+    def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help,
+            description=description or f"{help[0].upper()}{help[1:]}.",
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+
+    migrate = command("migrate", "create or upgrade the database schema")
     migrate.set_defaults(handler=_migrate)
 
-    seed = commands.add_parser("seed", help="validate and load seed_data/ (idempotent)")
-    seed.add_argument("--seed-dir", type=Path, default=None, help="seed folder to load")
+    seed = command("seed", "validate and load the seed data (idempotent)")
+    seed.add_argument(
+        "--seed-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="seed folder to load (default: the SEED_DIR setting, by default the seed data "
+        "that comes with this version)",
+    )
     seed.set_defaults(handler=_seed)
 
-    serve = commands.add_parser("serve", help="serve the API with uvicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = command("serve", "serve the API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
     serve.add_argument(
         "--migrate",
         action="store_true",
@@ -236,21 +261,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
-    check = commands.add_parser(
+    check = command(
         "check",
-        help="check the whole database file for damage (SQLite's quick_check)",
+        "check the whole database file for damage (SQLite's quick_check)",
         description="Read every page of the database and say whether it is sound, as `serve` "
         "does before serving a file up to INTEGRITY_CHECK_MAX_BYTES; exit code 1 if it is not.",
     )
     check.set_defaults(handler=_check)
 
-    importer = commands.add_parser("import", help="import an external dataset (idempotent)")
-    datasets = importer.add_subparsers(dest="dataset", required=True)
+    importer = command("import", "import an external dataset from a folder (idempotent)")
+    datasets = importer.add_subparsers(dest="dataset", required=True, metavar="DATASET")
     historian = datasets.add_parser(
         "historian",
         help="the Office of the Historian's travels and visits",
         description="Import the travels of Presidents and Secretaries of State and the visits "
         "of foreign leaders from the Office of the Historian's data (dataset 'historian').",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     historian.add_argument(
         "path", type=Path, help="folder holding the travels/, visits/ and gsh/ repositories"
@@ -259,9 +285,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit code is non-zero on failure."""
-    args = build_parser().parse_args(argv)
-    handler = args.handler
-    result: int = handler(args)
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    """Run one command; the exit code is non-zero on failure.
+
+    A reader that stops early (`| head`) ends the command quietly, as command-line tools do.
+    """
+    try:
+        args = build_parser(prog).parse_args(argv)
+        result: int = args.handler(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the failed flush of stdout at exit: point it at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return result

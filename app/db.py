@@ -19,7 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.config import PROJECT_ROOT, get_settings
+from app.config import get_settings
+from app.paths import shipped
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -315,7 +316,7 @@ def alembic_config(database_url: str) -> "AlembicConfig":
     from alembic.config import Config as AlembicConfig
 
     config = AlembicConfig()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("script_location", str(shipped("migrations")))
     config.set_main_option("sqlalchemy.url", database_url)
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     return config
