@@ -227,7 +227,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do"
+    )
 
     def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
         return commands.add_parser(
@@ -270,7 +272,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
 
     importer = command("import", "import an external dataset from a folder (idempotent)")
-    datasets = importer.add_subparsers(dest="dataset", required=True, metavar="DATASET")
+    datasets = importer.add_subparsers(
+        dest="dataset", required=True, metavar="DATASET", help="which dataset"
+    )
     historian = datasets.add_parser(
         "historian",
         help="the Office of the Historian's travels and visits",
