@@ -29,7 +29,10 @@ migrate: $(VENV)/.installed-main
 seed: migrate
 	$(BIN)/python -m app seed
 
+# DATA=historian downloads the Office of the Historian's data at its pinned commits and imports
+# it; HISTORIAN_DATA=PATH imports a copy already on disk.
 run: seed
+	$(if $(filter historian,$(DATA)),$(BIN)/python -m app fetch historian)
 	$(if $(HISTORIAN_DATA),$(BIN)/python -m app import historian "$(HISTORIAN_DATA)")
 	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
 

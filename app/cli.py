@@ -20,6 +20,7 @@ from app.db import (
     sqlite_path,
     upgrade_to_head,
 )
+from app.importers.fetch import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -140,22 +141,33 @@ def _check(_args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _file_progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar over the files read, on a terminal only; elsewhere a no-op."""
+def _progress(label: str, total: int | None, unit: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar, on a terminal only; elsewhere a no-op. It is advanced by a count."""
     if not sys.stderr.isatty():
-        yield lambda: None
+        yield lambda _: None
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, desc="reading", unit="file", file=sys.stderr, leave=False) as bar:
+    with tqdm(
+        total=total,
+        desc=label,
+        unit=unit,
+        unit_scale=unit == "B",
+        file=sys.stderr,
+        leave=False,
+    ) as bar:
 
-        def advance() -> None:
-            bar.update()
+        def advance(count: int) -> None:
+            bar.update(count)
 
         yield advance
 
 
 def _import_historian(args: argparse.Namespace) -> int:
+    return _import_historian_from(args.path)
+
+
+def _import_historian_from(path: Path) -> int:
     from app.importers.historian import (
         HistorianError,
         historian_files,
@@ -168,9 +180,9 @@ def _import_historian(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         check_database(settings.database_url)
-        files = historian_files(args.path)
-        with _file_progress(files.count) as advance:
-            data = read_historian(files, on_file=advance)
+        files = historian_files(path)
+        with _progress("reading", files.count, "file") as advance:
+            data = read_historian(files, on_file=lambda: advance(1))
         if sys.stderr.isatty():
             print("writing and indexing ...", file=sys.stderr)
         engine = create_write_engine(settings.database_url)
@@ -191,8 +203,29 @@ def _import_historian(args: argparse.Namespace) -> int:
         return 1
     for skipped in report.unresolved:
         print(f"skipped: {skipped}", file=sys.stderr)
-    print(_historian_summary(report, args.path, time.perf_counter() - started))
+    print(_historian_summary(report, path, time.perf_counter() - started))
     return 0
+
+
+def _fetch_historian(args: argparse.Namespace) -> int:
+    import httpx
+
+    from app.importers.fetch import HISTORIAN, TIMEOUT_SECONDS, FetchError, fetch
+
+    settings = get_settings()
+    cache = settings.cache_dir / "historian"
+    try:
+        check_database(settings.database_url)  # before downloading anything
+        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True) as client:
+            for repository, downloaded in fetch(
+                HISTORIAN, cache, args.base_url, lambda url, size: _progress(url, size, "B"), client
+            ):
+                how = "downloaded and verified" if downloaded else "verified in the cache"
+                print(f"{repository.name} at {repository.commit[:12]}: {how}")
+    except (FetchError, DatabaseNotReady) as error:
+        print(f"historian data not fetched, nothing imported: {error}", file=sys.stderr)
+        return 1
+    return _import_historian_from(cache)
 
 
 def _historian_summary(report: "ImportReport", path: Path, seconds: float) -> str:
@@ -286,6 +319,31 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "path", type=Path, help="folder holding the travels/, visits/ and gsh/ repositories"
     )
     historian.set_defaults(handler=_import_historian)
+
+    fetcher = command(
+        "fetch",
+        "download a dataset at its pinned version, verify it, keep it and import it",
+        description="Download a dataset's archives at the versions this release pins, check "
+        "the SHA-256 of their data files, keep them in CACHE_DIR and import them; nothing is "
+        "imported unless every archive checks out.",
+    )
+    remote = fetcher.add_subparsers(
+        dest="dataset", required=True, metavar="DATASET", help="which dataset"
+    )
+    historian = remote.add_parser(
+        "historian",
+        help="the Office of the Historian's travels, visits, gsh and people repositories",
+        description="Fetch the Office of the Historian's repositories at their pinned commits "
+        "into CACHE_DIR/historian/ and import them as `import historian` does.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    historian.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help="where the archives are downloaded from: GitHub, or a mirror laid out as it "
+        "(OWNER/REPO/archive/COMMIT.tar.gz)",
+    )
+    historian.set_defaults(handler=_fetch_historian)
     return parser
 
 

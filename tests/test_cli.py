@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
-from app.cli import build_parser
+import pytest
+
+from app.cli import _progress, build_parser
 from tests.support import SEED_DIR, build_database, damage_a_page
 
 
@@ -120,6 +122,8 @@ def test_every_command_and_option_says_what_it_does_and_its_default() -> None:
         "diplomatic-visits check",
         "diplomatic-visits import",
         "diplomatic-visits import historian",
+        "diplomatic-visits fetch",
+        "diplomatic-visits fetch historian",
     ]
     for parser in parsers:
         assert parser.description, parser.prog
@@ -149,3 +153,18 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
         )
     assert result.stderr == b""
     assert result.returncode == 1
+
+
+def test_progress_is_shown_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with _progress("archive", 2048, "B") as advance:
+        advance(1024)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _progress("archive", 2048, "B") as advance:
+        advance(1024)
+    shown = capsys.readouterr().err
+    assert shown.startswith("\rarchive:   0%|")  # drawn, then cleared when done
+    assert "0.00/2.05k" in shown
