@@ -2,11 +2,7 @@
 virtual environment, its `diplomatic-visits` command run from an empty folder."""
 
 import os
-import shutil
 import subprocess
-import sys
-import time
-import venv
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,21 +14,9 @@ import pytest
 from app import __version__
 from tests.importers.support import FIXTURES
 from tests.live_server import PROJECT, serve
+from tests.packaging import build_wheel, make_venv
 
 pytestmark = pytest.mark.slow
-
-# What a build must not see: environments, caches, data and earlier builds of the checkout.
-NOT_SOURCES = shutil.ignore_patterns(
-    ".git",
-    ".venv",
-    "data",
-    "build",
-    "dist",
-    "*.egg-info",
-    "__pycache__",
-    ".*_cache",
-    "test-artifacts",
-)
 
 
 @dataclass(frozen=True)
@@ -44,48 +28,11 @@ class Installed:
     install_seconds: float
 
 
-def build_wheel(into: Path) -> Path:
-    """A wheel of the checkout's files, built from a clean copy (no stale `build/`)."""
-    source = into / "source"
-    shutil.copytree(PROJECT, source, ignore=NOT_SOURCES)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--quiet",
-            "-w",
-            str(into),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = into.glob("*.whl")
-    return wheel
-
-
-def make_venv(folder: Path, *requirements: str) -> tuple[Path, float]:
-    """A new virtual environment with `requirements` (pip arguments); its bin folder and the
-    seconds the install took."""
-    venv.create(folder, with_pip=True)
-    bin = folder / ("Scripts" if os.name == "nt" else "bin")
-    started = time.perf_counter()
-    subprocess.run(
-        [bin / "python", "-m", "pip", "install", "--quiet", *requirements],
-        check=True,
-        capture_output=True,
-    )
-    return bin, time.perf_counter() - started
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The wheel with its pinned dependencies, in a virtual environment of its own."""
     root = tmp_path_factory.mktemp("package")
-    wheel = build_wheel(root / "wheels")
+    wheel = build_wheel(PROJECT, root / "wheels")
     bin, seconds = make_venv(
         root / "venv", "-r", str(PROJECT / "requirements" / "main.txt"), str(wheel)
     )
