@@ -3,13 +3,12 @@ pydantic alone, used from an empty folder against a live server."""
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from diplomatic_visits_client import __version__
-from tests.live_server import PROJECT, app_command, serve
+from tests.live_server import PROJECT
 from tests.packaging import build_wheel, make_venv, pinned
 
 pytestmark = pytest.mark.slow
@@ -59,17 +58,6 @@ def client_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bin
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A seeded server, as `make run` starts it."""
-    folder = tmp_path_factory.mktemp("client-server")
-    database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
-    app_command(database_url, "migrate")
-    app_command(database_url, "seed")
-    with serve(database_url, folder / "server.log") as url:
-        yield url
-
-
 def test_the_client_installs_without_the_servers_libraries(client_venv: Path) -> None:
     listed = subprocess.run(
         [client_venv / "python", "-m", "pip", "list", "--format", "json"],
@@ -83,10 +71,10 @@ def test_the_client_installs_without_the_servers_libraries(client_venv: Path) ->
 
 
 def test_the_installed_client_talks_to_a_live_server(
-    client_venv: Path, server: str, tmp_path: Path
+    client_venv: Path, api_url: str, tmp_path: Path
 ) -> None:
     result = subprocess.run(
-        [client_venv / "python", "-c", SCRIPT, server],
+        [client_venv / "python", "-c", SCRIPT, api_url],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -100,9 +88,9 @@ def test_the_installed_client_talks_to_a_live_server(
     assert lines[2:] == ["404 Not found", "['VE', 'NI', 'CU']"]
 
 
-def test_the_examples_need_only_the_client(client_venv: Path, server: str) -> None:
+def test_the_examples_need_only_the_client(client_venv: Path, api_url: str) -> None:
     result = subprocess.run(
-        [client_venv / "python", PROJECT / "examples" / "tour_legs.py", "--base-url", server],
+        [client_venv / "python", PROJECT / "examples" / "tour_legs.py", "--base-url", api_url],
         capture_output=True,
         text=True,
         timeout=120,
