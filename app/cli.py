@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from app import __version__
 from app.config import get_settings
-from app.db import (
+from app.derived import DERIVED_VERSION, rebuild_if_stale
+from app.importers.fetch import DEFAULT_BASE_URL
+from app.storage import (
     DatabaseNotReady,
     check_database,
     check_integrity,
@@ -20,7 +22,6 @@ from app.db import (
     sqlite_path,
     upgrade_to_head,
 )
-from app.importers.fetch import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -34,7 +35,9 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    upgrade_to_head(get_settings().database_url)
+    database_url = get_settings().database_url
+    upgrade_to_head(database_url)
+    rebuild_if_stale(database_url)
     print("database migrated to the newest schema")
     return 0
 
@@ -70,6 +73,7 @@ def _migrate_existing(database_url: str) -> None:
         return  # check_database says what to do
     try:
         upgrade_to_head(database_url)
+        rebuild_if_stale(database_url)
     except SQLAlchemyError as error:
         cause = getattr(error, "orig", None) or error
         raise DatabaseNotReady(
@@ -95,7 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
         settings = get_settings()
         if args.migrate:
             _migrate_existing(settings.database_url)
-        check_database(settings.database_url)
+        check_database(settings.database_url, DERIVED_VERSION)
         # A larger file would hold start-up for minutes: the app checks it while serving.
         if not checks_integrity_in_background(settings):
             check_integrity(settings.database_url)
@@ -128,7 +132,7 @@ def _check(_args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         database_url = get_settings().database_url
-        check_database(database_url)
+        check_database(database_url, DERIVED_VERSION)
         pages = check_integrity(database_url)
     except ValidationError as error:
         print(f"cannot check: invalid settings: {_settings_problems(error)}", file=sys.stderr)
@@ -179,7 +183,7 @@ def _import_historian_from(path: Path) -> int:
     settings = get_settings()
     started = time.perf_counter()
     try:
-        check_database(settings.database_url)
+        check_database(settings.database_url, DERIVED_VERSION)
         files = historian_files(path)
         with _progress("reading", files.count, "file") as advance:
             data = read_historian(files, on_file=lambda: advance(1))
@@ -215,7 +219,7 @@ def _fetch_historian(args: argparse.Namespace) -> int:
     settings = get_settings()
     cache = settings.cache_dir / "historian"
     try:
-        check_database(settings.database_url)  # before downloading anything
+        check_database(settings.database_url, DERIVED_VERSION)  # before downloading anything
         with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True) as client:
             for repository, downloaded in fetch(
                 HISTORIAN, cache, args.base_url, lambda url, size: _progress(url, size, "B"), client

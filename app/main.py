@@ -55,15 +55,16 @@ from app.api.security import (
 )
 from app.api.shortcut import Shortcut, detail_routes
 from app.config import Settings, get_settings
-from app.db import (
+from app.derived import DERIVED_VERSION
+from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
+from app.storage import (
     DatabaseNotReady,
     QueryTimeout,
     check_database,
     check_integrity,
-    open_read_database,
+    open_reader,
     sqlite_path,
 )
-from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
 from app.telemetry import telemetry_config
 
 logger = logging.getLogger("app")
@@ -201,7 +202,7 @@ def _check_integrity_in_background(app: FastAPI, database_url: str) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for `settings` (the environment's by default)."""
     settings = settings or get_settings()
-    check_database(settings.database_url)
+    check_database(settings.database_url, DERIVED_VERSION)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -225,7 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.slow_reads = SlowReads()
-    app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)
+    app.state.reader = open_reader(settings.database_url, settings.query_time_limit_ms)
     # An Integrity while the app checks the file in the background, None when it does not
     # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).
     app.state.integrity = None
@@ -285,7 +286,7 @@ def _retry_problem(description: str) -> dict[str, Any]:
     }
 
 
-# Answers the middleware may give on any operation (app.api.limits, app.db's time limit).
+# Answers the middleware may give on any operation (app.api.limits, app.storage's time limit).
 EVERY_OPERATION_MAY = {
     "429": _retry_problem(
         "Too many requests from this address (when the server sets RATE_LIMIT); every answer "

@@ -44,12 +44,14 @@ UNASYNC = (
 def openapi_document() -> dict[str, Any]:
     """The API's OpenAPI document, from the app over a new, empty database."""
     from app.config import Settings
-    from app.db import upgrade_to_head
+    from app.derived import rebuild_if_stale
     from app.main import create_app
+    from app.storage import upgrade_to_head
 
     with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite:///{Path(folder) / 'visits.sqlite3'}"
         upgrade_to_head(database_url)
+        rebuild_if_stale(database_url)
         return create_app(Settings(database_url=database_url)).openapi()
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from app.db import create_write_engine
 from app.seed import SeedError, load_seed
+from app.storage import create_write_engine
 from tests.support import ARTICLE, SEED_DIR, build_database
 
 TDI = "tdi-2023-06-16-raisi-havana"
