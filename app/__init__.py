@@ -1,3 +1,1 @@
 """Diplomatic Visits API: who visited whom, when and where, whom they met and what they signed."""
-
-__version__ = "0.1.0"

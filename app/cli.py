@@ -7,10 +7,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app import __version__
 from app.config import get_settings
 from app.derived import DERIVED_VERSION, rebuild_if_stale
 from app.importers.fetch import DEFAULT_BASE_URL
@@ -263,7 +263,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "serve the API.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {version('diplomatic-visits-api')}"
+    )
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="what to do"
     )

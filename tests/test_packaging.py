@@ -6,17 +6,18 @@ import subprocess
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
 import pytest
 
-from app import __version__
 from tests.importers.support import FIXTURES
 from tests.live_server import PROJECT, serve
 from tests.packaging import build_wheel, make_venv
 
 pytestmark = pytest.mark.slow
+VERSION = version("diplomatic-visits-api")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def test_the_wheel_carries_the_migrations_and_the_seed_data(installed: Installed
         }
         assert bundled == files_under(PROJECT / folder), folder
     assert not any(name.startswith(("tests/", "bench/", "migrations/")) for name in names)
-    assert installed.wheel.name == f"diplomatic_visits_api-{__version__}-py3-none-any.whl"
+    assert installed.wheel.name == f"diplomatic_visits_api-{VERSION}-py3-none-any.whl"
 
 
 def test_the_installed_command_migrates_seeds_imports_and_serves_from_an_empty_folder(
@@ -91,7 +92,7 @@ def test_the_installed_command_migrates_seeds_imports_and_serves_from_an_empty_f
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    assert run("--version") == f"diplomatic-visits {__version__}\n"
+    assert run("--version") == f"diplomatic-visits {VERSION}\n"
     assert run("serve", "--help").startswith("usage: diplomatic-visits serve [-h]")
     assert run("migrate") == "database migrated to the newest schema\n"
     database = Path(env["XDG_DATA_HOME"]) / "diplomatic-visits" / "visits.sqlite3"
