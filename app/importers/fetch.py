@@ -131,28 +131,29 @@ def fetch(
     A repository's folder is replaced only by a download that was complete and checked out:
     on any failure `FetchError` is raised and that folder is as it was.
     """
-    cache.mkdir(parents=True, exist_ok=True)
     for repository in repositories:
         target = cache / repository.folder
         if verified(repository, target):
             yield repository, False
             continue
         url = repository.archive_url(base_url)
-        # Beside the cache, so that the finished folder moves into place in one rename.
-        with tempfile.TemporaryDirectory(dir=cache, prefix=f".{repository.folder}-") as work:
-            archive = Path(work) / "archive.tar.gz"
+        with tempfile.TemporaryDirectory() as downloads:
+            archive = Path(downloads) / "archive.tar.gz"
             _download(client, url, archive, progress)
-            extracted = Path(work) / repository.folder
-            _extract(repository, url, archive, extracted)
-            digest = content_digest(extracted, data_files(repository, extracted))
-            if digest != repository.digest:
-                raise FetchError(
-                    f"{url}: its data files' SHA-256 is {digest}, not the pinned "
-                    f"{repository.digest}"
-                )
-            if target.exists():
-                target.rename(Path(work) / "replaced")
-            extracted.rename(target)
+            cache.mkdir(parents=True, exist_ok=True)
+            # Extracted beside the cache's folders, so that it moves into place in one rename.
+            with tempfile.TemporaryDirectory(dir=cache, prefix=f".{repository.folder}-") as work:
+                extracted = Path(work) / repository.folder
+                _extract(repository, url, archive, extracted)
+                digest = content_digest(extracted, data_files(repository, extracted))
+                if digest != repository.digest:
+                    raise FetchError(
+                        f"{url}: its data files' SHA-256 is {digest}, not the pinned "
+                        f"{repository.digest}"
+                    )
+                if target.exists():
+                    target.rename(Path(work) / "replaced")
+                extracted.rename(target)
         yield repository, True
 
 
