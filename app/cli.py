@@ -222,7 +222,11 @@ def _fetch_historian(args: argparse.Namespace) -> int:
         check_database(settings.database_url, DERIVED_VERSION)  # before downloading anything
         with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True) as client:
             for repository, downloaded in fetch(
-                HISTORIAN, cache, args.base_url, lambda url, size: _progress(url, size, "B"), client
+                HISTORIAN,
+                cache,
+                args.base_url,
+                lambda name, size: _progress(name, size, "B"),
+                client,
             ):
                 how = "downloaded and verified" if downloaded else "verified in the cache"
                 print(f"{repository.name} at {repository.commit[:12]}: {how}")

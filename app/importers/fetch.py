@@ -25,8 +25,8 @@ ARCHIVE_PATH = "{name}/archive/{commit}.tar.gz"
 TIMEOUT_SECONDS = 30.0
 CHUNK_BYTES = 64 * 1024
 
-# Opens a progress display for a download (its label and size, if known); the callable it
-# yields is given the number of bytes each time more arrive.
+# Opens a progress display for a download (the repository's name and the size, if known); the
+# callable it yields is given the number of bytes each time more arrive.
 Progress = Callable[[str, int | None], AbstractContextManager[Callable[[int], object]]]
 
 
@@ -139,7 +139,7 @@ def fetch(
         url = repository.archive_url(base_url)
         with tempfile.TemporaryDirectory() as downloads:
             archive = Path(downloads) / "archive.tar.gz"
-            _download(client, url, archive, progress)
+            _download(client, url, archive, repository.name, progress)
             cache.mkdir(parents=True, exist_ok=True)
             # Extracted beside the cache's folders, so that it moves into place in one rename.
             with tempfile.TemporaryDirectory(dir=cache, prefix=f".{repository.folder}-") as work:
@@ -157,13 +157,13 @@ def fetch(
         yield repository, True
 
 
-def _download(client: httpx.Client, url: str, into: Path, progress: Progress) -> None:
+def _download(client: httpx.Client, url: str, into: Path, label: str, progress: Progress) -> None:
     try:
         with client.stream("GET", url) as response:
             if response.status_code != httpx.codes.OK:
                 raise FetchError(f"{url} answered {response.status_code} {response.reason_phrase}")
             size = response.headers.get("Content-Length")
-            with into.open("wb") as out, progress(url, int(size) if size else None) as advance:
+            with into.open("wb") as out, progress(label, int(size) if size else None) as advance:
                 for chunk in response.iter_bytes(CHUNK_BYTES):
                     out.write(chunk)
                     advance(len(chunk))

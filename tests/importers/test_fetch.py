@@ -21,6 +21,7 @@ import pytest
 from app.importers.fetch import (
     HISTORIAN,
     FetchError,
+    Progress,
     Repository,
     content_digest,
     data_files,
@@ -54,6 +55,7 @@ class Mirror(ThreadingHTTPServer):
     """Serves a folder over HTTP and remembers the paths asked for."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.asked: list[str] = []
         mirror = self
 
@@ -128,6 +130,11 @@ def truncated(archives: Path, tmp_path: Path) -> Iterator[Mirror]:
         yield mirror
 
 
+def github_archive(repository: Repository, mirror: Mirror) -> Path:
+    """The file a mirror serves for the repository's archive."""
+    return mirror.folder / repository.archive_url("").lstrip("/")
+
+
 def unreachable() -> str:
     """The address of a loopback port nothing listens on."""
     with socket.socket() as probe:
@@ -139,11 +146,13 @@ def no_progress(url: str, size: int | None) -> nullcontext[Callable[[int], None]
     return nullcontext(lambda _: None)
 
 
-def run_fetch(cache: Path, base_url: str) -> list[tuple[str, bool]]:
+def run_fetch(
+    cache: Path, base_url: str, progress: Progress = no_progress
+) -> list[tuple[str, bool]]:
     with httpx.Client(timeout=30) as client:
         return [
             (repository.folder, downloaded)
-            for repository, downloaded in fetch(SMALL, cache, base_url, no_progress, client)
+            for repository, downloaded in fetch(SMALL, cache, base_url, progress, client)
         ]
 
 
@@ -192,8 +201,19 @@ def test_a_fetch_downloads_checks_and_caches_every_repository(
     github: Mirror, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
-    assert run_fetch(cache, github.url) == [("travels", True), ("visits", True)]
+    shown: dict[str, list[int | None]] = {}
+
+    @contextmanager
+    def progress(label: str, size: int | None) -> Iterator[Callable[[int], None]]:
+        shown[label] = [size]
+        yield shown[label].append
+
+    assert run_fetch(cache, github.url, progress) == [("travels", True), ("visits", True)]
     assert github.asked == [r.archive_url("") for r in SMALL]
+    for repository in SMALL:
+        size, *chunks = shown[repository.name]
+        archived = github_archive(repository, github)
+        assert size == sum(chunks) == archived.stat().st_size
     assert sorted(path.name for path in cache.iterdir()) == ["travels", "visits"]
     for repository in SMALL:
         assert verified(repository, cache / repository.folder)
