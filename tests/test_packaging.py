@@ -75,6 +75,10 @@ def test_the_wheel_carries_the_migrations_and_the_seed_data(installed: Installed
             if name.startswith(f"app/bundled/{folder}/")
         }
         assert bundled == files_under(PROJECT / folder), folder
+    tracked = subprocess.run(
+        ["git", "ls-files", "app"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert {name for name in tracked if not name.endswith(".py")} <= names  # templates, css
     assert not any(name.startswith(("tests/", "bench/", "migrations/")) for name in names)
     assert installed.wheel.name == f"diplomatic_visits_api-{VERSION}-py3-none-any.whl"
 
@@ -105,7 +109,10 @@ def test_the_installed_command_migrates_seeds_imports_and_serves_from_an_empty_f
 
     with serve(f"sqlite:///{database}", tmp_path / "server.log", [command], folder, env) as url:
         visit = httpx.get(f"{url}/v1/visits/2023-06-raisi-cuba").json()
+        page = httpx.get(f"{url}/visits/2023-06-raisi-cuba", headers={"Accept": "text/html"})
     assert (visit["id"], visit["host_country"]["code"]) == ("2023-06-raisi-cuba", "CU")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
 
 
 def test_the_installed_package_is_not_the_checkout(
