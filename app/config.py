@@ -16,7 +16,7 @@ LogFormat = Literal["auto", "text", "json"]
 
 
 class Settings(BaseSettings):
-    """Every setting the service reads; each is documented in the README."""
+    """Every setting the service reads; each is documented in docs/operations.md."""
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
