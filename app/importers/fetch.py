@@ -174,7 +174,7 @@ def _download(client: httpx.Client, url: str, into: Path, label: str, progress: 
 def _extract(repository: Repository, url: str, archive: Path, into: Path) -> None:
     """Write the archive's data files under `into`, dropping GitHub's `<repo>-<commit>/`."""
     try:
-        with tarfile.open(archive, "r:gz") as tar:
+        with tarfile.open(archive, "r:*") as tar:  # gzip, or already decoded by a proxy
             for member in tar:
                 path = PurePosixPath(*PurePosixPath(member.name).parts[1:])
                 source = tar.extractfile(member) if repository.holds(path) else None
