@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # imported where used: every command's start-up reads DEFAULT_BASE_URL
+    import httpx
 
 DEFAULT_BASE_URL = "https://github.com"
 ARCHIVE_PATH = "{name}/archive/{commit}.tar.gz"
@@ -123,7 +125,7 @@ def fetch(
     cache: Path,
     base_url: str,
     progress: Progress,
-    client: httpx.Client,
+    client: "httpx.Client",
 ) -> Iterator[tuple[Repository, bool]]:
     """Make `cache` hold every repository's pinned data, one folder each, downloading those
     missing or not as pinned; yield each repository and whether it was downloaded.
@@ -157,7 +159,9 @@ def fetch(
         yield repository, True
 
 
-def _download(client: httpx.Client, url: str, into: Path, label: str, progress: Progress) -> None:
+def _download(client: "httpx.Client", url: str, into: Path, label: str, progress: Progress) -> None:
+    import httpx
+
     try:
         with client.stream("GET", url) as response:
             if response.status_code != httpx.codes.OK:
