@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -188,19 +188,23 @@ def served(
     *args: str,
     settings: Mapping[str, str] | None = None,
     ready_status: int = 200,
+    command: Sequence[str] = (sys.executable, "-m", "app"),
+    cwd: Path = PROJECT_ROOT,
+    env: Mapping[str, str] = os.environ,
 ) -> Iterator[str]:
-    """`python -m app serve ARGS` on a free loopback port until the block ends; its address.
+    """`COMMAND serve ARGS` (the app of this checkout by default; an installed
+    `diplomatic-visits`, say) on a free loopback port until the block ends; its address.
 
-    It is up once `/healthz` answers `ready_status`. Standard error (the JSON logs) goes to
-    `log`.
+    It runs from `cwd` with `env` and `settings`, and is up once `/healthz` answers
+    `ready_status`. Its output (the logs) goes to `log`.
     """
     port = free_port()
-    command = [sys.executable, "-m", "app", "serve", "--port", str(port), *args]
+    arguments = [*command, "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     with log.open("wb") as output:
         server = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=app_env(database_url, **(settings or {})),
+            arguments,
+            cwd=cwd,
+            env={**env, "DATABASE_URL": database_url, **(settings or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
         )

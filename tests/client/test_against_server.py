@@ -10,14 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.client import (
+from diplomatic_visits_client import (
     AsyncDiplomaticVisitsClient,
     DiplomaticVisitsClient,
     InvalidParameters,
     NotFound,
 )
-from app.models.meeting import MeetingDetail
-from app.models.visit import VisitDetail, VisitPublic
+from diplomatic_visits_client.models import MeetingDetail, VisitDetail, VisitPublic
 
 CUBA = "2023-06-raisi-cuba"
 VISITS = ["2023-06-raisi-cuba", "2023-06-raisi-nicaragua", "2023-06-raisi-venezuela"]

@@ -198,3 +198,26 @@ def test_search_prints_ranked_hits(runs: dict[str, Run], api_url: str) -> None:
     assert [hit["score"] for hit in hits["items"]] == sorted(
         (hit["score"] for hit in hits["items"]), reverse=True
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["tour_legs.py"],
+        ["havana_visit.py"],
+        ["visits_between.py", "IR", "CU"],
+        ["search.py", "biotech"],
+    ],
+)
+def test_a_closed_pipe_ends_an_example_quietly(command: list[str], api_url: str) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written, as `| head` may be
+    with os.fdopen(write, "w") as stdout:
+        result = subprocess.run(
+            [sys.executable, str(EXAMPLES / command[0]), *command[1:], "--base-url", api_url],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert result.stderr == b""
+    assert result.returncode == 1
