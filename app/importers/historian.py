@@ -54,6 +54,7 @@ from app.models import (
     Visit,
 )
 from app.models.base import ID_MAX_LENGTH
+from app.models.citation import CITED_COLUMNS
 from app.store import (
     RECORD_TABLES,
     DatasetRows,
@@ -115,7 +116,6 @@ VISIT_KINDS = (
 _WHO = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DIGITS = re.compile(r"^[0-9]+$")
-_CITED = ("tour", "visit", "meeting", "agreement", "participation", "statement")
 
 
 @dataclass(frozen=True)
@@ -633,7 +633,7 @@ def _citation(
         "source_id": source,
         "quote": None,
         "note": note,
-        **{f"{kind}_id": None for kind in _CITED},
+        **dict.fromkeys(CITED_COLUMNS),
         f"{subject}_id": subject_id,
     }
 
@@ -844,7 +844,10 @@ class _Builder:
                 },
             )
             for alias in aliases:
-                self.rows.link(ParticipantAlias, {"participant_id": participant_id, "alias": alias})
+                self.rows.link(
+                    ParticipantAlias,
+                    {"participant_id": participant_id, "alias": alias, "page_url": None},
+                )
         for code in sorted(self.codes):
             entity = historical_country(code)
             if entity is not None:
