@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import get_settings
-from app.db import (
+from app.derived import DERIVED_VERSION, rebuild_if_stale
+from app.storage import (
     DatabaseNotReady,
     check_database,
     check_integrity,
@@ -28,7 +29,9 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    upgrade_to_head(get_settings().database_url)
+    database_url = get_settings().database_url
+    upgrade_to_head(database_url)
+    rebuild_if_stale(database_url)
     print("database migrated to the newest schema")
     return 0
 
@@ -64,6 +67,7 @@ def _migrate_existing(database_url: str) -> None:
         return  # check_database says what to do
     try:
         upgrade_to_head(database_url)
+        rebuild_if_stale(database_url)
     except SQLAlchemyError as error:
         cause = getattr(error, "orig", None) or error
         raise DatabaseNotReady(
@@ -89,7 +93,7 @@ def _serve(args: argparse.Namespace) -> int:
         settings = get_settings()
         if args.migrate:
             _migrate_existing(settings.database_url)
-        check_database(settings.database_url)
+        check_database(settings.database_url, DERIVED_VERSION)
         # A larger file would hold start-up for minutes: the app checks it while serving.
         if not checks_integrity_in_background(settings):
             check_integrity(settings.database_url)
@@ -122,7 +126,7 @@ def _check(_args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         database_url = get_settings().database_url
-        check_database(database_url)
+        check_database(database_url, DERIVED_VERSION)
         pages = check_integrity(database_url)
     except ValidationError as error:
         print(f"cannot check: invalid settings: {_settings_problems(error)}", file=sys.stderr)
@@ -162,7 +166,7 @@ def _import_historian(args: argparse.Namespace) -> int:
     settings = get_settings()
     started = time.perf_counter()
     try:
-        check_database(settings.database_url)
+        check_database(settings.database_url, DERIVED_VERSION)
         files = historian_files(args.path)
         with _file_progress(files.count) as advance:
             data = read_historian(files, on_file=advance)

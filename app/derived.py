@@ -2,9 +2,9 @@
 documents and details (app/documents.py).
 
 Every load (seed, imports) rebuilds both inside its transaction, so they always say what the
-tables say. SQLite's `user_version` records which `DERIVED_VERSION` built them:
-`python -m app migrate` rebuilds derived data of another version (`app.db.upgrade_to_head`),
-and `serve` refuses it (`app.db.check_database`).
+tables say. The storage records which `DERIVED_VERSION` built them
+(`app.storage.derived_version`): `python -m app migrate` rebuilds derived data of another
+version (`rebuild_if_stale`), and `serve` refuses it (`app.storage.check_database`).
 """
 
 from sqlalchemy import Connection, text
@@ -12,6 +12,7 @@ from sqlalchemy import Connection, text
 from app.documents import rebuild_documents, store_details
 from app.queries.visits import visit_detail
 from app.search import rebuild_search_index
+from app.storage import create_write_engine, derived_version, set_derived_version, sqlite_path
 
 # Bump when the search index's documents or rowids, ITEM_JSON or VisitPublic's CSV columns
 # change: databases then need a rebuild. 2: visits' document rowids follow start_date.
@@ -35,12 +36,20 @@ def rebuild_derived(connection: Connection) -> None:
         rebuild_search_index(connection)
         rebuild_documents(connection)
         store_details(connection, visit_detail)
-        connection.execute(text(f"PRAGMA user_version = {DERIVED_VERSION}"))
+        set_derived_version(connection, DERIVED_VERSION)
     finally:
         connection.execute(text(f"PRAGMA cache_size = {int(cache_size)}"))
 
 
-def derived_version(connection: Connection) -> int:
-    """The DERIVED_VERSION that built this database's derived data (0: none yet)."""
-    version: int = connection.execute(text("PRAGMA user_version")).scalar_one()
-    return version
+def rebuild_if_stale(database_url: str) -> None:
+    """Build the search index and the stored documents if another version of the service
+    built them (or none did: a new or just-migrated database); call after migrating."""
+    if sqlite_path(database_url) is None:
+        return
+    engine = create_write_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            if derived_version(connection) != DERIVED_VERSION:
+                rebuild_derived(connection)
+    finally:
+        engine.dispose()

@@ -28,8 +28,8 @@ import orjson
 from sqlalchemy import Connection, text
 from zlib_ng import zlib_ng
 
-from app.db import LoadReader, ReadDatabase
 from app.models.visit import VisitPublic
+from app.storage import Reader, load_reader
 from app.tabular import csv_lines
 
 # The tables one visit's document is made from.
@@ -95,14 +95,14 @@ def _with_csv(batch: list[tuple[int, str]]) -> Iterator[tuple[int, str, str]]:
 
 
 def store_details(
-    connection: Connection, detail_of: Callable[[ReadDatabase, str], dict[str, Any] | None]
+    connection: Connection, detail_of: Callable[[Reader, str], dict[str, Any] | None]
 ) -> None:
     """Store every visit's detail as `detail_of` builds it, gzip-compressed, inside the
     caller's transaction and after `rebuild_documents` (the detail starts from the item)."""
     connection.execute(text("DELETE FROM visit_detail"))
     raw = connection.connection.driver_connection
     assert raw is not None
-    reader = LoadReader(raw)
+    reader = load_reader(connection)
     visits = raw.execute("SELECT rowid, id FROM visit ORDER BY rowid")
     while batch := visits.fetchmany(_BATCH):
         raw.executemany(

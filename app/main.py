@@ -14,7 +14,7 @@ import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -55,15 +55,18 @@ from app.api.security import (
 )
 from app.api.shortcut import Shortcut, detail_routes
 from app.config import Settings, get_settings
-from app.db import (
+from app.derived import DERIVED_VERSION
+from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
+from app.pages import routes as page_routes
+from app.pages.errors import prefers_html, problem_page
+from app.storage import (
     DatabaseNotReady,
     QueryTimeout,
     check_database,
     check_integrity,
-    open_read_database,
+    open_reader,
     sqlite_path,
 )
-from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
 from app.telemetry import telemetry_config
 
 logger = logging.getLogger("app")
@@ -201,7 +204,7 @@ def _check_integrity_in_background(app: FastAPI, database_url: str) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for `settings` (the environment's by default)."""
     settings = settings or get_settings()
-    check_database(settings.database_url)
+    check_database(settings.database_url, DERIVED_VERSION)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -225,7 +228,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.slow_reads = SlowReads()
-    app.state.reader = open_read_database(settings.database_url, settings.query_time_limit_ms)
+    app.state.reader = open_reader(settings.database_url, settings.query_time_limit_ms)
     # An Integrity while the app checks the file in the background, None when it does not
     # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).
     app.state.integrity = None
@@ -233,6 +236,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     app.include_router(health.router)
+    app.include_router(page_routes.router)
 
     # Outermost last. The access log sees (and ids) every request, the security headers go
     # on every answer, CORS answers preflights and labels even 429s, then the rate limit and
@@ -285,7 +289,7 @@ def _retry_problem(description: str) -> dict[str, Any]:
     }
 
 
-# Answers the middleware may give on any operation (app.api.limits, app.db's time limit).
+# Answers the middleware may give on any operation (app.api.limits, app.storage's time limit).
 EVERY_OPERATION_MAY = {
     "429": _retry_problem(
         "Too many requests from this address (when the server sets RATE_LIMIT); every answer "
@@ -376,13 +380,14 @@ def _add_docs(app: FastAPI) -> dict[str, bytes]:
 MAX_PATH_SHOWN = 300
 
 
-def _problem(request: Request, error: ApiError) -> ProblemResponse:
+def _problem(request: Request, error: ApiError) -> Response:
     remember_problem(request.scope, error.slug)
-    return ProblemResponse(
-        error.problem(instance=request.scope["path"][:MAX_PATH_SHOWN]),
-        status_code=error.status,
-        headers=error.headers,
-    )
+    problem = error.problem(instance=request.scope["path"][:MAX_PATH_SHOWN])
+    if prefers_html(request.scope):  # a browser: the problem as a page
+        answer = problem_page(problem, request.scope)
+        answer.headers.update(error.headers)
+        return answer
+    return ProblemResponse(problem, status_code=error.status, headers=error.headers)
 
 
 def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
@@ -395,11 +400,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     """Every error leaves as application/problem+json; nothing internal is ever shown."""
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, error: ApiError) -> ProblemResponse:
+    async def api_error(request: Request, error: ApiError) -> Response:
         return _problem(request, error)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError) -> ProblemResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
         errors = []
         for item in error.errors():
             where, name = _location(tuple(item.get("loc", ())))
@@ -410,7 +415,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _problem(request, invalid_parameters(errors))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> ProblemResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed"}
         detail = {
             404: f"No resource at {request.scope['path'][:MAX_PATH_SHOWN]}.",
@@ -433,7 +438,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(QueryTimeout)
-    async def query_timeout(request: Request, _error: QueryTimeout) -> ProblemResponse:
+    async def query_timeout(request: Request, _error: QueryTimeout) -> Response:
         return _problem(
             request,
             ApiError(
@@ -446,7 +451,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(sqlite3.Error)
-    async def database_error(request: Request, error: sqlite3.Error) -> ProblemResponse:
+    async def database_error(request: Request, error: sqlite3.Error) -> Response:
         logger.error("database error on %s: %s", request.url.path, error)
         return _problem(
             request,
@@ -460,7 +465,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> ProblemResponse:
+    async def unexpected(request: Request, error: Exception) -> Response:
         logger.exception("unexpected error on %s", request.url.path, exc_info=error)
         return _problem(
             request,

@@ -40,7 +40,6 @@ from sqlalchemy import Date, Table
 from sqlmodel import SQLModel
 
 from app.config import PROJECT_ROOT
-from app.db import create_write_engine, upgrade_to_head
 from app.derived import rebuild_derived
 from app.models import (
     Agreement,
@@ -62,6 +61,7 @@ from app.models import (
 )
 from app.models.citation import CITED_COLUMNS
 from app.seed import load_seed
+from app.storage import create_write_engine, upgrade_to_head
 from app.store import DatasetRows, table_of, write_dataset
 
 # Bump when the generated rows change: bench/run.py regenerates its cached files then.

@@ -38,10 +38,10 @@ from urllib.parse import urlencode
 
 import httpx
 
-from app.db import ReadDatabase, upgrade_to_head
-from app.derived import DERIVED_VERSION
+from app.derived import DERIVED_VERSION, rebuild_if_stale
 from app.queries.common import search_match
 from app.search import matching_rowids_sql
+from app.storage import open_reader, upgrade_to_head
 from bench.generate import DATA_VERSION, DEFAULT_SEED, SEARCH_WORD
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -134,6 +134,7 @@ def refresh_derived(path: Path) -> None:
         log(f"rebuilding derived data (version {version} -> {DERIVED_VERSION}) ...")
     started = time.monotonic()
     upgrade_to_head(f"sqlite:///{path}")
+    rebuild_if_stale(f"sqlite:///{path}")
     with closing(sqlite3.connect(path)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if version != DERIVED_VERSION:
@@ -477,7 +478,7 @@ def build_cases(
 def _fts_match(path: Path) -> str:
     """The FTS5 expression our API builds for `q=SEARCH_WORD` on visits (its prefix as the
     index's terms it covers), as an SQL literal."""
-    reader = ReadDatabase(path, time_limit_ms=TIME_LIMIT_MS)
+    reader = open_reader(f"sqlite:///{path}", time_limit_ms=TIME_LIMIT_MS)
     try:
         expression = search_match(reader, SEARCH_WORD)
     finally:

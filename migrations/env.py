@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from app.config import get_settings
-from app.db import create_write_engine
+from app.storage import create_write_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.db import ReadDatabase
 from app.main import create_app
+from app.storage import Reader
 from tests.live_server import serve
 from tests.support import build_database
 
@@ -35,7 +35,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture
 def statements(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every SQL statement the read path runs from now on, in order."""
-    reader: ReadDatabase = client.app.state.reader  # type: ignore[attr-defined]
+    reader: Reader = client.app.state.reader  # type: ignore[attr-defined]
     ran: list[str] = []
     original = reader.rows
 

@@ -6,8 +6,9 @@ from contextlib import closing
 from pathlib import Path
 
 from app.config import PROJECT_ROOT
-from app.db import create_write_engine, upgrade_to_head
+from app.derived import rebuild_if_stale
 from app.seed import load_seed
+from app.storage import create_write_engine, upgrade_to_head
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
 # Three million SQLite steps (about half a second here): long enough for a time limit or a
@@ -23,6 +24,7 @@ def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:
     """Migrate an empty SQLite file to head and load the seed; return its URL."""
     url = f"sqlite:///{path}"
     upgrade_to_head(url)
+    rebuild_if_stale(url)
     engine = create_write_engine(url)
     with engine.begin() as connection:
         load_seed(connection, seed_dir)

@@ -9,8 +9,8 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
-from app.db import alembic_config, create_write_engine, upgrade_to_head
-from app.derived import DERIVED_VERSION, derived_version, rebuild_derived
+from app.derived import DERIVED_VERSION, rebuild_derived
+from app.storage import alembic_config, create_write_engine, derived_version, upgrade_to_head
 
 # Derived tables the models do not describe (as migrations/env.py skips them).
 FTS_PREFIX = "search_index"

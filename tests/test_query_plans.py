@@ -2,7 +2,7 @@
 
 The queries are the API's own: parameters go through the route's filter model (as a request's
 would), then the query layer runs on a generated data set (bench/generate.py, a few thousand
-visits) through a ReadDatabase that records each statement. Every statement's
+visits) through a reader that records each statement. Every statement's
 `EXPLAIN QUERY PLAN` must be free of a `SCAN <table>` without an index on a table that grows
 with the data. No timings are asserted here: bench/ measures those.
 """
@@ -22,10 +22,11 @@ from pydantic import BaseModel
 
 from app.api import filters
 from app.config import PROJECT_ROOT
-from app.db import ReadDatabase, Row
 from app.queries import agreements, meetings, participants, tours, visits
 from app.queries.common import NoSearchWords, parse_sort, search_match
 from app.search import match_expression, matching_rowids_sql
+from app.storage import Row
+from app.storage.sqlite import SqliteReader
 
 pytestmark = pytest.mark.slow  # builds a generated data set
 
@@ -48,8 +49,8 @@ def _load_generator() -> ModuleType:
     return module
 
 
-class RecordingReader(ReadDatabase):
-    """A ReadDatabase that remembers every statement it runs, with its parameters."""
+class RecordingReader(SqliteReader):
+    """A SQLite reader that remembers every statement it runs, with its parameters."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, time_limit_ms=10_000)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.db import OverBudget, QueryTimeout, ReadDatabase, sqlite_path
+from app.storage import OverBudget, QueryTimeout, sqlite_path
+from app.storage.sqlite import SqliteReader
 from tests.support import LONG_QUERY
 
 COUNT_VISITS = "SELECT count(*) FROM visit"
@@ -37,14 +38,14 @@ def _add_visit(path: Path, visit_id: str) -> None:
 
 
 def test_rows_are_dicts_in_column_order(copy: Path) -> None:
-    reader = ReadDatabase(copy, 2000)
+    reader = SqliteReader(copy, 2000)
     rows = reader.rows("SELECT code, alpha3 FROM country WHERE code IN ('CU', 'IR') ORDER BY 1")
     assert rows == [{"code": "CU", "alpha3": "CUB"}, {"code": "IR", "alpha3": "IRN"}]
     assert reader.rows("SELECT code FROM country WHERE code = 'nope'") == []
 
 
 def test_a_kept_answer_lasts_until_the_file_changes(copy: Path) -> None:
-    reader = ReadDatabase(copy, 2000)
+    reader = SqliteReader(copy, 2000)
     assert reader.memoised_scalar(COUNT_VISITS) == 3
     _add_visit(copy, "kept-answer-test")
     assert reader.scalar(COUNT_VISITS) == 4  # a plain read sees the new row
@@ -52,7 +53,7 @@ def test_a_kept_answer_lasts_until_the_file_changes(copy: Path) -> None:
 
 
 def test_a_kept_answer_is_not_read_again(copy: Path) -> None:
-    reader = ReadDatabase(copy, 2000)
+    reader = SqliteReader(copy, 2000)
     first = reader.memoised("SELECT code FROM country WHERE code = :code", {"code": "CU"})
     again = reader.memoised("SELECT code FROM country WHERE code = :code", {"code": "CU"})
     assert again is first  # the same list: no query ran
@@ -61,15 +62,15 @@ def test_a_kept_answer_is_not_read_again(copy: Path) -> None:
 
 
 def test_the_kept_answers_are_bounded(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ReadDatabase, "MEMO_SIZE", 2)
-    reader = ReadDatabase(copy, 2000)
+    monkeypatch.setattr(SqliteReader, "MEMO_SIZE", 2)
+    reader = SqliteReader(copy, 2000)
     kept = [reader.memoised("SELECT :n AS n", {"n": n}) for n in range(3)]
     assert reader.memoised("SELECT :n AS n", {"n": 2}) is kept[2]
     assert reader.memoised("SELECT :n AS n", {"n": 0}) is not kept[0]  # the oldest went
 
 
 def test_a_consistent_block_keeps_its_state_and_its_kept_answers(copy: Path) -> None:
-    reader = ReadDatabase(copy, 2000)
+    reader = SqliteReader(copy, 2000)
     with reader.consistent():
         assert reader.memoised_scalar(COUNT_VISITS) == 3
         _add_visit(copy, "inside-the-block")
@@ -79,7 +80,7 @@ def test_a_consistent_block_keeps_its_state_and_its_kept_answers(copy: Path) -> 
 
 
 def test_a_query_over_its_time_limit_is_interrupted(copy: Path) -> None:
-    reader = ReadDatabase(copy, 50)
+    reader = SqliteReader(copy, 50)
     endless = (
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
     )
@@ -89,7 +90,7 @@ def test_a_query_over_its_time_limit_is_interrupted(copy: Path) -> None:
 
 
 def test_queries_past_a_budget_stop_with_over_budget(copy: Path) -> None:
-    reader = ReadDatabase(copy, 60_000)
+    reader = SqliteReader(copy, 60_000)
     with reader.within(0.05):
         assert reader.scalar(COUNT_VISITS) == 3  # short: within the budget
         with pytest.raises(OverBudget):
@@ -99,7 +100,7 @@ def test_queries_past_a_budget_stop_with_over_budget(copy: Path) -> None:
 
 
 def test_a_budget_is_shared_by_every_query_in_its_block(copy: Path) -> None:
-    reader = ReadDatabase(copy, 60_000)
+    reader = SqliteReader(copy, 60_000)
     checked = LONG_QUERY.replace("3000000", "30000")  # a millisecond, long enough to be checked
     with reader.within(0.5):
         assert reader.scalar(checked) == 30_000
@@ -109,19 +110,19 @@ def test_a_budget_is_shared_by_every_query_in_its_block(copy: Path) -> None:
 
 
 def test_no_query_starts_once_the_budget_is_spent(copy: Path) -> None:
-    reader = ReadDatabase(copy, 60_000)
+    reader = SqliteReader(copy, 60_000)
     with reader.within(0.0), pytest.raises(OverBudget):
         reader.scalar(COUNT_VISITS)  # too short to be stopped while it runs
 
 
 def test_the_time_limit_still_applies_within_a_budget(copy: Path) -> None:
-    reader = ReadDatabase(copy, 20)
+    reader = SqliteReader(copy, 20)
     with reader.within(60.0), pytest.raises(QueryTimeout):
         reader.scalar(LONG_QUERY)
 
 
 def test_serving_connections_cache_64_mb_and_snapshots_the_default(copy: Path) -> None:
-    reader = ReadDatabase(copy, 2000)
+    reader = SqliteReader(copy, 2000)
     assert reader.scalar("PRAGMA cache_size") == -65536
     snapshot = reader.snapshot()
     try:

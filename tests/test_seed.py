@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from app.db import create_write_engine
 from app.models.claim import disputed
 from app.seed import SeedError, load_seed
+from app.storage import create_write_engine
 from tests.support import ARTICLE, SEED_DIR, build_database
 
 TDI = "tdi-2023-06-16-raisi-havana"
@@ -1176,7 +1176,7 @@ def test_an_older_schema_drops_the_agreements_it_cannot_hold(loaded: Path) -> No
     # and no count is invented for it.
     from alembic import command
 
-    from app.db import alembic_config, upgrade_to_head
+    from app.storage import alembic_config, upgrade_to_head
 
     url = f"sqlite:///{loaded}"
     command.downgrade(alembic_config(url), "0012")

@@ -15,13 +15,13 @@ from fastapi import Request, Response
 
 from app.api.headers import accepts_gzip, header
 from app.config import Settings
-from app.db import ReadDatabase
 from app.queries.common import timestamp
+from app.storage import Reader
 
 VARY = "Accept, Accept-Encoding"
 
 
-def data_version(reader: ReadDatabase) -> tuple[int, Any]:
+def data_version(reader: Reader) -> tuple[int, Any]:
     """The data version and when it last moved."""
     row = reader.one("SELECT version, changed_at FROM data_version WHERE id = 1")
     if row is None:
@@ -68,7 +68,7 @@ def _matches(request: Request, etag: str, last_modified: str | None) -> bool:
 
 
 def conditional(
-    request: Request, reader: ReadDatabase, settings: Settings, respond: Callable[[], Response]
+    request: Request, reader: Reader, settings: Settings, respond: Callable[[], Response]
 ) -> Response:
     """`respond()`, or a 304 when the client's copy is current; caching headers either way.
 
@@ -80,7 +80,7 @@ def conditional(
 
 
 def _conditional(
-    request: Request, reader: ReadDatabase, settings: Settings, respond: Callable[[], Response]
+    request: Request, reader: Reader, settings: Settings, respond: Callable[[], Response]
 ) -> Response:
     version, changed_at = data_version(reader)
     etag = entity_tag(request, version)

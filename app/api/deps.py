@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.config import Settings
-from app.db import ReadDatabase
+from app.storage import Reader
 
 
-async def get_reader(request: Request) -> ReadDatabase:
+async def get_reader(request: Request) -> Reader:
     """The read-only database of this app (async: resolving it costs no thread hop)."""
-    reader: ReadDatabase = request.app.state.reader
+    reader: Reader = request.app.state.reader
     return reader
 
 
@@ -20,5 +20,5 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-ReaderDep = Annotated[ReadDatabase, Depends(get_reader)]
+ReaderDep = Annotated[Reader, Depends(get_reader)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -13,9 +13,9 @@ from app.api.offload import may_be_slow, on_the_loop_or_a_worker
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
-from app.db import ReadDatabase
 from app.errors import ApiError, invalid_parameter, not_found
 from app.queries.common import Gzipped, Item, NoSearchWords, Page, Sort, parse_sort
+from app.storage import Reader
 
 
 class ListQuery(Protocol):
@@ -23,7 +23,7 @@ class ListQuery(Protocol):
 
     def __call__(
         self,
-        db: ReadDatabase,
+        db: Reader,
         criteria: Mapping[str, Any],
         sort: Sort,
         after: tuple[Any, str] | None,
@@ -95,7 +95,7 @@ def page_response(
 
 async def run_list(
     request: Request,
-    reader: ReadDatabase,
+    reader: Reader,
     settings: Settings,
     params: SortedParams,
     query: ListQuery,
@@ -142,7 +142,7 @@ async def run_list(
 
 def detail_response(
     request: Request,
-    reader: ReadDatabase,
+    reader: Reader,
     settings: Settings,
     fetch: Callable[[], dict[str, Any] | Gzipped | None],
     resource: str,

@@ -4,7 +4,7 @@ Handlers read SQLite on the event loop: no thread hop, which is most of what a s
 costs. A query whose cost grows with the rows it matches (full-text matches, facet counts)
 would hold every other request meanwhile: at 1M visits a `q=` page (10 ms of CPU) made the
 benchmark's p99 7x its p50. Such requests run on the loop within `LOOP_BUDGET_S`: a
-statement still running then is stopped, and none starts after it (`ReadDatabase.within`;
+statement still running then is stopped, and none starts after it (`Reader.within`;
 FTS5 reading its postings between two of SQLite's steps is not stopped until the next one).
 The request then answers from a worker thread instead, from the start, at most `SLOW_READS`
 at a time (each thread reads through its own connection and page cache), and the request
@@ -25,7 +25,7 @@ from typing import Any
 import anyio
 from fastapi import Request, Response
 
-from app.db import OverBudget, ReadDatabase
+from app.storage import OverBudget, Reader
 
 SLOW_READS = 2
 LOOP_BUDGET_S = 0.002
@@ -67,7 +67,7 @@ async def on_a_worker(request: Request, answer: Callable[[], Response]) -> Respo
 
 
 async def on_the_loop_or_a_worker(
-    request: Request, reader: ReadDatabase, answer: Callable[[], Response], key: str
+    request: Request, reader: Reader, answer: Callable[[], Response], key: str
 ) -> Response:
     """`answer()` on the event loop if its queries end within LOOP_BUDGET_S; else, or if the
     request `key` names did not lately, from the start on a worker thread."""

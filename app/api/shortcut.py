@@ -35,8 +35,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.deps import get_app_settings, get_reader
 from app.api.query import query_models
-from app.db import QueryTimeout
 from app.errors import ApiError
+from app.storage import QueryTimeout
 
 # The dependencies a shortcut resolves itself: what each gives, from the app's state.
 STATE: dict[Callable[..., Any], str] = {get_reader: "reader", get_app_settings: "settings"}

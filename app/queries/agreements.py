@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
     Facet,
     Listing,
@@ -14,6 +13,7 @@ from app.queries.common import (
     with_timestamps,
 )
 from app.queries.embeds import Citations, parties_for, signatories_for, topics_for
+from app.storage import Reader, Row, year_of
 
 SORT_COLUMNS = {"signed_on": "g.signed_on", "id": "g.id"}
 DEFAULT_SORT = "-signed_on"
@@ -67,7 +67,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     return where
 
 
-def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     parties = parties_for(db, ids)
     topics = topics_for(db, "agreement", ids)
@@ -90,7 +90,7 @@ list_agreements = Listing(
 
 
 def agreements_detail(
-    db: ReadDatabase, where: str, params: dict[str, Any], cited: Citations
+    db: Reader, where: str, params: dict[str, Any], cited: Citations
 ) -> list[dict[str, Any]]:
     """AgreementDetail dicts matching `where` (over `g`) with signatories; their citations
     come with `cited.fill`."""
@@ -103,7 +103,7 @@ def agreements_detail(
     return items
 
 
-def get_agreement(db: ReadDatabase, agreement_id: str) -> dict[str, Any] | None:
+def get_agreement(db: Reader, agreement_id: str) -> dict[str, Any] | None:
     """One agreement with its parties, signatories and citations."""
     cited = Citations()
     found = agreements_detail(db, "g.id = :id", {"id": agreement_id}, cited)

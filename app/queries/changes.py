@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from app.db import ReadDatabase, timestamp_param
 from app.queries.common import timestamp
+from app.storage import Reader, timestamp_param
 
 COUNTED = {
     "visits": "visit",
@@ -19,7 +19,7 @@ COUNTED = {
 }
 
 
-def dataset_summary(db: ReadDatabase) -> dict[str, Any]:
+def dataset_summary(db: Reader) -> dict[str, Any]:
     """The data version, record counts per resource, and every source with its licence."""
     counted = db.memoised(
         "SELECT "
@@ -40,7 +40,7 @@ def dataset_summary(db: ReadDatabase) -> dict[str, Any]:
 
 
 def list_deletions(
-    db: ReadDatabase, since: Any, after: int | None, limit: int
+    db: Reader, since: Any, after: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, int | None]:
     """Records deleted at or after `since`, oldest first, keyset-paged by sequence."""
     params: dict[str, Any] = {"since": timestamp_param(since), "page_limit": limit + 1}

@@ -8,7 +8,6 @@ from typing import Any
 import orjson
 from zlib_ng import zlib_ng
 
-from app.db import ReadDatabase, Row, timestamp_param
 from app.search import (
     MAX_ORDER_KEY,
     MAX_PREFIX_TERMS,
@@ -24,6 +23,7 @@ from app.search import (
     prefix_bounds,
     search_words,
 )
+from app.storage import Reader, Row, timestamp_param
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def add_search(where: Where, resource: str, alias: str, query: str | None) -> No
     where.add(f"{alias}.rowid IN ({matching_rowids_sql(resource)})", match=expression)
 
 
-def search_match(db: ReadDatabase, query: str) -> str | None:
+def search_match(db: Reader, query: str) -> str | None:
     """The MATCH expression of `query` (`match_expression`), each word's prefix given as the
     index's terms it covers: the same matches, which FTS5 can then read in order and stop."""
     terms = {}
@@ -195,7 +195,7 @@ def search_order(
 
 
 def _rows_in_search_order(
-    db: ReadDatabase,
+    db: Reader,
     search: SearchOrder,
     *,
     select: str,
@@ -297,7 +297,7 @@ class Page:
 
 
 def fetch_page(
-    db: ReadDatabase,
+    db: Reader,
     *,
     select: str,
     from_: str,
@@ -347,7 +347,7 @@ def fetch_page(
 
 
 def _keyset_rows(
-    db: ReadDatabase,
+    db: Reader,
     *,
     select: str,
     from_: str,
@@ -426,7 +426,7 @@ FACET_LIMIT = 30
 
 
 def fetch_facets(
-    db: ReadDatabase,
+    db: Reader,
     facets: Mapping[str, Facet],
     names: Sequence[str],
     from_: str,
@@ -462,7 +462,7 @@ _LABEL_SQL = {
 }
 
 
-def _labels(db: ReadDatabase, table: str | None, values: list[Any]) -> dict[Any, str]:
+def _labels(db: Reader, table: str | None, values: list[Any]) -> dict[Any, str]:
     if table is None or not values:
         return {}
     labelled = db.rows(_LABEL_SQL[table], {"values": json_list(values)})
@@ -471,7 +471,7 @@ def _labels(db: ReadDatabase, table: str | None, values: list[Any]) -> dict[Any,
 
 # A list item: shaped per request, or a stored document already encoded.
 Item = dict[str, Any] | Encoded
-Shape = Callable[[ReadDatabase, list[Row]], Sequence[Item]]
+Shape = Callable[[Reader, list[Row]], Sequence[Item]]
 
 
 @dataclass(frozen=True)
@@ -495,7 +495,7 @@ class Listing:
 
     def __call__(
         self,
-        db: ReadDatabase,
+        db: Reader,
         criteria: Mapping[str, Any],
         sort: Sort,
         after: tuple[Any, str] | None,

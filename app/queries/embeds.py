@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from app.db import ReadDatabase, Row
 from app.queries.common import country_ref, in_list, json_list, with_timestamps
+from app.storage import Reader, Row
 
 Grouped = dict[str, list[dict[str, Any]]]
 
@@ -68,7 +68,7 @@ class Citations:
         """The list that will hold the citations of one record (empty until `fill`)."""
         return self._wanted[kind].setdefault(record_id, [])
 
-    def fill(self, db: ReadDatabase) -> None:
+    def fill(self, db: Reader) -> None:
         """Read every asked-for record's citations, in a stable order, into its list."""
         if not any(self._wanted.values()):
             return
@@ -88,7 +88,7 @@ class Citations:
             self._wanted[row["kind"]][row["subject_id"]].append(citation)
 
 
-def topics_for(db: ReadDatabase, kind: str, ids: Sequence[str]) -> Grouped:
+def topics_for(db: Reader, kind: str, ids: Sequence[str]) -> Grouped:
     """Topic refs of visits, meetings or agreements, by record id."""
     if not ids:
         return {}
@@ -104,7 +104,7 @@ def topics_for(db: ReadDatabase, kind: str, ids: Sequence[str]) -> Grouped:
 
 
 def participations(
-    db: ReadDatabase, where: str, params: dict[str, Any], cited: Citations
+    db: Reader, where: str, params: dict[str, Any], cited: Citations
 ) -> list[dict[str, Any]]:
     """ParticipationPublic dicts matching `where` (over `pa`), with participants; their
     citations come with `cited.fill`."""
@@ -130,7 +130,7 @@ def participations(
 
 
 def statements(
-    db: ReadDatabase, where: str, params: dict[str, Any], cited: Citations
+    db: Reader, where: str, params: dict[str, Any], cited: Citations
 ) -> list[dict[str, Any]]:
     """StatementPublic dicts matching `where` (over `s`), with speakers; their citations come
     with `cited.fill`."""
@@ -160,7 +160,7 @@ def statements(
     ]
 
 
-def parties_for(db: ReadDatabase, ids: Sequence[str]) -> Grouped:
+def parties_for(db: Reader, ids: Sequence[str]) -> Grouped:
     """Country refs party to each agreement, by agreement id."""
     if not ids:
         return {}
@@ -175,7 +175,7 @@ def parties_for(db: ReadDatabase, ids: Sequence[str]) -> Grouped:
     return grouped
 
 
-def signatories_for(db: ReadDatabase, ids: Sequence[str], cited: Citations) -> Grouped:
+def signatories_for(db: Reader, ids: Sequence[str], cited: Citations) -> Grouped:
     """Participations that signed each agreement, by agreement id."""
     if not ids:
         return {}

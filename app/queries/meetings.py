@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
     Facet,
     Listing,
@@ -14,6 +13,7 @@ from app.queries.common import (
     with_timestamps,
 )
 from app.queries.embeds import Citations, participations, statements, topics_for
+from app.storage import Reader, Row, year_of
 
 SORT_COLUMNS = {"date": "m.date", "id": "m.id"}
 DEFAULT_SORT = "date"
@@ -72,7 +72,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     return where
 
 
-def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     topics = topics_for(db, "meeting", [r["id"] for r in rows])
     return [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
 
@@ -87,7 +87,7 @@ list_meetings = Listing(
 )
 
 
-def meetings_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any]]:
+def meetings_of_visit(db: Reader, visit_id: str) -> list[dict[str, Any]]:
     """Every meeting of a visit in the list order (by date, undated first), as list items."""
     rows = db.rows(
         f"SELECT {SELECT} FROM {FROM} WHERE m.visit_id = :visit_id "
@@ -97,7 +97,7 @@ def meetings_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any]]:
     return _items(db, rows)
 
 
-def get_meeting(db: ReadDatabase, meeting_id: str) -> dict[str, Any] | None:
+def get_meeting(db: Reader, meeting_id: str) -> dict[str, Any] | None:
     """One meeting with its participants, statements, agreements and citations."""
     row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE m.id = :id", {"id": meeting_id})
     if row is None:

@@ -4,7 +4,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row
 from app.queries.common import (
     Facet,
     Listing,
@@ -17,6 +16,7 @@ from app.queries.common import (
     with_timestamps,
 )
 from app.queries.embeds import Citations, participations
+from app.storage import Reader, Row
 
 SORT_COLUMNS = {"name": "p.name", "id": "p.id"}
 DEFAULT_SORT = "name"
@@ -48,7 +48,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     return where
 
 
-def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     aliases: dict[str, list[str]] = defaultdict(list)
     if rows:
         for alias in db.rows(
@@ -86,7 +86,7 @@ list_participants = Listing(
 )
 
 
-def participants_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any]]:
+def participants_of_visit(db: Reader, visit_id: str) -> list[dict[str, Any]]:
     """Every participation in a visit and its meetings."""
     cited = Citations()
     found = participations(db, "pa.visit_id = :visit_id", {"visit_id": visit_id}, cited)
@@ -94,7 +94,7 @@ def participants_of_visit(db: ReadDatabase, visit_id: str) -> list[dict[str, Any
     return found
 
 
-def get_participant(db: ReadDatabase, participant_id: str) -> dict[str, Any] | None:
+def get_participant(db: Reader, participant_id: str) -> dict[str, Any] | None:
     """One participant with every part they took and the agreements they signed."""
     row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE p.id = :id", {"id": participant_id})
     if row is None:

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from app.db import ReadDatabase
 from app.queries.common import NoSearchWords
 from app.search import SEARCH_COUNT_SQL, match_expression, search_page_sql
+from app.storage import Reader
 
 
 def search(
-    db: ReadDatabase, query: str, resource: str | None, after: tuple[Any, int] | None, limit: int
+    db: Reader, query: str, resource: str | None, after: tuple[Any, int] | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
     """Records matching every word of `query` (as prefixes), best first."""
     expression = match_expression(query, resource)

@@ -4,7 +4,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row, year_of
 from app.queries.common import (
     Facet,
     Listing,
@@ -18,6 +17,7 @@ from app.queries.common import (
     with_timestamps,
 )
 from app.queries.embeds import PARTICIPANT_REF_COLUMNS, Citations, participant_ref
+from app.storage import Reader, Row, year_of
 
 SORT_COLUMNS = {"start_date": "t.start_date", "id": "t.id"}
 DEFAULT_SORT = "-start_date"
@@ -51,7 +51,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     return where
 
 
-def _items(db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     legs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if rows:
         for leg in db.rows(
@@ -101,7 +101,7 @@ list_tours = Listing(
 )
 
 
-def get_tour(db: ReadDatabase, tour_id: str) -> dict[str, Any] | None:
+def get_tour(db: Reader, tour_id: str) -> dict[str, Any] | None:
     """One tour with its legs and citations."""
     row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE t.id = :id", {"id": tour_id})
     if row is None:

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row, year_of
 from app.documents import DOCUMENT_FROM
 from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
@@ -18,6 +17,7 @@ from app.queries.common import (
     add_updated_since,
 )
 from app.queries.embeds import Citations, participations, statements
+from app.storage import Reader, Row, year_of
 
 SORT_COLUMNS = {"start_date": "v.start_date", "end_date": "v.end_date", "id": "v.id"}
 DEFAULT_SORT = "-start_date"
@@ -68,7 +68,7 @@ def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
     return where
 
 
-def _encoded(_db: ReadDatabase, rows: list[Row]) -> list[Encoded]:
+def _encoded(_db: Reader, rows: list[Row]) -> list[Encoded]:
     return [Encoded(row.get("item"), row.get("csv_row")) for row in rows]
 
 
@@ -85,12 +85,12 @@ list_visits = Listing(
 )
 
 
-def visit_exists(db: ReadDatabase, visit_id: str) -> bool:
+def visit_exists(db: Reader, visit_id: str) -> bool:
     """Whether a visit has this id."""
     return db.one("SELECT 1 AS found FROM visit WHERE id = :id", {"id": visit_id}) is not None
 
 
-def get_visit(db: ReadDatabase, visit_id: str) -> Gzipped | None:
+def get_visit(db: Reader, visit_id: str) -> Gzipped | None:
     """One visit with its meetings, agreements, participants, statements and citations, as
     stored (`visit_detail` built it when the data was loaded: app/documents.py)."""
     row = db.one(
@@ -101,7 +101,7 @@ def get_visit(db: ReadDatabase, visit_id: str) -> Gzipped | None:
     return None if row is None else Gzipped(row["detail"])
 
 
-def visit_detail(db: ReadDatabase, visit_id: str) -> dict[str, Any] | None:
+def visit_detail(db: Reader, visit_id: str) -> dict[str, Any] | None:
     """One visit with its meetings, agreements, participants, statements and citations, built
     from the tables (for the stored details)."""
     row = db.one(f"SELECT d.item FROM {DOCUMENT_FROM} WHERE v.id = :id", {"id": visit_id})

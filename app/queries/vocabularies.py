@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.db import ReadDatabase, Row
 from app.queries.common import Listing, Where, add_search, add_updated_since, with_timestamps
+from app.storage import Reader, Row
 
 COUNTRY_SORT_COLUMNS = {"code": "c.code", "name": "c.name"}
 COUNTRY_SELECT = """c.code AS id, c.code, c.alpha3, c.name, c.created_at, c.updated_at,
@@ -54,13 +54,13 @@ def source_filters(criteria: Mapping[str, Any]) -> Where:
     return where
 
 
-def _country_items(_db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+def _country_items(_db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     for row in rows:
         del row["id"]  # selected only as the keyset's tie-breaker
     return [with_timestamps(row) for row in rows]
 
 
-def _plain_items(_db: ReadDatabase, rows: list[Row]) -> list[dict[str, Any]]:
+def _plain_items(_db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     return [with_timestamps(row) for row in rows]
 
 
@@ -87,13 +87,13 @@ list_sources = Listing(
 )
 
 
-def get_country(db: ReadDatabase, code: str) -> dict[str, Any] | None:
+def get_country(db: Reader, code: str) -> dict[str, Any] | None:
     """One country with its visit counts."""
     row = db.one(f"SELECT {COUNTRY_SELECT} FROM country c WHERE c.code = :code", {"code": code})
     return None if row is None else _country_items(db, [row])[0]
 
 
-def get_source(db: ReadDatabase, source_id: str) -> dict[str, Any] | None:
+def get_source(db: Reader, source_id: str) -> dict[str, Any] | None:
     """One source with its full text where held."""
     row = db.one(
         f"SELECT {SOURCE_SELECT}, s.text FROM source s WHERE s.id = :id", {"id": source_id}

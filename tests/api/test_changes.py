@@ -10,9 +10,9 @@ import yaml
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.db import create_write_engine
 from app.main import create_app
 from app.seed import load_seed
+from app.storage import create_write_engine
 from tests.support import SEED_DIR, build_database
 
 TOUR_FILE = "tours/2023-06-raisi-latin-america.yaml"

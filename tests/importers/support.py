@@ -5,8 +5,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from app.db import create_write_engine
 from app.importers.historian import ImportReport, import_historian
+from app.storage import create_write_engine
 from tests.importers.fixture_files import write_fixture_tree
 
 # Written once per test run, from tests/importers/fixture_files.py.

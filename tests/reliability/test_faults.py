@@ -32,9 +32,9 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.db import alembic_config
 from app.derived import DERIVED_VERSION
 from app.main import create_app
+from app.storage import alembic_config
 from tests.reliability.generated import VISITOR, generated_seed
 from tests.reliability.support import (
     PROJECT,

@@ -34,7 +34,6 @@ from app.api.lists import ListQuery, no_words
 from app.api.query import ApiRoute, from_query
 from app.api.responses import ProblemResponse, problem
 from app.config import Settings
-from app.db import ReadDatabase
 from app.errors import ApiError
 from app.models.agreement import AgreementPublic
 from app.models.country import CountryPublic
@@ -46,6 +45,7 @@ from app.models.tour import TourPublic
 from app.models.visit import VisitPublic
 from app.queries import agreements, meetings, participants, tours, visits, vocabularies
 from app.queries.common import NoSearchWords, parse_sort
+from app.storage import Reader
 
 router = APIRouter(prefix="/v1/export", tags=["export"], route_class=ApiRoute)
 
@@ -94,7 +94,7 @@ EXPORTS = {
 
 
 def _stream(
-    reader: ReadDatabase,
+    reader: Reader,
     exported: Exported,
     criteria: Mapping[str, Any],
     sort: str,
@@ -204,14 +204,14 @@ def _snapshot_dir(settings: Settings) -> FilePath:
     return directory
 
 
-def database_snapshot(reader: ReadDatabase, settings: Settings) -> tuple[FilePath, str, int]:
+def database_snapshot(reader: Reader, settings: Settings) -> tuple[FilePath, str, int]:
     """A consistent copy of the database (made once per data version): path, SHA-256, version.
 
     The copy is written under a temporary name and renamed when complete, so no request ever
     serves a half-written file.
     """
     directory = _snapshot_dir(settings)
-    database_key = hashlib.sha256(str(reader.path.resolve()).encode()).hexdigest()[:12]
+    database_key = hashlib.sha256(reader.location.encode()).hexdigest()[:12]
     current = data_version(reader)[0]
     ready = directory / f"{database_key}-v{current}.sqlite3"
     if ready.exists() and ready.with_suffix(".sha256").exists():

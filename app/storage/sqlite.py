@@ -1,7 +1,6 @@
-"""Database access: the write engine (SQLModel/SQLAlchemy) and the read-only connections.
-
-Everything that differs between SQLite and another database sits in this module:
-the connection pragmas, the read-only connections, and `dialect_name()`.
+"""The SQLite implementation of the storage seam: connections and their pragmas, read-only
+readers with time limits (the progress handler), snapshots, memoised answers kept per
+`PRAGMA data_version`, the online backup, `quick_check` and the readiness checks.
 """
 
 import math
@@ -13,22 +12,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
 
-from app.config import PROJECT_ROOT, get_settings
-
-if TYPE_CHECKING:
-    from alembic.config import Config as AlembicConfig
-
-Row = dict[str, Any]
-
-
-class QueryTimeout(Exception):
-    """A read query ran longer than the configured limit."""
+from app.storage.reader import DatabaseNotReady, OverBudget, QueryTimeout, Reader, Row
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -50,12 +39,7 @@ def year_of(column: str) -> str:
     return f"substr({column}, 1, 4)"
 
 
-def dialect_name(database_url: str) -> str:
-    """`sqlite`, `postgresql`, ...: the one place callers learn which database they run on."""
-    return make_url(database_url).get_backend_name()
-
-
-def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
@@ -64,30 +48,11 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -
     cursor.close()
 
 
-def create_write_engine(database_url: str) -> Engine:
-    """An engine for migrations and loads; on SQLite, foreign keys on and WAL journaling."""
-    path = sqlite_path(database_url)
+def prepare_write_engine(engine: Engine, path: Path | None) -> None:
+    """Foreign keys on and WAL journaling on every connection; the file's folder made."""
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(database_url)
-    if dialect_name(database_url) == "sqlite":
-        event.listen(engine, "connect", _set_sqlite_pragmas)
-    return engine
-
-
-@contextmanager
-def write_session(database_url: str | None = None) -> Iterator[Session]:
-    """A session in one transaction: committed when the block ends, rolled back on error."""
-    engine = create_write_engine(database_url or get_settings().database_url)
-    try:
-        with Session(engine) as session, session.begin():
-            yield session
-    finally:
-        engine.dispose()
-
-
-class OverBudget(Exception):
-    """A read ran past the time it was allowed (`ReadDatabase.within`)."""
+    event.listen(engine, "connect", _set_pragmas)
 
 
 class _Link:
@@ -113,12 +78,9 @@ class _Link:
         return 1 if now > self.deadline else 0
 
 
-class ReadDatabase:
-    """Long-lived read-only SQLite connections, one per worker thread.
-
-    Reads skip the ORM: rows come back as dicts, ready to shape and encode once.
-    Each query is cut off after `time_limit_ms` by SQLite's progress handler.
-    """
+class SqliteReader(Reader):
+    """Long-lived read-only SQLite connections, one per worker thread, each query cut off
+    after `time_limit_ms` by SQLite's progress handler."""
 
     # Prepared statements kept per connection: every query shape the API issues fits.
     CACHED_STATEMENTS = 512
@@ -134,6 +96,11 @@ class ReadDatabase:
         self.path = path
         self.time_limit = time_limit_ms / 1000
         self._local = threading.local()
+
+    @property
+    def location(self) -> str:
+        """The database file's absolute path."""
+        return str(self.path.resolve())
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
@@ -153,14 +120,11 @@ class ReadDatabase:
             link.connection.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
         return link
 
-    def _connection(self) -> sqlite3.Connection:
-        return self._link().connection
-
     @contextmanager
     def consistent(self) -> Iterator[None]:
-        """Every query of this thread in the block sees one committed state: a request that
-        runs several queries never mixes data from before and after a load's commit."""
-        connection = self._connection()
+        """Every query of this thread in the block sees one committed state (one read
+        transaction)."""
+        connection = self._link().connection
         if connection.in_transaction:  # already inside one (or a snapshot's)
             yield
             return
@@ -173,9 +137,8 @@ class ReadDatabase:
 
     @contextmanager
     def within(self, seconds: float) -> Iterator[None]:
-        """The queries of this thread in the block may run until `seconds` from now, all
-        together; past that, the running one stops with OverBudget (at its next progress
-        check) and any later one before it starts."""
+        """The queries of this thread in the block may run until `seconds` from now; past
+        that, the running one stops at its next progress check."""
         link = self._link()
         link.budget_ends = time.monotonic() + seconds
         try:
@@ -184,12 +147,12 @@ class ReadDatabase:
             link.budget_ends = None
             link.over_budget = False
 
-    def snapshot(self) -> "SnapshotReader":
-        """A reader whose every query sees the same committed state, until it is closed."""
-        return SnapshotReader(self.path, int(self.time_limit * 1000))
+    def snapshot(self) -> "SqliteSnapshot":
+        """A reader on its own connection inside one read transaction."""
+        return SqliteSnapshot(self.path, int(self.time_limit * 1000))
 
     def backup_to(self, target: Path) -> None:
-        """Copy the database, consistently, to `target` (SQLite's online backup API)."""
+        """Copy the database to `target` with SQLite's online backup API."""
         source = self._open()
         destination = sqlite3.connect(target)
         try:
@@ -220,11 +183,6 @@ class ReadDatabase:
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in found]
 
-    def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
-        """The first row of a query, or None."""
-        found = self.rows(sql, params)
-        return found[0] if found else None
-
     def close(self) -> None:
         """Close this thread's connection (the others close with their threads)."""
         link: _Link | None = getattr(self._local, "link", None)
@@ -232,18 +190,12 @@ class ReadDatabase:
             link.connection.close()
             self._local.link = None
 
-    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
-        """The first column of the first row."""
-        row = self.one(sql, params)
-        return None if row is None else next(iter(row.values()))
-
     def memoised(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """`rows(sql, params)`, kept until the database changes: for totals and facet counts,
-        whose cost grows with the rows they count while their answer changes only with a load.
+        """`rows(sql, params)`, kept until the file changes.
 
         Whether the file changed is SQLite's own `PRAGMA data_version` (it moves with every
         commit by any other connection), read in the caller's transaction, so a kept answer
-        is always one for the state this request reads. Callers must not modify the rows.
+        is always one for the state this request reads.
         """
         link = self._link()
         (version,) = link.connection.execute("PRAGMA data_version").fetchone()
@@ -260,13 +212,8 @@ class ReadDatabase:
             link.memo.move_to_end(key)
         return found
 
-    def memoised_scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
-        """The first column of the first row of `memoised(sql, params)`."""
-        found = self.memoised(sql, params)
-        return next(iter(found[0].values())) if found else None
 
-
-class SnapshotReader(ReadDatabase):
+class SqliteSnapshot(SqliteReader):
     """Reads on one dedicated connection inside one read transaction: a consistent snapshot."""
 
     def __init__(self, path: Path, time_limit_ms: int) -> None:
@@ -282,7 +229,7 @@ class SnapshotReader(ReadDatabase):
         self._snapshot.connection.close()
 
 
-class LoadReader(ReadDatabase):
+class SqliteLoadReader(SqliteReader):
     """The read queries, run on a load's own connection inside its open transaction: derived
     data (app/derived.py) is built by the code that serves, from what the load wrote.
 
@@ -290,6 +237,7 @@ class LoadReader(ReadDatabase):
     """
 
     def __init__(self, connection: sqlite3.Connection) -> None:
+        self.path = Path(connection.execute("PRAGMA database_list").fetchone()[2])
         self.time_limit = math.inf
         self._held = _Link(connection, time_limited=False)
 
@@ -300,64 +248,27 @@ class LoadReader(ReadDatabase):
         """Nothing to close: the connection is the load's."""
 
 
-def open_read_database(database_url: str, time_limit_ms: int) -> ReadDatabase:
-    """Read access to the configured database; the API serves only through this."""
-    path = sqlite_path(database_url)
-    if path is None:
-        raise NotImplementedError(
-            f"reads are implemented for SQLite; {dialect_name(database_url)} is not yet served"
-        )
-    return ReadDatabase(path, time_limit_ms)
+def load_reader(connection: Connection) -> SqliteLoadReader:
+    """A reader on the load's own connection (a SQLAlchemy one), inside its transaction."""
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return SqliteLoadReader(raw)
 
 
-def alembic_config(database_url: str) -> "AlembicConfig":
-    """Alembic's configuration for this project, pointed at `database_url`."""
-    from alembic.config import Config as AlembicConfig
-
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", database_url)
-    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
-    return config
+def derived_version(connection: Connection) -> int:
+    """The version of the derived data stored (0: none yet): SQLite's `user_version`."""
+    version: int = connection.execute(text("PRAGMA user_version")).scalar_one()
+    return version
 
 
-def upgrade_to_head(database_url: str) -> None:
-    """Migrate the database forward to the newest schema."""
-    from alembic import command
-
-    path = sqlite_path(database_url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(database_url), "head")
-    if path is not None:
-        _rebuild_stale_derived_data(database_url)
+def set_derived_version(connection: Connection, version: int) -> None:
+    """Record which version of the derived data is stored, in the caller's transaction."""
+    connection.execute(text(f"PRAGMA user_version = {int(version)}"))
 
 
-def _rebuild_stale_derived_data(database_url: str) -> None:
-    """Build the search index and the stored documents if another version of the service
-    built them (or none did: a new or just-migrated database)."""
-    from app.derived import DERIVED_VERSION, derived_version, rebuild_derived
-
-    engine = create_write_engine(database_url)
-    try:
-        with engine.begin() as connection:
-            if derived_version(connection) != DERIVED_VERSION:
-                rebuild_derived(connection)
-    finally:
-        engine.dispose()
-
-
-class DatabaseNotReady(RuntimeError):
-    """The database is missing, unreadable or not migrated to the newest schema."""
-
-
-def check_integrity(database_url: str) -> int:
+def check_integrity(path: Path) -> int:
     """Fail when the database file is damaged (SQLite's `quick_check`, which reads every
-    page): a damaged file would otherwise serve and fail request by request. Returns the number
-    of pages checked (0 for a database other than SQLite, which is not checked)."""
-    path = sqlite_path(database_url)
-    if path is None:
-        return 0
+    page); the number of pages checked."""
     pages = 0
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
@@ -375,20 +286,15 @@ def check_integrity(database_url: str) -> int:
     return pages
 
 
-def check_database(database_url: str) -> None:
-    """Fail fast, with what to do, when the database cannot be served."""
-    path = sqlite_path(database_url)
-    if path is None:
-        return
+def check_database(path: Path, schema_head: str, derived: int) -> None:
+    """Fail, with what to do, unless the file exists, is migrated to `schema_head` and holds
+    derived data of version `derived`."""
     if not path.exists():
         raise DatabaseNotReady(
             f"no database at {path}: run `python -m app migrate` and `python -m app seed`"
         )
     if not path.is_file():
         raise DatabaseNotReady(f"{path} is not a file: DATABASE_URL must name a SQLite file")
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
             migrated = connection.execute(
@@ -397,7 +303,7 @@ def check_database(database_url: str) -> None:
             row = None
             if migrated:
                 row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            (derived,) = connection.execute("PRAGMA user_version").fetchone()
+            (stored,) = connection.execute("PRAGMA user_version").fetchone()
     except sqlite3.Error as error:
         raise DatabaseNotReady(f"cannot read the database at {path}: {error}") from None
     if not migrated:
@@ -405,15 +311,13 @@ def check_database(database_url: str) -> None:
             f"the database at {path} has no schema (it was never migrated): "
             "run `python -m app migrate` and `python -m app seed`"
         )
-    if row is None or row[0] != head:
+    if row is None or row[0] != schema_head:
         raise DatabaseNotReady(
-            f"the database at {path} is at schema {row[0] if row else 'none'}, not {head}: "
-            "run `python -m app migrate`"
+            f"the database at {path} is at schema {row[0] if row else 'none'}, not "
+            f"{schema_head}: run `python -m app migrate`"
         )
-    from app.derived import DERIVED_VERSION
-
-    if derived != DERIVED_VERSION:
+    if stored != derived:
         raise DatabaseNotReady(
-            f"the search index and visit documents in {path} are version {derived}, this "
-            f"service reads version {DERIVED_VERSION}: run `python -m app migrate` to rebuild them"
+            f"the search index and visit documents in {path} are version {stored}, this "
+            f"service reads version {derived}: run `python -m app migrate` to rebuild them"
         )
