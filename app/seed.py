@@ -58,7 +58,7 @@ from app.models import (
     VisitTopic,
 )
 from app.models.citation import CITED_COLUMNS
-from app.models.claim import Qualifiers, Rank, claimed
+from app.models.claim import Qualifiers, Rank, claim_id, claimed
 from app.models.external_id import ID_PATTERNS, Scheme, external_id_id
 from app.store import DatasetRows, SyncReport, country_rows, participation_id, write_dataset
 
@@ -479,12 +479,6 @@ def claim_value(model: type[BaseModel], name: str, raw: Any) -> Any:
     if name in _COUNTRY_FIELDS and value is not None:
         value = [_country(code) for code in value] if isinstance(value, list) else _country(value)
     return value
-
-
-def claim_id(subject_type: str, subject_id: str, name: str, value: Any, qualifiers: Any) -> str:
-    """A stable id from what the claim states: the same statement twice is one claim."""
-    digest = hashlib.sha256(claimed(value, qualifiers).encode()).hexdigest()[:10]
-    return f"{subject_type}:{subject_id}:{name}:{digest}"
 
 
 def _qualifiers(claim: ClaimIn) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ name), the value (JSON, of that field's type), a rank as Wikidata ranks statemen
 qualifiers for what the value alone cannot say ("more than twenty": value null, `at_least` 21).
 """
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
@@ -93,6 +94,14 @@ class Claim(Timestamped, table=True):
 def claimed(value: Any, qualifiers: Mapping[str, Any] | None) -> str:
     """What one claim states, as a comparable key: its value read with its qualifiers."""
     return json.dumps([value, dict(qualifiers or {})], sort_keys=True, ensure_ascii=False)
+
+
+def claim_id(
+    subject_type: str, subject_id: str, name: str, value: Any, qualifiers: Mapping[str, Any] | None
+) -> str:
+    """A stable id from what the claim states: the same statement twice is one claim."""
+    digest = hashlib.sha256(claimed(value, qualifiers).encode()).hexdigest()[:10]
+    return f"{subject_type}:{subject_id}:{name}:{digest}"
 
 
 def disputed(claims: Iterable[Mapping[str, Any]]) -> list[str]:
