@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
 
@@ -217,7 +218,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Diplomatic Visits API",
-        version="1.0.0",
+        version=version("diplomatic-visits-api"),  # the installed package's
         description=DESCRIPTION,
         openapi_tags=TAGS,
         docs_url=None,
