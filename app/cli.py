@@ -255,6 +255,7 @@ def _historian_summary(report: "ImportReport", path: Path, seconds: float) -> st
         f"coordinates: {report.with_coordinates:,} visits; visitor lines kept whole "
         f"(no title recognised): {len(report.kept_whole):,}"
     )
+    lines.extend(report.findings())
     lines.append(f"unresolved: {len(report.unresolved):,} records skipped")
     return "\n".join(lines)
 

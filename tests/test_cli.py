@@ -32,7 +32,7 @@ def test_migrate_then_seed_twice(tmp_path: Path) -> None:
     assert migrated.stdout.strip() == "database migrated to the newest schema"
     first = run("seed", database=database)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "seed loaded from seed_data/: 119 created, 0 updated, 0 deleted"
+    assert first.stdout.strip() == "seed loaded from seed_data/: 208 created, 0 updated, 0 deleted"
     second = run("seed", database=database)
     assert second.stdout.strip() == "seed loaded from seed_data/: 0 created, 0 updated, 0 deleted"
 
