@@ -40,7 +40,7 @@ from sqlalchemy import Date, Table
 from sqlmodel import SQLModel
 
 from app.config import PROJECT_ROOT
-from app.derived import rebuild_derived
+from app.derived import EVERYTHING, refresh
 from app.models import (
     Agreement,
     AgreementParty,
@@ -747,7 +747,7 @@ def generate(
             bulk.close()
     say(f"wrote {rows:,} rows ({writer})")
     with engine.begin() as connection:
-        rebuild_derived(connection)
+        refresh(connection, EVERYTHING)
     engine.dispose()
     say("rebuilt the search index and the visit documents")
     with closing(sqlite3.connect(path)) as checkpoint:
