@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,7 +15,7 @@ import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -57,6 +58,8 @@ from app.api.shortcut import Shortcut, detail_routes
 from app.config import Settings, get_settings
 from app.derived import DERIVED_VERSION
 from app.errors import PROBLEM_MEDIA_TYPE, ApiError, ParameterError, invalid_parameters
+from app.pages import routes as page_routes
+from app.pages.errors import prefers_html, problem_page
 from app.storage import (
     DatabaseNotReady,
     QueryTimeout,
@@ -215,7 +218,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Diplomatic Visits API",
-        version="1.0.0",
+        version=version("diplomatic-visits-api"),  # the installed package's
         description=DESCRIPTION,
         openapi_tags=TAGS,
         docs_url=None,
@@ -234,6 +237,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     app.include_router(health.router)
+    app.include_router(page_routes.router)
 
     # Outermost last. The access log sees (and ids) every request, the security headers go
     # on every answer, CORS answers preflights and labels even 429s, then the rate limit and
@@ -377,13 +381,14 @@ def _add_docs(app: FastAPI) -> dict[str, bytes]:
 MAX_PATH_SHOWN = 300
 
 
-def _problem(request: Request, error: ApiError) -> ProblemResponse:
+def _problem(request: Request, error: ApiError) -> Response:
     remember_problem(request.scope, error.slug)
-    return ProblemResponse(
-        error.problem(instance=request.scope["path"][:MAX_PATH_SHOWN]),
-        status_code=error.status,
-        headers=error.headers,
-    )
+    problem = error.problem(instance=request.scope["path"][:MAX_PATH_SHOWN])
+    if prefers_html(request.scope):  # a browser: the problem as a page
+        answer = problem_page(problem, request.scope)
+        answer.headers.update(error.headers)
+        return answer
+    return ProblemResponse(problem, status_code=error.status, headers=error.headers)
 
 
 def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
@@ -396,11 +401,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     """Every error leaves as application/problem+json; nothing internal is ever shown."""
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, error: ApiError) -> ProblemResponse:
+    async def api_error(request: Request, error: ApiError) -> Response:
         return _problem(request, error)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError) -> ProblemResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
         errors = []
         for item in error.errors():
             where, name = _location(tuple(item.get("loc", ())))
@@ -411,7 +416,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _problem(request, invalid_parameters(errors))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> ProblemResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed"}
         detail = {
             404: f"No resource at {request.scope['path'][:MAX_PATH_SHOWN]}.",
@@ -434,7 +439,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(QueryTimeout)
-    async def query_timeout(request: Request, _error: QueryTimeout) -> ProblemResponse:
+    async def query_timeout(request: Request, _error: QueryTimeout) -> Response:
         return _problem(
             request,
             ApiError(
@@ -447,7 +452,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(sqlite3.Error)
-    async def database_error(request: Request, error: sqlite3.Error) -> ProblemResponse:
+    async def database_error(request: Request, error: sqlite3.Error) -> Response:
         logger.error("database error on %s: %s", request.url.path, error)
         return _problem(
             request,
@@ -461,7 +466,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> ProblemResponse:
+    async def unexpected(request: Request, error: Exception) -> Response:
         logger.exception("unexpected error on %s", request.url.path, exc_info=error)
         return _problem(
             request,

@@ -49,18 +49,29 @@ class QueryModel:
         self.names = frozenset(field.alias or name for name, field in model.model_fields.items())
 
     async def __call__(self, request: Request) -> BaseModel:
-        """Validate the parameters given, read as FastAPI reads them (a repeated single
-        parameter: its last value; an unknown one: its values); 422 naming each bad one."""
+        """Validate the parameters given, read as FastAPI reads them, except that a
+        parameter taking one value given more than once is refused (FastAPI keeps the last
+        value: the others would be dropped silently); 422 naming each bad one."""
         given = request.query_params
         values: dict[str, Any] = {}
+        repeated = []
         for name in given.keys():  # noqa: SIM118 (a multidict: each name once)
+            every = given.getlist(name)
             if name in self.repeated:
-                values[name] = given.getlist(name)
-            elif name in self.names:
-                values[name] = given[name]
+                values[name] = every
+            elif name in self.names and len(every) > 1:
+                repeated.append(name)
             else:
-                every = given.getlist(name)
                 values[name] = every[0] if len(every) == 1 else every
+        if repeated:
+            raise invalid_parameters(
+                [
+                    ParameterError(
+                        name=name, location="query", message="given more than once; give one value"
+                    )
+                    for name in repeated
+                ]
+            )
         try:
             return self.model.model_validate(values)
         except ValidationError as error:

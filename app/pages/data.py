@@ -1,0 +1,152 @@
+"""Every read the pages make, in one place: the query layer's public calls and the API's filter
+models, per resource. When the query layer or the API's declarations move, this file moves
+with them and the rest of the pages do not."""
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+
+from app.api import filters
+from app.queries import agreements, changes, meetings, participants, tours, visits, vocabularies
+from app.queries import search as search_queries
+from app.queries.common import Encoded, Item, Listing, Page, parse_sort
+from app.storage import Reader
+
+
+def _visit(db: Reader, visit_id: str) -> dict[str, Any] | None:
+    stored = visits.get_visit(db, visit_id)
+    return None if stored is None else orjson.loads(stored.json())
+
+
+@dataclass(frozen=True, eq=False)  # one of each: hashed by identity (a cache key)
+class Resource:
+    """One kind of record as the pages show it: its path, its API filters, its queries."""
+
+    name: str  # the page's path (`/visits`) and the API's (`/v1/visits`)
+    singular: str
+    title: str
+    filters: type[BaseModel]
+    listing: Listing
+    sort_columns: Mapping[str, str]
+    facets: tuple[str, ...]
+    get: Callable[[Reader, str], dict[str, Any] | None]
+
+
+RESOURCES = {
+    resource.name: resource
+    for resource in (
+        Resource(
+            "visits",
+            "visit",
+            "Visits",
+            filters.VisitFilters,
+            visits.list_visits,
+            visits.SORT_COLUMNS,
+            filters.FACETS_VISIT,
+            _visit,
+        ),
+        Resource(
+            "meetings",
+            "meeting",
+            "Meetings",
+            filters.MeetingFilters,
+            meetings.list_meetings,
+            meetings.SORT_COLUMNS,
+            filters.FACETS_MEETING,
+            meetings.get_meeting,
+        ),
+        Resource(
+            "agreements",
+            "agreement",
+            "Agreements",
+            filters.AgreementFilters,
+            agreements.list_agreements,
+            agreements.SORT_COLUMNS,
+            filters.FACETS_AGREEMENT,
+            agreements.get_agreement,
+        ),
+        Resource(
+            "participants",
+            "participant",
+            "Participants",
+            filters.ParticipantFilters,
+            participants.list_participants,
+            participants.SORT_COLUMNS,
+            filters.FACETS_PARTICIPANT,
+            participants.get_participant,
+        ),
+        Resource(
+            "tours",
+            "tour",
+            "Tours",
+            filters.TourFilters,
+            tours.list_tours,
+            tours.SORT_COLUMNS,
+            filters.FACETS_TOUR,
+            tours.get_tour,
+        ),
+        Resource(
+            "sources",
+            "source",
+            "Sources",
+            filters.SourceFilters,
+            vocabularies.list_sources,
+            vocabularies.SOURCE_SORT_COLUMNS,
+            (),
+            vocabularies.get_source,
+        ),
+    )
+}
+
+SearchParams = filters.SearchParams
+# `from` this day keeps the visits with a start date, earliest first.
+EARLIEST = dt.date(1, 1, 1)
+
+
+def decoded(items: Sequence[Item]) -> list[dict[str, Any]]:
+    """List items as dicts (stored documents decoded)."""
+    return [item.decoded() if isinstance(item, Encoded) else item for item in items]
+
+
+def list_page(
+    db: Reader,
+    resource: Resource,
+    criteria: Mapping[str, Any],
+    sort: str,
+    after: tuple[Any, str] | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], Page]:
+    """One keyset page of `resource` after `after` in `sort` order, as dicts."""
+    items, page = resource.listing(
+        db, criteria, parse_sort(sort, resource.sort_columns), after, limit
+    )
+    return decoded(items), page
+
+
+def first(
+    db: Reader, resource: Resource, criteria: Mapping[str, Any], sort: str, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` records of `resource` in `sort` order, and how many match."""
+    items, page = list_page(db, resource, criteria, sort, None, limit)
+    return items, page.total or 0
+
+
+def dataset(db: Reader) -> dict[str, Any]:
+    """The data version, counts per resource and every source (`GET /v1`)."""
+    return changes.dataset_summary(db)
+
+
+def country(db: Reader, code: str) -> dict[str, Any] | None:
+    """One country with its visit counts."""
+    return vocabularies.get_country(db, code)
+
+
+def search(
+    db: Reader, query: str, kind: str | None, after: tuple[Any, int] | None, limit: int
+) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
+    """Ranked hits of every type (NoSearchWords when `query` holds no word)."""
+    return search_queries.search(db, query, kind, after, limit)

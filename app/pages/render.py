@@ -1,0 +1,121 @@
+"""Templates, the pages' security policy and stylesheet, and the dependency every page takes."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Depends, Request, Response
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from app.config import Settings
+from app.storage import Reader
+
+HERE = Path(__file__).parent
+
+# Pages load nothing but this server's stylesheet: no script, no frame, no other site; forms
+# submit here only. (Inline SVG is part of the document, not a load.)
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """The one stylesheet, served at an address that changes with its content (so it can be
+    cached for a year)."""
+
+    body: bytes
+    url: str
+    etag: str
+
+    @classmethod
+    def load(cls, path: Path) -> "Stylesheet":
+        """Read the stylesheet and name it by its digest."""
+        body = path.read_bytes()
+        digest = hashlib.sha256(body).hexdigest()[:16]
+        return cls(body, f"/static/pages/pages-{digest}.css", f'"{digest}"')
+
+
+STYLESHEET = Stylesheet.load(HERE / "static" / "pages.css")
+
+
+def highlighted(snippet: str) -> Markup:
+    """A search snippet escaped whole, its `<mark>` pairs (the index's highlights) restored:
+    the only markup it can hold, always balanced."""
+    parts = []
+    open_mark = False
+    for index, piece in enumerate(snippet.replace("</mark>", "<mark>").split("<mark>")):
+        if index:  # a marker stood here: open or close, whichever balances
+            parts.append("</mark>" if open_mark else "<mark>")
+            open_mark = not open_mark
+        parts.append(str(Markup.escape(piece)))
+    if open_mark:
+        parts.append("</mark>")
+    return Markup("".join(parts))  # noqa: S704 (every piece escaped above)
+
+
+def query_string(values: dict[str, Any]) -> str:
+    """`?a=1&b=2` from the values that are set (lists repeat their name), or ''."""
+    pairs = [
+        (name, str(item))
+        for name, value in values.items()
+        for item in (value if isinstance(value, list | tuple) else [value])
+        if item not in (None, "")
+    ]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["stylesheet"] = STYLESHEET.url
+    environment.filters["highlighted"] = highlighted
+    environment.filters["query"] = query_string
+    environment.filters["label"] = lambda name: str(name).replace("_", " ")
+    return environment
+
+
+# Rendered to a string, then sent: Starlette's TemplateResponse also sends an
+# `http.response.debug` message to test clients, ahead of the answer's start, which the app's
+# gzip middleware (rightly, for any server) refuses.
+templates = _environment()
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a page reads from: the app's read-only database and its settings."""
+
+    reader: Reader
+    settings: Settings
+
+
+async def get_site(request: Request) -> Site:
+    """The app's database and settings, for a page."""
+    return Site(request.app.state.reader, request.app.state.settings)
+
+
+SiteDep = Annotated[Site, Depends(get_site)]
+
+
+def page(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """A rendered page under the pages' security policy."""
+    body = templates.get_template(template).render({**context, "request": request})
+    return HTMLResponse(
+        body,
+        status_code=status_code,
+        headers={"Content-Security-Policy": PAGE_POLICY},
+        media_type=HTML,
+    )

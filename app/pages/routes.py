@@ -1,0 +1,233 @@
+"""The pages: `/`, a list page and a record page per resource, a country's page, search.
+
+Each page reads through `app.pages.data` and answers as the API does: ETag and 304,
+`Cache-Control`, gzip (the app's middleware); lists and search off the event loop when slow.
+"""
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import Field, create_model
+
+from app.api.caching import conditional
+from app.api.lists import no_words
+from app.api.offload import on_a_worker, on_the_loop_or_a_worker
+from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.query import ApiRoute, from_query
+from app.countries import lookup_country
+from app.errors import not_found
+from app.pages import data
+from app.pages.forms import controls
+from app.pages.lists import FormParams, form_controls, given, list_view, page_model
+from app.pages.records import cited_sources, claimed_fields
+from app.pages.render import STYLESHEET, Site, SiteDep, page, query_string
+from app.pages.timeline import Series, draw, visit_years
+from app.queries.common import NoSearchWords
+
+router = APIRouter(route_class=ApiRoute, include_in_schema=False)
+
+LATEST = 5  # latest visits on the home page
+SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
+RANKED = "rank"
+Handler = Callable[..., Coroutine[Any, Any, Response]]
+
+SearchPage = create_model(
+    "SearchPage",
+    __base__=(FormParams, data.SearchParams),
+    q=(str | None, Field(default=None, min_length=1, max_length=500)),
+)
+SEARCH_CONTROLS = controls(SearchPage)
+
+
+@router.get(STYLESHEET.url)
+async def stylesheet() -> Response:
+    """The pages' stylesheet (its address changes with its content: cached for a year)."""
+    return Response(
+        STYLESHEET.body,
+        media_type="text/css; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=31536000, immutable", "ETag": STYLESHEET.etag},
+    )
+
+
+@router.get("/")
+async def home(request: Request, site: SiteDep) -> Response:
+    """What the data holds, one search box, the latest visits, links to everything else."""
+
+    def respond() -> Response:
+        visits = data.RESOURCES["visits"]
+        dated = {"date_from": data.EARLIEST}
+        earliest, _ = data.first(site.reader, visits, dated, "start_date", 1)
+        latest, _ = data.first(site.reader, visits, {}, "-start_date", LATEST)
+        context = {
+            "dataset": data.dataset(site.reader),
+            "earliest": earliest[0]["start_date"] if earliest else None,
+            "latest": latest,
+            "resources": data.RESOURCES,
+        }
+        return page(request, "home.html", context)
+
+    return conditional(request, site.reader, site.settings, respond)
+
+
+def _list_page(resource: data.Resource) -> Handler:
+    model = page_model(resource)
+
+    async def list_page(
+        request: Request, site: SiteDep, params: Annotated[Any, from_query(model)]
+    ) -> Response:
+        shown = given(request.query_params)
+        if params.format is not None:  # the same list in a format of the API's: the API
+            kept = {k: v for k, v in shown.items() if k != "before"}
+            return RedirectResponse(f"/v1/{resource.name}" + query_string(kept), 307)
+
+        def respond() -> Response:
+            view = list_view(site.reader, site.settings, resource, params, shown)
+            context = {
+                "resource": resource,
+                "view": view,
+                "controls": form_controls(resource),
+                "values": shown,
+                "bad": {},
+            }
+            return page(request, f"lists/{resource.name}.html", context)
+
+        def answer() -> Response:
+            return conditional(request, site.reader, site.settings, respond)
+
+        key = f"{request.scope['path']} {request.scope['query_string']!r}"
+        return await on_the_loop_or_a_worker(request, site.reader, answer, key)
+
+    list_page.__doc__ = f"{resource.title}: filters, facets and pages."
+    return list_page
+
+
+def _record_page(resource: data.Resource) -> Handler:
+    async def record_page(
+        request: Request, record_id: Annotated[str, Path(max_length=200)], site: SiteDep
+    ) -> Response:
+        def respond() -> Response:
+            record = resource.get(site.reader, record_id)
+            if record is None:
+                raise not_found(resource.singular, record_id)
+            return render_record(request, site, resource, record)
+
+        return conditional(request, site.reader, site.settings, respond)
+
+    record_page.__doc__ = f"One {resource.singular}: every fact with its sources."
+    return record_page
+
+
+def render_record(
+    request: Request, site: Site, resource: data.Resource, record: dict[str, Any]
+) -> Response:
+    """A record's page: its facts, its parts, its claims and every citation's source."""
+    context = {
+        "resource": resource,
+        "record": record,
+        "sources": cited_sources(site.reader, record),
+        "claimed": claimed_fields(record),
+        **_extra(site, resource, record),
+    }
+    return page(request, f"records/{resource.singular}.html", context)
+
+
+def _extra(site: Site, resource: data.Resource, record: dict[str, Any]) -> dict[str, Any]:
+    """What a participant's page shows beyond the participant: their visits, meetings and
+    agreements, and the timeline of their visits."""
+    if resource.name != "participants":
+        return {}
+    by_them = {"participant": record["id"]}
+    shown = {}
+    for name, sort in (("visits", "start_date"), ("meetings", "date"), ("agreements", "signed_on")):
+        shown[name] = data.first(site.reader, data.RESOURCES[name], by_them, sort, SHOWN)
+    years, undated = visit_years(site.reader, by_them)
+    return {
+        "shown": shown,
+        "timeline": draw([Series("Visits", "visits", years, undated)]),
+    }
+
+
+for _resource in data.RESOURCES.values():
+    router.add_api_route(f"/{_resource.name}", _list_page(_resource), name=f"{_resource.name}_page")
+    router.add_api_route(
+        f"/{_resource.name}/{{record_id}}",
+        _record_page(_resource),
+        name=f"{_resource.singular}_page",
+    )
+
+
+@router.get("/countries/{code}")
+async def country_page(
+    request: Request, code: Annotated[str, Path(max_length=3)], site: SiteDep
+) -> Response:
+    """A country: its visits made and hosted, over the years."""
+    known = lookup_country(code)
+
+    def respond() -> Response:
+        country = data.country(site.reader, known.code) if known else None
+        if country is None:
+            raise not_found("country", code)
+        known_code = country["code"]
+        series = [
+            Series(
+                "Made", "visits made", *visit_years(site.reader, {"visitor_country": known_code})
+            ),
+            Series(
+                "Hosted", "visits hosted", *visit_years(site.reader, {"host_country": known_code})
+            ),
+        ]
+        context = {"country": country, "series": series, "timeline": draw(series)}
+        return page(request, "country.html", context)
+
+    return conditional(request, site.reader, site.settings, respond)
+
+
+@router.get("/search")
+async def search_page(
+    request: Request, site: SiteDep, params: Annotated[Any, from_query(SearchPage)]
+) -> Response:
+    """One search box over every record: typed, ranked results, matches highlighted."""
+    shown = given(request.query_params)
+    if params.q is None:
+        return conditional(
+            request,
+            site.reader,
+            site.settings,
+            lambda: page(
+                request,
+                "search.html",
+                {"values": shown, "results": None, "controls": SEARCH_CONTROLS},
+            ),
+        )
+    digest = filters_digest({"q": params.q, "type": params.type})
+    secret = site.settings.cursor_secret
+    after = None if params.cursor is None else decode_cursor(params.cursor, RANKED, digest, secret)
+
+    def respond() -> Response:
+        try:
+            hits, total, next_after = data.search(
+                site.reader, params.q, params.type, after, params.limit
+            )
+        except NoSearchWords:
+            raise no_words() from None
+        next_url = None
+        if next_after is not None:
+            at = encode_cursor(RANKED, next_after, digest, secret)
+            next_url = "/search" + query_string({**shown, "cursor": at})
+        context = {
+            "values": shown,
+            "results": hits,
+            "total": total,
+            "next_url": next_url,
+            "first_url": "/search" + query_string({k: v for k, v in shown.items() if k != "cursor"})
+            if params.cursor
+            else None,
+            "controls": SEARCH_CONTROLS,
+        }
+        return page(request, "search.html", context)
+
+    return await on_a_worker(
+        request, lambda: conditional(request, site.reader, site.settings, respond)
+    )

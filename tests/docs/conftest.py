@@ -1,0 +1,36 @@
+"""A server for the docs' examples over a database built as `make run` builds one, and the
+pages' working folders; with UPDATE_DOCS=1, shown outputs that drifted are rewritten."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.docs.runner import Edit, Sandbox, apply
+from tests.live_server import app_command, serve
+
+HISTORIAN_DATA = Path(__file__).resolve().parents[2].parent / "shared/datasets/history-state-gov"
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """A seeded API server and the working folders the examples run in."""
+    folder = tmp_path_factory.mktemp("docs-server")
+    database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
+    app_command(database_url, "migrate")
+    app_command(database_url, "seed")
+    with serve(database_url, folder / "server.log") as url:
+        pages = Sandbox(tmp_path_factory.mktemp("docs-pages"), url, database_url)
+        if (HISTORIAN_DATA / "travels").is_dir():
+            pages.env["HISTORIAN_DATA"] = str(HISTORIAN_DATA)
+        yield pages
+
+
+@pytest.fixture(scope="session")
+def corrections() -> Iterator[list[Edit]]:
+    """Corrected outputs, written into the pages when the session ends if UPDATE_DOCS=1."""
+    edits: list[Edit] = []
+    yield edits
+    if os.environ.get("UPDATE_DOCS") == "1":
+        apply(edits)
