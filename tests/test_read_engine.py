@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from app.api import filters
@@ -437,3 +438,23 @@ def test_date_ranges_reach_the_ends_of_the_calendar(sort: str, reader: SqliteRea
     _, page = visits.list_visits(reader, everything, order, None, 5)
     dated = reader.scalar("SELECT count(*) FROM visit WHERE start_date IS NOT NULL")
     assert page.total == dated
+
+
+def test_an_answer_says_when_its_counts_are_lower_bounds(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The seed's three visits, with a bound of 1: counted totals and facets say they stopped.
+    exact = client.get("/v1/visits", params={"from": "2023-01-01", "facet": "kind"}).json()
+    assert exact["total"] == 3
+    assert "total_is_lower_bound" not in exact
+    assert "facets_are_lower_bounds" not in exact
+    monkeypatch.setattr(listing, "COUNT_CAP", 1)
+    params = {"from": "2022-01-01", "facet": "kind"}  # another request: not kept yet
+    capped = client.get("/v1/visits", params=params).json()
+    assert (capped["total"], capped["total_is_lower_bound"]) == (1, True)
+    assert capped["facets_are_lower_bounds"] is True
+    as_csv = client.get("/v1/visits", params={**params, "format": "csv"})
+    assert as_csv.headers["x-total-count"] == "1"
+    assert as_csv.headers["x-total-count-is-lower-bound"] == "true"
+    stored = client.get("/v1/visits", params={"kind": "official"}).json()
+    assert "total_is_lower_bound" not in stored  # one filter by value: a stored count

@@ -82,21 +82,20 @@ _SOURCE_SELECT = """s.id, s.kind, s.title, s.publisher, s.published_on, s.dateli
     (SELECT count(*) FROM citation WHERE source_id = s.id) AS citation_count"""
 
 
-def source_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
-    """Sources with how many citations each has (SourcePublic)."""
+def _sources(db: Reader, ids: list[str], text: str = "") -> list[dict[str, Any]]:
     rows = db.rows(
-        f"SELECT {_SOURCE_SELECT} FROM source s WHERE s.id {db.dialect.in_list('ids')} "
+        f"SELECT {_SOURCE_SELECT}{text} FROM source s WHERE s.id {db.dialect.in_list('ids')} "
         "ORDER BY s.id",
         {"ids": db.dialect.list_param(ids)},
     )
     return [with_timestamps(row) for row in rows]
+
+
+def source_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Sources with how many citations each has (SourcePublic)."""
+    return _sources(db, ids)
 
 
 def source_details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     """Sources with their full text where held (SourceDetail)."""
-    rows = db.rows(
-        f"SELECT {_SOURCE_SELECT}, s.text FROM source s WHERE s.id {db.dialect.in_list('ids')} "
-        "ORDER BY s.id",
-        {"ids": db.dialect.list_param(ids)},
-    )
-    return [with_timestamps(row) for row in rows]
+    return _sources(db, ids, ", s.text")
