@@ -8,6 +8,7 @@ the pages are read; this checks what they hold.
 """
 
 import itertools
+import re
 import sqlite3
 import typing
 from collections.abc import Iterator, Mapping
@@ -381,52 +382,66 @@ def test_facets_past_the_bound_count_the_first_records_and_say_so(
     assert sum(row["count"] for row in page.facets["host_country"]) <= 11
 
 
-def test_search_ranks_a_bounded_set_of_candidates_per_resource(
-    reader: SqliteReader, database: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    expression = match_expression("talks")
+def _matches(database: Path, expression: str) -> list[tuple[str, str, int]]:
+    """(resource, record id, rowid) of every document matching, by rowid."""
     with sqlite3.connect(database) as connection:
-        ranked = connection.execute(
+        found = connection.execute(
             "SELECT resource, record_id, rowid FROM search_index WHERE search_index MATCH ? "
-            "ORDER BY rank, rowid",
+            "ORDER BY rowid",
             (expression,),
         ).fetchall()
     connection.close()
-    assert len({resource for resource, _, _ in ranked}) > 1
-    # With room for every match, the ranking is FTS5's own over all of them.
+    return found
+
+
+@pytest.mark.parametrize("query", ["talks", "talks sides", "castro"])
+def test_search_ranks_a_bounded_set_of_candidates_per_resource(
+    query: str, reader: SqliteReader, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expression = match_expression(query)
+    assert expression is not None
+    matches = _matches(database, expression)
+    words = len(query.split())
+    in_title = {
+        (resource, record)
+        for resource, record, _ in _matches(database, expression.replace("{title body}", "{title}"))
+    }
+    # With room for every match: every match, best first.
     monkeypatch.setattr(fts5, "CANDIDATES", 10_000)
     reader.memo.size = 0
-    everything, total, _, capped = search.search(reader, "talks", None, None, 500)
-    assert [(hit["resource"], hit["id"]) for hit in everything] == [r[:2] for r in ranked][:500]
-    assert (total, capped) == (len(ranked), False)
-    # With 5 per resource: each resource's 5 latest matches, ranked together.
+    everything, total, _, capped = search.search(reader, query, None, None, 500)
+    found = {(hit["resource"], hit["id"]) for hit in everything}
+    assert found <= {(resource, record) for resource, record, _ in matches}
+    assert len(found) == len(everything) == min(500, len(matches))
+    assert (total, capped) == (len(matches), False)
+    for hit in everything:  # 1 + the title's share that the words are; 1 in the body only
+        title_words = len(re.findall(r"[^\W_]+", hit["title"]))
+        if (hit["resource"], hit["id"]) in in_title:
+            assert hit["score"] == round(1 + min(1, words / title_words), 6)
+        elif words == 1:
+            assert hit["score"] == 1.0
+    scores = [hit["score"] for hit in everything]
+    assert scores == sorted(scores, reverse=True)
+    # With 5 per resource: each resource's 5 latest matches.
     monkeypatch.setattr(fts5, "CANDIDATES", 5)
-    bounded, bounded_total, _, _ = search.search(reader, "talks", None, None, 500)
-    latest = {
-        (resource, record)
-        for resource in {r for r, _, _ in ranked}
-        for _, record, _ in sorted(
-            (row for row in ranked if row[0] == resource), key=lambda row: -row[2]
-        )[:5]
-    }
+    bounded, bounded_total, _, _ = search.search(reader, query, None, None, 500)
+    latest = set()
+    for resource in {resource for resource, _, _ in matches}:
+        mine = [(r, record) for r, record, _ in matches if r == resource]
+        latest |= set(mine[-5:])
     assert {(hit["resource"], hit["id"]) for hit in bounded} == latest
-    assert [(hit["resource"], hit["id"]) for hit in bounded] == [
-        (resource, record) for resource, record, _ in ranked if (resource, record) in latest
-    ]
     assert bounded_total == total  # the count is every match's
     # Paged by cursor, the bounded ranking gives the same hits in the same order.
     walked: list[dict[str, Any]] = []
     after = None
     while True:
-        page, _, after, _ = search.search(reader, "talks", None, after, 3)
+        page, _, after, _ = search.search(reader, query, None, after, 3)
         walked += page
         if after is None:
             break
     assert walked == bounded
-    typed, _, _, _ = search.search(reader, "talks", "meeting", None, 500)
-    assert [(hit["resource"], hit["id"]) for hit in typed] == [
-        hit for hit in [(h["resource"], h["id"]) for h in bounded] if hit[0] == "meeting"
-    ]
+    typed, _, _, _ = search.search(reader, query, "meeting", None, 500)
+    assert typed == [hit for hit in bounded if hit["resource"] == "meeting"]
 
 
 @pytest.mark.parametrize("sort", ["start_date", "-end_date"])

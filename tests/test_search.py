@@ -108,3 +108,12 @@ def test_day_ranges_hold_whole_days() -> None:
     # Undated resources: the record's rowid alone.
     assert document_rowid("participant") == f"{resource_base('participant')} + r.rowid"
     assert "julianday(r.date)" in document_rowid("meeting")
+
+
+def test_document_sizes_are_read_as_sqlite_writes_its_varints() -> None:
+    from app.storage.sqlite.search import _varints
+
+    assert _varints(bytes([0x01, 0x00, 0x05, 0x4B])) == [1, 0, 5, 75]  # one byte each
+    assert _varints(bytes([0x81, 0x05, 0x7F])) == [133, 127]  # 1 * 128 + 5
+    nine = bytes([0xFF] * 8 + [0x01])  # 8 bytes of 7 bits, then a whole byte
+    assert _varints(nine) == [((1 << 56) - 1) << 8 | 1]

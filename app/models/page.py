@@ -65,4 +65,8 @@ class SearchHit(BaseModel):
         description="Text around the match; matched words are wrapped in <mark>…</mark>.",
         examples=["Center for Genetic Engineering and <mark>Biotechnology</mark> (CIGB)"],
     )
-    score: float = Field(description="Relevance (BM25); higher is better.", examples=[3.2])
+    score: float = Field(
+        description="Relevance, from 1 to 2: 1 plus how much of the title the words found "
+        "in it are (2: the title is the words searched for); ties go to the latest records.",
+        examples=[2.0],
+    )

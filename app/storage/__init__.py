@@ -2,8 +2,8 @@
 
 Above this package nothing names an engine. Queries read through a `Reader`
 (app/storage/reader.py); loads write through `create_write_engine`; the schema is Alembic's
-(`upgrade_to_head`). What differs per engine lives in one module per engine (SQLite:
-app/storage/sqlite.py), chosen here from the database URL.
+(`upgrade_to_head`). What differs per engine lives in one package per engine (SQLite:
+app/storage/sqlite/), chosen here from the database URL.
 """
 
 from collections.abc import Iterator
