@@ -7,16 +7,16 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest migrate seed clean lock
+.PHONY: run test lint typecheck pytest migrate seed clean lock client
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A stamp per lock file: the environment is rebuilt when a lock changes, not on every run.
-$(VENV)/.installed-main: requirements/main.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed-main: requirements/main.txt pyproject.toml client/pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/main.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e ./client
 	touch $@
 
 $(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed-main
@@ -29,13 +29,16 @@ migrate: $(VENV)/.installed-main
 seed: migrate
 	$(BIN)/python -m app seed
 
+# DATA=historian downloads the Office of the Historian's data at its pinned commits and imports
+# it; HISTORIAN_DATA=PATH imports a copy already on disk.
 run: seed
+	$(if $(filter historian,$(DATA)),$(BIN)/python -m app fetch historian)
 	$(if $(HISTORIAN_DATA),$(BIN)/python -m app import historian "$(HISTORIAN_DATA)")
 	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app migrations tests examples bench
-	$(BIN)/ruff format --check app migrations tests examples bench
+	$(BIN)/ruff check app client migrations tests examples bench setup.py
+	$(BIN)/ruff format --check app client migrations tests examples bench setup.py
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -50,6 +53,11 @@ lock: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/main.txt pyproject.toml
 	$(BIN)/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links --extra test -o requirements/test.txt pyproject.toml
+
+# Regenerate the client's response models (from the API's OpenAPI document) and its sync code
+# (from aio.py): tests/client/test_generated.py fails until this is run after either changes.
+client: $(VENV)/.installed-test
+	$(BIN)/python client/generate.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,15 +1,19 @@
-"""The command line: `python -m app migrate | seed | serve | check | import historian PATH`."""
+"""The command line: `diplomatic-visits` (or `python -m app`) `migrate | seed | serve | check |
+import historian PATH | fetch historian`."""
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import get_settings
 from app.derived import DERIVED_VERSION, rebuild_if_stale
+from app.importers.fetch import DEFAULT_BASE_URL
 from app.storage import (
     DatabaseNotReady,
     check_database,
@@ -24,6 +28,8 @@ if TYPE_CHECKING:
 
     from app.importers.historian import ImportReport
 
+# The command's name when installed; `python -m app` passes its own.
+PROG = "diplomatic-visits"
 # Problems listed in full before the rest are only counted.
 MAX_PROBLEMS_SHOWN = 50
 
@@ -40,7 +46,7 @@ def _seed(args: argparse.Namespace) -> int:
     from app.seed import SeedError, load_seed
 
     settings = get_settings()
-    root = args.seed_dir or settings.seed_dir
+    root = getattr(args, "seed_dir", settings.seed_dir)
     engine = create_write_engine(settings.database_url)
     try:
         with engine.begin() as connection:
@@ -112,9 +118,9 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         server_header=False,
-        # Requests are logged by the app as JSON lines, with their ids (app.api.access).
+        # Requests are logged by the app, with their ids (app.api.access).
         access_log=False,
-        log_config=log_config(),
+        log_config=log_config(settings.log_format),
         log_level="info",
     )
     return 0
@@ -139,22 +145,33 @@ def _check(_args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _file_progress(total: int) -> Iterator[Callable[[], None]]:
-    """A progress bar over the files read, on a terminal only; elsewhere a no-op."""
+def _progress(label: str, total: int | None, unit: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar, on a terminal only; elsewhere a no-op. It is advanced by a count."""
     if not sys.stderr.isatty():
-        yield lambda: None
+        yield lambda _: None
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, desc="reading", unit="file", file=sys.stderr, leave=False) as bar:
+    with tqdm(
+        total=total,
+        desc=label,
+        unit=unit,
+        unit_scale=unit == "B",
+        file=sys.stderr,
+        leave=False,
+    ) as bar:
 
-        def advance() -> None:
-            bar.update()
+        def advance(count: int) -> None:
+            bar.update(count)
 
         yield advance
 
 
 def _import_historian(args: argparse.Namespace) -> int:
+    return _import_historian_from(args.path)
+
+
+def _import_historian_from(path: Path) -> int:
     from app.importers.historian import (
         HistorianError,
         historian_files,
@@ -167,9 +184,9 @@ def _import_historian(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         check_database(settings.database_url, DERIVED_VERSION)
-        files = historian_files(args.path)
-        with _file_progress(files.count) as advance:
-            data = read_historian(files, on_file=advance)
+        files = historian_files(path)
+        with _progress("reading", files.count, "file") as advance:
+            data = read_historian(files, on_file=lambda: advance(1))
         if sys.stderr.isatty():
             print("writing and indexing ...", file=sys.stderr)
         engine = create_write_engine(settings.database_url)
@@ -190,8 +207,33 @@ def _import_historian(args: argparse.Namespace) -> int:
         return 1
     for skipped in report.unresolved:
         print(f"skipped: {skipped}", file=sys.stderr)
-    print(_historian_summary(report, args.path, time.perf_counter() - started))
+    print(_historian_summary(report, path, time.perf_counter() - started))
     return 0
+
+
+def _fetch_historian(args: argparse.Namespace) -> int:
+    import httpx
+
+    from app.importers.fetch import HISTORIAN, TIMEOUT_SECONDS, FetchError, fetch
+
+    settings = get_settings()
+    cache = settings.cache_dir / "historian"
+    try:
+        check_database(settings.database_url, DERIVED_VERSION)  # before downloading anything
+        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True) as client:
+            for repository, downloaded in fetch(
+                HISTORIAN,
+                cache,
+                args.base_url,
+                lambda name, size: _progress(name, size, "B"),
+                client,
+            ):
+                how = "downloaded and verified" if downloaded else "verified in the cache"
+                print(f"{repository.name} at {repository.commit[:12]}: {how}")
+    except (FetchError, DatabaseNotReady) as error:
+        print(f"historian data not fetched, nothing imported: {error}", file=sys.stderr)
+        return 1
+    return _import_historian_from(cache)
 
 
 def _historian_summary(report: "ImportReport", path: Path, seconds: float) -> str:
@@ -213,26 +255,51 @@ def _historian_summary(report: "ImportReport", path: Path, seconds: float) -> st
         f"coordinates: {report.with_coordinates:,} visits; visitor lines kept whole "
         f"(no title recognised): {len(report.kept_whole):,}"
     )
+    lines.extend(report.findings())
     lines.append(f"unresolved: {len(report.unresolved):,} records skipped")
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, one sub-command per action."""
-    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per action, every option with its default."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Who visited whom, when and where: build the database, load the data and "
+        "serve the API.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {version('diplomatic-visits-api')}"
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do"
+    )
 
-    migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
+    def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help,
+            description=description or f"{help[0].upper()}{help[1:]}.",
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+
+    migrate = command("migrate", "create or upgrade the database schema")
     migrate.set_defaults(handler=_migrate)
 
-    seed = commands.add_parser("seed", help="validate and load seed_data/ (idempotent)")
-    seed.add_argument("--seed-dir", type=Path, default=None, help="seed folder to load")
+    seed = command("seed", "validate and load the seed data (idempotent)")
+    seed.add_argument(
+        "--seed-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="seed folder to load (default: the SEED_DIR setting, by default the seed data "
+        "that comes with this version)",
+    )
     seed.set_defaults(handler=_seed)
 
-    serve = commands.add_parser("serve", help="serve the API with uvicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = command("serve", "serve the API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
     serve.add_argument(
         "--migrate",
         action="store_true",
@@ -240,32 +307,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
-    check = commands.add_parser(
+    check = command(
         "check",
-        help="check the whole database file for damage (SQLite's quick_check)",
+        "check the whole database file for damage (SQLite's quick_check)",
         description="Read every page of the database and say whether it is sound, as `serve` "
         "does before serving a file up to INTEGRITY_CHECK_MAX_BYTES; exit code 1 if it is not.",
     )
     check.set_defaults(handler=_check)
 
-    importer = commands.add_parser("import", help="import an external dataset (idempotent)")
-    datasets = importer.add_subparsers(dest="dataset", required=True)
+    importer = command("import", "import an external dataset from a folder (idempotent)")
+    datasets = importer.add_subparsers(
+        dest="dataset", required=True, metavar="DATASET", help="which dataset"
+    )
     historian = datasets.add_parser(
         "historian",
         help="the Office of the Historian's travels and visits",
         description="Import the travels of Presidents and Secretaries of State and the visits "
         "of foreign leaders from the Office of the Historian's data (dataset 'historian').",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     historian.add_argument(
         "path", type=Path, help="folder holding the travels/, visits/ and gsh/ repositories"
     )
     historian.set_defaults(handler=_import_historian)
+
+    fetcher = command(
+        "fetch",
+        "download a dataset at its pinned version, verify it, keep it and import it",
+        description="Download a dataset's archives at the versions this release pins, check "
+        "the SHA-256 of their data files, keep them in CACHE_DIR and import them; nothing is "
+        "imported unless every archive checks out.",
+    )
+    remote = fetcher.add_subparsers(
+        dest="dataset", required=True, metavar="DATASET", help="which dataset"
+    )
+    historian = remote.add_parser(
+        "historian",
+        help="the Office of the Historian's travels, visits, gsh and people repositories",
+        description="Fetch the Office of the Historian's repositories at their pinned commits "
+        "into CACHE_DIR/historian/ and import them as `import historian` does.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    historian.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help="where the archives are downloaded from: GitHub, or a mirror laid out as it "
+        "(OWNER/REPO/archive/COMMIT.tar.gz)",
+    )
+    historian.set_defaults(handler=_fetch_historian)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit code is non-zero on failure."""
-    args = build_parser().parse_args(argv)
-    handler = args.handler
-    result: int = handler(args)
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    """Run one command; the exit code is non-zero on failure.
+
+    A reader that stops early (`| head`) ends the command quietly, as command-line tools do.
+    """
+    try:
+        args = build_parser(prog).parse_args(argv)
+        result: int = args.handler(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the failed flush of stdout at exit: point it at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return result

@@ -2,25 +2,43 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from app import paths
+
+# The repository's root, where the tests and docs find their files.
+PROJECT_ROOT = paths.CHECKOUT
+
+LogFormat = Literal["auto", "text", "json"]
 
 
 class Settings(BaseSettings):
-    """Every setting the service reads; each is documented in the README."""
+    """Every setting the service reads; each is documented in docs/operations.md."""
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'visits.sqlite3'}",
-        description="SQLAlchemy URL of the database; SQLite by default.",
+        default_factory=lambda: f"sqlite:///{paths.data_dir() / 'visits.sqlite3'}",
+        description="SQLAlchemy URL of the database; by default SQLite in `data/visits.sqlite3` "
+        "of the repository, or in the user's data folder when installed.",
     )
     seed_dir: Path = Field(
-        default=PROJECT_ROOT / "seed_data",
-        description="Folder holding the seed sources and data files.",
+        default_factory=lambda: paths.shipped("seed_data"),
+        description="Folder holding the seed sources and data files; by default the seed that "
+        "comes with this version.",
+    )
+    cache_dir: Path = Field(
+        default_factory=paths.cache_dir,
+        description="Where `fetch` keeps downloaded datasets; by default `data/cache/` of the "
+        "repository, or the user's cache folder when installed.",
+    )
+    log_format: LogFormat = Field(
+        default="auto",
+        description="How `serve` writes log records to standard error: `text` (readable "
+        "lines), `json` (one JSON object a line), or `auto` (text on a terminal, else JSON).",
     )
     cursor_secret: str = Field(
         default="development-only-cursor-secret",

@@ -45,6 +45,9 @@ HISTORICAL = (
     CountryCode("CS", "CSK", "Czechoslovakia"),
     # Acceded to the Federal Republic of Germany (DE) in 1990. ISO 3166-3 DDDE.
     CountryCode("DD", "DDR", "German Democratic Republic"),
+    # Ended on 26 December 1991, with fifteen successor states. ISO 3166-3 SUHH (pycountry's
+    # historic countries: SU, SUN); the name is gsh's short form for it.
+    CountryCode("SU", "SUN", "Soviet Union"),
     # The Socialist Federal Republic (to 1992) and the Federal Republic (1992-2003) of
     # Yugoslavia, both YU in ISO 3166-1 until 2003. ISO 3166-3 YUCS.
     CountryCode("YU", "YUG", "Yugoslavia"),

@@ -1,18 +1,23 @@
-"""Logs as JSON lines: one object a line, with the id of the request being served.
+"""Log lines with the id of the request being served: readable text, or JSON lines.
 
 `python -m app serve` configures logging with `log_config()`: every record of the service and
-of uvicorn goes to standard error as JSON, and the access log (`app.access`, written by
+of uvicorn goes to standard error, as readable lines on a terminal and as JSON lines elsewhere
+(or as the LOG_FORMAT setting says), and the access log (`app.access`, written by
 `app.api.access`) replaces uvicorn's own.
 """
 
 import functools
 import itertools
 import logging
+import sys
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+
+from app.config import LogFormat
 
 ACCESS_LOGGER = "app.access"
 
@@ -48,6 +53,13 @@ def _utc_second(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _extras(record: logging.LogRecord) -> Iterator[tuple[str, Any]]:
+    """The fields passed in `extra=` or set on the record later, in their order."""
+    for name, value in itertools.islice(vars(record).items(), _BUILT, None):
+        if name not in _STANDARD and not name.startswith("_"):
+            yield name, value
+
+
 class JsonFormatter(logging.Formatter):
     """A record as one line of JSON: time, level, logger, message, process id, the request
     id and any extras."""
@@ -65,21 +77,47 @@ class JsonFormatter(logging.Formatter):
         current = request_id.get()
         if current is not None:
             line["request_id"] = current
-        for name, value in itertools.islice(vars(record).items(), _BUILT, None):
-            if name not in _STANDARD and not name.startswith("_"):
-                line[name] = value
+        line.update(_extras(record))
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def log_config(level: str = "INFO") -> dict[str, Any]:
-    """A `logging.config.dictConfig` for the server: everything as JSON on standard error."""
-    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+class TextFormatter(logging.Formatter):
+    """A record as a line for people: local time, level, logger, message, then the request id
+    and the extras as `name=value`, leaving out those the message already says."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The readable line for `record`, followed by its traceback if it has one."""
+        message = record.getMessage()
+        said = set(message.split())
+        fields = [f"{name}={value}" for name, value in _extras(record) if str(value) not in said]
+        current = request_id.get()
+        if current is not None:
+            fields.append(f"request_id={current}")
+        when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")
+        line = f"{when} {record.levelname:<8} {record.name}: {message}"
+        if fields:
+            line = f"{line}  {' '.join(fields)}"
+        if record.exc_info:
+            line = f"{line}\n{self.formatException(record.exc_info)}"
+        return line
+
+
+def log_config(log_format: LogFormat = "auto", level: str = "INFO") -> dict[str, Any]:
+    """A `logging.config.dictConfig` for the server: every record on standard error, as text
+    (`text`, or `auto` on a terminal) or as JSON lines (`json`, or `auto` elsewhere)."""
+    readable = log_format == "text" or (log_format == "auto" and sys.stderr.isatty())
+    formatter = "text" if readable else "json"
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": formatter,
+        "stream": "ext://sys.stderr",
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonFormatter}},
+        "formatters": {"json": {"()": JsonFormatter}, "text": {"()": TextFormatter}},
         "handlers": {"stderr": handler},
         "loggers": {
             "app": {"handlers": ["stderr"], "level": level, "propagate": False},

@@ -12,9 +12,12 @@ unless everything is valid. Loading the same files twice leaves the database unc
 
 import datetime as dt
 import hashlib
+import json
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, NoReturn, Self, TypeVar, get_args
 
 import yaml
 from pydantic import (
@@ -22,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -29,6 +33,7 @@ from pydantic import (
 )
 from sqlalchemy import Connection
 
+from app.codes import event_code
 from app.countries import lookup_country
 from app.derived import EVERYTHING, refresh
 from app.models import (
@@ -37,6 +42,9 @@ from app.models import (
     AgreementSignatory,
     AgreementTopic,
     Citation,
+    Claim,
+    EventCode,
+    ExternalId,
     Meeting,
     MeetingTopic,
     Participant,
@@ -49,6 +57,9 @@ from app.models import (
     Visit,
     VisitTopic,
 )
+from app.models.citation import CITED_COLUMNS
+from app.models.claim import Qualifiers, Rank, claim_id, claimed
+from app.models.external_id import ID_PATTERNS, Scheme, external_id_id
 from app.store import DatasetRows, SyncReport, country_rows, participation_id, write_dataset
 
 SEED_DATASET = "seed"
@@ -98,7 +109,52 @@ class CitationIn(Strict):
 Citations = Annotated[list[CitationIn], Field(min_length=1)]
 
 
-class SourceIn(Strict):
+class ClaimIn(Strict):
+    """One source's value for one field of the record it is listed under."""
+
+    property: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]
+    # Any JSON here; checked against the property's own type once the record is known.
+    value: Any
+    rank: Rank = "normal"
+    qualifiers: Qualifiers | None = None
+    citations: Citations
+
+
+class Claimable(Strict):
+    """A record that may list claims: other sources' versions of its fields."""
+
+    claims: list[ClaimIn] = []
+
+
+class CodeIn(Strict):
+    """A CAMEO or PLOVER code a source supports, replacing that scheme's codes for the record."""
+
+    scheme: Literal["cameo", "plover"]
+    code: Text
+    mode: Text | None = None
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _known_code(self) -> Self:
+        event_code(self.scheme, self.code, self.mode)
+        return self
+
+
+class ExternalIdIn(Strict):
+    """A participant's id in another register, as a source gives it."""
+
+    scheme: Scheme
+    id: Text
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Self:
+        if not re.match(ID_PATTERNS[self.scheme], self.id):
+            raise ValueError(f"not a {self.scheme} id: {self.id!r}")
+        return self
+
+
+class SourceIn(Claimable):
     """A document cited by the seed."""
 
     id: Slug
@@ -113,14 +169,14 @@ class SourceIn(Strict):
     text_file: str | None = None
 
 
-class TopicIn(Strict):
+class TopicIn(Claimable):
     """A field of cooperation."""
 
     id: Slug
     name: Text
 
 
-class ParticipantIn(Strict):
+class ParticipantIn(Claimable):
     """A person or named group; `name` stays null when the sources do not name them."""
 
     id: Slug
@@ -129,7 +185,7 @@ class ParticipantIn(Strict):
     aliases: list[Text] = []
     country: CountryCodeIn | None = None
     description: str | None = None
-    wikidata_id: Annotated[str, StringConstraints(pattern=r"^Q[0-9]+$")] | None = None
+    external_ids: list[ExternalIdIn] = []
 
     @model_validator(mode="after")
     def _named_or_described(self) -> Self:
@@ -137,12 +193,21 @@ class ParticipantIn(Strict):
             raise ValueError("an unnamed participant needs a description")
         return self
 
+    @field_validator("external_ids")
+    @classmethod
+    def _one_id_per_scheme(cls, external_ids: list[ExternalIdIn]) -> list[ExternalIdIn]:
+        schemes = [external.scheme for external in external_ids]
+        for scheme in schemes:
+            if schemes.count(scheme) > 1:
+                raise ValueError(f"more than one {scheme} id")
+        return external_ids
+
 
 Role = Literal["visitor", "host", "guest", "attendee", "signatory", "witness", "delegate"]
 
 
-class ParticipationIn(Strict):
-    """A participant's part in a meeting, with the title held at the time."""
+class ParticipationIn(Claimable):
+    """A participant's part in a visit or meeting, with the title held at the time."""
 
     participant: Slug
     role: Role
@@ -150,7 +215,7 @@ class ParticipationIn(Strict):
     citations: Citations
 
 
-class StatementIn(Strict):
+class StatementIn(Claimable):
     """What someone said; `text` is the source's own words, checked against its text."""
 
     id: Slug
@@ -161,7 +226,7 @@ class StatementIn(Strict):
     text: Text
 
 
-class MeetingIn(Strict):
+class MeetingIn(Claimable):
     """An engagement during a visit."""
 
     id: Slug
@@ -183,24 +248,30 @@ class MeetingIn(Strict):
     summary: str | None = None
     topics: list[Slug] = []
     citations: Citations
+    codes: list[CodeIn] = []
     participants: list[ParticipationIn] = []
     statements: list[StatementIn] = []
 
 
-class AgreementIn(Strict):
+AgreementKind = Literal[
+    "cooperation_document",
+    "memorandum_of_understanding",
+    "joint_commission",
+    "treaty",
+    "joint_declaration",
+    "agreement",
+    "other",
+]
+
+
+class AgreementIn(Claimable):
     """Instruments signed or agreed during a visit."""
 
     id: Slug
-    kind: Literal[
-        "cooperation_document",
-        "memorandum_of_understanding",
-        "joint_commission",
-        "treaty",
-        "joint_declaration",
-        "other",
-    ]
+    kind: AgreementKind
     title: Text | None = None
-    count: Annotated[int, Field(ge=1)] = 1
+    # Null where the sources give no exact number; its claims then say what they give.
+    count: Annotated[int, Field(ge=1)] | None = 1
     status: Literal["signed", "agreed"]
     signed_on: dt.date | None = None
     meeting: Slug | None = None
@@ -209,9 +280,10 @@ class AgreementIn(Strict):
     topics: list[Slug] = []
     summary: str | None = None
     citations: Citations
+    codes: list[CodeIn] = []
 
 
-class VisitIn(Strict):
+class VisitIn(Claimable):
     """One stay of a visitor in a host country, with everything that happened there."""
 
     id: Slug
@@ -227,6 +299,9 @@ class VisitIn(Strict):
     summary: str | None = None
     topics: list[Slug] = []
     citations: Citations
+    codes: list[CodeIn] = []
+    # Parts in the visit as a whole other than the visitor's own (a delegation's members).
+    participants: list[ParticipationIn] = []
     meetings: list[MeetingIn] = []
     statements: list[StatementIn] = []
     agreements: list[AgreementIn] = []
@@ -240,7 +315,7 @@ class VisitIn(Strict):
         return end
 
 
-class TourIn(Strict):
+class TourIn(Claimable):
     """A multi-country trip."""
 
     id: Slug
@@ -281,17 +356,23 @@ def _read_yaml(root: Path, relative: str) -> Any:
         raise SeedError(relative, "-", "-", f"not valid YAML: {error}") from None
 
 
-def _record_name(data: Any, location: tuple[int | str, ...]) -> tuple[str, str]:
-    """The innermost record (`kind id`) on a validation error's path, and the field within it."""
+def _record_name(
+    data: Any, location: tuple[int | str, ...], kind: str | None = None
+) -> tuple[str, str]:
+    """The innermost record (`kind id`) on a validation error's path, and the field within it;
+    `kind` names the record `data` itself is, for files that list records."""
     record, field_start = "-", 0
+    if kind is not None and isinstance(data, dict) and "id" in data:
+        record = f"{kind} {data['id']}"
     node = data
     for depth, step in enumerate(location):
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and "id" in node:
-            parent = location[depth - 1] if depth and isinstance(step, int) else step
+        parent = location[depth - 1] if depth and isinstance(step, int) else step
+        # An external id's `id` is its value in another register, not a record of ours.
+        if isinstance(node, dict) and "id" in node and parent != "external_ids":
             record, field_start = f"{str(parent).rstrip('s')} {node['id']}", depth + 1
     field = ""
     for step in location[field_start:]:
@@ -302,12 +383,12 @@ def _record_name(data: Any, location: tuple[int | str, ...]) -> tuple[str, str]:
 M = TypeVar("M", bound=BaseModel)
 
 
-def _parse(model: type[M], data: Any, file: str) -> M:
+def _parse(model: type[M], data: Any, file: str, kind: str | None = None) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        record, field = _record_name(data, tuple(first["loc"]))
+        record, field = _record_name(data, tuple(first["loc"]), kind)
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SeedError(file, record, field, message) from None
 
@@ -315,7 +396,7 @@ def _parse(model: type[M], data: Any, file: str) -> M:
 def read_seed(root: Path) -> SeedFiles:
     """Parse and schema-check every seed file under `root`."""
     sources_data = _read_yaml(root, "sources.yaml")
-    sources = [_parse(SourceIn, item, "sources.yaml") for item in sources_data or []]
+    sources = [_parse(SourceIn, item, "sources.yaml", "source") for item in sources_data or []]
     texts: dict[str, str] = {}
     for source in sources:
         if source.text_file:
@@ -325,9 +406,11 @@ def read_seed(root: Path) -> SeedFiles:
                 raise SeedError(
                     "sources.yaml", f"source {source.id}", "text_file", "file not found"
                 ) from None
-    topics = [_parse(TopicIn, item, "topics.yaml") for item in _read_yaml(root, "topics.yaml")]
+    topics = [
+        _parse(TopicIn, item, "topics.yaml", "topic") for item in _read_yaml(root, "topics.yaml")
+    ]
     participants = [
-        _parse(ParticipantIn, item, "participants.yaml")
+        _parse(ParticipantIn, item, "participants.yaml", "participant")
         for item in _read_yaml(root, "participants.yaml")
     ]
     tours = {}
@@ -345,6 +428,63 @@ def citation_id(subject_type: str, subject_id: str, citation: CitationIn) -> str
     return f"{subject_type}:{subject_id}:{digest}"
 
 
+# Fields that hold a record's parts or provenance rather than a fact a claim could be about.
+_STRUCTURE = frozenset(
+    {
+        "id",
+        "citations",
+        "claims",
+        "codes",
+        "external_ids",
+        "participants",
+        "meetings",
+        "statements",
+        "agreements",
+        "text_file",
+    }
+)
+# Claimed values that name other records, by property, and the kind of record they name.
+_REFERENCES = {
+    "visitor": "participant",
+    "principal": "participant",
+    "speaker": "participant",
+    "participant": "participant",
+    "signatories": "participant",
+    "topics": "topic",
+    "source": "source",
+    "meeting": "meeting",
+}
+_COUNTRY_FIELDS = frozenset({"visitor_country", "host_country", "country", "parties"})
+AGREEMENT_KINDS = frozenset(get_args(AgreementKind))
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    field = model.model_fields[name]
+    annotation: Any = field.annotation
+    if field.metadata:
+        annotation = Annotated[annotation, *field.metadata]
+    return TypeAdapter(annotation)
+
+
+def claim_value(model: type[BaseModel], name: str, raw: Any) -> Any:
+    """A value for field `name` of `model` in its stored JSON form (country codes upper case);
+    ValueError when it is not of that field's type (no conversion: "2" is not a count)."""
+    adapter = _adapter(model, name)
+    try:
+        parsed = adapter.validate_json(json.dumps(raw, default=str), strict=True)
+    except ValidationError as error:
+        raise ValueError(f"not a valid {name}: {error.errors()[0]['msg']}") from None
+    value = adapter.dump_python(parsed, mode="json")
+    if name in _COUNTRY_FIELDS and value is not None:
+        value = [_country(code) for code in value] if isinstance(value, list) else _country(value)
+    return value
+
+
+def _qualifiers(claim: ClaimIn) -> dict[str, Any] | None:
+    return claim.qualifiers.as_json() if claim.qualifiers else None
+
+
 class _Checker:
     """Cross-record checks: references resolve, ids are unique, quotes are verbatim."""
 
@@ -353,10 +493,19 @@ class _Checker:
         self.sources = {s.id: s for s in seed.sources}
         self.topics = {t.id for t in seed.topics}
         self.participants = {p.id for p in seed.participants}
+        self.meetings = {
+            m.id for tour in seed.tours.values() for visit in tour.visits for m in visit.meetings
+        }
+        self.known = {
+            "participant": self.participants,
+            "topic": self.topics,
+            "source": set(self.sources),
+            "meeting": self.meetings,
+        }
         self.seen: dict[str, str] = {}
         self.file = ""
 
-    def fail(self, record: str, field: str, message: str) -> None:
+    def fail(self, record: str, field: str, message: str) -> NoReturn:
         raise SeedError(self.file, record, field, message)
 
     def unique(self, kind: str, record_id: str) -> None:
@@ -370,26 +519,25 @@ class _Checker:
             return _country(code)
         except ValueError as error:
             self.fail(record, field, str(error))
-            raise
 
     def refs(self, record: str, field: str, ids: list[str], known: set[str], what: str) -> None:
         for index, value in enumerate(ids):
             if value not in known:
                 self.fail(record, f"{field}[{index}]", f"unknown {what} {value!r}")
 
-    def citations(self, record: str, citations: list[CitationIn]) -> None:
+    def citations(self, record: str, citations: list[CitationIn], field: str = "citations") -> None:
         for index, citation in enumerate(citations):
-            field = f"citations[{index}]"
+            where = f"{field}[{index}]"
             source = self.sources.get(citation.source)
             if source is None:
-                self.fail(record, f"{field}.source", f"unknown source {citation.source!r}")
+                self.fail(record, f"{where}.source", f"unknown source {citation.source!r}")
                 continue
             held = self.seed.source_texts.get(citation.source)
             if citation.quote is not None:
                 if held is None:
-                    self.fail(record, f"{field}.quote", "quotes need the source text; use a note")
+                    self.fail(record, f"{where}.quote", "quotes need the source text; use a note")
                 elif citation.quote not in held:
-                    self.fail(record, f"{field}.quote", "quote not found verbatim in the source")
+                    self.fail(record, f"{where}.quote", "quote not found verbatim in the source")
 
     def statement(self, record: str, statement: StatementIn) -> None:
         held = self.seed.source_texts.get(statement.source)
@@ -401,6 +549,72 @@ class _Checker:
             self.fail(record, "text", "text not found verbatim in the source")
         if statement.speaker not in self.participants:
             self.fail(record, "speaker", f"unknown participant {statement.speaker!r}")
+        self.claims(record, "statement", statement)
+
+    def claims(self, record: str, subject_type: str, model: Claimable, prefix: str = "") -> None:
+        """Each claim: a property of this record type, a value of its type naming known
+        records, citations that hold, no statement twice, and a preferred value the record's."""
+        kind = type(model)
+        stated: set[str] = set()
+        for index, claim in enumerate(model.claims):
+            where = f"{prefix}claims[{index}]"
+            name = claim.property
+            if name not in kind.model_fields or name in _STRUCTURE:
+                self.fail(record, f"{where}.property", f"{subject_type} has no property {name!r}")
+            try:
+                value = claim_value(kind, name, claim.value)
+            except ValueError as error:
+                self.fail(record, f"{where}.value", str(error))
+            references = _REFERENCES.get(name)
+            if references is not None and value is not None:
+                ids = value if isinstance(value, list) else [value]
+                self.refs(record, f"{where}.value", ids, self.known[references], references)
+            includes = (claim.qualifiers.includes if claim.qualifiers else None) or []
+            for position, included in enumerate(includes):
+                if included not in AGREEMENT_KINDS:
+                    field = f"{where}.qualifiers.includes[{position}]"
+                    self.fail(record, field, f"not a kind of agreement: {included!r}")
+            statement = claimed(value, _qualifiers(claim))
+            if statement in stated:
+                self.fail(
+                    record, where, "the same value is claimed twice: give one claim both citations"
+                )
+            stated.add(statement)
+            self.citations(record, claim.citations, f"{where}.citations")
+            if claim.rank == "preferred":
+                own = claim_value(kind, name, getattr(model, name))
+                if value != own:
+                    self.fail(
+                        record,
+                        f"{where}.rank",
+                        f"a preferred claim's value must be the record's own {name} ({own!r})",
+                    )
+
+    def codes(self, record: str, codes: list[CodeIn]) -> None:
+        given: set[tuple[str, str, str | None]] = set()
+        for index, code in enumerate(codes):
+            key = (code.scheme, code.code, code.mode)
+            if key in given:
+                self.fail(record, f"codes[{index}]", "the same code is given twice")
+            given.add(key)
+            self.citations(record, code.citations, f"codes[{index}].citations")
+
+    def parts(self, record: str, parts: list[ParticipationIn]) -> set[str]:
+        """A visit's or meeting's participations; returns who takes part."""
+        people: set[str] = set()
+        for index, part in enumerate(parts):
+            if part.participant not in self.participants:
+                self.fail(
+                    record,
+                    f"participants[{index}].participant",
+                    f"unknown participant {part.participant!r}",
+                )
+            if part.participant in people:
+                self.fail(record, f"participants[{index}]", "participant listed twice")
+            people.add(part.participant)
+            self.citations(f"{record} participant {part.participant}", part.citations)
+            self.claims(record, "participation", part, f"participants[{index}].")
+        return people
 
 
 def _check(seed: SeedFiles) -> None:
@@ -408,14 +622,20 @@ def _check(seed: SeedFiles) -> None:
     checker.file = "sources.yaml"
     for source in seed.sources:
         checker.unique("source", source.id)
+        checker.claims(f"source {source.id}", "source", source)
     checker.file = "topics.yaml"
     for topic in seed.topics:
         checker.unique("topic", topic.id)
+        checker.claims(f"topic {topic.id}", "topic", topic)
     checker.file = "participants.yaml"
     for participant in seed.participants:
+        name = f"participant {participant.id}"
         checker.unique("participant", participant.id)
         if participant.country:
-            checker.country(f"participant {participant.id}", "country", participant.country)
+            checker.country(name, "country", participant.country)
+        for index, external in enumerate(participant.external_ids):
+            checker.citations(name, external.citations, f"external_ids[{index}].citations")
+        checker.claims(name, "participant", participant)
 
     for file, tour_file in seed.tours.items():
         checker.file = file
@@ -430,72 +650,71 @@ def _check(seed: SeedFiles) -> None:
                 "participant",
             )
             checker.citations(f"tour {tour.id}", tour.citations)
+            checker.claims(f"tour {tour.id}", "tour", tour)
         legs: set[int] = set()
         for visit in tour_file.visits:
-            name = f"visit {visit.id}"
-            checker.unique("visit", visit.id)
-            checker.refs(name, "visitor", [visit.visitor], checker.participants, "participant")
-            checker.country(name, "visitor_country", visit.visitor_country)
-            checker.country(name, "host_country", visit.host_country)
-            checker.refs(name, "topics", visit.topics, checker.topics, "topic")
-            checker.citations(name, visit.citations)
-            if visit.leg is not None:
-                if tour is None:
-                    checker.fail(name, "leg", "a leg needs a tour in the same file")
-                if visit.leg in legs:
-                    checker.fail(name, "leg", f"leg {visit.leg} is given twice")
-                legs.add(visit.leg)
-            meeting_people: dict[str, set[str]] = {}
-            for meeting in visit.meetings:
-                mname = f"meeting {meeting.id}"
-                checker.unique("meeting", meeting.id)
-                checker.refs(mname, "topics", meeting.topics, checker.topics, "topic")
-                checker.citations(mname, meeting.citations)
-                if meeting.date and visit.start_date and meeting.date < visit.start_date:
-                    checker.fail(mname, "date", "before the visit's start_date")
-                if meeting.date and visit.end_date and meeting.date > visit.end_date:
-                    checker.fail(mname, "date", "after the visit's end_date")
-                people = meeting_people.setdefault(meeting.id, set())
-                for index, part in enumerate(meeting.participants):
-                    pname = f"{mname} participant {part.participant}"
-                    if part.participant not in checker.participants:
-                        checker.fail(
-                            mname,
-                            f"participants[{index}].participant",
-                            f"unknown participant {part.participant!r}",
-                        )
-                    if part.participant in people:
-                        checker.fail(mname, f"participants[{index}]", "participant listed twice")
-                    people.add(part.participant)
-                    checker.citations(pname, part.citations)
-                for statement in meeting.statements:
-                    checker.unique("statement", statement.id)
-                    checker.statement(f"statement {statement.id}", statement)
-            for statement in visit.statements:
-                checker.unique("statement", statement.id)
-                checker.statement(f"statement {statement.id}", statement)
-            for agreement in visit.agreements:
-                aname = f"agreement {agreement.id}"
-                checker.unique("agreement", agreement.id)
-                checker.refs(aname, "topics", agreement.topics, checker.topics, "topic")
-                checker.citations(aname, agreement.citations)
-                for index, party in enumerate(agreement.parties):
-                    checker.country(aname, f"parties[{index}]", party)
-                if agreement.meeting is not None and agreement.meeting not in meeting_people:
-                    checker.fail(
-                        aname, "meeting", f"no meeting {agreement.meeting!r} in this visit"
-                    )
-                for index, signatory in enumerate(agreement.signatories):
-                    if agreement.meeting is None:
-                        checker.fail(
-                            aname, "signatories", "signatories need the agreement's meeting"
-                        )
-                    elif signatory not in meeting_people[agreement.meeting]:
-                        checker.fail(
-                            aname,
-                            f"signatories[{index}]",
-                            f"{signatory!r} is not a participant of meeting {agreement.meeting!r}",
-                        )
+            _check_visit(checker, visit, tour is not None, legs)
+
+
+def _check_visit(checker: _Checker, visit: VisitIn, in_tour: bool, legs: set[int]) -> None:
+    name = f"visit {visit.id}"
+    checker.unique("visit", visit.id)
+    checker.refs(name, "visitor", [visit.visitor], checker.participants, "participant")
+    checker.country(name, "visitor_country", visit.visitor_country)
+    checker.country(name, "host_country", visit.host_country)
+    checker.refs(name, "topics", visit.topics, checker.topics, "topic")
+    checker.citations(name, visit.citations)
+    checker.codes(name, visit.codes)
+    checker.claims(name, "visit", visit)
+    if visit.leg is not None:
+        if not in_tour:
+            checker.fail(name, "leg", "a leg needs a tour in the same file")
+        if visit.leg in legs:
+            checker.fail(name, "leg", f"leg {visit.leg} is given twice")
+        legs.add(visit.leg)
+    delegation = checker.parts(name, visit.participants)
+    if visit.visitor in delegation:
+        index = [part.participant for part in visit.participants].index(visit.visitor)
+        checker.fail(name, f"participants[{index}]", "the visitor's own part is the visit's")
+    meeting_people: dict[str, set[str]] = {}
+    for meeting in visit.meetings:
+        mname = f"meeting {meeting.id}"
+        checker.unique("meeting", meeting.id)
+        checker.refs(mname, "topics", meeting.topics, checker.topics, "topic")
+        checker.citations(mname, meeting.citations)
+        checker.codes(mname, meeting.codes)
+        checker.claims(mname, "meeting", meeting)
+        if meeting.date and visit.start_date and meeting.date < visit.start_date:
+            checker.fail(mname, "date", "before the visit's start_date")
+        if meeting.date and visit.end_date and meeting.date > visit.end_date:
+            checker.fail(mname, "date", "after the visit's end_date")
+        meeting_people[meeting.id] = checker.parts(mname, meeting.participants)
+        for statement in meeting.statements:
+            checker.unique("statement", statement.id)
+            checker.statement(f"statement {statement.id}", statement)
+    for statement in visit.statements:
+        checker.unique("statement", statement.id)
+        checker.statement(f"statement {statement.id}", statement)
+    for agreement in visit.agreements:
+        aname = f"agreement {agreement.id}"
+        checker.unique("agreement", agreement.id)
+        checker.refs(aname, "topics", agreement.topics, checker.topics, "topic")
+        checker.citations(aname, agreement.citations)
+        checker.codes(aname, agreement.codes)
+        checker.claims(aname, "agreement", agreement)
+        for index, party in enumerate(agreement.parties):
+            checker.country(aname, f"parties[{index}]", party)
+        if agreement.meeting is not None and agreement.meeting not in meeting_people:
+            checker.fail(aname, "meeting", f"no meeting {agreement.meeting!r} in this visit")
+        for index, signatory in enumerate(agreement.signatories):
+            if agreement.meeting is None:
+                checker.fail(aname, "signatories", "signatories need the agreement's meeting")
+            elif signatory not in meeting_people[agreement.meeting]:
+                checker.fail(
+                    aname,
+                    f"signatories[{index}]",
+                    f"{signatory!r} is not a participant of meeting {agreement.meeting!r}",
+                )
 
 
 def _add_citations(
@@ -509,20 +728,71 @@ def _add_citations(
                 "source_id": citation.source,
                 "quote": citation.quote,
                 "note": citation.note,
-                **{
-                    f"{kind}_id": None
-                    for kind in (
-                        "tour",
-                        "visit",
-                        "meeting",
-                        "agreement",
-                        "participation",
-                        "statement",
-                    )
-                },
+                **dict.fromkeys(CITED_COLUMNS),
                 f"{subject_type}_id": subject_id,
             },
         )
+
+
+def _add_claims(rows: DatasetRows, subject_type: str, subject_id: str, model: Claimable) -> None:
+    for claim in model.claims:
+        value = claim_value(type(model), claim.property, claim.value)
+        qualifiers = _qualifiers(claim)
+        record_id = claim_id(subject_type, subject_id, claim.property, value, qualifiers)
+        rows.add(
+            Claim,
+            {
+                "id": record_id,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "property": claim.property,
+                "value": value,
+                "rank": claim.rank,
+                "qualifiers": qualifiers,
+            },
+        )
+        _add_citations(rows, "claim", record_id, claim.citations)
+
+
+def _add_codes(rows: DatasetRows, subject_type: str, subject_id: str, codes: list[CodeIn]) -> None:
+    for code in codes:
+        record_id = ":".join(
+            [subject_type, subject_id, code.scheme, code.code, *([code.mode] if code.mode else [])]
+        )
+        rows.add(
+            EventCode,
+            {
+                "id": record_id,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "scheme": code.scheme,
+                "code": code.code,
+                "mode": code.mode,
+            },
+        )
+        _add_citations(rows, "event_code", record_id, code.citations)
+
+
+def _add_part(
+    rows: DatasetRows,
+    part: ParticipationIn,
+    visit_id: str,
+    meeting_id: str | None,
+) -> None:
+    part_id = participation_id(meeting_id or visit_id, part.participant)
+    rows.add(
+        Participation,
+        {
+            "id": part_id,
+            "participant_id": part.participant,
+            "visit_id": visit_id,
+            "meeting_id": meeting_id,
+            "role": part.role,
+            "title": part.title,
+        },
+    )
+    _add_citations(rows, "participation", part_id, part.citations)
+    _add_claims(rows, "participation", part_id, part)
 
 
 def _statement_rows(
@@ -543,30 +813,53 @@ def _statement_rows(
     _add_citations(
         rows, "statement", statement.id, [CitationIn(source=statement.source, quote=statement.text)]
     )
+    _add_claims(rows, "statement", statement.id, statement)
+
+
+def _participant_rows(rows: DatasetRows, participant: ParticipantIn) -> None:
+    wikidata = [e.id for e in participant.external_ids if e.scheme == "wikidata"]
+    rows.add(
+        Participant,
+        {
+            "id": participant.id,
+            "name": participant.name,
+            "kind": participant.kind,
+            "country_code": _country(participant.country) if participant.country else None,
+            "description": participant.description,
+            "wikidata_id": wikidata[0] if wikidata else None,
+        },
+    )
+    for alias in dict.fromkeys(participant.aliases):
+        rows.link(
+            ParticipantAlias, {"participant_id": participant.id, "alias": alias, "page_url": None}
+        )
+    for external in participant.external_ids:
+        record_id = external_id_id(participant.id, external.scheme, external.id)
+        rows.add(
+            ExternalId,
+            {
+                "id": record_id,
+                "participant_id": participant.id,
+                "scheme": external.scheme,
+                "value": external.id,
+            },
+        )
+        _add_citations(rows, "external_id", record_id, external.citations)
+    _add_claims(rows, "participant", participant.id, participant)
 
 
 def build_rows(seed: SeedFiles) -> DatasetRows:
     """Every row the seed stands for, with stable ids."""
     rows = DatasetRows(SEED_DATASET)
     for source in seed.sources:
-        row = source.model_dump(exclude={"text_file"})
+        row = source.model_dump(exclude={"text_file", "claims"})
         rows.add(Source, {**row, "text": seed.source_texts.get(source.id)})
+        _add_claims(rows, "source", source.id, source)
     for topic in seed.topics:
-        rows.add(Topic, topic.model_dump())
+        rows.add(Topic, topic.model_dump(exclude={"claims"}))
+        _add_claims(rows, "topic", topic.id, topic)
     for participant in seed.participants:
-        rows.add(
-            Participant,
-            {
-                "id": participant.id,
-                "name": participant.name,
-                "kind": participant.kind,
-                "country_code": _country(participant.country) if participant.country else None,
-                "description": participant.description,
-                "wikidata_id": participant.wikidata_id,
-            },
-        )
-        for alias in dict.fromkeys(participant.aliases):
-            rows.link(ParticipantAlias, {"participant_id": participant.id, "alias": alias})
+        _participant_rows(rows, participant)
 
     for tour_file in seed.tours.values():
         tour = tour_file.tour
@@ -583,6 +876,7 @@ def build_rows(seed: SeedFiles) -> DatasetRows:
                 },
             )
             _add_citations(rows, "tour", tour.id, tour.citations)
+            _add_claims(rows, "tour", tour.id, tour)
         for visit in tour_file.visits:
             _visit_rows(rows, visit, tour.id if tour else None)
     return rows
@@ -606,6 +900,8 @@ def _visit_rows(rows: DatasetRows, visit: VisitIn, tour_id: str | None) -> None:
         },
     )
     _add_citations(rows, "visit", visit.id, visit.citations)
+    _add_claims(rows, "visit", visit.id, visit)
+    _add_codes(rows, "visit", visit.id, visit.codes)
     for topic in visit.topics:
         rows.link(VisitTopic, {"visit_id": visit.id, "topic_id": topic})
 
@@ -623,6 +919,8 @@ def _visit_rows(rows: DatasetRows, visit: VisitIn, tour_id: str | None) -> None:
         },
     )
     _add_citations(rows, "participation", visitor_part, visit.citations)
+    for part in visit.participants:
+        _add_part(rows, part, visit.id, None)
 
     for meeting in visit.meetings:
         rows.add(
@@ -639,22 +937,12 @@ def _visit_rows(rows: DatasetRows, visit: VisitIn, tour_id: str | None) -> None:
             },
         )
         _add_citations(rows, "meeting", meeting.id, meeting.citations)
+        _add_claims(rows, "meeting", meeting.id, meeting)
+        _add_codes(rows, "meeting", meeting.id, meeting.codes)
         for topic in meeting.topics:
             rows.link(MeetingTopic, {"meeting_id": meeting.id, "topic_id": topic})
         for part in meeting.participants:
-            part_id = participation_id(meeting.id, part.participant)
-            rows.add(
-                Participation,
-                {
-                    "id": part_id,
-                    "participant_id": part.participant,
-                    "visit_id": visit.id,
-                    "meeting_id": meeting.id,
-                    "role": part.role,
-                    "title": part.title,
-                },
-            )
-            _add_citations(rows, "participation", part_id, part.citations)
+            _add_part(rows, part, visit.id, meeting.id)
         for statement in meeting.statements:
             _statement_rows(rows, statement, visit.id, meeting.id)
     for statement in visit.statements:
@@ -676,6 +964,8 @@ def _visit_rows(rows: DatasetRows, visit: VisitIn, tour_id: str | None) -> None:
             },
         )
         _add_citations(rows, "agreement", agreement.id, agreement.citations)
+        _add_claims(rows, "agreement", agreement.id, agreement)
+        _add_codes(rows, "agreement", agreement.id, agreement.codes)
         for party in dict.fromkeys(_country(p) for p in agreement.parties):
             rows.link(AgreementParty, {"agreement_id": agreement.id, "country_code": party})
         for topic in agreement.topics:

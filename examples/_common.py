@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from app.client import (
+from diplomatic_visits_client import (
     DEFAULT_BASE_URL,
     ApiError,
     DiplomaticVisitsClient,
@@ -31,10 +31,18 @@ def parser(description: str | None) -> argparse.ArgumentParser:
 def run(
     args: argparse.Namespace, main: Callable[[DiplomaticVisitsClient, argparse.Namespace], int]
 ) -> int:
-    """Call `main` with a client; report an API or network failure on stderr as exit 1 or 2."""
+    """Call `main` with a client; report an API or network failure on stderr as exit 1 or 2,
+    and end quietly (exit 1) when standard output is closed."""
     try:
         with DiplomaticVisitsClient(args.base_url) as client:
-            return main(client, args)
+            code = main(client, args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader has gone (`| head`): stop quietly, as command-line tools do. Python would
+        # report its own failed flush of stdout at exit: point stdout at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except ApiError as error:
         print(f"error: {error.problem.title}: {error.problem.detail}", file=sys.stderr)
         return 1

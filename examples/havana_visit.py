@@ -12,10 +12,8 @@ from datetime import date
 
 from _common import parser, run, span
 
-from app.client import DiplomaticVisitsClient
-from app.models.agreement import AgreementDetail
-from app.models.citation import CitationPublic
-from app.models.participant import ParticipationPublic
+from diplomatic_visits_client import DiplomaticVisitsClient
+from diplomatic_visits_client.models import AgreementDetail, CitationPublic, ParticipationPublic
 
 HAVANA_VISIT = "2023-06-raisi-cuba"
 

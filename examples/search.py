@@ -12,8 +12,8 @@ from typing import get_args
 
 from _common import parser, run
 
-from app.client import DiplomaticVisitsClient
-from app.client.filters import SearchType
+from diplomatic_visits_client import DiplomaticVisitsClient
+from diplomatic_visits_client.filters import SearchType
 
 
 def plain(snippet: str) -> str:

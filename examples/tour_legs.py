@@ -8,7 +8,7 @@ import sys
 
 from _common import parser, run, span
 
-from app.client import DiplomaticVisitsClient
+from diplomatic_visits_client import DiplomaticVisitsClient
 
 LATIN_AMERICA_TOUR = "2023-06-raisi-latin-america"
 

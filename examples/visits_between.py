@@ -15,8 +15,8 @@ from typing import IO
 
 from _common import parser, run
 
-from app.client import DiplomaticVisitsClient
-from app.models.visit import VisitPublic
+from diplomatic_visits_client import DiplomaticVisitsClient
+from diplomatic_visits_client.models import VisitPublic
 
 COLUMNS = [
     "id",

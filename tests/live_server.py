@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,17 +50,24 @@ def _wait_until_up(url: str, server: "subprocess.Popen[bytes]", log: Path) -> No
 
 
 @contextmanager
-def serve(database_url: str, log: Path) -> Iterator[str]:
+def serve(
+    database_url: str,
+    log: Path,
+    command: Sequence[str] = (sys.executable, "-m", "app"),
+    cwd: Path = PROJECT,
+    env: Mapping[str, str] = os.environ,
+) -> Iterator[str]:
     """Serve `database_url` on 127.0.0.1 until the block ends; yield the server's address.
 
-    The server's output goes to `log`, shown if it fails to start.
+    The server's output goes to `log`, shown if it fails to start. `command` runs the app
+    (an installed `diplomatic-visits`, say), from `cwd` with `env`.
     """
     port = _free_port()
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT,
-            env={**os.environ, "DATABASE_URL": database_url},
+            [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=cwd,
+            env={**env, "DATABASE_URL": database_url},
             stdout=output,
             stderr=subprocess.STDOUT,
         )

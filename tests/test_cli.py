@@ -1,13 +1,20 @@
-"""The command line, run as a user runs it: `python -m app migrate | seed`."""
+"""The command line, run as a user runs it: `python -m app migrate | seed | ...`, its help,
+version and manners."""
 
+import argparse
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
+from app.cli import _progress, build_parser
 from tests.support import SEED_DIR, build_database, damage_a_page
 
 
@@ -25,7 +32,7 @@ def test_migrate_then_seed_twice(tmp_path: Path) -> None:
     assert migrated.stdout.strip() == "database migrated to the newest schema"
     first = run("seed", database=database)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "seed loaded from seed_data/: 119 created, 0 updated, 0 deleted"
+    assert first.stdout.strip() == "seed loaded from seed_data/: 208 created, 0 updated, 0 deleted"
     second = run("seed", database=database)
     assert second.stdout.strip() == "seed loaded from seed_data/: 0 created, 0 updated, 0 deleted"
 
@@ -88,3 +95,76 @@ def test_check_a_damaged_database(tmp_path: Path) -> None:
         "restore it from a copy, or rebuild it with `python -m app migrate` "
         "and `python -m app seed`"
     )
+
+
+def test_version_is_the_package_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == f"diplomatic-visits {version('diplomatic-visits-api')}\n"
+
+
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_command_and_option_says_what_it_does_and_its_default() -> None:
+    parsers = list(_parsers(build_parser()))
+    assert [parser.prog for parser in parsers] == [
+        "diplomatic-visits",
+        "diplomatic-visits migrate",
+        "diplomatic-visits seed",
+        "diplomatic-visits serve",
+        "diplomatic-visits check",
+        "diplomatic-visits import",
+        "diplomatic-visits import historian",
+        "diplomatic-visits fetch",
+        "diplomatic-visits fetch historian",
+    ]
+    for parser in parsers:
+        assert parser.description, parser.prog
+        text = parser.format_help()
+        for action in parser._actions:
+            assert action.help, (parser.prog, action.dest)
+            if action.option_strings and action.default not in (None, argparse.SUPPRESS):
+                assert f"(default: {action.default})" in " ".join(text.split()), action.dest
+    serve = parsers[3].format_help()
+    assert "--port PORT port to listen on (default: 8000)" in " ".join(serve.split())
+
+
+def test_help_names_the_command_as_it_was_run() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "serve", "--help"], capture_output=True, text=True
+    )
+    assert result.stdout.startswith("usage: python -m app serve [-h] [--host HOST]")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written, as `| head` may be
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'visits.sqlite3'}"}
+    with os.fdopen(write, "w") as stdout:
+        result = subprocess.run(
+            [sys.executable, "-m", "app", "migrate"], stdout=stdout, stderr=subprocess.PIPE, env=env
+        )
+    assert result.stderr == b""
+    assert result.returncode == 1
+
+
+def test_progress_is_shown_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with _progress("archive", 2048, "B") as advance:
+        advance(1024)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _progress("archive", 2048, "B") as advance:
+        advance(1024)
+    shown = capsys.readouterr().err
+    assert shown.startswith("\rarchive:   0%|")  # drawn, then cleared when done
+    assert "0.00/2.05k" in shown

@@ -1,9 +1,15 @@
-"""Log lines (app.logs): one JSON object per record, extras as fields in the order given."""
+"""Log lines (app.logs): one JSON object per record, extras as fields in the order given, or
+readable text on a terminal."""
 
 import json
 import logging
+import sys
+from datetime import datetime
 
-from app.logs import JsonFormatter, request_id
+import pytest
+
+from app.config import LogFormat
+from app.logs import JsonFormatter, TextFormatter, log_config, request_id
 
 
 def _record(**extra: object) -> logging.LogRecord:
@@ -45,3 +51,52 @@ def test_attributes_set_after_the_record_was_made_are_fields_too_but_not_the_sta
     line = json.loads(JsonFormatter().format(record))
     assert list(line) == ["time", "level", "logger", "message", "process", "retried"]
     assert line["retried"] is True
+
+
+def test_a_record_as_text_names_its_extras_once_and_the_request() -> None:
+    record = _record(method="GET", path="/v1/visits", duration_ms=3.5)
+    record.msg, record.args = "%s %s %s", ("GET", "/v1/visits", 200)
+    record.created = 1_700_000_000.25
+    token = request_id.set("trace-1")
+    try:
+        line = TextFormatter().format(record)
+    finally:
+        request_id.reset(token)
+    when = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")
+    assert line == (
+        f"{when} WARNING  app.test: GET /v1/visits 200  duration_ms=3.5 request_id=trace-1"
+    )
+
+
+def test_a_record_as_text_carries_its_traceback() -> None:
+    try:
+        raise ValueError("broken")
+    except ValueError:
+        record = logging.getLogger("app.test").makeRecord(
+            "app.test", logging.ERROR, "(unknown file)", 0, "failed", (), sys.exc_info()
+        )
+    first, *rest = TextFormatter().format(record).splitlines()
+    assert first.endswith(" ERROR    app.test: failed")
+    assert rest[0] == "Traceback (most recent call last):"
+    assert rest[-1] == "ValueError: broken"
+
+
+@pytest.mark.parametrize(
+    ("setting", "terminal", "formatter"),
+    [
+        ("auto", True, "text"),
+        ("auto", False, "json"),
+        ("text", False, "text"),
+        ("json", True, "json"),
+    ],
+)
+def test_the_server_logs_text_on_a_terminal_and_json_elsewhere_unless_told(
+    monkeypatch: pytest.MonkeyPatch, setting: LogFormat, terminal: bool, formatter: str
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    config = log_config(setting)
+    assert config["handlers"]["stderr"]["formatter"] == formatter
+    assert (
+        config["formatters"][formatter]["()"]
+        is {"text": TextFormatter, "json": JsonFormatter}[formatter]
+    )

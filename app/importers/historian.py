@@ -9,6 +9,8 @@ PATH holds the U.S. Department of State Office of the Historian's public-domain 
     gsh/data/countries-old/*.xml     country id -> ISO 3166-1 alpha-2
     gsh/data/territories/*.xml       historical entities by id, with their names
     gsh/data/locales/*.xml           cities with latitude and longitude
+    people/data/**/*.xml             one record per person, every spelling with its page
+                                     (optional: without it, names are matched as below)
 
 Each trip becomes a visit of the traveller (one participant per `who`, the office as the title
 of their participation) from the U.S. to the trip's country, in the city or cities of its
@@ -17,7 +19,15 @@ of that name in that country go with it where there is one. Each foreign-leader 
 a visit to the U.S. by the people its `visitor` line names (see `historian_names`), from its
 `from` country, with `description` as summary. Country ids resolve as `historian_countries`
 describes; a record whose country does not resolve is skipped and reported, never written with
-a guessed country and never dropped unannounced.
+a guessed country and never dropped unannounced. A record the data files under `russia` before
+26 December 1991 is the Soviet Union's (SU); the data's own id and label stay as claims.
+
+People: with `people/`, a visitor line or traveller that `historian_people` ties to one person
+record is that record's participant (`historian-person-<id>`; a traveller keeps
+`historian-<who>`), with every spelling an alias with the page it was seen on and the
+record's ids (its own, VIAF) as external ids. A name tied to no record or to several keeps
+today's participant: one per name within a country (`historian_names.name_key`); the import
+counts both kinds.
 
 Provenance: one source per Historian repository; every visit and participation cites it with a
 note naming the record's own id and the address of its page on history.state.gov (the address
@@ -30,6 +40,7 @@ changes nothing, and a record removed upstream is removed here.
 """
 
 import datetime as dt
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -42,11 +53,28 @@ from sqlalchemy import Connection
 
 from app.countries import historical_country, lookup_country
 from app.derived import EVERYTHING, refresh
-from app.importers.historian_countries import CountryResolver, Resolution
+from app.importers.historian_countries import (
+    LABELLED,
+    SOVIET_UNION_END,
+    CountryResolver,
+    Resolution,
+    on_date,
+)
 from app.importers.historian_names import Person, collapse, name_key, parse_visitor
+from app.importers.historian_people import (
+    PEOPLE_FOLDER,
+    Match,
+    PeopleIndex,
+    PersonRecord,
+    Spelling,
+    on_data_pages,
+    pages_pattern,
+)
 from app.models import (
     Citation,
+    Claim,
     Country,
+    ExternalId,
     Participant,
     ParticipantAlias,
     Participation,
@@ -54,6 +82,9 @@ from app.models import (
     Visit,
 )
 from app.models.base import ID_MAX_LENGTH
+from app.models.citation import CITED_COLUMNS
+from app.models.claim import Qualifiers, claim_id
+from app.models.external_id import external_id_id
 from app.store import (
     RECORD_TABLES,
     DatasetRows,
@@ -83,8 +114,11 @@ OFFICES = {"president": "President", "secretary": "Secretary of State"}
 TRAVELS_SOURCE = "historian-travels"
 VISITS_SOURCE = "historian-visits"
 GSH_SOURCE = "historian-gsh"
-SOURCES: tuple[dict[str, Any], ...] = tuple(
-    {
+PEOPLE_SOURCE = "historian-people"
+
+
+def _source(source_id: str, title: str, repository: str, license: str = LICENSE) -> dict[str, Any]:
+    return {
         "id": source_id,
         "kind": "dataset",
         "title": title,
@@ -93,15 +127,25 @@ SOURCES: tuple[dict[str, Any], ...] = tuple(
         "dateline": None,
         "url": f"https://github.com/HistoryAtState/{repository}",
         "language": "en",
-        "license": LICENSE,
+        "license": license,
         "text": None,
     }
-    for source_id, title, repository in (
-        (TRAVELS_SOURCE, "Foreign Travels of the President and Secretary of State", "travels"),
-        (VISITS_SOURCE, "Visits by Foreign Leaders and Heads of State", "visits"),
-        (GSH_SOURCE, "Historical country names and places (gsh)", "gsh"),
-    )
+
+
+SOURCES: tuple[dict[str, Any], ...] = (
+    _source(TRAVELS_SOURCE, "Foreign Travels of the President and Secretary of State", "travels"),
+    _source(VISITS_SOURCE, "Visits by Foreign Leaders and Heads of State", "visits"),
+    _source(GSH_SOURCE, "Historical country names and places (gsh)", "gsh"),
 )
+# Cited only when people/ is read. A U.S. government work; its repository has no licence file.
+PEOPLE = _source(
+    PEOPLE_SOURCE,
+    "People: persons in the Office of the Historian's publications and datasets",
+    "people",
+    "Public domain (U.S. government work); the repository carries no licence file",
+)
+# The gsh territory the Soviet Union's records cite, where the data holds it.
+SOVIET_UNION_TERRITORY = "soviet-union-1991"
 
 # A foreign-leader visit's kind, where its description opens with the protocol category.
 VISIT_KINDS = (
@@ -115,7 +159,6 @@ VISIT_KINDS = (
 _WHO = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DIGITS = re.compile(r"^[0-9]+$")
-_CITED = ("tour", "visit", "meeting", "agreement", "participation", "statement")
 
 
 @dataclass(frozen=True)
@@ -147,7 +190,7 @@ class HistorianError(Exception):
         super().__init__(f"{problems[0]}{more}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     """An XML element with the line it starts on; `text` is all the text inside it."""
 
@@ -177,8 +220,9 @@ class Element:
         return self.line if child is None else child.line
 
 
-def parse_xml(path: Path, name: str) -> Element:
-    """Parse one file, keeping lines; raise HistorianError naming file and line if malformed."""
+def parse_xml(path: Path, name: str, data: bytes | None = None) -> Element:
+    """Parse one file (or its `data`, already read), keeping lines; raise HistorianError
+    naming file and line if malformed."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
     stack: list[Element] = []
@@ -191,8 +235,9 @@ def parse_xml(path: Path, name: str) -> Element:
 
     def end(_tag: str) -> None:
         element = stack.pop()
+        element.parts[:] = [element.text]  # joined once, read many times
         if stack:
-            stack[-1].parts.append(element.text)
+            stack[-1].parts.append(element.parts[0])
 
     def characters(data: str) -> None:
         if stack:
@@ -202,13 +247,18 @@ def parse_xml(path: Path, name: str) -> Element:
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
     try:
-        with path.open("rb") as stream:
-            parser.ParseFile(stream)
+        parser.Parse(path.read_bytes() if data is None else data, True)
     except expat.ExpatError as error:
         message = f"malformed XML: {expat.ErrorString(error.code)} (column {error.offset + 1})"
         raise HistorianError([Problem(name, error.lineno, None, None, message)]) from None
     except OSError as error:
         raise HistorianError([Problem(name, None, None, None, f"cannot read: {error}")]) from None
+    finally:
+        # The handlers refer to the parser: unhook them, or the parser, the handlers and the
+        # whole tree form a cycle that only the cycle collector frees (it then spent as long
+        # walking the trees as the import spent reading them).
+        parser.StartElementHandler = parser.EndElementHandler = None
+        parser.CharacterDataHandler = None
     return documents[0]
 
 
@@ -292,9 +342,15 @@ def historian_files(root: Path) -> HistorianFiles:
         raise HistorianError(
             [Problem(f"{folder}/", None, None, None, "folder not found") for folder in missing]
         )
-    return HistorianFiles(
-        root, {folder: sorted((root / folder).glob("*.xml")) for folder in FOLDERS}
+    by_folder = {folder: sorted((root / folder).glob("*.xml")) for folder in FOLDERS}
+    # os.walk: a tenth of what Path.rglob takes over the 16,000 files of people/ in 186 folders.
+    by_folder[PEOPLE_FOLDER] = sorted(
+        Path(folder, name)
+        for folder, _, names in os.walk(root / PEOPLE_FOLDER)
+        for name in names
+        if name.endswith(".xml")
     )
+    return HistorianFiles(root, by_folder)
 
 
 @dataclass(frozen=True)
@@ -320,11 +376,19 @@ class HistorianImport:
     resolutions: dict[str, Resolution]
     kept_whole: list[str]
     with_coordinates: int
+    people: "PeopleReport | None"
+    dated: list[str]
+    labelled: list[str]
 
 
 @dataclass
 class ImportReport:
-    """What an import read, wrote and could not resolve."""
+    """What an import read, wrote and could not resolve.
+
+    `people`: how names met the people database (None without people/); `dated`: visits
+    whose country is another by their date than by their id (the Soviet Union filed under
+    `russia`); `labelled`: visits whose label names another country than their date gives.
+    """
 
     read: dict[str, int]
     written: dict[str, int]
@@ -333,6 +397,35 @@ class ImportReport:
     resolutions: dict[str, Resolution]
     kept_whole: list[str]
     with_coordinates: int
+    people: "PeopleReport | None"
+    dated: list[str]
+    labelled: list[str]
+
+    def findings(self) -> list[str]:
+        """What the import made of people and of countries by date, one fact a line."""
+        lines = []
+        people = self.people
+        if people is not None:
+            travellers = people.travellers
+            lines += [
+                f"people: {people.records:,} person records read; {len(people.persons):,} "
+                f"participants tied to one ({people.several_spellings:,} under several "
+                f"spellings); travellers: {travellers['tied']:,} tied, "
+                f"{travellers['unmatched']:,} not found, {travellers['ambiguous']:,} ambiguous",
+                f"spellings tied to no person record: {len(people.unmatched):,} (seen "
+                f"{_times(sum(people.unmatched.values()))}); to several: "
+                f"{len(people.ambiguous):,} (seen {_times(sum(people.ambiguous.values()))})",
+            ]
+        lines.append(
+            f"countries by date: {len(self.dated):,} visits filed under russia before "
+            f"{SOVIET_UNION_END} are the Soviet Union's; {len(self.labelled):,} labelled "
+            "U.S.S.R. after it are Russia's"
+        )
+        return lines
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count:,} times"
 
 
 def _iso_date(value: str) -> dt.date | None:
@@ -353,11 +446,20 @@ class _Reader:
         self.on_file = on_file
         self.problems: list[Problem] = []
 
-    def documents(self, folder: str, tag: str) -> Iterable[tuple[str, Element]]:
+    def documents(
+        self, folder: str, tag: str, wanted: Callable[[bytes], bool] | None = None
+    ) -> Iterable[tuple[str, Element]]:
+        """Each file's document; with `wanted`, only the files whose bytes it accepts."""
         for path in self.files.by_folder[folder]:
-            name = self.files.name(path)
             try:
-                document = parse_xml(path, name)
+                data = path.read_bytes()
+                if wanted is not None and not wanted(data):
+                    continue
+                name = self.files.name(path)
+                document = parse_xml(path, name, data)
+            except OSError as error:
+                self.fail(self.files.name(path), None, None, None, f"cannot read: {error}")
+                continue
             except HistorianError as error:
                 self.problems.extend(error.problems)
                 continue
@@ -559,6 +661,52 @@ def _locales(reader: _Reader) -> list[Locale]:
     return locales
 
 
+def _spellings(document: Element) -> tuple[Spelling, ...]:
+    names = document.child("names")
+    originals = names.child("originals") if names is not None else None
+    found: list[Spelling] = []
+    for original in originals.children if originals is not None else []:
+        spelling = original.value("name")
+        for url in original.children:
+            page = collapse(url.text)
+            if spelling and url.tag == "source-url" and page:
+                found.append(Spelling(spelling, page))
+    return tuple(found)
+
+
+def _people(reader: _Reader, trips: list[Trip]) -> list[PersonRecord]:
+    """The person records that name a visits page or the page of one of the travellers."""
+    records: list[PersonRecord] = []
+    seen: dict[int, Place] = {}
+    wanted = pages_pattern({(trip.role, trip.who) for trip in trips}).search
+    for name, document in reader.documents(PEOPLE_FOLDER, "person", lambda b: bool(wanted(b))):
+        person_id = reader.record_id(name, document, "person")
+        if person_id is None:
+            continue
+        reader.unique(seen, f"person {person_id}", person_id, Place(name, document.line))
+        authorities = document.child("authorities")
+        viaf: str | None = None
+        for authority in authorities.children if authorities is not None else []:
+            given = collapse(authority.text)
+            if authority.attributes.get("service") != "viaf" or not given:
+                continue
+            if _DIGITS.match(given):
+                viaf = given
+            else:
+                field = "viaf"
+                message = f"not a VIAF id: {given!r}"
+                reader.fail(name, authority.line, f"person {person_id}", field, message)
+        records.append(
+            PersonRecord(
+                id=person_id,
+                file=name.removeprefix("people/"),
+                viaf=viaf,
+                spellings=_spellings(document),
+            )
+        )
+    return records
+
+
 def visit_kind(description: str | None) -> str | None:
     """The protocol category a description opens with ("Working visit." -> working)."""
     if description is None:
@@ -633,7 +781,7 @@ def _citation(
         "source_id": source,
         "quote": None,
         "note": note,
-        **{f"{kind}_id": None for kind in _CITED},
+        **dict.fromkeys(CITED_COLUMNS),
         f"{subject}_id": subject_id,
     }
 
@@ -646,20 +794,68 @@ def _preferred(forms: list[tuple[int, str]]) -> tuple[str, list[str]]:
     return best, sorted(set(counts) - {best})
 
 
+def person_id(record: PersonRecord) -> str:
+    """`historian-person-100323`: the participant of a foreign leader's person record."""
+    return f"historian-person-{record.id}"
+
+
+def person_note(record: PersonRecord) -> str:
+    """The citation note of what a person record gives: its id, file and spellings' pages."""
+    return f"Person {record.id} in the Office of the Historian's people data ({record.file})"
+
+
+@dataclass
+class PeopleReport:
+    """How the names in the travels and visits met the people database."""
+
+    records: int = 0
+    persons: set[str] = field(default_factory=set)
+    several_spellings: int = 0
+    # "country id: spelling" -> mentions, for visitor names tied to no record or to several.
+    unmatched: Counter[str] = field(default_factory=Counter)
+    ambiguous: Counter[str] = field(default_factory=Counter)
+    # tied, unmatched or ambiguous -> travellers (Presidents and Secretaries)
+    travellers: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class _Person:
+    """What the builder gathers about one participant before writing it."""
+
+    country: str
+    description: str | None
+    forms: list[tuple[int, str]] = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)
+    record: PersonRecord | None = None
+
+    def seen(self, spelling: str, page: str) -> None:
+        self.pages.setdefault(spelling, page)
+
+
 class _Builder:
     """Turns checked records into rows, resolving countries, people and coordinates."""
 
-    def __init__(self, resolver: CountryResolver, locales: list[Locale]) -> None:
+    def __init__(
+        self,
+        resolver: CountryResolver,
+        locales: list[Locale],
+        people: PeopleIndex | None,
+        territories: dict[str, list[str]],
+    ) -> None:
         self.resolver = resolver
+        self.index = people
+        self.soviet_union_cited = SOVIET_UNION_TERRITORY in territories
         self.rows = DatasetRows(HISTORIAN_DATASET)
         self.unresolved: list[Unresolved] = []
         self.resolutions: dict[str, Resolution] = {}
         self.kept_whole: list[str] = []
         self.with_coordinates = 0
         self.codes: set[str] = {HOME_COUNTRY}
-        # participant id -> (name forms as (record id, spelling), country, description)
-        self.people: dict[str, tuple[list[tuple[int, str]], str, str | None]] = {}
+        self.people: dict[str, _Person] = {}
         self.owners: dict[str, tuple[str, str]] = {}
+        self.report = PeopleReport(records=len(people.records) if people else 0)
+        self.dated: list[str] = []
+        self.labelled: list[str] = []
         self.places: dict[str, list[Locale]] = {}
         for locale in locales:
             for locale_name in dict.fromkeys(locale.names):
@@ -675,23 +871,89 @@ class _Builder:
         self.codes.add(resolution.code)
         return resolution.code
 
+    def dated_country(
+        self,
+        visit_id: str,
+        prop: str,
+        code: str,
+        country_id: str,
+        label: str | None,
+        day: dt.date | None,
+        cite: tuple[str, str],
+    ) -> str:
+        """The code for the record's date, with the data's own id and label kept as claims
+        where they name another country (`russia`/"U.S.S.R." before or after its end)."""
+        dated = on_date(country_id, code, day)
+        labelled = LABELLED.get(label or "", dated)
+        if dated == code and labelled == dated:
+            return code
+        self.codes.add(dated)
+        (self.dated if dated != code else self.labelled).append(visit_id)
+        source, note = cite
+        citations = [(source, note)]
+        if self.soviet_union_cited:
+            citations.append(
+                (
+                    GSH_SOURCE,
+                    f"Territory {SOVIET_UNION_TERRITORY} in the Office of the Historian's gsh "
+                    "data: the Soviet Union, until 1991, with Russia among its successors",
+                )
+            )
+        by_date = Qualifiers(historian_country_id=country_id, historian_label=label)
+        self.claim(visit_id, prop, dated, "preferred", by_date, citations)
+        if code != dated:
+            self.claim(
+                visit_id, prop, code, "normal", Qualifiers(historian_country_id=country_id), [cite]
+            )
+        if labelled != dated:
+            self.claim(
+                visit_id, prop, labelled, "normal", Qualifiers(historian_label=label), [cite]
+            )
+        return dated
+
+    def claim(
+        self,
+        visit_id: str,
+        prop: str,
+        value: str,
+        rank: str,
+        qualifiers: Qualifiers,
+        citations: list[tuple[str, str]],
+    ) -> None:
+        stated = qualifiers.as_json()
+        record_id = claim_id("visit", visit_id, prop, value, stated)
+        self.rows.add(
+            Claim,
+            {
+                "id": record_id,
+                "subject_type": "visit",
+                "subject_id": visit_id,
+                "property": prop,
+                "value": value,
+                "rank": rank,
+                "qualifiers": stated,
+            },
+        )
+        for source, note in citations:
+            self.rows.add(
+                Citation,
+                _citation(f"claim:{record_id}:{source}", source, note, "claim", record_id),
+            )
+
     def person(
         self,
         at: Place,
         participant_id: str,
         owner: tuple[str, str],
-        spelling: tuple[int, str] | None,
         country: str,
         description: str | None = None,
-    ) -> None:
-        """Count one mention of a participant; two different people may not share an id."""
+    ) -> _Person:
+        """One mention of a participant; two different people may not share an id."""
         first = self.owners.setdefault(participant_id, owner)
         if first != owner:
             message = f"participant id {participant_id} would stand for both {first} and {owner}"
             raise HistorianError([Problem(at.file, at.line, None, None, message)])
-        forms, _, _ = self.people.setdefault(participant_id, ([], country, description))
-        if spelling is not None:
-            forms.append(spelling)
+        return self.people.setdefault(participant_id, _Person(country, description))
 
     def coordinates(self, trip: Trip, host: str) -> Locale | None:
         if trip.locale is None:
@@ -711,11 +973,28 @@ class _Builder:
         host = self.country(trip.at, f"trip {trip.id}", trip.country_id)
         if host is None:
             return
+        assert trip.country_id is not None
         visit_id = trip_visit_id(trip)
-        visitor = traveller_id(trip.who)
-        spelling = (trip.id, trip.name) if trip.name else None
-        self.person(trip.at, visitor, ("traveller", trip.who), spelling, HOME_COUNTRY)
+        note = trip_note(trip)
         place = self.coordinates(trip, host)
+        host = self.dated_country(
+            visit_id,
+            "host_country",
+            host,
+            trip.country_id,
+            trip.country_label,
+            trip.start_date,
+            (TRAVELS_SOURCE, note),
+        )
+        visitor = traveller_id(trip.who)
+        person = self.person(trip.at, visitor, ("traveller", trip.who), HOME_COUNTRY)
+        if trip.name:
+            person.forms.append((trip.id, trip.name))
+            person.seen(trip.name, trip_page(trip))
+        if self.index is not None and person.record is None:
+            match = self.index.traveller(trip.role, trip.who)
+            if match.person is not None:
+                self.tie(person, self.index.records[match.person], visitor)
         self.rows.add(
             Visit,
             {
@@ -734,7 +1013,6 @@ class _Builder:
                 "longitude": place.longitude if place else None,
             },
         )
-        note = trip_note(trip)
         self.rows.add(
             Citation,
             _citation(f"visit:{visit_id}:historian", TRAVELS_SOURCE, note, "visit", visit_id),
@@ -754,23 +1032,55 @@ class _Builder:
             )
         self.participation(visit_id, visitor, OFFICES[trip.role], TRAVELS_SOURCE, note)
 
+    def tie(self, person: _Person, record: PersonRecord, participant_id: str) -> None:
+        """A participant is this person record's: its spellings and ids go with it."""
+        person.record = record
+        self.report.persons.add(participant_id)
+        for spelling in on_data_pages(record):
+            for named in parse_visitor(spelling.name)[:1]:
+                person.seen(named.name, spelling.page)
+
     def leader_visit(self, visit: LeaderVisit) -> None:
         country = self.country(visit.at, f"visit {visit.id}", visit.country_id)
         if country is None:
             return
+        assert visit.country_id is not None
         visit_id = leader_visit_id(visit)
+        note = visit_note(visit)
+        country = self.dated_country(
+            visit_id,
+            "visitor_country",
+            country,
+            visit.country_id,
+            visit.country_label,
+            visit.start_date,
+            (VISITS_SOURCE, note),
+        )
         people = parse_visitor(visit.visitor)
         if any(person.title is None for person in people):
             self.kept_whole.append(visit.visitor)
         visitors: dict[str, Person | None] = {}
-        for person in people:
-            participant_id = leader_id(country, person.name)
-            if participant_id is None:
-                # A name with no letters or digits to key it by: this visit's own participant.
-                participant_id = f"historian-visitor-{visit.id}-{len(visitors) + 1}"
-            owner = ("leader", f"{country} {name_key(person.name)}")
-            self.person(visit.at, participant_id, owner, (visit.id, person.name), country)
-            visitors.setdefault(participant_id, person)
+        for named, match in self.matches(visit.country_id, visit.visitor, people):
+            record = self.index.records[match.person] if self.index and match.person else None
+            if record is not None:
+                participant_id = person_id(record)
+                owner = ("person", str(record.id))
+            else:
+                participant_id = leader_id(country, named.name) or (
+                    # A name with no letters or digits to key it by: this visit's own participant.
+                    f"historian-visitor-{visit.id}-{len(visitors) + 1}"
+                )
+                owner = ("leader", f"{country} {name_key(named.name)}")
+            person = self.person(visit.at, participant_id, owner, country)
+            person.forms.append((visit.id, named.name))
+            if record is not None:
+                assert match.person is not None
+                person.seen(named.name, match.pages[match.person])
+                if person.record is None:
+                    self.tie(person, record, participant_id)
+            else:
+                person.seen(named.name, visit_page(visit))
+            visitors.setdefault(participant_id, named)
         if not visitors:
             # The record names no one: an unnamed visitor stays unnamed, described instead.
             participant_id = f"historian-unnamed-visitor-{visit.id}"
@@ -780,7 +1090,7 @@ class _Builder:
                 f"Historian's visit {visit.id} names no one"
             )
             owner = ("unnamed visitor", str(visit.id))
-            self.person(visit.at, participant_id, owner, None, country, description)
+            self.person(visit.at, participant_id, owner, country, description)
             visitors[participant_id] = None
         self.rows.add(
             Visit,
@@ -800,14 +1110,36 @@ class _Builder:
                 "longitude": None,
             },
         )
-        note = visit_note(visit)
         self.rows.add(
             Citation,
             _citation(f"visit:{visit_id}:historian", VISITS_SOURCE, note, "visit", visit_id),
         )
-        for participant_id, named in visitors.items():
-            title = named.title if named else None
+        for participant_id, titled in visitors.items():
+            title = titled.title if titled else None
             self.participation(visit_id, participant_id, title, VISITS_SOURCE, note)
+
+    def matches(
+        self, country_id: str, line: str, people: list[Person]
+    ) -> list[tuple[Person, Match]]:
+        """Each person a visitor line names, with the records their spelling matches: the
+        whole line's first, else each person's own (title and name)."""
+        if self.index is None:
+            return [(named, Match({})) for named in people]
+        whole = self.index.leader(country_id, line)
+        if whole.pages and len(people) == 1:
+            found = [(people[0], whole)]
+        else:
+            found = [
+                (named, self.index.leader(country_id, f"{named.title or ''} {named.name}"))
+                for named in people
+            ]
+        for named, match in found:
+            spelling = f"{country_id}: {f'{named.title} ' if named.title else ''}{named.name}"
+            if not match.pages:
+                self.report.unmatched[spelling] += 1
+            elif match.person is None:
+                self.report.ambiguous[spelling] += 1
+        return found
 
     def participation(
         self, visit_id: str, participant_id: str, title: str | None, source: str, note: str
@@ -830,21 +1162,33 @@ class _Builder:
         )
 
     def finish(self) -> DatasetRows:
-        for participant_id, (forms, country, description) in sorted(self.people.items()):
-            name, aliases = _preferred(forms) if forms else (None, [])
+        for participant_id, person in sorted(self.people.items()):
+            name, aliases = _preferred(person.forms) if person.forms else (None, [])
             self.rows.add(
                 Participant,
                 {
                     "id": participant_id,
                     "name": name,
                     "kind": "person",
-                    "country_code": country,
-                    "description": description,
+                    "country_code": person.country,
+                    "description": person.description,
                     "wikidata_id": None,
                 },
             )
-            for alias in aliases:
-                self.rows.link(ParticipantAlias, {"participant_id": participant_id, "alias": alias})
+            spellings = set(aliases) | set(person.pages)
+            for alias in sorted(spellings - {name}):
+                self.rows.link(
+                    ParticipantAlias,
+                    {
+                        "participant_id": participant_id,
+                        "alias": alias,
+                        "page_url": person.pages.get(alias),
+                    },
+                )
+            if person.record is not None:
+                self.external_ids(participant_id, person.record)
+                if len({name_key(form) for _, form in person.forms}) > 1:
+                    self.report.several_spellings += 1
         for code in sorted(self.codes):
             entity = historical_country(code)
             if entity is not None:
@@ -853,7 +1197,35 @@ class _Builder:
                 )
         for source in SOURCES:
             self.rows.add(Source, dict(source))
+        if self.index is not None:
+            self.rows.add(Source, dict(PEOPLE))
         return self.rows
+
+    def external_ids(self, participant_id: str, record: PersonRecord) -> None:
+        given = [("history-state-gov-people", str(record.id))]
+        if record.viaf is not None:
+            given.append(("viaf", record.viaf))
+        for scheme, value in given:
+            record_id = external_id_id(participant_id, scheme, value)
+            self.rows.add(
+                ExternalId,
+                {
+                    "id": record_id,
+                    "participant_id": participant_id,
+                    "scheme": scheme,
+                    "value": value,
+                },
+            )
+            self.rows.add(
+                Citation,
+                _citation(
+                    f"external_id:{record_id}:historian",
+                    PEOPLE_SOURCE,
+                    person_note(record),
+                    "external_id",
+                    record_id,
+                ),
+            )
 
 
 def read_historian(
@@ -866,15 +1238,23 @@ def read_historian(
     countries_old = _countries_old(reader)
     territories = _territories(reader)
     locales = _locales(reader)
+    people = _people(reader, trips) if files.by_folder[PEOPLE_FOLDER] else None
     if reader.problems:
         raise HistorianError(reader.problems)
 
-    builder = _Builder(CountryResolver(countries_old, territories), locales)
+    index = PeopleIndex(people) if people is not None else None
+    builder = _Builder(CountryResolver(countries_old, territories), locales, index, territories)
     for trip in sorted(trips, key=lambda t: t.id):
         builder.trip(trip)
     for visit in sorted(visits, key=lambda v: v.id):
         builder.leader_visit(visit)
     rows = builder.finish()
+    if index is not None:
+        travellers = {(t.role, t.who) for t in trips}
+        for role, who in sorted(travellers):
+            match = index.traveller(role, who)
+            outcome = "tied" if match.person else "ambiguous" if match.pages else "unmatched"
+            builder.report.travellers[outcome] += 1
     read = {
         "president trips": sum(1 for t in trips if t.role == "president"),
         "secretary trips": sum(1 for t in trips if t.role == "secretary"),
@@ -883,6 +1263,8 @@ def read_historian(
         "territories": len(territories),
         "locales": len(locales),
     }
+    if people is not None:
+        read["person records"] = len(people)
     return HistorianImport(
         rows,
         read,
@@ -890,6 +1272,9 @@ def read_historian(
         builder.resolutions,
         builder.kept_whole,
         builder.with_coordinates,
+        builder.report if index is not None else None,
+        builder.dated,
+        builder.labelled,
     )
 
 
@@ -912,6 +1297,9 @@ def write_historian(connection: Connection, data: HistorianImport) -> ImportRepo
         resolutions=data.resolutions,
         kept_whole=data.kept_whole,
         with_coordinates=data.with_coordinates,
+        people=data.people,
+        dated=data.dated,
+        labelled=data.labelled,
     )
 
 

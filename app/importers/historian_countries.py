@@ -15,13 +15,15 @@ The travels and visits data name countries by gsh ids ("united-kingdom", "korea-
 An id none of these resolves is reported by the importer, with every record that uses it.
 
 Two choices run through the tables. A country the Historian files under one id across a
-change of name or regime keeps its present code (Burma -> MM, the U.S.S.R. -> RU: the data
-files Soviet-era trips under `russia`, and the Russian Federation is the Soviet Union's
-continuing state). An entity that ceased to exist with no continuing state keeps the code it
-had (ISO 3166-3: Czechoslovakia CS, the German Democratic Republic DD, Yugoslavia YU), never a
-successor's, so no visit is moved to a country that did not exist at the time.
+change of name keeps its present code (Burma -> MM). An entity that ceased to exist keeps the
+code it had (ISO 3166-3: Czechoslovakia CS, the German Democratic Republic DD, Yugoslavia YU),
+never a successor's, so no visit is moved to a country that did not exist at the time. The
+data files the Soviet Union under `russia`, Russia's id, before its end and after: `on_date`
+gives such a record the Soviet Union's code (SU) by its date, and the importer keeps the
+data's own id and label as claims beside it.
 """
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -144,3 +146,18 @@ class CountryResolver:
         if country_id in ADDITIONS:
             return Resolution(ADDITIONS[country_id].code, VIA_ADDITION)
         return None
+
+
+SOVIET_UNION = "SU"
+# The Soviet Union ended on 26 December 1991; before that day, `russia` stands for it.
+SOVIET_UNION_END = dt.date(1991, 12, 26)
+# Labels that name another country than their id does, and the code each names.
+LABELLED: dict[str, str] = {"U.S.S.R.": SOVIET_UNION}
+
+
+def on_date(country_id: str, code: str, day: dt.date | None) -> str:
+    """The code for what a record's country id stood for on its date: `russia` before the
+    Soviet Union's end is the Soviet Union; otherwise (and undated) the id's own code."""
+    if country_id == "russia" and day is not None and day < SOVIET_UNION_END:
+        return SOVIET_UNION
+    return code

@@ -67,7 +67,16 @@ TITLES = (
     "Pope",
     "Taoiseach",
 )
-_BY_LENGTH = sorted(TITLES, key=len, reverse=True)
+_FIRST_WORD = re.compile(r"[^\s-]+")
+# The titles a line may open with, by their first word (case aside), longest first.
+_BY_FIRST_WORD: dict[str, tuple[str, ...]] = {}
+for _title in sorted(TITLES, key=len, reverse=True):
+    _word = _FIRST_WORD.match(_title)
+    assert _word is not None
+    _BY_FIRST_WORD[_word.group().casefold()] = (
+        *_BY_FIRST_WORD.get(_word.group().casefold(), ()),
+        _title,
+    )
 
 # Lower-case words a name may start with ("de Gaulle", "van Agt", "al-Sabah").
 PARTICLES = frozenset(
@@ -126,7 +135,8 @@ def _reads_as_name(text: str) -> bool:
 
 
 def _titled(text: str) -> Person | None:
-    for title in _BY_LENGTH:
+    first = _FIRST_WORD.match(text)
+    for title in _BY_FIRST_WORD.get(first.group().casefold(), ()) if first else ():
         head, rest = text[: len(title)], text[len(title) :]
         if head.casefold() == title.casefold() and rest[:1].isspace():
             name = rest.strip()

@@ -4,7 +4,10 @@ from app.models.agreement import Agreement, AgreementParty, AgreementSignatory
 from app.models.base import Timestamped
 from app.models.change import DataVersion, Deletion
 from app.models.citation import Citation
+from app.models.claim import Claim
 from app.models.country import Country
+from app.models.event_code import EventCode
+from app.models.external_id import ExternalId
 from app.models.meeting import Meeting
 from app.models.participant import Participant, ParticipantAlias, Participation
 from app.models.source import Source
@@ -19,9 +22,12 @@ __all__ = [
     "AgreementSignatory",
     "AgreementTopic",
     "Citation",
+    "Claim",
     "Country",
     "DataVersion",
     "Deletion",
+    "EventCode",
+    "ExternalId",
     "Meeting",
     "MeetingTopic",
     "Participant",

@@ -30,7 +30,8 @@ class Agreement(Timestamped, table=True):
     )
     kind: str
     title: str | None = None
-    count: int = Field(default=1, ge=1)
+    # Null where the sources give no exact number (their claims say what they do give).
+    count: int | None = Field(default=1, ge=1)
     status: str
     signed_on: date | None = None
     summary: str | None = None
@@ -80,9 +81,9 @@ class AgreementPublic(TimestampsPublic):
         description="Title, where a source names it; null otherwise.",
         schema_extra={"examples": [None]},
     )
-    count: int = Field(
+    count: int | None = Field(
         description="How many instruments this record stands for when a source gives only a "
-        "number.",
+        'number; null when the sources give no exact number ("more than twenty").',
         schema_extra={"examples": [6]},
     )
     status: str = Field(description="signed or agreed.", schema_extra={"examples": ["signed"]})

@@ -1,8 +1,10 @@
 """What every table shares: constraint naming, stable string ids and timestamps."""
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Dialect, Text, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 # Explicit names make migrations reproducible and let batch mode on SQLite alter constraints.
@@ -51,3 +53,27 @@ class TimestampsPublic(SQLModel):
         description="When the record's content last changed (ISO 8601, UTC).",
         schema_extra={"examples": ["2026-11-28T07:00:00Z"]},
     )
+
+
+class JSONText(TypeDecorator[Any]):
+    """JSON kept as canonical text (sorted keys) on every engine, so any reader gets a string
+    to decode: a column SQLite sees declared as JSON has numeric affinity and would hand raw
+    readers the number 1 but the text '"x"'. `none_as_null`: Python None is SQL NULL rather
+    than the JSON null."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, none_as_null: bool = False) -> None:
+        super().__init__()
+        self.none_as_null = none_as_null
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        """Encode for storage."""
+        if value is None and self.none_as_null:
+            return None
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        """Decode what was stored."""
+        return None if value is None else json.loads(value)

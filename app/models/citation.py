@@ -14,6 +14,9 @@ CITED_COLUMNS = (
     "agreement_id",
     "participation_id",
     "statement_id",
+    "claim_id",
+    "external_id_id",
+    "event_code_id",
 )
 
 
@@ -49,6 +52,15 @@ class Citation(Timestamped, table=True):
     )
     statement_id: str | None = Field(
         default=None, foreign_key="statement.id", index=True, ondelete="CASCADE"
+    )
+    claim_id: str | None = Field(
+        default=None, foreign_key="claim.id", index=True, ondelete="CASCADE"
+    )
+    external_id_id: str | None = Field(
+        default=None, foreign_key="external_id.id", index=True, ondelete="CASCADE"
+    )
+    event_code_id: str | None = Field(
+        default=None, foreign_key="event_code.id", index=True, ondelete="CASCADE"
     )
 
 

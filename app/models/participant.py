@@ -33,6 +33,8 @@ class ParticipantAlias(SQLModel, table=True):
 
     participant_id: str = Field(foreign_key="participant.id", primary_key=True, ondelete="CASCADE")
     alias: str = Field(primary_key=True)
+    # The address of the page the spelling was seen on, where the source gives one.
+    page_url: str | None = None
 
 
 class Participation(Timestamped, table=True):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from app.config import PROJECT_ROOT
+from app.paths import shipped
 from app.storage import sqlite
 from app.storage.reader import (
     SEARCH_ORDER,
@@ -114,7 +114,7 @@ def alembic_config(database_url: str) -> "AlembicConfig":
     from alembic.config import Config as AlembicConfig
 
     config = AlembicConfig()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("script_location", str(shipped("migrations")))
     config.set_main_option("sqlalchemy.url", database_url)
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     return config

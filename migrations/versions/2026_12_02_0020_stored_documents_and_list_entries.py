@@ -1,7 +1,7 @@
 """stored documents and list entries: every resource's items and details, lists as index ranges
 
 Revision ID: 0020
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-02 10:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0009"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,17 +6,18 @@ from fastapi.testclient import TestClient
 DOCUMENTS = "2023-06-15-iran-cuba-cooperation-documents"
 MOU = "2023-06-15-iran-cuba-memorandum-of-understanding"
 COMMISSION = "2023-06-iran-cuba-joint-commission-technological-cooperation"
+VENEZUELA = "2023-06-iran-venezuela-agreements"
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", [MOU, DOCUMENTS, COMMISSION]),
-        ("sort=id", [DOCUMENTS, MOU, COMMISSION]),
+        ("", [MOU, DOCUMENTS, VENEZUELA, COMMISSION]),
+        ("sort=id", [DOCUMENTS, MOU, COMMISSION, VENEZUELA]),
         ("status=agreed", [COMMISSION]),
         ("status=signed&kind=memorandum_of_understanding", [MOU]),
         ("country=cub", [MOU, DOCUMENTS, COMMISSION]),
-        ("country=VE", []),
+        ("country=VE", [VENEZUELA]),
         ("participant=hossein-amir-abdollahian", [MOU, DOCUMENTS]),
         ("participant=ebrahim-raisi", []),
         ("topic=nanotechnology", [COMMISSION]),

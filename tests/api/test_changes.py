@@ -59,14 +59,14 @@ def test_dataset_summary(service: Service) -> None:
     body = service.client.get("/v1").json()
     assert body["counts"] == {
         "visits": 3,
-        "meetings": 5,
-        "agreements": 3,
-        "participants": 7,
+        "meetings": 10,
+        "agreements": 4,
+        "participants": 13,
         "tours": 1,
         "statements": 11,
-        "citations": 60,
+        "citations": 101,
         "sources": 7,
-        "topics": 7,
+        "topics": 18,
         "countries": 250,
     }
     assert [s["id"] for s in body["sources"]][:2] == [

@@ -147,6 +147,8 @@ def test_detail_embeds_everything(client: TestClient) -> None:
         "2023-06-havana-business-meeting",
         "2023-06-havana-cigb-visit",
         "2023-06-havana-raisi-raul-castro-meeting",
+        "2023-06-havana-welcoming-ceremony",
+        "2023-06-14-havana-airport-arrival",
         "2023-06-15-havana-raisi-diaz-canel-talks",
         "2023-06-15-havana-signing-ceremony",
     ]
@@ -161,10 +163,10 @@ def test_detail_embeds_everything(client: TestClient) -> None:
     assert [
         (s["participant"]["name"], s["title"], s["role"]) for s in documents["signatories"]
     ] == [
-        (None, "Foreign Minister", "signatory"),
+        ("Bruno Rodriguez Parrilla", "Foreign Minister", "signatory"),
         ("Hossein Amir-Abdollahian", "Foreign Minister", "signatory"),
     ]
-    assert len(visit["participants"]) == 13
+    assert len(visit["participants"]) == 21
     assert visit["participants"][0]["role"] == "visitor"
     assert len(visit["statements"]) == 11
     assert {c["source"]["id"] for c in visit["citations"]} == {
@@ -200,17 +202,19 @@ def test_visit_meetings_in_date_order(client: TestClient) -> None:
         "2023-06-havana-business-meeting",
         "2023-06-havana-cigb-visit",
         "2023-06-havana-raisi-raul-castro-meeting",
+        "2023-06-havana-welcoming-ceremony",
+        "2023-06-14-havana-airport-arrival",
         "2023-06-15-havana-raisi-diaz-canel-talks",
         "2023-06-15-havana-signing-ceremony",
     ]
-    assert body["total"] == 5
+    assert body["total"] == 7
 
 
 def test_visit_agreements_and_participants(client: TestClient) -> None:
     agreements = client.get(f"/v1/visits/{CUBA}/agreements").json()
     assert agreements["total"] == 3
     participants = client.get(f"/v1/visits/{CUBA}/participants").json()
-    assert participants["total"] == 13
+    assert participants["total"] == 21
     castro = [p for p in participants["items"] if p["participant"]["id"] == "raul-castro"]
     assert [(p["title"], p["role"], p["meeting_id"]) for p in castro] == [
         ("former President", "host", "2023-06-havana-raisi-raul-castro-meeting")
@@ -218,7 +222,7 @@ def test_visit_agreements_and_participants(client: TestClient) -> None:
     assert client.get("/v1/visits/nope/participants").status_code == 404
     assert client.get("/v1/visits/nope/meetings").status_code == 404
     assert client.get("/v1/visits/nope/agreements").status_code == 404
-    empty = client.get("/v1/visits/2023-06-raisi-venezuela/meetings").json()
+    empty = client.get("/v1/visits/2023-06-raisi-nicaragua/agreements").json()
     assert empty == {"items": [], "total": 0, "next_cursor": None}
 
 

@@ -10,14 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.client import (
+from diplomatic_visits_client import (
     AsyncDiplomaticVisitsClient,
     DiplomaticVisitsClient,
     InvalidParameters,
     NotFound,
 )
-from app.models.meeting import MeetingDetail
-from app.models.visit import VisitDetail, VisitPublic
+from diplomatic_visits_client.models import MeetingDetail, VisitDetail, VisitPublic
 
 CUBA = "2023-06-raisi-cuba"
 VISITS = ["2023-06-raisi-cuba", "2023-06-raisi-nicaragua", "2023-06-raisi-venezuela"]
@@ -55,7 +54,7 @@ def test_typed_results_of_every_resource(api: DiplomaticVisitsClient) -> None:
     assert isinstance(visit, VisitDetail)
     assert (visit.host_country.code, visit.visitor.id) == ("CU", "ebrahim-raisi")
     assert visit.city == "Havana"
-    assert len(visit.meetings) == 5
+    assert len(visit.meetings) == 7
     assert {a.status for a in visit.agreements} == {"signed", "agreed"}
 
     talks = api.meetings.get("2023-06-15-havana-raisi-diaz-canel-talks")
@@ -73,7 +72,7 @@ def test_typed_results_of_every_resource(api: DiplomaticVisitsClient) -> None:
 
 def test_a_visits_parts(api: DiplomaticVisitsClient) -> None:
     meetings = api.visits.meetings(CUBA)
-    assert len(meetings) == 5
+    assert len(meetings) == 7
     assert {m.visit_id for m in meetings} == {CUBA}
     assert len(api.visits.agreements(CUBA)) == 3
     roles = {(p.participant.id, p.role) for p in api.visits.participants(CUBA)}
@@ -147,7 +146,7 @@ def test_async_client(api_url: str, tmp_path: Path) -> None:
                 await client.tours.get("no-such-tour")
 
     asyncio.run(main())
-    assert len(out.read_bytes().splitlines()) == 5
+    assert len(out.read_bytes().splitlines()) == 7
 
 
 def test_dataset_and_deletions(api: DiplomaticVisitsClient) -> None:
@@ -178,5 +177,5 @@ def test_async_dataset_and_database(api_url: str, tmp_path: Path) -> None:
             return info.counts["meetings"], await client.download_database(tmp_path / "db")
 
     meetings, digest = asyncio.run(run())
-    assert meetings == 5
+    assert meetings == 10
     assert len(digest) == 64

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.client import (
+from diplomatic_visits_client import (
     AsyncDiplomaticVisitsClient,
     InvalidParameters,
     NotFound,

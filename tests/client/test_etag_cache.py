@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.client import ETagCache
-from app.client.cache import CachedResponse
+from diplomatic_visits_client import ETagCache
+from diplomatic_visits_client.cache import CachedResponse
 
 
 def test_stores_and_returns_by_url() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.client import DiplomaticVisitsClient, filters
-from app.client._core import PARAMETER_NAMES
+from diplomatic_visits_client import DiplomaticVisitsClient, filters
+from diplomatic_visits_client._core import PARAMETER_NAMES
 
 RESOURCES = {
     "visits": (filters.VisitFilters, filters.VisitCriteria),

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from app.client import RetryPolicy
-from app.client.retry import parse_retry_after
+from diplomatic_visits_client import RetryPolicy
+from diplomatic_visits_client.retry import parse_retry_after
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:

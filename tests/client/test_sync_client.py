@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.client import (
+from diplomatic_visits_client import (
     ApiError,
     DiplomaticVisitsClient,
     InvalidParameters,

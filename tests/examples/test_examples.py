@@ -97,42 +97,47 @@ def test_havana_visit_with_meetings_agreements_and_citations(runs: dict[str, Run
         "  leg 3 of tour 2023-06-raisi-latin-america",
         "  reported by [1][2][3][4]",
     ]
-    meetings = output[output.index("Meetings (5)") + 1 : output.index("Agreements (3)") - 1]
+    meetings = output[output.index("Meetings (7)") + 1 : output.index("Agreements (3)") - 1]
     assert meetings == [
+        "  2023-06-14  Arrival at Jose Marti International Airport "
+        "(welcome ceremony, Jose Marti International Airport) [5][6][7]",
         "  2023-06-15  Talks between Presidents Raisi and Diaz-Canel "
-        "(bilateral talks, Palace of the Revolution) [5]",
+        "(bilateral talks, Palace of the Revolution) [8]",
         "  2023-06-15  Signing ceremony of Iran–Cuba bilateral cooperation documents "
-        "(signing ceremony, Palace of the Revolution) [6][7]",
-        "  undated     Meeting of Iranian and Cuban businesspeople (business forum) [8][9]",
+        "(signing ceremony, Palace of the Revolution) [9][10][11]",
+        "  undated     Meeting of Iranian and Cuban businesspeople (business forum) [12][13]",
         "  undated     Visit to the Center for Genetic Engineering and Biotechnology (CIGB) and "
         "the vaccine production line (site visit, Center for Genetic Engineering and "
-        "Biotechnology (CIGB)) [10]",
-        "  undated     Meeting with former President Raul Castro (courtesy call) [11]",
+        "Biotechnology (CIGB)) [14]",
+        "  undated     Meeting with former President Raul Castro (courtesy call) [15]",
+        "  undated     Welcoming ceremony for Raisi with President Diaz-Canel "
+        "(welcome ceremony) [16]",
     ]
-    unnamed = "the Foreign Minister of Cuba (not named by the sources)"
-    agreements = output[output.index("Agreements (3)") + 1 : output.index("Citations (15)") - 1]
+    # EFE and Radio Reloj name Cuba's foreign minister; the seed article does not.
+    named = "Bruno Rodriguez Parrilla"
+    agreements = output[output.index("Agreements (3)") + 1 : output.index("Citations (20)") - 1]
     assert agreements == [
-        f"  2023-06-15  signed  6 × cooperation document (CU, IR); signed by {unnamed} and "
-        "Hossein Amir-Abdollahian [12][13]",
-        f"  2023-06-15  signed  memorandum of understanding (CU, IR); signed by {unnamed} and "
-        "Hossein Amir-Abdollahian [12][14]",
-        "  undated     agreed  Joint commission on technological cooperation (CU, IR) [15]",
+        f"  2023-06-15  signed  6 × cooperation document (CU, IR); signed by {named} and "
+        "Hossein Amir-Abdollahian [17][18]",
+        f"  2023-06-15  signed  memorandum of understanding (CU, IR); signed by {named} and "
+        "Hossein Amir-Abdollahian [17][19]",
+        "  undated     agreed  Joint commission on technological cooperation (CU, IR) [20]",
     ]
-    citations = output[output.index("Citations (15)") + 1 : output.index("Sources (4)") - 1]
-    assert [line.split("]")[0] for line in citations] == [f"  [{n}" for n in range(1, 16)]
-    assert citations[4] == (
-        "  [5] TDI: “President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the "
+    citations = output[output.index("Citations (20)") + 1 : output.index("Sources (6)") - 1]
+    assert [line.split("]")[0] for line in citations] == [f"  [{n}" for n in range(1, 21)]
+    assert citations[7] == (
+        "  [8] TDI: “President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the "
         "Palace of the Revolution in Havana on June 15. The two leaders explored various ways "
         "and means to foster their bilateral relations.”"
     )
     # The same words supporting two agreements are one citation, numbered once.
-    assert citations[11] == (
-        "  [12] TDI: “The foreign ministers of the two countries signed six cooperation documents "
+    assert citations[16] == (
+        "  [17] TDI: “The foreign ministers of the two countries signed six cooperation documents "
         "and a memorandum of understanding during the ceremony.”"
     )
-    sources = output[output.index("Sources (4)") + 1 :]
+    sources = output[output.index("Sources (6)") + 1 :]
     assert sources[0] == f"  TDI: {TDI_HAVANA_TITLE}"
-    assert len(sources) == 4
+    assert len(sources) == 6
 
 
 def test_havana_visit_unknown_id_is_reported(runs: dict[str, Run]) -> None:
@@ -196,3 +201,26 @@ def test_search_prints_ranked_hits(runs: dict[str, Run], api_url: str) -> None:
     assert [hit["score"] for hit in hits["items"]] == sorted(
         (hit["score"] for hit in hits["items"]), reverse=True
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["tour_legs.py"],
+        ["havana_visit.py"],
+        ["visits_between.py", "IR", "CU"],
+        ["search.py", "biotech"],
+    ],
+)
+def test_a_closed_pipe_ends_an_example_quietly(command: list[str], api_url: str) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written, as `| head` may be
+    with os.fdopen(write, "w") as stdout:
+        result = subprocess.run(
+            [sys.executable, str(EXAMPLES / command[0]), *command[1:], "--base-url", api_url],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert result.stderr == b""
+    assert result.returncode == 1

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.importers.historian import ImportReport
 from app.main import create_app
-from tests.importers.support import run_import
+from tests.importers.support import FIXTURES_WITH_PEOPLE, run_import
 from tests.support import build_database
 
 
@@ -32,3 +32,10 @@ def imported_client(imported: tuple[str, ImportReport]) -> Iterator[TestClient]:
     settings = Settings(database_url=imported[0], cursor_secret="test-secret")
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def imported_people(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ImportReport]:
+    """A seeded database with the fixture data and its people/ folder imported."""
+    url = build_database(tmp_path_factory.mktemp("historian-people") / "visits.sqlite3")
+    return url, run_import(url, FIXTURES_WITH_PEOPLE)

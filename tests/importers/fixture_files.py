@@ -217,6 +217,16 @@ FILES: dict[str, str] = {
     <recall-datetime/>
 </country>
 """,
+    "gsh/data/countries-old/iraq.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<country>
+    <id>iraq</id>
+    <iso2>iq</iso2>
+    <region>eur</region>
+    <label>Iraq</label>
+    <country-modern-indicator>true</country-modern-indicator>
+</country>
+""",
     "gsh/data/countries-old/israel.xml": """\
 <?xml version="1.0" encoding="UTF-8"?>
 <country>
@@ -310,6 +320,16 @@ FILES: dict[str, str] = {
     <release-datetime>2011-08-30T08:44:34.811-05:00</release-datetime>
     <recalled-by/>
     <recall-datetime/>
+</country>
+""",
+    "gsh/data/countries-old/russia.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<country>
+    <id>russia</id>
+    <iso2>ru</iso2>
+    <region>eur</region>
+    <label>Russia</label>
+    <country-modern-indicator>true</country-modern-indicator>
 </country>
 """,
     "gsh/data/countries-old/spain.xml": """\
@@ -563,6 +583,24 @@ FILES: dict[str, str] = {
     <sources/>
 </territory>
 """,
+    "gsh/data/territories/soviet-union-1991.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<territory>
+    <id>soviet-union-1991</id>
+    <short-form-name>Soviet Union</short-form-name>
+    <long-form-name>Union of Soviet Socialist Republics</long-form-name>
+    <type-of-territory>independent-state</type-of-territory>
+    <valid-since>1917</valid-since>
+    <valid-until>1991</valid-until>
+    <exists-on-todays-map>false</exists-on-todays-map>
+    <predecessors/>
+    <successors>
+        <successor>russia</successor>
+    </successors>
+    <notes/>
+    <sources/>
+</territory>
+""",
     "gsh/data/territories/united-kingdom.xml": """\
 <?xml version="1.0" encoding="UTF-8"?>
 <territory>
@@ -700,6 +738,42 @@ FILES: dict[str, str] = {
     </trip>
 </trips>
 """,
+    # The Historian files the Soviet Union under `russia`, Russia's id, before its end and after.
+    "travels/secretary-travels/shultz-george-pratt.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<trips>
+    <trip role="secretary" who="shultz-george-pratt">
+        <id>2001</id>
+        <role>secretary</role>
+        <name>George P. Shultz</name>
+        <start-date>1985-11-04</start-date>
+        <end-date>1985-11-05</end-date>
+        <country id="russia">U.S.S.R.</country>
+        <locale>Moscow</locale>
+        <remarks>Met with General Secretary Gorbachev.</remarks>
+    </trip>
+    <trip role="secretary" who="shultz-george-pratt">
+        <id>2002</id>
+        <role>secretary</role>
+        <name>George P. Shultz</name>
+        <start-date>1992-01-27</start-date>
+        <end-date>1992-01-29</end-date>
+        <country id="russia">U.S.S.R.</country>
+        <locale>Moscow</locale>
+        <remarks>A trip labelled U.S.S.R. after its end.</remarks>
+    </trip>
+    <trip role="secretary" who="shultz-george-pratt">
+        <id>2003</id>
+        <role>secretary</role>
+        <name>George P. Shultz</name>
+        <start-date>1995-05-01</start-date>
+        <end-date>1995-05-02</end-date>
+        <country id="russia">Russia</country>
+        <locale>Moscow</locale>
+        <remarks>A trip to Russia.</remarks>
+    </trip>
+</trips>
+""",
     "travels/secretary-travels/tillerson-rex-w.xml": """\
 <?xml version="1.0" encoding="UTF-8"?>
 <trips>
@@ -762,6 +836,19 @@ FILES: dict[str, str] = {
         <created-datetime>2012-04-02T10:53:34.11-04:00</created-datetime>
         <last-modified-by>admin</last-modified-by>
         <last-modified-datetime>2012-04-02T10:53:34.11-04:00</last-modified-datetime>
+    </visit>
+</visits>
+""",
+    "visits/data/1980.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<visits>
+    <visit>
+        <id>1900</id>
+        <start-date>1987-12-07</start-date>
+        <end-date>1987-12-10</end-date>
+        <visitor>General Secretary Mikhail S. Gorbachev</visitor>
+        <from id="russia">U.S.S.R.</from>
+        <description>Official working visit.</description>
     </visit>
 </visits>
 """,
@@ -902,6 +989,30 @@ FILES: dict[str, str] = {
         <last-modified-datetime>2012-04-02T10:53:34.11-04:00</last-modified-datetime>
     </visit>
     <visit>
+        <id>2210</id>
+        <start-date>2011-09-01</start-date>
+        <end-date>2011-09-01</end-date>
+        <visitor>Prime Minister Binyamin Netanyahu</visitor>
+        <from id="israel">Israel</from>
+        <description>Working visit.</description>
+    </visit>
+    <visit>
+        <id>2211</id>
+        <start-date>2011-10-01</start-date>
+        <end-date>2011-10-01</end-date>
+        <visitor>Prime Minister Nouri al-Maliki</visitor>
+        <from id="iraq">Iraq</from>
+        <description>Working visit.</description>
+    </visit>
+    <visit>
+        <id>2212</id>
+        <start-date>2012-10-01</start-date>
+        <end-date>2012-10-01</end-date>
+        <visitor>Prime Minister Nuri al-Maliki</visitor>
+        <from id="iraq">Iraq</from>
+        <description>Working visit.</description>
+    </visit>
+    <visit>
         <id>2209</id>
         <start-date>2019-03-07</start-date>
         <end-date>2019-03-07</end-date>
@@ -917,10 +1028,207 @@ FILES: dict[str, str] = {
 """,
 }
 
+# The people database: records that tie spellings together, some that tie a name to more than
+# one record, and one the importer never parses (it names no page of the travels or visits).
+PEOPLE_FILES: dict[str, str] = {
+    "people/data/100000/1/0/9/7/109729.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>109729</id>
+    <authorities>
+        <authority service="viaf">114192441</authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>Netanyahu, Benjamin</name>
+        </preferred>
+        <alternates/>
+        <originals variants="3">
+            <original source-urls="1">
+                <name>Prime Minister Benjamin Netanyahu</name>
+                <source-url>https://history.state.gov/departmenthistory/visits/israel</source-url>
+            </original>
+            <original source-urls="1">
+                <name>Prime Minister Benyamin Netanyahu</name>
+                <source-url>https://history.state.gov/departmenthistory/visits/israel</source-url>
+            </original>
+            <original source-urls="1">
+                <name>Prime Minister Binyamin Netanyahu</name>
+                <source-url>https://history.state.gov/departmenthistory/visits/israel</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+    "people/data/100000/1/0/0/3/100323.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>100323</id>
+    <authorities>
+        <authority service="viaf"></authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>al-Maliki, Nouri</name>
+        </preferred>
+        <alternates/>
+        <originals variants="2">
+            <original source-urls="1">
+                <name>Prime Minister Nouri al-Maliki</name>
+                <source-url>https://history.state.gov/departmenthistory/visits/iraq</source-url>
+            </original>
+            <original source-urls="1">
+                <name>Prime Minister Nuri al-Maliki</name>
+                <source-url>https://history.state.gov/departmenthistory/visits/iraq</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+    "people/data/100000/1/1/0/0/110001.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>110001</id>
+    <authorities>
+        <authority service="viaf"></authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>Obama, Barack</name>
+        </preferred>
+        <alternates/>
+        <originals variants="2">
+            <original source-urls="1">
+                <name>Barack Obama</name>
+                <source-url>https://history.state.gov/cms/apps/presidents/data/presidents.xml#obama-barack</source-url>
+            </original>
+            <original source-urls="1">
+                <name>Obama, Barack</name>
+                <source-url>https://history.state.gov/historicaldocuments/frus2009-16v01/persons</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+    "people/data/100000/1/2/0/0/120001.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>120001</id>
+    <authorities>
+        <authority service="viaf"></authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>Kissinger, Henry A.</name>
+        </preferred>
+        <alternates/>
+        <originals variants="1">
+            <original source-urls="1">
+                <name>Kissinger, Henry A.</name>
+                <source-url>https://history.state.gov/departmenthistory/people/kissinger-henry-a</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+    "people/data/100000/1/2/0/0/120002.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>120002</id>
+    <authorities>
+        <authority service="viaf"></authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>Kissinger, Henry</name>
+        </preferred>
+        <alternates/>
+        <originals variants="1">
+            <original source-urls="1">
+                <name>Henry Kissinger</name>
+                <source-url>https://history.state.gov/departmenthistory/people/kissinger-henry-a</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+    "people/data/100000/1/2/0/0/120003.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>120003</id>
+    <authorities>
+        <authority service="viaf"></authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>Juan Carlos I</name>
+        </preferred>
+        <alternates/>
+        <originals variants="1">
+            <original source-urls="1">
+                <name>King Juan Carlos I</name>
+                <source-url>https://history.state.gov/departmenthistory/visits/spain</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+    "people/data/100000/1/2/0/0/120004.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>120004</id>
+    <authorities>
+        <authority service="viaf"></authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>Juan Carlos I, King of Spain</name>
+        </preferred>
+        <alternates/>
+        <originals variants="1">
+            <original source-urls="1">
+                <name>King Juan Carlos I</name>
+                <source-url>https://history.state.gov/departmenthistory/visits/spain</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+    "people/data/100000/1/2/0/0/120005.xml": """\
+<?xml version="1.0" encoding="UTF-8"?>
+<person>
+    <id>120005</id>
+    <authorities>
+        <authority service="viaf"></authority>
+    </authorities>
+    <names>
+        <preferred>
+            <name>Shultz, George P.</name>
+        </preferred>
+        <alternates/>
+        <originals variants="1">
+            <original source-urls="1">
+                <name>Shultz, George P.</name>
+                <source-url>https://history.state.gov/historicaldocuments/frus1981-88v06/persons</source-url>
+            </original>
+        </originals>
+    </names>
+    <remarks variants="0"/>
+</person>
+""",
+}
 
-def write_fixture_tree(root: Path) -> Path:
-    """Write every fixture file under `root`; return `root`."""
-    for relative, text in FILES.items():
+
+def write_fixture_tree(root: Path, people: bool = False) -> Path:
+    """Write every fixture file under `root` (with `people`, the people/ folder too)."""
+    for relative, text in {**FILES, **(PEOPLE_FILES if people else {})}.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -12,6 +12,8 @@ from tests.importers.fixture_files import write_fixture_tree
 # Written once per test run, from tests/importers/fixture_files.py.
 _FIXTURE_DIR = tempfile.TemporaryDirectory(prefix="historian-fixtures-")
 FIXTURES = write_fixture_tree(Path(_FIXTURE_DIR.name) / "historian")
+# The same with the people database beside it.
+FIXTURES_WITH_PEOPLE = write_fixture_tree(Path(_FIXTURE_DIR.name) / "with-people", people=True)
 # The full copy of the Historian's data, beside the project as the workplace lays it out.
 SHARED_DATA = Path(__file__).parents[2] / ".." / "shared" / "datasets" / "history-state-gov"
 

@@ -1,21 +1,21 @@
 """What the sync and async clients share: endpoints, parameters, decoding and errors.
 
-Nothing here does I/O; `sync.py` and `aio.py` send the requests.
+Nothing here does I/O; `aio.py` (and `sync.py`, made from it) send the requests.
 """
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from app.client.errors import (
+from diplomatic_visits_client._version import __version__
+from diplomatic_visits_client.errors import (
     ApiError,
     InvalidParameters,
     NotFound,
@@ -26,41 +26,78 @@ from app.client.errors import (
     TransportError,
     UnexpectedResponse,
 )
-from app.client.filters import Format
-from app.client.retry import parse_retry_after
-from app.errors import Problem
-from app.models.agreement import AgreementDetail, AgreementPublic
-from app.models.country import CountryPublic
-from app.models.meeting import MeetingDetail, MeetingPublic
-from app.models.page import ItemList
-from app.models.participant import ParticipantDetail, ParticipantPublic
-from app.models.source import SourceDetail, SourcePublic
-from app.models.topic import TopicPublic
-from app.models.tour import TourDetail, TourPublic
-from app.models.visit import VisitDetail, VisitPublic
+from diplomatic_visits_client.filters import Format
+from diplomatic_visits_client.models import (
+    AgreementDetail,
+    CountryPublic,
+    ItemListAgreementPublic,
+    ItemListCountryPublic,
+    ItemListMeetingPublic,
+    ItemListParticipantPublic,
+    ItemListSourcePublic,
+    ItemListTopicPublic,
+    ItemListTourPublic,
+    ItemListVisitPublic,
+    MeetingDetail,
+    ParticipantDetail,
+    Problem,
+    SourceDetail,
+    TopicPublic,
+    TourDetail,
+    VisitDetail,
+)
+from diplomatic_visits_client.retry import parse_retry_after
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_TIMEOUT = 10.0
-USER_AGENT = "diplomatic-visits-client/1.0"
+USER_AGENT = f"diplomatic-visits-client/{__version__}"
 JSON_ACCEPT = "application/json"
 MEDIA_TYPES: dict[str, str] = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 # Python keywords cannot be keyword arguments: `from`/`to` are spelt `date_from`/`date_to`.
 PARAMETER_NAMES = {"date_from": "from", "date_to": "to"}
 
-Model = TypeVar("Model", bound=BaseModel)
 PublicT = TypeVar("PublicT", bound=BaseModel)
 DetailT = TypeVar("DetailT", bound=BaseModel)
+ItemT_co = TypeVar("ItemT_co", covariant=True)
 
 FileTarget = str | os.PathLike[str]
 
 
+class Decodable(Protocol):
+    """A response model: the generated models are pydantic models."""
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray) -> Self:
+        """The model read from a JSON body."""
+        ...
+
+
+class Page(Decodable, Protocol[ItemT_co]):
+    """A page of a list (`ItemList...` in the models): its items and the next page's cursor."""
+
+    @property
+    def items(self) -> Sequence[ItemT_co]:
+        """This page's records."""
+        ...
+
+    @property
+    def next_cursor(self) -> str | None:
+        """The next page's cursor; None on the last page."""
+        ...
+
+
+Model = TypeVar("Model", bound=Decodable)
+PageT = TypeVar("PageT", bound=Page[Any])
+
+
 @dataclass(frozen=True)
-class Endpoint(Generic[PublicT, DetailT]):
-    """A resource's list path, export name and response models."""
+class Endpoint(Generic[PageT, DetailT]):
+    """A resource's list path, export name and response models (a page of the list, and a
+    record)."""
 
     path: str
     export: str
-    page: type[ItemList[PublicT]]
+    page: type[PageT]
     detail: type[DetailT]
 
     def record_path(self, record_id: str) -> str:
@@ -68,17 +105,31 @@ class Endpoint(Generic[PublicT, DetailT]):
         return f"{self.path}/{quote(record_id, safe='')}"
 
 
-VISITS = Endpoint("/v1/visits", "visits", ItemList[VisitPublic], VisitDetail)
-MEETINGS = Endpoint("/v1/meetings", "meetings", ItemList[MeetingPublic], MeetingDetail)
-AGREEMENTS = Endpoint("/v1/agreements", "agreements", ItemList[AgreementPublic], AgreementDetail)
-PARTICIPANTS = Endpoint(
-    "/v1/participants", "participants", ItemList[ParticipantPublic], ParticipantDetail
+VISITS: Endpoint[ItemListVisitPublic, VisitDetail] = Endpoint(
+    "/v1/visits", "visits", ItemListVisitPublic, VisitDetail
 )
-TOURS = Endpoint("/v1/tours", "tours", ItemList[TourPublic], TourDetail)
-COUNTRIES = Endpoint("/v1/countries", "countries", ItemList[CountryPublic], CountryPublic)
+MEETINGS: Endpoint[ItemListMeetingPublic, MeetingDetail] = Endpoint(
+    "/v1/meetings", "meetings", ItemListMeetingPublic, MeetingDetail
+)
+AGREEMENTS: Endpoint[ItemListAgreementPublic, AgreementDetail] = Endpoint(
+    "/v1/agreements", "agreements", ItemListAgreementPublic, AgreementDetail
+)
+PARTICIPANTS: Endpoint[ItemListParticipantPublic, ParticipantDetail] = Endpoint(
+    "/v1/participants", "participants", ItemListParticipantPublic, ParticipantDetail
+)
+TOURS: Endpoint[ItemListTourPublic, TourDetail] = Endpoint(
+    "/v1/tours", "tours", ItemListTourPublic, TourDetail
+)
+COUNTRIES: Endpoint[ItemListCountryPublic, CountryPublic] = Endpoint(
+    "/v1/countries", "countries", ItemListCountryPublic, CountryPublic
+)
 # Topics have no single-record route; the detail model is never used.
-TOPICS = Endpoint("/v1/topics", "topics", ItemList[TopicPublic], TopicPublic)
-SOURCES = Endpoint("/v1/sources", "sources", ItemList[SourcePublic], SourceDetail)
+TOPICS: Endpoint[ItemListTopicPublic, TopicPublic] = Endpoint(
+    "/v1/topics", "topics", ItemListTopicPublic, TopicPublic
+)
+SOURCES: Endpoint[ItemListSourcePublic, SourceDetail] = Endpoint(
+    "/v1/sources", "sources", ItemListSourcePublic, SourceDetail
+)
 SEARCH_PATH = "/v1/search"
 DATASET_PATH = "/v1"
 DELETIONS_PATH = "/v1/deletions"
@@ -225,11 +276,6 @@ def same_origin(url: str, base: httpx.URL) -> bool:
     """Whether `url` is on the host the client talks to (headers must not leak elsewhere)."""
     other = httpx.URL(url)
     return (other.scheme, other.host, other.port) == (base.scheme, base.host, base.port)
-
-
-def temporary_path(path: Path) -> Path:
-    """Where a download is written before it is moved over `path` in one step."""
-    return path.with_name(f".{path.name}.part")
 
 
 class PageWriter:

@@ -16,7 +16,7 @@ DiplomaticVisitsError
 
 import httpx
 
-from app.errors import ParameterError, Problem
+from diplomatic_visits_client.models import ParameterError, Problem
 
 
 class DiplomaticVisitsError(Exception):
@@ -74,7 +74,7 @@ class InvalidParameters(ApiError):
     @property
     def errors(self) -> list[ParameterError]:
         """Each bad parameter, with its location and what is wrong with it."""
-        return self.problem.errors
+        return self.problem.errors or []
 
 
 class RateLimited(ApiError):

@@ -1,21 +1,22 @@
 """A typed httpx client of the Diplomatic Visits API, sync and async.
 
 ```python
-from app.client import DiplomaticVisitsClient
+from diplomatic_visits_client import DiplomaticVisitsClient
 
 with DiplomaticVisitsClient("http://127.0.0.1:8000") as client:
     for visit in client.visits.iter(host_country="CU"):
         print(visit.id, visit.visitor.name, visit.start_date)
 ```
 
-It imports nothing from the server but the public response models (`app.models`) and the
-problem document (`app.errors.Problem`).
+It needs httpx and pydantic only: its response models (`models`) are generated from the API's
+OpenAPI document.
 """
 
-from app.client._core import DEFAULT_BASE_URL
-from app.client.aio import AsyncDiplomaticVisitsClient
-from app.client.cache import ETagCache
-from app.client.errors import (
+from diplomatic_visits_client._core import DEFAULT_BASE_URL
+from diplomatic_visits_client._version import __version__
+from diplomatic_visits_client.aio import AsyncDiplomaticVisitsClient
+from diplomatic_visits_client.cache import ETagCache
+from diplomatic_visits_client.errors import (
     ApiError,
     DiplomaticVisitsError,
     InvalidParameters,
@@ -27,8 +28,8 @@ from app.client.errors import (
     TransportError,
     UnexpectedResponse,
 )
-from app.client.retry import RetryPolicy
-from app.client.sync import DiplomaticVisitsClient
+from diplomatic_visits_client.retry import RetryPolicy
+from diplomatic_visits_client.sync import DiplomaticVisitsClient
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -46,4 +47,5 @@ __all__ = [
     "Timeout",
     "TransportError",
     "UnexpectedResponse",
+    "__version__",
 ]

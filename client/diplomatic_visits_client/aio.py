@@ -1,4 +1,7 @@
-"""The asynchronous client: `AsyncDiplomaticVisitsClient` (asyncio or trio, through anyio)."""
+"""The asynchronous client: `AsyncDiplomaticVisitsClient`, on asyncio or trio (through anyio).
+
+`sync.py` is generated from this file (`client/generate.py`): write the client here.
+"""
 
 import builtins
 import datetime as dt
@@ -11,9 +14,8 @@ from typing import IO, Generic, Self, TypeVar, Unpack
 
 import anyio
 import httpx
-from pydantic import BaseModel
 
-from app.client._core import (
+from diplomatic_visits_client._core import (
     AGREEMENTS,
     COUNTRIES,
     DATABASE_PATH,
@@ -31,6 +33,9 @@ from app.client._core import (
     DetailT,
     Endpoint,
     FileTarget,
+    Model,
+    Page,
+    PageT,
     PageWriter,
     PublicT,
     api_error,
@@ -43,12 +48,12 @@ from app.client._core import (
     query_params,
     retry_after,
     same_origin,
-    temporary_path,
     transport_error,
 )
-from app.client.cache import ETagCache
-from app.client.errors import UnexpectedResponse
-from app.client.filters import (
+from diplomatic_visits_client._files import AsyncAtomicFile, AsyncWritable, AsyncWriter
+from diplomatic_visits_client.cache import ETagCache
+from diplomatic_visits_client.errors import UnexpectedResponse
+from diplomatic_visits_client.filters import (
     AgreementCriteria,
     AgreementFilters,
     CountryCriteria,
@@ -68,21 +73,40 @@ from app.client.filters import (
     VisitCriteria,
     VisitFilters,
 )
-from app.client.retry import RetryPolicy
-from app.models.agreement import AgreementDetail, AgreementPublic
-from app.models.change import DeletionPublic
-from app.models.country import CountryPublic
-from app.models.dataset import DatasetInfo
-from app.models.meeting import MeetingDetail, MeetingPublic
-from app.models.page import ItemList, SearchHit
-from app.models.participant import ParticipantDetail, ParticipantPublic, ParticipationPublic
-from app.models.source import SourceDetail, SourcePublic
-from app.models.topic import TopicPublic
-from app.models.tour import TourDetail, TourPublic
-from app.models.visit import VisitDetail, VisitPublic
+from diplomatic_visits_client.models import (
+    AgreementDetail,
+    AgreementPublic,
+    CountryPublic,
+    DatasetInfo,
+    DeletionPublic,
+    ItemListAgreementPublic,
+    ItemListCountryPublic,
+    ItemListDeletionPublic,
+    ItemListMeetingPublic,
+    ItemListParticipantPublic,
+    ItemListParticipationPublic,
+    ItemListSearchHit,
+    ItemListSourcePublic,
+    ItemListTopicPublic,
+    ItemListTourPublic,
+    ItemListVisitPublic,
+    MeetingDetail,
+    MeetingPublic,
+    ParticipantDetail,
+    ParticipantPublic,
+    ParticipationPublic,
+    SearchHit,
+    SourceDetail,
+    SourcePublic,
+    TopicPublic,
+    TourDetail,
+    TourPublic,
+    VisitDetail,
+    VisitPublic,
+)
+from diplomatic_visits_client.retry import RetryPolicy
 
-Model = TypeVar("Model", bound=BaseModel)
-Item = TypeVar("Item", bound=BaseModel)
+Item = TypeVar("Item")
 
 
 class _AsyncHttp:
@@ -145,7 +169,7 @@ class _AsyncHttp:
         return value
 
     async def walk(
-        self, page: type[ItemList[Item]], path: str, params: Mapping[str, str]
+        self, page: type[Page[Item]], path: str, params: Mapping[str, str]
     ) -> AsyncIterator[Item]:
         """Every item of a list, page after page, following `next_cursor`."""
         params = dict(params)
@@ -158,7 +182,7 @@ class _AsyncHttp:
             params["cursor"] = result.next_cursor
 
     async def collect(
-        self, page: type[ItemList[Item]], path: str, params: Mapping[str, str]
+        self, page: type[Page[Item]], path: str, params: Mapping[str, str]
     ) -> list[Item]:
         """Every item of a list, as one list."""
         return [item async for item in self.walk(page, path, params)]
@@ -173,25 +197,16 @@ class _AsyncHttp:
     ) -> int:
         """Stream a CSV or NDJSON response (every page of it) into `file`; bytes written."""
         if not isinstance(file, str | os.PathLike):
-            return await self._stream(path, params, headers, file.write, format)
-        final = anyio.Path(file)
-        part = anyio.Path(temporary_path(Path(file)))
-        try:
-            async with await anyio.open_file(part, "wb") as out:
-                written = await self._stream(path, params, headers, out.write, format)
-            await part.replace(final)
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                await part.unlink(missing_ok=True)
-            raise
-        return written
+            return await self._stream(path, params, headers, AsyncWriter(file), format)
+        async with AsyncAtomicFile(Path(file)) as out:
+            return await self._stream(path, params, headers, out, format)
 
     async def _stream(
         self,
         path: str,
         params: Mapping[str, str],
         headers: Mapping[str, str],
-        write: Callable[[bytes], object],
+        out: AsyncWritable,
         format: Format,
     ) -> int:
         writer = PageWriter(format)
@@ -202,9 +217,7 @@ class _AsyncHttp:
                 check_download(response, format)
                 writer.start_page()
                 async for data in response.aiter_bytes():
-                    done = write(writer.chunk(data))
-                    if isinstance(done, Awaitable):
-                        await done
+                    await out.write(writer.chunk(data))
             except httpx.TransportError as error:
                 raise transport_error(error, 1) from error
             finally:
@@ -217,14 +230,14 @@ class _AsyncHttp:
             request = self.client.build_request("GET", url, headers=headers)
 
 
-class _AsyncResource(Generic[PublicT, DetailT]):
-    """What every list resource offers: a page, every item, and a download."""
+class _AsyncResource(Generic[PageT, PublicT, DetailT]):
+    """What every list resource offers: a page, every item (`PublicT`), and a download."""
 
-    def __init__(self, http: _AsyncHttp, endpoint: Endpoint[PublicT, DetailT]) -> None:
+    def __init__(self, http: _AsyncHttp, endpoint: Endpoint[PageT, DetailT]) -> None:
         self._http = http
         self._endpoint = endpoint
 
-    async def _list(self, filters: Mapping[str, object]) -> ItemList[PublicT]:
+    async def _list(self, filters: Mapping[str, object]) -> PageT:
         return await self._http.get(self._endpoint.page, self._endpoint.path, query_params(filters))
 
     def _iter(self, filters: Mapping[str, object]) -> AsyncIterator[PublicT]:
@@ -237,7 +250,7 @@ class _AsyncResource(Generic[PublicT, DetailT]):
         return await self._http.download(path, params, headers, file, format)
 
 
-class _AsyncRecordResource(_AsyncResource[PublicT, DetailT]):
+class _AsyncRecordResource(_AsyncResource[PageT, PublicT, DetailT]):
     """A list resource whose records can also be fetched one by one."""
 
     async def get(self, record_id: str) -> DetailT:
@@ -247,10 +260,10 @@ class _AsyncRecordResource(_AsyncResource[PublicT, DetailT]):
         )
 
 
-class AsyncVisits(_AsyncRecordResource[VisitPublic, VisitDetail]):
+class AsyncVisits(_AsyncRecordResource[ItemListVisitPublic, VisitPublic, VisitDetail]):
     """`/v1/visits`: who visited whom, when and where."""
 
-    async def list(self, **filters: Unpack[VisitFilters]) -> ItemList[VisitPublic]:
+    async def list(self, **filters: Unpack[VisitFilters]) -> ItemListVisitPublic:
         """One page of visits (compact), newest first unless `sort` says otherwise."""
         return await self._list(filters)
 
@@ -267,23 +280,23 @@ class AsyncVisits(_AsyncRecordResource[VisitPublic, VisitDetail]):
     async def meetings(self, visit_id: str) -> builtins.list[MeetingPublic]:
         """Every meeting of a visit, in date order."""
         path = f"{self._endpoint.record_path(visit_id)}/meetings"
-        return await self._http.collect(ItemList[MeetingPublic], path, {})
+        return await self._http.collect(ItemListMeetingPublic, path, {})
 
     async def agreements(self, visit_id: str) -> builtins.list[AgreementPublic]:
         """Everything signed or agreed during a visit."""
         path = f"{self._endpoint.record_path(visit_id)}/agreements"
-        return await self._http.collect(ItemList[AgreementPublic], path, {})
+        return await self._http.collect(ItemListAgreementPublic, path, {})
 
     async def participants(self, visit_id: str) -> builtins.list[ParticipationPublic]:
         """Everyone who took part in a visit, with role and title."""
         path = f"{self._endpoint.record_path(visit_id)}/participants"
-        return await self._http.collect(ItemList[ParticipationPublic], path, {})
+        return await self._http.collect(ItemListParticipationPublic, path, {})
 
 
-class AsyncMeetings(_AsyncRecordResource[MeetingPublic, MeetingDetail]):
+class AsyncMeetings(_AsyncRecordResource[ItemListMeetingPublic, MeetingPublic, MeetingDetail]):
     """`/v1/meetings`: the engagements of every visit."""
 
-    async def list(self, **filters: Unpack[MeetingFilters]) -> ItemList[MeetingPublic]:
+    async def list(self, **filters: Unpack[MeetingFilters]) -> ItemListMeetingPublic:
         """One page of meetings."""
         return await self._list(filters)
 
@@ -301,10 +314,12 @@ class AsyncMeetings(_AsyncRecordResource[MeetingPublic, MeetingDetail]):
         return await self._download(file, format, filters)
 
 
-class AsyncAgreements(_AsyncRecordResource[AgreementPublic, AgreementDetail]):
+class AsyncAgreements(
+    _AsyncRecordResource[ItemListAgreementPublic, AgreementPublic, AgreementDetail]
+):
     """`/v1/agreements`: what was signed or agreed."""
 
-    async def list(self, **filters: Unpack[AgreementFilters]) -> ItemList[AgreementPublic]:
+    async def list(self, **filters: Unpack[AgreementFilters]) -> ItemListAgreementPublic:
         """One page of agreements."""
         return await self._list(filters)
 
@@ -322,10 +337,12 @@ class AsyncAgreements(_AsyncRecordResource[AgreementPublic, AgreementDetail]):
         return await self._download(file, format, filters)
 
 
-class AsyncParticipants(_AsyncRecordResource[ParticipantPublic, ParticipantDetail]):
+class AsyncParticipants(
+    _AsyncRecordResource[ItemListParticipantPublic, ParticipantPublic, ParticipantDetail]
+):
     """`/v1/participants`: people and groups."""
 
-    async def list(self, **filters: Unpack[ParticipantFilters]) -> ItemList[ParticipantPublic]:
+    async def list(self, **filters: Unpack[ParticipantFilters]) -> ItemListParticipantPublic:
         """One page of participants."""
         return await self._list(filters)
 
@@ -343,10 +360,10 @@ class AsyncParticipants(_AsyncRecordResource[ParticipantPublic, ParticipantDetai
         return await self._download(file, format, filters)
 
 
-class AsyncTours(_AsyncRecordResource[TourPublic, TourDetail]):
+class AsyncTours(_AsyncRecordResource[ItemListTourPublic, TourPublic, TourDetail]):
     """`/v1/tours`: multi-country trips with their legs in order."""
 
-    async def list(self, **filters: Unpack[TourFilters]) -> ItemList[TourPublic]:
+    async def list(self, **filters: Unpack[TourFilters]) -> ItemListTourPublic:
         """One page of tours."""
         return await self._list(filters)
 
@@ -361,10 +378,10 @@ class AsyncTours(_AsyncRecordResource[TourPublic, TourDetail]):
         return await self._download(file, format, filters)
 
 
-class AsyncCountries(_AsyncRecordResource[CountryPublic, CountryPublic]):
+class AsyncCountries(_AsyncRecordResource[ItemListCountryPublic, CountryPublic, CountryPublic]):
     """`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
 
-    async def list(self, **filters: Unpack[CountryFilters]) -> ItemList[CountryPublic]:
+    async def list(self, **filters: Unpack[CountryFilters]) -> ItemListCountryPublic:
         """One page of countries."""
         return await self._list(filters)
 
@@ -382,10 +399,10 @@ class AsyncCountries(_AsyncRecordResource[CountryPublic, CountryPublic]):
         return await self._download(file, format, filters)
 
 
-class AsyncTopics(_AsyncResource[TopicPublic, TopicPublic]):
+class AsyncTopics(_AsyncResource[ItemListTopicPublic, TopicPublic, TopicPublic]):
     """`/v1/topics`: fields of cooperation."""
 
-    async def list(self, **filters: Unpack[TopicFilters]) -> ItemList[TopicPublic]:
+    async def list(self, **filters: Unpack[TopicFilters]) -> ItemListTopicPublic:
         """One page of topics."""
         return await self._list(filters)
 
@@ -400,10 +417,10 @@ class AsyncTopics(_AsyncResource[TopicPublic, TopicPublic]):
         return await self._download(file, format, filters)
 
 
-class AsyncSources(_AsyncRecordResource[SourcePublic, SourceDetail]):
+class AsyncSources(_AsyncRecordResource[ItemListSourcePublic, SourcePublic, SourceDetail]):
     """`/v1/sources`: the documents every fact is cited from."""
 
-    async def list(self, **filters: Unpack[SourceFilters]) -> ItemList[SourcePublic]:
+    async def list(self, **filters: Unpack[SourceFilters]) -> ItemListSourcePublic:
         """One page of sources."""
         return await self._list(filters)
 
@@ -422,7 +439,7 @@ class AsyncSources(_AsyncRecordResource[SourcePublic, SourceDetail]):
 
 
 class AsyncDiplomaticVisitsClient:
-    """An asynchronous client of the Diplomatic Visits API; the sync client's twin.
+    """An asynchronous client of the Diplomatic Visits API.
 
     ```python
     async with AsyncDiplomaticVisitsClient("http://127.0.0.1:8000") as client:
@@ -431,10 +448,11 @@ class AsyncDiplomaticVisitsClient:
             print(visit.id, visit.start_date)
     ```
 
-    Same methods, results, retries, conditional requests and exceptions as
-    `DiplomaticVisitsClient`; `iter` methods are async iterators. A download to a path is
-    written through anyio's thread-backed files; a file object is written directly (its
-    `write` may be a coroutine function, e.g. an `anyio.AsyncFile`'s).
+    Every method returns the API's response models (`models`) and raises the exceptions of
+    `errors`. Requests are retried on 429, 503 and connection errors as `retry` says; GETs
+    send `If-None-Match` with the `ETag` cached from the same URL, and a 304 returns the
+    cached value. `transport` replaces the network (e.g. `httpx.MockTransport` in tests) and
+    `sleep` the wait between retries.
     """
 
     def __init__(
@@ -482,17 +500,17 @@ class AsyncDiplomaticVisitsClient:
         type: SearchType | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> ItemList[SearchHit]:
+    ) -> ItemListSearchHit:
         """One page of search hits over every resource, best match first."""
         params = query_params({"q": q, "type": type, "limit": limit, "cursor": cursor})
-        return await self._http.get(ItemList[SearchHit], SEARCH_PATH, params)
+        return await self._http.get(ItemListSearchHit, SEARCH_PATH, params)
 
     def iter_search(
         self, q: str, *, type: SearchType | None = None, limit: int | None = None
     ) -> AsyncIterator[SearchHit]:
         """Every search hit, best match first, page after page (`async for`)."""
         params = query_params({"q": q, "type": type, "limit": limit})
-        return self._http.walk(ItemList[SearchHit], SEARCH_PATH, params)
+        return self._http.walk(ItemListSearchHit, SEARCH_PATH, params)
 
     async def dataset(self) -> DatasetInfo:
         """The dataset: its version, record counts per resource, and sources with licences."""
@@ -501,7 +519,7 @@ class AsyncDiplomaticVisitsClient:
     def iter_deletions(self, since: dt.datetime | str) -> AsyncIterator[DeletionPublic]:
         """Every record that loads removed at or after `since`, oldest first (`async for`)."""
         params = query_params({"since": since})
-        return self._http.walk(ItemList[DeletionPublic], DELETIONS_PATH, params)
+        return self._http.walk(ItemListDeletionPublic, DELETIONS_PATH, params)
 
     async def download_database(self, file: FileTarget) -> str:
         """The whole SQLite database, saved to `file` once its SHA-256 checks out; the digest.
@@ -509,26 +527,17 @@ class AsyncDiplomaticVisitsClient:
         Written under a temporary name beside `file` and renamed only when complete and
         verified, so a failed or corrupt download leaves nothing behind.
         """
-        final = anyio.Path(file)
-        part = anyio.Path(temporary_path(Path(file)))
         request = self._client.build_request("GET", DATABASE_PATH, headers={"Accept": "*/*"})
         response = await self._http.send(request, stream=True)
         digest = hashlib.sha256()
         try:
-            async with await anyio.open_file(part, "wb") as out:
+            async with AsyncAtomicFile(Path(file)) as out:
                 async for data in response.aiter_bytes():
                     digest.update(data)
                     await out.write(data)
-            check_database_digest(response, digest.hexdigest())
-            await part.replace(final)
+                check_database_digest(response, digest.hexdigest())
         except httpx.TransportError as error:
-            with anyio.CancelScope(shield=True):
-                await part.unlink(missing_ok=True)
             raise transport_error(error, 1) from error
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                await part.unlink(missing_ok=True)
-            raise
         finally:
             await response.aclose()
         return digest.hexdigest()
@@ -541,7 +550,14 @@ class AsyncDiplomaticVisitsClient:
         format: Format = "csv",
         **params: object,
     ) -> int:
-        """Stream a CSV or NDJSON download into `file`; see `DiplomaticVisitsClient.download`."""
+        """Stream a CSV or NDJSON download into `file` (a path or a binary file object).
+
+        `target` is a resource name (`"visits"`: the whole-table export
+        `/v1/export/visits.csv`), an export path, or a list path (`"/v1/visits"`, asked for
+        with `?format=`). `params` are its query parameters (`date_from`/`date_to` for
+        `from`/`to`). A path is written whole or not at all (through a temporary file
+        beside it). Returns the bytes written.
+        """
         path, query, headers = download_target(target, format, params)
         return await self._http.download(path, query, headers, file, format)
 

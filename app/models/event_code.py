@@ -1,0 +1,25 @@
+"""Event codes set on one record, replacing for one scheme what its kind gives (app/codes.py)."""
+
+from sqlalchemy import Index
+from sqlmodel import Field
+
+from app.models.base import ID_MAX_LENGTH, Timestamped
+
+
+class EventCode(Timestamped, table=True):
+    """A CAMEO or PLOVER code a source supports for one visit, meeting or agreement."""
+
+    __tablename__ = "event_code"
+    __table_args__ = (
+        Index(None, "subject_type", "subject_id"),
+        Index(None, "scheme", "code"),
+        Index(None, "updated_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)
+    subject_type: str = Field(max_length=40)
+    subject_id: str = Field(max_length=ID_MAX_LENGTH)
+    scheme: str = Field(max_length=20)
+    code: str = Field(max_length=20)
+    # PLOVER's mode (how: visit, phone, ...); CAMEO codes carry it in the code itself.
+    mode: str | None = Field(default=None, max_length=40)
