@@ -13,13 +13,19 @@ from pydantic import BaseModel
 from app.api import filters
 from app.queries import agreements, changes, meetings, participants, tours, visits, vocabularies
 from app.queries import search as search_queries
-from app.queries.common import Encoded, Item, Listing, Page, parse_sort
+from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort
+from app.queries.listing import Listing
 from app.storage import Reader
 
 
-def _visit(db: Reader, visit_id: str) -> dict[str, Any] | None:
-    stored = visits.get_visit(db, visit_id)
-    return None if stored is None else orjson.loads(stored.json())
+def _decoded(get: Callable[[Reader, str], Gzipped | None]) -> Callable[[Reader, str], Any]:
+    """A stored detail's getter, giving the detail as a dict."""
+
+    def detail(db: Reader, record_id: str) -> dict[str, Any] | None:
+        stored = get(db, record_id)
+        return None if stored is None else orjson.loads(stored.json())
+
+    return detail
 
 
 @dataclass(frozen=True, eq=False)  # one of each: hashed by identity (a cache key)
@@ -47,7 +53,7 @@ RESOURCES = {
             visits.list_visits,
             visits.SORT_COLUMNS,
             filters.FACETS_VISIT,
-            _visit,
+            _decoded(visits.get_visit),
         ),
         Resource(
             "meetings",
@@ -57,7 +63,7 @@ RESOURCES = {
             meetings.list_meetings,
             meetings.SORT_COLUMNS,
             filters.FACETS_MEETING,
-            meetings.get_meeting,
+            _decoded(meetings.get_meeting),
         ),
         Resource(
             "agreements",
@@ -67,7 +73,7 @@ RESOURCES = {
             agreements.list_agreements,
             agreements.SORT_COLUMNS,
             filters.FACETS_AGREEMENT,
-            agreements.get_agreement,
+            _decoded(agreements.get_agreement),
         ),
         Resource(
             "participants",
@@ -77,7 +83,7 @@ RESOURCES = {
             participants.list_participants,
             participants.SORT_COLUMNS,
             filters.FACETS_PARTICIPANT,
-            participants.get_participant,
+            _decoded(participants.get_participant),
         ),
         Resource(
             "tours",
@@ -87,7 +93,7 @@ RESOURCES = {
             tours.list_tours,
             tours.SORT_COLUMNS,
             filters.FACETS_TOUR,
-            tours.get_tour,
+            _decoded(tours.get_tour),
         ),
         Resource(
             "sources",
@@ -97,7 +103,7 @@ RESOURCES = {
             vocabularies.list_sources,
             vocabularies.SOURCE_SORT_COLUMNS,
             (),
-            vocabularies.get_source,
+            _decoded(vocabularies.get_source),
         ),
     )
 }
@@ -149,4 +155,5 @@ def search(
     db: Reader, query: str, kind: str | None, after: tuple[Any, int] | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
     """Ranked hits of every type (NoSearchWords when `query` holds no word)."""
-    return search_queries.search(db, query, kind, after, limit)
+    items, total, next_after, _ = search_queries.search(db, query, kind, after, limit)
+    return items, total, next_after

@@ -38,7 +38,7 @@ async def search(
 
     def respond() -> Response:
         try:
-            items, total, next_after = search_queries.search(
+            items, total, next_after, capped = search_queries.search(
                 reader, params.q, params.type, after, params.limit
             )
         except NoSearchWords:
@@ -46,7 +46,9 @@ async def search(
         next_cursor = None
         if next_after is not None:
             next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret)
-        return page_response(request, answer_in, SearchHit, items, total, next_cursor)
+        return page_response(
+            request, answer_in, SearchHit, items, total, next_cursor, total_is_lower_bound=capped
+        )
 
     # Full-text matches cost in proportion to the hits: never on the event loop.
     return await on_a_worker(request, lambda: conditional(request, reader, settings, respond))
