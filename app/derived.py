@@ -1,55 +1,380 @@
-"""Data derived from the tables: the full-text index (app/search.py) and the stored visit
-documents and details (app/documents.py).
+"""Data derived from the tables, built when data is loaded: the full-text index
+(app/search.py), every record's stored documents (app/documents.py), and each list's
+entries, counts and longest date span (app/queries/listing.py).
 
-Every load (seed, imports) rebuilds both inside its transaction, so they always say what the
-tables say. The storage records which `DERIVED_VERSION` built them
-(`app.storage.derived_version`): `python -m app migrate` rebuilds derived data of another
-version (`rebuild_if_stale`), and `serve` refuses it (`app.storage.check_database`).
+`refresh(connection, changed)` brings all of it in step with the tables inside the load's
+transaction: for the records a load changed and those whose documents show them
+(`SHOWN_IN`, `COUNTED_IN`; docs/read-path.md has the table), or for everything
+(`EVERYTHING`, what loads pass today). The storage records which `DERIVED_VERSION` built
+it: `python -m app migrate` rebuilds derived data of another version (`rebuild_if_stale`),
+and `serve` refuses it (`app.storage.check_database`).
 """
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.documents import rebuild_documents, store_details
-from app.queries.visits import visit_detail
-from app.search import rebuild_search_index
-from app.storage import create_write_engine, derived_version, set_derived_version, sqlite_path
+from app.documents import Documents, store
+from app.models.agreement import AgreementPublic
+from app.models.country import CountryPublic
+from app.models.meeting import MeetingPublic
+from app.models.participant import ParticipantPublic
+from app.models.source import SourcePublic
+from app.models.topic import TopicPublic
+from app.models.tour import TourPublic
+from app.models.visit import VisitPublic
+from app.queries import agreements, meetings, participants, tours, visits, vocabularies
+from app.queries.listing import Listing
+from app.search import documents_sql
+from app.storage import (
+    Dialect,
+    Reader,
+    create_write_engine,
+    derived_version,
+    load_reader,
+    rebuilding,
+    search_index,
+    set_derived_version,
+    sqlite_path,
+)
 
-# Bump when the search index's documents or rowids, ITEM_JSON or VisitPublic's CSV columns
-# change: databases then need a rebuild. 2: visits' document rowids follow start_date.
-# 3: visit details stored (a change to VisitDetail's shape is a new version too).
-DERIVED_VERSION = 3
+# Bump when derived data changes shape (the search documents or their numbering, a list
+# item, a detail, a CSV column, the list entries): databases then need a rebuild.
+# 2: visits' search documents numbered by start date. 3: visit details stored.
+# 4: every resource's items and details stored; list entries, counts and spans.
+DERIVED_VERSION = 4
 
-# SQLite's page cache while derived data is rebuilt (KiB; its default is 2 MiB). The details
-# read each visit's meetings, participants and agreements by index: at 1M visits a larger
-# cache keeps those indexes' pages. It is filled only as pages are read.
+DOCUMENTS = (
+    Documents("visit", VisitPublic, visits.items, visits.details),
+    Documents("meeting", MeetingPublic, meetings.items, meetings.details),
+    Documents("agreement", AgreementPublic, agreements.items, agreements.details),
+    Documents("participant", ParticipantPublic, participants.items, participants.details),
+    Documents("tour", TourPublic, tours.items, tours.details),
+    Documents("source", SourcePublic, vocabularies.source_items, vocabularies.source_details),
+    # A country's detail is its list item.
+    Documents("country", CountryPublic, vocabularies.country_items, None, id_column="code"),
+    Documents("topic", TopicPublic, vocabularies.topic_items, None),
+)
+
+LISTINGS: tuple[Listing, ...] = (
+    visits.list_visits,
+    meetings.list_meetings,
+    agreements.list_agreements,
+    participants.list_participants,
+    tours.list_tours,
+    vocabularies.list_sources,
+    vocabularies.list_countries,
+    vocabularies.list_topics,
+)
+
+# The tables filled here, which the models do not describe (the migrations make them; the
+# full-text index's are the engine's, named `search_index*`).
+TABLES = frozenset(
+    {
+        "record_item",
+        "record_detail",
+        "list_count",
+        "list_span",
+        *(listing.entry_table for listing in LISTINGS if listing.keys),
+    }
+)
+
+Ids = Mapping[str, Collection[str]]
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a load changed, by table: `records`, the ids of the rows it wrote or deleted;
+    `referenced`, the ids of the rows those pointed to before or after the change (a
+    deleted meeting's visit, a participation's former participant), whose own documents
+    list or count them."""
+
+    records: Ids
+    referenced: Ids = field(default_factory=dict)
+
+
+EVERYTHING = None  # `refresh(connection, EVERYTHING)`: a full rebuild
+
+# A change to a record of the first table makes stale the documents of these records of
+# the second, which show its content, as does whatever shows them in turn (`:ids`: the
+# changed ids).
+SHOWN_IN: tuple[tuple[str, str, str], ...] = (
+    ("country", "participant", "SELECT id FROM participant WHERE country_code {ids}"),
+    ("country", "agreement", "SELECT agreement_id FROM agreement_party WHERE country_code {ids}"),
+    (
+        "country",
+        "visit",
+        "SELECT id FROM visit WHERE visitor_country_code {ids} "
+        "UNION SELECT id FROM visit WHERE host_country_code {ids}",
+    ),
+    ("topic", "visit", "SELECT visit_id FROM visit_topic WHERE topic_id {ids}"),
+    ("topic", "meeting", "SELECT meeting_id FROM meeting_topic WHERE topic_id {ids}"),
+    ("topic", "agreement", "SELECT agreement_id FROM agreement_topic WHERE topic_id {ids}"),
+    ("participant", "participation", "SELECT id FROM participation WHERE participant_id {ids}"),
+    ("participant", "statement", "SELECT id FROM statement WHERE speaker_id {ids}"),
+    ("participant", "visit", "SELECT id FROM visit WHERE visitor_id {ids}"),
+    ("participant", "tour", "SELECT id FROM tour WHERE principal_id {ids}"),
+    ("source", "citation", "SELECT id FROM citation WHERE source_id {ids}"),
+    *(
+        (
+            "citation",
+            cited,
+            f"SELECT {cited}_id FROM citation WHERE id {{ids}} AND {cited}_id IS NOT NULL",
+        )
+        for cited in ("visit", "meeting", "agreement", "participation", "statement", "tour")
+    ),
+    ("participation", "visit", "SELECT visit_id FROM participation WHERE id {ids}"),
+    (
+        "participation",
+        "meeting",
+        "SELECT meeting_id FROM participation WHERE id {ids} AND meeting_id IS NOT NULL",
+    ),
+    (
+        "participation",
+        "agreement",
+        "SELECT agreement_id FROM agreement_signatory WHERE participation_id {ids}",
+    ),
+    ("statement", "visit", "SELECT visit_id FROM statement WHERE id {ids}"),
+    (
+        "statement",
+        "meeting",
+        "SELECT meeting_id FROM statement WHERE id {ids} AND meeting_id IS NOT NULL",
+    ),
+    ("meeting", "visit", "SELECT visit_id FROM meeting WHERE id {ids}"),
+    ("agreement", "visit", "SELECT visit_id FROM agreement WHERE id {ids}"),
+    (
+        "agreement",
+        "meeting",
+        "SELECT meeting_id FROM agreement WHERE id {ids} AND meeting_id IS NOT NULL",
+    ),
+    ("visit", "tour", "SELECT tour_id FROM visit WHERE id {ids} AND tour_id IS NOT NULL"),
+)
+
+# A record with stale documents makes stale those of these records, which count or list it
+# (or, for meetings, carry its visit's countries and tour in their list entries), and no
+# further.
+COUNTED_IN: tuple[tuple[str, str, str], ...] = (
+    (
+        "visit",
+        "country",
+        "SELECT visitor_country_code FROM visit WHERE id {ids} "
+        "UNION SELECT host_country_code FROM visit WHERE id {ids}",
+    ),
+    ("visit", "topic", "SELECT topic_id FROM visit_topic WHERE visit_id {ids}"),
+    ("visit", "meeting", "SELECT id FROM meeting WHERE visit_id {ids}"),
+    ("meeting", "topic", "SELECT topic_id FROM meeting_topic WHERE meeting_id {ids}"),
+    ("agreement", "topic", "SELECT topic_id FROM agreement_topic WHERE agreement_id {ids}"),
+    (
+        "agreement",
+        "participant",
+        "SELECT pa.participant_id FROM agreement_signatory s "
+        "JOIN participation pa ON pa.id = s.participation_id WHERE s.agreement_id {ids}",
+    ),
+    ("participation", "participant", "SELECT participant_id FROM participation WHERE id {ids}"),
+    ("citation", "source", "SELECT source_id FROM citation WHERE id {ids}"),
+)
+
+# SQLite's page cache while derived data is rebuilt (KiB; its default is 2 MiB): the
+# details read each record's embedded records by index, and at 1M visits a larger cache
+# keeps those indexes' pages. It is filled only as pages are read.
 REBUILD_CACHE_KIB = 512 * 1024
 
 
-def rebuild_derived(connection: Connection) -> None:
-    """Rebuild the search index and the visit documents and details, inside the caller's
-    transaction."""
-    if connection.dialect.name != "sqlite":
-        return
-    cache_size = connection.execute(text("PRAGMA cache_size")).scalar_one()
-    connection.execute(text(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}"))
-    try:
-        rebuild_search_index(connection)
-        rebuild_documents(connection)
-        store_details(connection, visit_detail)
+def refresh(connection: Connection, changed: Changed | None) -> None:
+    """Bring every derived table in step with the tables, inside the caller's transaction:
+    for what `changed` makes stale, or for everything when it is `EVERYTHING`."""
+    with rebuilding(connection, REBUILD_CACHE_KIB):
+        reader = load_reader(connection)
+        stale = None if changed is None else stale_records(reader, changed)
+        search_index(connection).refresh(documents_sql(reader.dialect), stale)
+        for documents in DOCUMENTS:
+            if stale is None or stale.get(documents.resource):
+                store(
+                    connection,
+                    reader,
+                    documents,
+                    None if stale is None else stale[documents.resource],
+                )
+        for listing in LISTINGS:
+            if stale is None or stale.get(listing.resource):
+                refresh_lists(
+                    connection,
+                    reader.dialect,
+                    listing,
+                    None if stale is None else stale[listing.resource],
+                )
         set_derived_version(connection, DERIVED_VERSION)
-    finally:
-        connection.execute(text(f"PRAGMA cache_size = {int(cache_size)}"))
+
+
+def stale_records(reader: Reader, changed: Changed) -> dict[str, set[str]]:
+    """The records, by table, whose derived data `changed` makes stale."""
+    stale: dict[str, set[str]] = {}
+    for ids in (changed.records, changed.referenced):
+        for table, records in ids.items():
+            stale.setdefault(table, set()).update(records)
+    frontier = {table: set(records) for table, records in changed.records.items()}
+    while frontier:
+        found: dict[str, set[str]] = {}
+        for source, target, sql in SHOWN_IN:
+            for record in _related(reader, sql, frontier.get(source)):
+                if record not in stale.setdefault(target, set()):
+                    stale[target].add(record)
+                    found.setdefault(target, set()).add(record)
+        frontier = found
+    for source, target, sql in COUNTED_IN:
+        stale.setdefault(target, set()).update(_related(reader, sql, stale.get(source)))
+    return stale
+
+
+def _related(reader: Reader, sql: str, ids: set[str] | None) -> set[str]:
+    if not ids:
+        return set()
+    rows = reader.rows(
+        sql.format(ids=reader.dialect.in_list("ids")),
+        {"ids": reader.dialect.list_param(sorted(ids))},
+    )
+    return {value for row in rows if (value := next(iter(row.values()))) is not None}
+
+
+def refresh_lists(
+    connection: Connection, dialect: Dialect, listing: Listing, ids: Collection[str] | None
+) -> None:
+    """A listing's entries, counts and longest span, for `ids` (every record when None)."""
+    resource = listing.resource
+    if listing.keys:
+        _refresh_entries(connection, dialect, listing, ids)
+    counts = {"resource": resource}
+    connection.execute(
+        text("DELETE FROM list_count WHERE resource = :resource AND name = ''"), counts
+    )
+    connection.execute(
+        text(
+            "INSERT INTO list_count (resource, name, value, total) "
+            f"SELECT :resource, '', '', count(*) FROM {resource}"
+        ),
+        counts,
+    )
+    span = listing.span
+    if span is not None and span.start != span.end:
+        longest = (
+            f"SELECT max({dialect.days_between(span.start, span.end)}) FROM {resource} "
+            f"WHERE {span.end} IS NOT NULL"
+        )
+        params: dict[str, Any] = dict(counts)
+        if ids is not None:  # a bound: it only needs to be no shorter than the longest
+            longest += f" AND {listing.id_column} {dialect.in_list('ids')}"
+            params["ids"] = dialect.list_param(sorted(ids))
+            longest = (
+                "SELECT max(days) FROM (SELECT days FROM list_span WHERE resource = :resource "
+                f"UNION ALL {longest})"
+            )
+        days = connection.execute(text(longest), params).scalar()
+        connection.execute(text("DELETE FROM list_span WHERE resource = :resource"), counts)
+        connection.execute(
+            text("INSERT INTO list_span (resource, days) VALUES (:resource, :days)"),
+            {**counts, "days": int(days or 0)},
+        )
+
+
+def _refresh_entries(
+    connection: Connection, dialect: Dialect, listing: Listing, ids: Collection[str] | None
+) -> None:
+    table = listing.entry_table
+    columns = listing.entry_columns
+    resource = listing.resource
+    chosen: dict[str, Any] = {"resource": resource}
+    restrict = ""
+    touched: set[tuple[str, str]] = set()
+    if ids is None:
+        connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(
+            text("DELETE FROM list_count WHERE resource = :resource AND name <> ''"), chosen
+        )
+    else:
+        chosen["ids"] = dialect.list_param(sorted(ids))
+        restrict = f" AND k.id {dialect.in_list('ids')}"
+        touched = _pairs(connection, dialect, table, chosen)
+        connection.execute(text(f"DELETE FROM {table} WHERE id {dialect.in_list('ids')}"), chosen)
+    for name in listing.keys:
+        connection.execute(
+            text(
+                f"INSERT INTO {table} (filter, value, id, {', '.join(columns)}) "
+                f"SELECT DISTINCT '{name}', k.value, k.id, {', '.join(f'r.{c}' for c in columns)} "
+                f"FROM ({listing.key_sql(name, dialect)}) k "
+                f"JOIN {resource} r ON r.{listing.id_column} = k.id "
+                f"WHERE k.value IS NOT NULL{restrict}"
+            ),
+            chosen,
+        )
+    if ids is None:
+        connection.execute(
+            text(
+                "INSERT INTO list_count (resource, name, value, total) "
+                f"SELECT :resource, filter, value, count(*) FROM {table} GROUP BY filter, value"
+            ),
+            chosen,
+        )
+    else:
+        touched |= _pairs(connection, dialect, table, chosen)
+        for name, value in sorted(touched):
+            pair = {**chosen, "name": name, "value": value}
+            connection.execute(
+                text(
+                    "DELETE FROM list_count WHERE resource = :resource AND name = :name "
+                    "AND value = :value"
+                ),
+                pair,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO list_count (resource, name, value, total) "
+                    f"SELECT :resource, :name, :value, count(*) FROM {table} "
+                    "WHERE filter = :name AND value = :value HAVING count(*) > 0"
+                ),
+                pair,
+            )
+    # Records without a value (an unknown kind, an undated record): the facets' null value.
+    for name in listing.facets:
+        connection.execute(
+            text(
+                "DELETE FROM list_count WHERE resource = :resource AND name = :name "
+                "AND value IS NULL"
+            ),
+            {**chosen, "name": name},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO list_count (resource, name, value, total) "
+                "SELECT :resource, :name, NULL, count(*) "
+                f"FROM ({listing.key_sql(name, dialect)}) k WHERE k.value IS NULL "
+                "HAVING count(*) > 0"
+            ),
+            {**chosen, "name": name},
+        )
+
+
+def _pairs(
+    connection: Connection, dialect: Dialect, table: str, chosen: dict[str, Any]
+) -> set[tuple[str, str]]:
+    """The (filter, value) pairs the entries of the chosen ids are listed under."""
+    rows = connection.execute(
+        text(f"SELECT DISTINCT filter, value FROM {table} WHERE id {dialect.in_list('ids')}"),
+        chosen,
+    )
+    return {(row[0], row[1]) for row in rows}
 
 
 def rebuild_if_stale(database_url: str) -> None:
-    """Build the search index and the stored documents if another version of the service
-    built them (or none did: a new or just-migrated database); call after migrating."""
+    """Build the derived data if another version of the service built it (or none did: a
+    new or just-migrated database); call after migrating."""
     if sqlite_path(database_url) is None:
         return
     engine = create_write_engine(database_url)
     try:
         with engine.begin() as connection:
             if derived_version(connection) != DERIVED_VERSION:
-                rebuild_derived(connection)
+                refresh(connection, EVERYTHING)
     finally:
         engine.dispose()

@@ -35,7 +35,7 @@ from sqlalchemy import Connection
 
 from app.codes import event_code
 from app.countries import lookup_country
-from app.derived import rebuild_derived
+from app.derived import EVERYTHING, refresh
 from app.models import (
     Agreement,
     AgreementParty,
@@ -993,5 +993,5 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     rows = validate_seed(root)
     write_dataset(connection, country_rows())
     report = write_dataset(connection, rows)
-    rebuild_derived(connection)
+    refresh(connection, EVERYTHING)
     return report

@@ -5,7 +5,8 @@ loaded (`load_seed`: the ISO countries and the Havana article), then generated v
 added under their own dataset name, `bench`, with everything the read API embeds: meetings,
 participants and their aliases, participations, agreements with parties and signatories,
 topics, statements, tours, and a citation of a generated source on every record. Finally the
-full-text index and the visit documents are rebuilt (`rebuild_derived`), as every load does.
+derived data (the full-text index, every record's stored documents, the list entries) is
+built (`app.derived.refresh`), as every load builds it.
 
 Two writers produce the same rows:
 - `store` hands one `DatasetRows` to `app.store.write_dataset`, the project's generic writer.
@@ -40,7 +41,7 @@ from sqlalchemy import Date, Table
 from sqlmodel import SQLModel
 
 from app.config import PROJECT_ROOT
-from app.derived import rebuild_derived
+from app.derived import EVERYTHING, refresh
 from app.models import (
     Agreement,
     AgreementParty,
@@ -747,9 +748,9 @@ def generate(
             bulk.close()
     say(f"wrote {rows:,} rows ({writer})")
     with engine.begin() as connection:
-        rebuild_derived(connection)
+        refresh(connection, EVERYTHING)
     engine.dispose()
-    say("rebuilt the search index and the visit documents")
+    say("built the derived data (search index, stored documents, list entries)")
     with closing(sqlite3.connect(path)) as checkpoint:
         # A clean file: everything in the main database file, so read-only and immutable
         # openers (our server, Datasette -i) see the same bytes.

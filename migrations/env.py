@@ -5,17 +5,18 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from app.config import get_settings
+from app.derived import TABLES as DERIVED_TABLES
 from app.storage import create_write_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
 
 # Tables derived from the records, rebuilt by every load, that the models do not describe:
-# the full-text index (a virtual table, its shadow tables and its terms, app/search.py) and
-# the stored documents and details (app/documents.py). Migrations create them by hand; autogenerate
-# leaves them alone.
+# the full-text index (a virtual table, its shadow tables, its terms and its map,
+# app/storage/sqlite/search.py), the stored documents and the lists' entries, counts and
+# spans (`app.derived.TABLES`). Migrations create them by hand; autogenerate leaves them
+# alone.
 FTS_TABLE_PREFIX = "search_index"
-DERIVED_TABLES = frozenset({"visit_document", "visit_detail"})
 
 
 def include_object(

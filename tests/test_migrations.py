@@ -9,12 +9,11 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
-from app.derived import DERIVED_VERSION, rebuild_derived
+from app.derived import DERIVED_VERSION, EVERYTHING, TABLES, refresh
 from app.storage import alembic_config, create_write_engine, derived_version, upgrade_to_head
 
 # Derived tables the models do not describe (as migrations/env.py skips them).
 FTS_PREFIX = "search_index"
-DERIVED = {"visit_document", "visit_detail"}
 
 
 def _include(
@@ -22,7 +21,7 @@ def _include(
 ) -> bool:
     if type_ != "table" or name is None:
         return True
-    return not (name.startswith(FTS_PREFIX) or name in DERIVED)
+    return not (name.startswith(FTS_PREFIX) or name in TABLES)
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
@@ -38,7 +37,7 @@ def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
     engine.dispose()
     assert differences == []
     assert set(SQLModel.metadata.tables) <= tables
-    assert {"search_index", "visit_document", "visit_detail"} <= tables
+    assert {"search_index", "search_index_map", *TABLES} <= tables
 
 
 def test_foreign_keys_and_wal_are_on(tmp_path: Path) -> None:
@@ -68,7 +67,7 @@ def test_rebuilding_derived_data_gives_the_connection_its_cache_size_back(tmp_pa
     engine = create_write_engine(url)
     with engine.begin() as connection:
         connection.execute(text("PRAGMA cache_size = -3000"))
-        rebuild_derived(connection)
+        refresh(connection, EVERYTHING)
         assert connection.execute(text("PRAGMA cache_size")).scalar() == -3000
         assert derived_version(connection) == DERIVED_VERSION
     engine.dispose()

@@ -1,9 +1,12 @@
-"""The read-only connections: rows as dicts, time limits, and answers kept until a change."""
+"""The read-only connections: rows as dicts, time limits, and answers kept until a load."""
 
 import shutil
 import sqlite3
+import threading
 import time
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +27,9 @@ def copy(database_url: str, tmp_path: Path) -> Path:
     return target
 
 
-def _add_visit(path: Path, visit_id: str) -> None:
-    """Write behind the API's back, as another process would (no data version bump)."""
+def _add_visit(path: Path, visit_id: str, load: bool = True) -> None:
+    """Write from another connection, as a load in another process does: with the data
+    version moved (`load`), or behind the API's back."""
     with sqlite3.connect(path) as writer:
         writer.execute(
             "INSERT INTO visit (id, dataset, visitor_id, visitor_country_code, "
@@ -34,6 +38,8 @@ def _add_visit(path: Path, visit_id: str) -> None:
             "created_at, updated_at FROM visit ORDER BY id LIMIT 1",
             {"id": visit_id},
         )
+        if load:
+            writer.execute("UPDATE data_version SET version = version + 1 WHERE id = 1")
     writer.close()
 
 
@@ -44,12 +50,70 @@ def test_rows_are_dicts_in_column_order(copy: Path) -> None:
     assert reader.rows("SELECT code FROM country WHERE code = 'nope'") == []
 
 
-def test_a_kept_answer_lasts_until_the_file_changes(copy: Path) -> None:
+def test_a_kept_answer_lasts_until_a_load_moves_the_data_version(copy: Path) -> None:
     reader = SqliteReader(copy, 2000)
     assert reader.memoised_scalar(COUNT_VISITS) == 3
-    _add_visit(copy, "kept-answer-test")
+    _add_visit(copy, "behind-the-api", load=False)
     assert reader.scalar(COUNT_VISITS) == 4  # a plain read sees the new row
-    assert reader.memoised_scalar(COUNT_VISITS) == 4  # and the kept count is not stale
+    assert reader.memoised_scalar(COUNT_VISITS) == 3  # the kept count: no load said so
+    _add_visit(copy, "loaded")
+    assert reader.memoised_scalar(COUNT_VISITS) == 5  # a load moved the version
+
+
+def test_kept_answers_are_shared_by_every_thread_of_a_reader(copy: Path) -> None:
+    reader = SqliteReader(copy, 2000)
+    kept = reader.memoised(COUNT_VISITS)
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(reader.memoised(COUNT_VISITS)))
+    thread.start()
+    thread.join()
+    assert other[0] is kept  # the other thread's connection ran no query
+    snapshot = reader.snapshot()
+    try:
+        assert snapshot.memoised(COUNT_VISITS) is kept
+    finally:
+        snapshot.close()
+    assert SqliteReader(copy, 2000).memoised(COUNT_VISITS) is not kept  # another reader
+
+
+def test_the_data_version_is_read_once_per_read_transaction(copy: Path) -> None:
+    reader = SqliteReader(copy, 2000)
+    with reader.consistent():
+        version = reader.data_version()
+        _add_visit(copy, "during-the-block")
+        assert reader.data_version() == version
+    assert reader.data_version() == version + 1
+
+
+def test_timestamps_are_bound_as_stored(copy: Path) -> None:
+    reader = SqliteReader(copy, 2000)
+    stored = reader.scalar("SELECT updated_at FROM visit ORDER BY id LIMIT 1")
+    moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    in_paris = moment.astimezone(timezone(timedelta(hours=2)))
+    assert reader.scalar("SELECT :at AS at", {"at": in_paris}) == stored
+    assert reader.scalar(
+        "SELECT count(*) FROM visit WHERE updated_at >= :since", {"since": in_paris}
+    ) == reader.scalar("SELECT count(*) FROM visit WHERE updated_at >= :since", {"since": stored})
+
+
+def test_the_dialect_binds_lists_and_reads_years(copy: Path) -> None:
+    reader = SqliteReader(copy, 2000)
+    dialect = reader.dialect
+    codes = reader.rows(
+        f"SELECT code FROM country WHERE code {dialect.in_list('codes')} ORDER BY code",
+        {"codes": dialect.list_param(["IR", "CU", "XX"])},
+    )
+    assert codes == [{"code": "CU"}, {"code": "IR"}]
+    assert reader.scalar(f"SELECT {dialect.year_of(':day')}", {"day": "2023-06-15"}) == "2023"
+    spans = f"SELECT {dialect.days_between(':first', ':last')}"
+    assert reader.scalar(spans, {"first": "2023-06-14", "last": "2023-06-16"}) == 2
+    assert (
+        reader.scalar(
+            f"SELECT {dialect.joined('code', '; ')} FROM (SELECT code FROM country "
+            "WHERE code IN ('CU', 'IR') ORDER BY code)"
+        )
+        == "CU; IR"
+    )
 
 
 def test_a_kept_answer_is_not_read_again(copy: Path) -> None:
@@ -77,6 +141,8 @@ def test_a_consistent_block_keeps_its_state_and_its_kept_answers(copy: Path) -> 
         assert reader.scalar(COUNT_VISITS) == 3  # the block reads one committed state
         assert reader.memoised_scalar(COUNT_VISITS) == 3
     assert reader.memoised_scalar(COUNT_VISITS) == 4
+    with reader.consistent():  # a later block at the new version
+        assert reader.memoised_scalar(COUNT_VISITS) == 4
 
 
 def test_a_query_over_its_time_limit_is_interrupted(copy: Path) -> None:

@@ -1,6 +1,8 @@
-"""The search seam (app/search.py): match expressions, prefix expansion and document rowids.
+"""Full-text search on SQLite (app/storage/sqlite/search.py): match expressions, prefix
+expansion and document rowids.
 
-The lists' use of them runs on generated data in tests/test_query_plans.py.
+The lists' use of them runs on generated data in tests/test_query_plans.py, the ranking of
+`/v1/search` in tests/test_read_engine.py.
 """
 
 import sqlite3
@@ -8,18 +10,30 @@ from datetime import date
 
 import pytest
 
-from app.search import (
-    MAX_ORDER_KEY,
+from app.storage import search_words
+from app.storage.sqlite.search import (
+    MAX_DAY,
     RECORD_SPAN,
     RESOURCE_SPAN,
+    day_of_document,
+    day_range,
     document_rowid,
     match_expression,
-    order_key,
-    order_key_of_document,
-    order_key_range,
     prefix_bounds,
     resource_base,
 )
+
+
+def test_words_are_letters_and_digits_and_nothing_reaches_the_query_syntax() -> None:
+    assert search_words('Díaz-Canel "visit*" OR NEAR(cuba) _ __') == [
+        "Díaz",
+        "Canel",
+        "visit",
+        "OR",
+        "NEAR",
+        "cuba",
+    ]
+    assert search_words(" ".join(f"w{n}" for n in range(40)))[-1] == "w31"  # at most 32
 
 
 def test_every_word_is_a_prefix_unless_its_terms_are_given() -> None:
@@ -29,9 +43,6 @@ def test_every_word_is_a_prefix_unless_its_terms_are_given() -> None:
     terms = {"visit": ["visit", "visitor", "visits"], "Canel": []}
     assert match_expression("Díaz-Canel visit", terms=terms) == (
         '{title body} : ("Díaz"* AND "Canel"* AND ("visit" OR "visitor" OR "visits"))'
-    )
-    assert match_expression("visit", "meeting", terms=terms) == (
-        'resource : "meeting" AND {title body} : (("visit" OR "visitor" OR "visits"))'
     )
     assert match_expression(' "* -- ') is None
 
@@ -58,19 +69,21 @@ def test_prefix_bounds_take_exactly_the_terms_with_that_prefix() -> None:
     assert [t for t in sorted(terms) if low <= t < high] == ["france", "frances", "franceza"]
 
 
+def _day(value: str | None) -> int:
+    return 0 if value is None else date.fromisoformat(value).toordinal()
+
+
 def test_document_rowids_order_visits_by_start_date_then_rowid() -> None:
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE TABLE visit (start_date TEXT)")
     dates = ["2023-06-15", None, "0001-01-01", "9999-12-31", "2023-06-15", "1950-02-28"]
     connection.executemany("INSERT INTO visit VALUES (?)", [(d,) for d in dates])
-    rowids = dict(
-        connection.execute(f"SELECT v.rowid, {document_rowid('visit', 'v')} FROM visit v")
-    )
+    rowids = dict(connection.execute(f"SELECT r.rowid, {document_rowid('visit')} FROM visit r"))
     base = resource_base("visit")
     for rowid, document in rowids.items():
         value = dates[rowid - 1]
         assert (document - base) % RECORD_SPAN == rowid
-        assert order_key_of_document("visit", document) == order_key(value)
+        assert day_of_document("visit", document) == _day(value)
         assert base <= document < base + RESOURCE_SPAN
     by_document = sorted(rowids, key=lambda r: rowids[r])
     assert [dates[r - 1] for r in by_document] == [
@@ -81,16 +94,26 @@ def test_document_rowids_order_visits_by_start_date_then_rowid() -> None:
         "2023-06-15",
         "9999-12-31",
     ]
-    assert order_key("2023-06-15") == order_key(date(2023, 6, 15)) == 738686
-    assert order_key(None) == 0
-    assert order_key("9999-12-31") == MAX_ORDER_KEY
-    assert MAX_ORDER_KEY * RECORD_SPAN + RECORD_SPAN <= RESOURCE_SPAN
+    assert _day("2023-06-15") == 738686
+    assert _day("9999-12-31") == MAX_DAY
+    assert MAX_DAY * RECORD_SPAN + RECORD_SPAN <= RESOURCE_SPAN
 
 
-def test_order_key_ranges_hold_whole_days() -> None:
-    low, high = order_key_range("visit", 738686, 738686)
+def test_day_ranges_hold_whole_days() -> None:
+    low, high = day_range("visit", 738686, 738686)
     base = resource_base("visit")
     assert (low, high) == (base + 738686 * RECORD_SPAN, base + 738687 * RECORD_SPAN)
-    assert order_key_range("visit", 0, MAX_ORDER_KEY)[0] == base
-    assert order_key_range("visit", 0, MAX_ORDER_KEY)[1] <= base + RESOURCE_SPAN
-    assert document_rowid("meeting", "m") == f"{resource_base('meeting')} + m.rowid"
+    assert day_range("visit", 0, MAX_DAY)[0] == base
+    assert day_range("visit", 0, MAX_DAY)[1] <= base + RESOURCE_SPAN
+    # Undated resources: the record's rowid alone.
+    assert document_rowid("participant") == f"{resource_base('participant')} + r.rowid"
+    assert "julianday(r.date)" in document_rowid("meeting")
+
+
+def test_document_sizes_are_read_as_sqlite_writes_its_varints() -> None:
+    from app.storage.sqlite.search import _varints
+
+    assert _varints(bytes([0x01, 0x00, 0x05, 0x4B])) == [1, 0, 5, 75]  # one byte each
+    assert _varints(bytes([0x81, 0x05, 0x7F])) == [133, 127]  # 1 * 128 + 5
+    nine = bytes([0xFF] * 8 + [0x01])  # 8 bytes of 7 bits, then a whole byte
+    assert _varints(nine) == [((1 << 56) - 1) << 8 | 1]

@@ -14,7 +14,8 @@ from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
 from app.edge.headers import accepts_gzip
 from app.errors import ApiError, invalid_parameter, not_found
-from app.queries.common import Gzipped, Item, Listing, NoSearchWords, parse_sort
+from app.queries.common import Gzipped, Item, NoSearchWords, parse_sort
+from app.queries.listing import Listing
 from app.storage import Reader
 
 LIST_FORMATS: tuple[Format, ...] = ("json", "csv", "ndjson")
@@ -56,18 +57,27 @@ def page_response(
     total: int,
     next_cursor: str | None,
     facets: dict[str, Any] | None = None,
+    total_is_lower_bound: bool = False,
+    facets_are_lower_bounds: bool = False,
 ) -> Response:
-    """One page as JSON (`{items, total, next_cursor}`), CSV or NDJSON, with a next `Link`."""
+    """One page as JSON (`{items, total, next_cursor}`), CSV or NDJSON, with a next `Link`;
+    counts that stopped at their bound say so."""
     headers = {}
     if next_cursor is not None:
         next_url = request.url.include_query_params(cursor=next_cursor)
         headers["Link"] = f'<{next_url}>; rel="next"'
     if answer_in == "json":
         body: dict[str, Any] = {"items": items, "total": total, "next_cursor": next_cursor}
+        if total_is_lower_bound:
+            body["total_is_lower_bound"] = True
         if facets is not None:
             body["facets"] = facets
+            if facets_are_lower_bounds:
+                body["facets_are_lower_bounds"] = True
         return JSONBytes(body, headers=headers)
     headers["X-Total-Count"] = str(total)
+    if total_is_lower_bound:
+        headers["X-Total-Count-Is-Lower-Bound"] = "true"
     if answer_in == "csv":
         content: bytes = "".join(csv_lines(items, model)).encode()
     else:
@@ -110,7 +120,17 @@ async def run_list(
                 params.sort, page.next_after, digest, settings.cursor_secret
             )
         total = page.total or 0  # always counted here: `count` defaults to True
-        return page_response(request, answer_in, model, items, total, next_cursor, page.facets)
+        return page_response(
+            request,
+            answer_in,
+            model,
+            items,
+            total,
+            next_cursor,
+            page.facets,
+            page.total_is_lower_bound,
+            page.facets_are_lower_bounds,
+        )
 
     alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
     return await run_read(

@@ -25,7 +25,8 @@ from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.config import Settings
 from app.errors import not_found
 from app.models.page import ItemList
-from app.queries.common import Gzipped, Listing
+from app.queries.common import Gzipped
+from app.queries.listing import Listing
 from app.storage import Reader
 
 API_PREFIX = "/v1"

@@ -52,7 +52,7 @@ from xml.parsers import expat
 from sqlalchemy import Connection
 
 from app.countries import historical_country, lookup_country
-from app.derived import rebuild_derived
+from app.derived import EVERYTHING, refresh
 from app.importers.historian_countries import (
     LABELLED,
     SOVIET_UNION_END,
@@ -1283,7 +1283,7 @@ def write_historian(connection: Connection, data: HistorianImport) -> ImportRepo
     # The ISO list first, as the seed loader writes it, so an import works on any migrated database.
     write_dataset(connection, country_rows())
     sync = write_dataset(connection, data.rows)
-    rebuild_derived(connection)
+    refresh(connection, EVERYTHING)
     written = {
         table_of(model).name: len(data.rows.records[model])
         for model in RECORD_TABLES

@@ -20,7 +20,15 @@ class ItemList(BaseModel, Generic[Item]):
 
     items: list[Item] = Field(description="This page's records.")
     total: int = Field(
-        description="How many records match the filters, over all pages.", examples=[3]
+        description="How many records match the filters, over all pages (counted up to "
+        "10,000 where the count is not stored: see `total_is_lower_bound`).",
+        examples=[3],
+    )
+    total_is_lower_bound: bool = Field(
+        default=False,
+        description="Present (true) only when the count stopped at 10,000: at least `total` "
+        "records match.",
+        examples=[False],
     )
     next_cursor: str | None = Field(
         description="Cursor for the next page (also in the `Link` header); null on the last page.",
@@ -31,6 +39,12 @@ class ItemList(BaseModel, Generic[Item]):
         description="Counts per value of each field named in `facet`, over every page, most "
         "frequent first (at most 30 values each); present only when asked for.",
         examples=[{"host_country": [{"value": "CU", "label": "Cuba", "count": 1}]}],
+    )
+    facets_are_lower_bounds: bool = Field(
+        default=False,
+        description="Present (true) only when the facets were counted over the first 10,000 "
+        "matching records: each count is then a lower bound.",
+        examples=[False],
     )
 
 
@@ -51,4 +65,8 @@ class SearchHit(BaseModel):
         description="Text around the match; matched words are wrapped in <mark>…</mark>.",
         examples=["Center for Genetic Engineering and <mark>Biotechnology</mark> (CIGB)"],
     )
-    score: float = Field(description="Relevance (BM25); higher is better.", examples=[3.2])
+    score: float = Field(
+        description="Relevance, from 1 to 2: 1 plus how much of the title the words found "
+        "in it are (2: the title is the words searched for); ties go to the latest records.",
+        examples=[2.0],
+    )

@@ -14,7 +14,8 @@ from app.api import filters
 from app.api.main import RESOURCES as DECLARED
 from app.queries import changes, vocabularies
 from app.queries import search as search_queries
-from app.queries.common import Encoded, Gzipped, Item, Listing, Page, parse_sort
+from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort
+from app.queries.listing import Listing
 from app.storage import Reader
 
 
@@ -109,4 +110,5 @@ def search(
     db: Reader, query: str, kind: str | None, after: tuple[Any, int] | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
     """Ranked hits of every type (NoSearchWords when `query` holds no word)."""
-    return search_queries.search(db, query, kind, after, limit)
+    items, total, next_after, _ = search_queries.search(db, query, kind, after, limit)
+    return items, total, next_after

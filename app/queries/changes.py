@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.queries.common import timestamp
-from app.storage import Reader, timestamp_param
+from app.storage import Reader
 
 COUNTED = {
     "visits": "visit",
@@ -43,7 +43,7 @@ def list_deletions(
     db: Reader, since: Any, after: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, int | None]:
     """Records deleted at or after `since`, oldest first, keyset-paged by sequence."""
-    params: dict[str, Any] = {"since": timestamp_param(since), "page_limit": limit + 1}
+    params: dict[str, Any] = {"since": since, "page_limit": limit + 1}
     keyset = ""
     if after is not None:
         keyset = " AND seq > :after"

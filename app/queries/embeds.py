@@ -5,11 +5,11 @@ one `Citations`, and one query fills them all when the response is complete.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.queries.common import country_ref, in_list, json_list, with_timestamps
-from app.storage import Reader, Row
+from app.queries.common import country_ref, with_timestamps
+from app.storage import Dialect, Reader, Row
 
 Grouped = dict[str, list[dict[str, Any]]]
 
@@ -44,18 +44,20 @@ def participant_ref(row: Row) -> dict[str, Any]:
     }
 
 
-# One branch per kind of cited record (an OR of the six conditions was planned as a
-# multi-index OR that re-read every id list per candidate row: 6x slower for one visit).
-_CITATIONS_SQL = (
-    " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, c.{column} AS subject_id, c.id AS citation_id, c.quote, "
-        "c.note, s.id AS source_id, s.title AS source_title, s.publisher AS source_publisher, "
-        "s.url AS source_url FROM citation c JOIN source s ON s.id = c.source_id "
-        f"WHERE c.{column} {in_list(kind)}"
-        for kind, column in CITED.items()
+def _citations_sql(dialect: Dialect) -> str:
+    # One branch per kind of cited record (an OR of the six conditions was planned as a
+    # multi-index OR that re-read every id list per candidate row: 6x slower for one visit).
+    return (
+        " UNION ALL ".join(
+            f"SELECT '{kind}' AS kind, c.{column} AS subject_id, c.id AS citation_id, "
+            "c.quote, c.note, s.id AS source_id, s.title AS source_title, "
+            "s.publisher AS source_publisher, s.url AS source_url "
+            f"FROM citation c JOIN source s ON s.id = c.source_id "
+            f"WHERE c.{column} {dialect.in_list(kind)}"
+            for kind, column in CITED.items()
+        )
+        + " ORDER BY citation_id"
     )
-    + " ORDER BY citation_id"
-)
 
 
 class Citations:
@@ -72,8 +74,8 @@ class Citations:
         """Read every asked-for record's citations, in a stable order, into its list."""
         if not any(self._wanted.values()):
             return
-        params = {kind: json_list(wanted) for kind, wanted in self._wanted.items()}
-        for row in db.rows(_CITATIONS_SQL, params):
+        params = {kind: db.dialect.list_param(wanted) for kind, wanted in self._wanted.items()}
+        for row in db.rows(_citations_sql(db.dialect), params):
             citation = {
                 "id": row["citation_id"],
                 "source": {
@@ -96,8 +98,9 @@ def topics_for(db: Reader, kind: str, ids: Sequence[str]) -> Grouped:
     grouped: Grouped = defaultdict(list)
     for row in db.rows(
         f"SELECT l.{column} AS owner_id, t.id, t.name FROM {table} l "
-        f"JOIN topic t ON t.id = l.topic_id WHERE l.{column} {in_list('ids')} ORDER BY t.name",
-        {"ids": json_list(ids)},
+        f"JOIN topic t ON t.id = l.topic_id WHERE l.{column} {db.dialect.in_list('ids')} "
+        "ORDER BY t.name, t.id",
+        {"ids": db.dialect.list_param(ids)},
     ):
         grouped[row["owner_id"]].append({"id": row["id"], "name": row["name"]})
     return grouped
@@ -167,9 +170,9 @@ def parties_for(db: Reader, ids: Sequence[str]) -> Grouped:
     grouped: Grouped = defaultdict(list)
     for row in db.rows(
         "SELECT ap.agreement_id, c.code, c.name FROM agreement_party ap "
-        f"JOIN country c ON c.code = ap.country_code WHERE ap.agreement_id {in_list('ids')} "
-        "ORDER BY c.code",
-        {"ids": json_list(ids)},
+        "JOIN country c ON c.code = ap.country_code "
+        f"WHERE ap.agreement_id {db.dialect.in_list('ids')} ORDER BY c.code",
+        {"ids": db.dialect.list_param(ids)},
     ):
         grouped[row["agreement_id"]].append({"code": row["code"], "name": row["name"]})
     return grouped
@@ -181,17 +184,27 @@ def signatories_for(db: Reader, ids: Sequence[str], cited: Citations) -> Grouped
         return {}
     links = db.rows(
         "SELECT agreement_id, participation_id FROM agreement_signatory "
-        f"WHERE agreement_id {in_list('ids')} ORDER BY participation_id",
-        {"ids": json_list(ids)},
+        f"WHERE agreement_id {db.dialect.in_list('ids')} ORDER BY participation_id",
+        {"ids": db.dialect.list_param(ids)},
     )
     if not links:
         return {}
-    signed = json_list(sorted({r["participation_id"] for r in links}))
+    signed = db.dialect.list_param(sorted({r["participation_id"] for r in links}))
     by_id = {
         p["id"]: p
-        for p in participations(db, f"pa.id {in_list('signed')}", {"signed": signed}, cited)
+        for p in participations(
+            db, f"pa.id {db.dialect.in_list('signed')}", {"signed": signed}, cited
+        )
     }
     grouped: Grouped = defaultdict(list)
     for link in links:
         grouped[link["agreement_id"]].append(by_id[link["participation_id"]])
     return grouped
+
+
+def grouped(records: list[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> Grouped:
+    """Records by `key`, each group in the records' order."""
+    found: Grouped = defaultdict(list)
+    for record in records:
+        found[key(record)].append(record)
+    return found

@@ -1,75 +1,46 @@
-"""Meetings: filters to SQL, list items and the detail with participants and statements."""
+"""Meetings: how they are listed, and their list items and details as the load stores them."""
 
-from collections.abc import Mapping
+from collections import defaultdict
 from typing import Any
 
-from app.queries.common import (
-    Facet,
-    Listing,
-    Where,
-    add_overlap,
-    add_search,
-    add_updated_since,
-    with_timestamps,
+from app.queries.common import Gzipped, stored_detail, with_timestamps
+from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.listing import Listing, Span, Year
+from app.storage import Reader, Row
+
+SORT_COLUMNS = {"date": "date", "id": "id"}
+
+# A meeting is listed under its visit's countries and tour.
+_OF_VISIT = "SELECT m.id, v.{column} AS value FROM meeting m JOIN visit v ON v.id = m.visit_id"
+
+list_meetings = Listing(
+    resource="meeting",
+    sort_columns=SORT_COLUMNS,
+    keys={
+        "visit": "SELECT id, visit_id AS value FROM meeting",
+        "country": f"{_OF_VISIT.format(column='visitor_country_code')} "
+        f"UNION {_OF_VISIT.format(column='host_country_code')}",
+        "visitor_country": _OF_VISIT.format(column="visitor_country_code"),
+        "host_country": _OF_VISIT.format(column="host_country_code"),
+        "tour": f"{_OF_VISIT.format(column='tour_id')} WHERE v.tour_id IS NOT NULL",
+        "participant": "SELECT meeting_id AS id, participant_id AS value FROM participation "
+        "WHERE meeting_id IS NOT NULL",
+        "topic": "SELECT meeting_id AS id, topic_id AS value FROM meeting_topic",
+        "kind": "SELECT id, kind AS value FROM meeting",
+        "year": Year("date"),
+    },
+    facets=("kind", "year", "topic", "host_country"),
+    span=Span("date", "date"),
+    labels={"host_country": "country", "topic": "topic"},
 )
-from app.queries.embeds import Citations, participations, statements, topics_for
-from app.storage import Reader, Row, year_of
-
-SORT_COLUMNS = {"date": "m.date", "id": "m.id"}
-DEFAULT_SORT = "date"
-
-FACETS = {
-    "kind": Facet("m.kind"),
-    "year": Facet(year_of("m.date")),
-    "topic": Facet("ft.topic_id", "JOIN meeting_topic ft ON ft.meeting_id = m.id", "topic"),
-    "host_country": Facet("fv.host_country_code", "JOIN visit fv ON fv.id = m.visit_id", "country"),
-}
 
 SELECT = """m.id, m.visit_id, m.kind, m.title, m.date, m.venue, m.city, m.summary,
     m.created_at, m.updated_at"""
-FROM = "meeting m"
 
 
-def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
-    """AND-ed conditions over `m` for every filter given."""
-    where = Where()
-    add_updated_since(where, "m.updated_at", criteria.get("updated_since"))
-    add_search(where, "meeting", "m", criteria.get("q"))
-    if criteria.get("visit"):
-        where.add("m.visit_id = :visit", visit=criteria["visit"])
-    visit_conditions = []
-    if criteria.get("country"):
-        visit_conditions.append(
-            "(v.visitor_country_code = :country OR v.host_country_code = :country)"
-        )
-        where.params["country"] = criteria["country"]
-    if criteria.get("visitor_country"):
-        visit_conditions.append("v.visitor_country_code = :visitor_country")
-        where.params["visitor_country"] = criteria["visitor_country"]
-    if criteria.get("host_country"):
-        visit_conditions.append("v.host_country_code = :host_country")
-        where.params["host_country"] = criteria["host_country"]
-    if criteria.get("tour"):
-        visit_conditions.append("v.tour_id = :tour")
-        where.params["tour"] = criteria["tour"]
-    if visit_conditions:
-        where.conditions.append(
-            f"m.visit_id IN (SELECT v.id FROM visit v WHERE {' AND '.join(visit_conditions)})"
-        )
-    if criteria.get("participant"):
-        where.add(
-            "m.id IN (SELECT meeting_id FROM participation WHERE participant_id = :participant)",
-            participant=criteria["participant"],
-        )
-    if criteria.get("topic"):
-        where.add(
-            "m.id IN (SELECT meeting_id FROM meeting_topic WHERE topic_id = :topic)",
-            topic=criteria["topic"],
-        )
-    if criteria.get("kind"):
-        where.add("m.kind = :kind", kind=criteria["kind"])
-    add_overlap(where, "m.date", "m.date", criteria.get("date_from"), criteria.get("date_to"))
-    return where
+def get_meeting(db: Reader, meeting_id: str) -> Gzipped | None:
+    """One meeting with its participants, statements, agreements and citations, as stored."""
+    return stored_detail(db, "meeting", meeting_id)
 
 
 def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
@@ -77,42 +48,51 @@ def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     return [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
 
 
-list_meetings = Listing(
-    select=SELECT,
-    from_=FROM,
-    id_column="m.id",
-    filters=filters_to_sql,
-    shape=_items,
-    facets=FACETS,
-)
-
-
-def meetings_of_visit(db: Reader, visit_id: str) -> list[dict[str, Any]]:
-    """Every meeting of a visit in the list order (by date, undated first), as list items."""
+def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Meetings as list items (MeetingPublic), built from the tables."""
     rows = db.rows(
-        f"SELECT {SELECT} FROM {FROM} WHERE m.visit_id = :visit_id "
-        "ORDER BY m.date ASC NULLS FIRST, m.id",
-        {"visit_id": visit_id},
+        f"SELECT {SELECT} FROM meeting m WHERE m.id {db.dialect.in_list('ids')} ORDER BY m.id",
+        {"ids": db.dialect.list_param(ids)},
     )
     return _items(db, rows)
 
 
-def get_meeting(db: Reader, meeting_id: str) -> dict[str, Any] | None:
-    """One meeting with its participants, statements, agreements and citations."""
-    row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE m.id = :id", {"id": meeting_id})
-    if row is None:
-        return None
-    (meeting,) = _items(db, [row])
+def of_visits(db: Reader, visit_ids: list[str]) -> list[dict[str, Any]]:
+    """Every meeting of these visits, as list items, by visit then in the list order (by
+    date, undated first)."""
+    rows = db.rows(
+        f"SELECT {SELECT} FROM meeting m WHERE m.visit_id {db.dialect.in_list('ids')} "
+        "ORDER BY m.visit_id, m.date ASC NULLS FIRST, m.id",
+        {"ids": db.dialect.list_param(visit_ids)},
+    )
+    return _items(db, rows)
+
+
+def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Meetings with their participants, statements, agreements and citations
+    (MeetingDetail), built from the tables."""
     cited = Citations()
-    by_meeting = {"meeting_id": meeting_id}
-    meeting["participants"] = participations(db, "pa.meeting_id = :meeting_id", by_meeting, cited)
-    meeting["statements"] = statements(db, "s.meeting_id = :meeting_id", by_meeting, cited)
-    meeting["agreement_ids"] = [
-        r["id"]
-        for r in db.rows(
-            "SELECT id FROM agreement WHERE meeting_id = :meeting_id ORDER BY id", by_meeting
-        )
-    ]
-    meeting["citations"] = cited.of("meeting", meeting_id)
+    in_ids = {"ids": db.dialect.list_param(ids)}
+    of_these = db.dialect.in_list("ids")
+    people = grouped(participations(db, f"pa.meeting_id {of_these}", in_ids, cited), _meeting_id)
+    said = grouped(statements(db, f"s.meeting_id {of_these}", in_ids, cited), _meeting_id)
+    signed: dict[str, list[str]] = defaultdict(list)
+    for row in db.rows(
+        f"SELECT meeting_id, id FROM agreement WHERE meeting_id {of_these} ORDER BY id", in_ids
+    ):
+        signed[row["meeting_id"]].append(row["id"])
+    built = []
+    for meeting in items(db, ids):
+        meeting_id = meeting["id"]
+        meeting["participants"] = people.get(meeting_id, [])
+        meeting["statements"] = said.get(meeting_id, [])
+        meeting["agreement_ids"] = signed.get(meeting_id, [])
+        meeting["citations"] = cited.of("meeting", meeting_id)
+        built.append(meeting)
     cited.fill(db)
-    return meeting
+    return built
+
+
+def _meeting_id(record: dict[str, Any]) -> str:
+    meeting_id: str = record["meeting_id"]
+    return meeting_id

@@ -1,62 +1,60 @@
-"""Participants: people and groups, with what they attended and signed."""
+"""Participants: people and groups, how they are listed, and their list items and details
+(what they attended and signed) as the load stores them."""
 
 from collections import defaultdict
-from collections.abc import Mapping
 from typing import Any
 
-from app.queries.common import (
-    Facet,
-    Listing,
-    Where,
-    add_search,
-    add_updated_since,
-    country_ref,
-    in_list,
-    json_list,
-    with_timestamps,
+from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
+from app.queries.embeds import Citations, grouped, participations
+from app.queries.listing import Listing
+from app.storage import Reader
+
+SORT_COLUMNS = {"name": "name", "id": "id"}
+
+list_participants = Listing(
+    resource="participant",
+    sort_columns=SORT_COLUMNS,
+    keys={
+        "country": "SELECT id, country_code AS value FROM participant",
+        "kind": "SELECT id, kind AS value FROM participant",
+        "visit": "SELECT participant_id AS id, visit_id AS value FROM participation",
+    },
+    facets=("country", "kind"),
+    labels={"country": "country"},
 )
-from app.queries.embeds import Citations, participations
-from app.storage import Reader, Row
-
-SORT_COLUMNS = {"name": "p.name", "id": "p.id"}
-DEFAULT_SORT = "name"
-
-FACETS = {
-    "country": Facet("p.country_code", labels="country"),
-    "kind": Facet("p.kind"),
-}
-
-SELECT = """p.id, p.name, p.kind, p.description, p.wikidata_id, p.created_at, p.updated_at,
-    p.country_code, pc.name AS country_name"""
-FROM = "participant p LEFT JOIN country pc ON pc.code = p.country_code"
 
 
-def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
-    """AND-ed conditions over `p` for every filter given."""
-    where = Where()
-    add_updated_since(where, "p.updated_at", criteria.get("updated_since"))
-    add_search(where, "participant", "p", criteria.get("q"))
-    if criteria.get("country"):
-        where.add("p.country_code = :country", country=criteria["country"])
-    if criteria.get("kind"):
-        where.add("p.kind = :kind", kind=criteria["kind"])
-    if criteria.get("visit"):
-        where.add(
-            "p.id IN (SELECT participant_id FROM participation WHERE visit_id = :visit)",
-            visit=criteria["visit"],
-        )
-    return where
+def get_participant(db: Reader, participant_id: str) -> Gzipped | None:
+    """One participant with every part they took and the agreements they signed, as
+    stored."""
+    return stored_detail(db, "participant", participant_id)
 
 
-def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
+def participants_of_visit(db: Reader, visit_id: str) -> list[dict[str, Any]]:
+    """Every participation in a visit and its meetings."""
+    cited = Citations()
+    found = participations(db, "pa.visit_id = :visit_id", {"visit_id": visit_id}, cited)
+    cited.fill(db)
+    return found
+
+
+def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Participants as list items (ParticipantPublic), built from the tables."""
+    in_ids = {"ids": db.dialect.list_param(ids)}
+    of_these = db.dialect.in_list("ids")
+    rows = db.rows(
+        "SELECT p.id, p.name, p.kind, p.description, p.wikidata_id, p.created_at, "
+        "p.updated_at, p.country_code, pc.name AS country_name FROM participant p "
+        f"LEFT JOIN country pc ON pc.code = p.country_code WHERE p.id {of_these} ORDER BY p.id",
+        in_ids,
+    )
     aliases: dict[str, list[str]] = defaultdict(list)
-    if rows:
-        for alias in db.rows(
-            "SELECT participant_id, alias FROM participant_alias "
-            f"WHERE participant_id {in_list('ids')} ORDER BY alias",
-            {"ids": json_list(r["id"] for r in rows)},
-        ):
-            aliases[alias["participant_id"]].append(alias["alias"])
+    for alias in db.rows(
+        "SELECT participant_id, alias FROM participant_alias "
+        f"WHERE participant_id {of_these} ORDER BY alias",
+        in_ids,
+    ):
+        aliases[alias["participant_id"]].append(alias["alias"])
     return [
         with_timestamps(
             {
@@ -75,44 +73,28 @@ def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     ]
 
 
-list_participants = Listing(
-    select=SELECT,
-    from_=FROM,
-    count_from="participant p",
-    id_column="p.id",
-    filters=filters_to_sql,
-    shape=_items,
-    facets=FACETS,
-)
-
-
-def participants_of_visit(db: Reader, visit_id: str) -> list[dict[str, Any]]:
-    """Every participation in a visit and its meetings."""
+def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Participants with every part they took and the agreements they signed
+    (ParticipantDetail), built from the tables."""
     cited = Citations()
-    found = participations(db, "pa.visit_id = :visit_id", {"visit_id": visit_id}, cited)
-    cited.fill(db)
-    return found
-
-
-def get_participant(db: Reader, participant_id: str) -> dict[str, Any] | None:
-    """One participant with every part they took and the agreements they signed."""
-    row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE p.id = :id", {"id": participant_id})
-    if row is None:
-        return None
-    (participant,) = _items(db, [row])
-    by_participant = {"participant_id": participant_id}
-    cited = Citations()
-    participant["participations"] = participations(
-        db, "pa.participant_id = :participant_id", by_participant, cited
+    in_ids = {"ids": db.dialect.list_param(ids)}
+    of_these = db.dialect.in_list("ids")
+    parts = grouped(
+        participations(db, f"pa.participant_id {of_these}", in_ids, cited),
+        lambda part: part["participant"]["id"],
     )
     cited.fill(db)
-    participant["signed_agreement_ids"] = [
-        r["agreement_id"]
-        for r in db.rows(
-            "SELECT DISTINCT s.agreement_id FROM agreement_signatory s "
-            "JOIN participation pa ON pa.id = s.participation_id "
-            "WHERE pa.participant_id = :participant_id ORDER BY s.agreement_id",
-            by_participant,
-        )
-    ]
-    return participant
+    signed: dict[str, list[str]] = defaultdict(list)
+    for row in db.rows(
+        "SELECT DISTINCT pa.participant_id, s.agreement_id FROM agreement_signatory s "
+        "JOIN participation pa ON pa.id = s.participation_id "
+        f"WHERE pa.participant_id {of_these} ORDER BY pa.participant_id, s.agreement_id",
+        in_ids,
+    ):
+        signed[row["participant_id"]].append(row["agreement_id"])
+    built = []
+    for participant in items(db, ids):
+        participant["participations"] = parts.get(participant["id"], [])
+        participant["signed_agreement_ids"] = signed.get(participant["id"], [])
+        built.append(participant)
+    return built

@@ -3,34 +3,34 @@
 from typing import Any
 
 from app.queries.common import NoSearchWords
-from app.search import SEARCH_COUNT_SQL, match_expression, search_page_sql
+from app.queries.listing import COUNT_CAP
 from app.storage import Reader
 
 
 def search(
     db: Reader, query: str, resource: str | None, after: tuple[Any, int] | None, limit: int
-) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
-    """Records matching every word of `query` (as prefixes), best first."""
-    expression = match_expression(query, resource)
-    if expression is None:
+) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None, bool]:
+    """Records matching every word of `query` (as prefixes), best first: the page, the total
+    (counted no further than COUNT_CAP), the next page's start, and whether the total is a
+    lower bound. Only a bounded set of candidates per resource is ranked
+    (`TextSearch.ranked`)."""
+    match = db.search.expression(db, query)
+    if match is None:
         raise NoSearchWords(query)
-    params: dict[str, Any] = {"match": expression, "page_limit": limit + 1}
-    if after is not None:
-        params["after_rank"], params["after_rowid"] = after
-    rows = db.rows(search_page_sql(after is not None), params)
-    total = int(db.memoised_scalar(SEARCH_COUNT_SQL, {"match": expression}))
+    rows = db.search.ranked(db, match, resource, after, limit)
+    found = db.search.count(db, resource, match, COUNT_CAP)
     next_after = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_after = (rows[-1]["rank"], rows[-1]["position"])
+        next_after = (rows[-1]["score"], rows[-1]["position"])
     items = [
         {
             "resource": row["resource"],
             "id": row["record_id"],
             "title": row["title"],
             "snippet": row["snippet"],
-            "score": round(-row["rank"], 6),
+            "score": round(row["score"], 6),
         }
         for row in rows
     ]
-    return items, total, next_after
+    return items, min(found, COUNT_CAP), next_after, found > COUNT_CAP

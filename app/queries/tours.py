@@ -1,77 +1,68 @@
-"""Tours: multi-country trips with their legs in order."""
+"""Tours: multi-country trips, how they are listed, and their list items (legs in order) and
+details as the load stores them."""
 
 from collections import defaultdict
-from collections.abc import Mapping
 from typing import Any
 
-from app.queries.common import (
-    Facet,
-    Listing,
-    Where,
-    add_overlap,
-    add_search,
-    add_updated_since,
-    country_ref,
-    in_list,
-    json_list,
-    with_timestamps,
-)
+from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
 from app.queries.embeds import PARTICIPANT_REF_COLUMNS, Citations, participant_ref
-from app.storage import Reader, Row, year_of
+from app.queries.listing import Listing, Span, Year
+from app.storage import Reader
 
-SORT_COLUMNS = {"start_date": "t.start_date", "id": "t.id"}
-DEFAULT_SORT = "-start_date"
+SORT_COLUMNS = {"start_date": "start_date", "id": "id"}
 
-FACETS = {
-    "year": Facet(year_of("t.start_date")),
-}
+# A tour is listed under every country its legs visit, and their visitors'.
+_OF_LEGS = "SELECT tour_id AS id, {column} AS value FROM visit WHERE tour_id IS NOT NULL"
 
-SELECT = f"""t.id, t.name, t.start_date, t.end_date, t.summary, t.created_at, t.updated_at,
-    {PARTICIPANT_REF_COLUMNS}"""
-FROM = """tour t JOIN participant p ON p.id = t.principal_id
-    LEFT JOIN country pc ON pc.code = p.country_code"""
+list_tours = Listing(
+    resource="tour",
+    sort_columns=SORT_COLUMNS,
+    keys={
+        "participant": "SELECT id, principal_id AS value FROM tour",
+        "country": f"{_OF_LEGS.format(column='host_country_code')} "
+        f"UNION {_OF_LEGS.format(column='visitor_country_code')}",
+        "year": Year("start_date"),
+    },
+    facets=("year",),
+    span=Span("start_date", "end_date"),
+)
 
 
-def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
-    """AND-ed conditions over `t` for every filter given."""
-    where = Where()
-    add_updated_since(where, "t.updated_at", criteria.get("updated_since"))
-    add_search(where, "tour", "t", criteria.get("q"))
-    if criteria.get("participant"):
-        where.add("t.principal_id = :participant", participant=criteria["participant"])
-    if criteria.get("country"):
-        where.add(
-            "t.id IN (SELECT tour_id FROM visit WHERE host_country_code = :country "
-            "OR visitor_country_code = :country)",
-            country=criteria["country"],
-        )
-    add_overlap(
-        where, "t.start_date", "t.end_date", criteria.get("date_from"), criteria.get("date_to")
+def get_tour(db: Reader, tour_id: str) -> Gzipped | None:
+    """One tour with its legs and citations, as stored."""
+    return stored_detail(db, "tour", tour_id)
+
+
+def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Tours as list items (TourPublic, legs in order), built from the tables."""
+    in_ids = {"ids": db.dialect.list_param(ids)}
+    of_these = db.dialect.in_list("ids")
+    rows = db.rows(
+        "SELECT t.id, t.name, t.start_date, t.end_date, t.summary, t.created_at, "
+        f"t.updated_at, {PARTICIPANT_REF_COLUMNS} FROM tour t "
+        "JOIN participant p ON p.id = t.principal_id "
+        f"LEFT JOIN country pc ON pc.code = p.country_code WHERE t.id {of_these} ORDER BY t.id",
+        in_ids,
     )
-    return where
-
-
-def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     legs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if rows:
-        for leg in db.rows(
-            "SELECT v.tour_id, v.leg, v.id, v.host_country_code, c.name AS host_country_name, "
-            "v.city, v.start_date, v.end_date FROM visit v "
-            "JOIN country c ON c.code = v.host_country_code "
-            f"WHERE v.tour_id {in_list('ids')} "
-            "ORDER BY v.tour_id, v.leg IS NULL, v.leg, v.start_date, v.id",
-            {"ids": json_list(r["id"] for r in rows)},
-        ):
-            legs[leg["tour_id"]].append(
-                {
-                    "leg": leg["leg"],
-                    "visit_id": leg["id"],
-                    "host_country": country_ref(leg["host_country_code"], leg["host_country_name"]),
-                    "city": leg["city"],
-                    "start_date": leg["start_date"],
-                    "end_date": leg["end_date"],
-                }
-            )
+    for leg in db.rows(
+        "SELECT v.tour_id, v.leg, v.id, v.host_country_code, c.name AS host_country_name, "
+        "v.city, v.start_date, v.end_date FROM visit v "
+        "JOIN country c ON c.code = v.host_country_code "
+        f"WHERE v.tour_id {of_these} "
+        "ORDER BY v.tour_id, v.leg IS NULL, v.leg, v.start_date, v.id",
+        in_ids,
+    ):
+        legs[leg["tour_id"]].append(
+            {
+                "leg": leg["leg"],
+                "visit_id": leg["id"],
+                "host_country": country_ref(leg["host_country_code"], leg["host_country_name"]),
+                "city": leg["city"],
+                "start_date": leg["start_date"],
+                "end_date": leg["end_date"],
+            }
+        )
     return [
         with_timestamps(
             {
@@ -90,24 +81,9 @@ def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     ]
 
 
-list_tours = Listing(
-    select=SELECT,
-    from_=FROM,
-    count_from="tour t",
-    id_column="t.id",
-    filters=filters_to_sql,
-    shape=_items,
-    facets=FACETS,
-)
-
-
-def get_tour(db: Reader, tour_id: str) -> dict[str, Any] | None:
-    """One tour with its legs and citations."""
-    row = db.one(f"SELECT {SELECT} FROM {FROM} WHERE t.id = :id", {"id": tour_id})
-    if row is None:
-        return None
-    (tour,) = _items(db, [row])
+def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Tours with their legs and citations (TourDetail), built from the tables."""
     cited = Citations()
-    tour["citations"] = cited.of("tour", tour_id)
+    built = [{**tour, "citations": cited.of("tour", tour["id"])} for tour in items(db, ids)]
     cited.fill(db)
-    return tour
+    return built

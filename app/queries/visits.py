@@ -1,87 +1,35 @@
-"""Visits: filters to SQL, compact list items (stored documents) and the embedded detail."""
+"""Visits: how they are listed, and their list items and details as the load stores them."""
 
-from collections.abc import Mapping
 from typing import Any
 
-from app.documents import DOCUMENT_FROM
 from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
-from app.queries.common import (
-    Encoded,
-    Facet,
-    Gzipped,
-    Listing,
-    Where,
-    add_overlap,
-    add_search,
-    add_updated_since,
-)
-from app.queries.embeds import Citations, participations, statements
-from app.storage import Reader, Row, year_of
+from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
+from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.listing import Listing, Span, Year
+from app.storage import Reader
 
-SORT_COLUMNS = {"start_date": "v.start_date", "end_date": "v.end_date", "id": "v.id"}
-DEFAULT_SORT = "-start_date"
-
-FACETS = {
-    "host_country": Facet("v.host_country_code", labels="country"),
-    "visitor_country": Facet("v.visitor_country_code", labels="country"),
-    "year": Facet(year_of("v.start_date")),
-    "kind": Facet("v.kind"),
-    "topic": Facet("ft.topic_id", "JOIN visit_topic ft ON ft.visit_id = v.id", "topic"),
-}
-
-
-def filters_to_sql(criteria: Mapping[str, Any]) -> Where:
-    """AND-ed conditions over `v` for every filter given."""
-    where = Where()
-    add_updated_since(where, "v.updated_at", criteria.get("updated_since"))
-    add_search(where, "visit", "v", criteria.get("q"))
-    if criteria.get("country"):
-        where.add(
-            "(v.visitor_country_code = :country OR v.host_country_code = :country)",
-            country=criteria["country"],
-        )
-    if criteria.get("visitor_country"):
-        where.add(
-            "v.visitor_country_code = :visitor_country", visitor_country=criteria["visitor_country"]
-        )
-    if criteria.get("host_country"):
-        where.add("v.host_country_code = :host_country", host_country=criteria["host_country"])
-    if criteria.get("participant"):
-        where.add(
-            "(v.visitor_id = :participant OR v.id IN "
-            "(SELECT visit_id FROM participation WHERE participant_id = :participant))",
-            participant=criteria["participant"],
-        )
-    if criteria.get("tour"):
-        where.add("v.tour_id = :tour", tour=criteria["tour"])
-    if criteria.get("topic"):
-        where.add(
-            "v.id IN (SELECT visit_id FROM visit_topic WHERE topic_id = :topic)",
-            topic=criteria["topic"],
-        )
-    if criteria.get("kind"):
-        where.add("v.kind = :kind", kind=criteria["kind"])
-    add_overlap(
-        where, "v.start_date", "v.end_date", criteria.get("date_from"), criteria.get("date_to")
-    )
-    return where
-
-
-def _encoded(_db: Reader, rows: list[Row]) -> list[Encoded]:
-    return [Encoded(row.get("item"), row.get("csv_row")) for row in rows]
-
+SORT_COLUMNS = {"start_date": "start_date", "end_date": "end_date", "id": "id"}
 
 list_visits = Listing(
-    select="d.item, v.id",
-    csv_select="d.csv_row, v.id",
-    from_=DOCUMENT_FROM,
-    count_from="visit v",
-    id_column="v.id",
-    filters=filters_to_sql,
-    shape=_encoded,
-    facets=FACETS,
-    searched_as="visit",
+    resource="visit",
+    sort_columns=SORT_COLUMNS,
+    keys={
+        "country": "SELECT id, visitor_country_code AS value FROM visit "
+        "UNION SELECT id, host_country_code FROM visit",
+        "visitor_country": "SELECT id, visitor_country_code AS value FROM visit",
+        "host_country": "SELECT id, host_country_code AS value FROM visit",
+        # The visitor, and anyone who took part in the visit or one of its meetings.
+        "participant": "SELECT id, visitor_id AS value FROM visit "
+        "UNION SELECT visit_id, participant_id FROM participation",
+        "tour": "SELECT id, tour_id AS value FROM visit WHERE tour_id IS NOT NULL",
+        "topic": "SELECT visit_id AS id, topic_id AS value FROM visit_topic",
+        "kind": "SELECT id, kind AS value FROM visit",
+        "year": Year("start_date"),
+    },
+    facets=("host_country", "visitor_country", "year", "kind", "topic"),
+    span=Span("start_date", "end_date"),
+    labels={"host_country": "country", "visitor_country": "country", "topic": "topic"},
 )
 
 
@@ -92,31 +40,89 @@ def visit_exists(db: Reader, visit_id: str) -> bool:
 
 def get_visit(db: Reader, visit_id: str) -> Gzipped | None:
     """One visit with its meetings, agreements, participants, statements and citations, as
-    stored (`visit_detail` built it when the data was loaded: app/documents.py)."""
-    row = db.one(
-        "SELECT d.detail FROM visit v JOIN visit_detail d ON d.visit_rowid = v.rowid "
-        "WHERE v.id = :id",
-        {"id": visit_id},
+    stored (`details` built it when the data was loaded)."""
+    return stored_detail(db, "visit", visit_id)
+
+
+def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Visits as list items (VisitPublic), built from the tables."""
+    rows = db.rows(
+        "SELECT v.id, v.tour_id, v.leg, v.visitor_id, p.name AS visitor_name, "
+        "p.country_code AS visitor_own_country, pc.name AS visitor_own_country_name, "
+        "v.visitor_country_code, vc.name AS visitor_country_name, v.host_country_code, "
+        "hc.name AS host_country_name, v.city, v.latitude, v.longitude, v.start_date, "
+        "v.end_date, v.kind, v.summary, v.created_at, v.updated_at "
+        "FROM visit v JOIN participant p ON p.id = v.visitor_id "
+        "LEFT JOIN country pc ON pc.code = p.country_code "
+        "JOIN country vc ON vc.code = v.visitor_country_code "
+        "JOIN country hc ON hc.code = v.host_country_code "
+        f"WHERE v.id {db.dialect.in_list('ids')} ORDER BY v.id",
+        {"ids": db.dialect.list_param(ids)},
     )
-    return None if row is None else Gzipped(row["detail"])
+    topics = topics_for(db, "visit", ids)
+    return [
+        with_timestamps(
+            {
+                "id": row["id"],
+                "tour_id": row["tour_id"],
+                "leg": row["leg"],
+                "visitor": {
+                    "id": row["visitor_id"],
+                    "name": row["visitor_name"],
+                    "country": country_ref(
+                        row["visitor_own_country"], row["visitor_own_country_name"]
+                    ),
+                },
+                "visitor_country": country_ref(
+                    row["visitor_country_code"], row["visitor_country_name"]
+                ),
+                "host_country": country_ref(row["host_country_code"], row["host_country_name"]),
+                "city": row["city"],
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+                "start_date": row["start_date"],
+                "end_date": row["end_date"],
+                "kind": row["kind"],
+                "summary": row["summary"],
+                "topics": topics.get(row["id"], []),
+                "created_at": row["created_at"],
+                "updated_at": row["updated_at"],
+            }
+        )
+        for row in rows
+    ]
 
 
-def visit_detail(db: Reader, visit_id: str) -> dict[str, Any] | None:
-    """One visit with its meetings, agreements, participants, statements and citations, built
-    from the tables (for the stored details)."""
-    row = db.one(f"SELECT d.item FROM {DOCUMENT_FROM} WHERE v.id = :id", {"id": visit_id})
-    if row is None:
-        return None
-    visit = Encoded(row["item"]).decoded()
+def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Visits with their meetings, agreements, participants, statements and citations
+    (VisitDetail), built from the tables: one statement per kind of embedded record for all
+    of `ids`, and one for every citation."""
     cited = Citations()
-    by_visit = {"visit_id": visit_id}
-    meetings = meeting_queries.meetings_of_visit(db, visit_id)
-    visit["meetings"] = [{**m, "citations": cited.of("meeting", m["id"])} for m in meetings]
-    visit["agreements"] = agreement_queries.agreements_detail(
-        db, "g.visit_id = :visit_id", by_visit, cited
+    in_ids = {"ids": db.dialect.list_param(ids)}
+    of_these = db.dialect.in_list("ids")
+    meetings = grouped(meeting_queries.of_visits(db, ids), _visit_id)
+    agreements = grouped(
+        agreement_queries.agreements_detail(db, f"g.visit_id {of_these}", in_ids, cited),
+        _visit_id,
     )
-    visit["participants"] = participations(db, "pa.visit_id = :visit_id", by_visit, cited)
-    visit["statements"] = statements(db, "s.visit_id = :visit_id", by_visit, cited)
-    visit["citations"] = cited.of("visit", visit_id)
+    people = grouped(participations(db, f"pa.visit_id {of_these}", in_ids, cited), _visit_id)
+    said = grouped(statements(db, f"s.visit_id {of_these}", in_ids, cited), _visit_id)
+    built = []
+    for visit in items(db, ids):
+        visit_id = visit["id"]
+        visit["meetings"] = [
+            {**meeting, "citations": cited.of("meeting", meeting["id"])}
+            for meeting in meetings.get(visit_id, [])
+        ]
+        visit["agreements"] = agreements.get(visit_id, [])
+        visit["participants"] = people.get(visit_id, [])
+        visit["statements"] = said.get(visit_id, [])
+        visit["citations"] = cited.of("visit", visit_id)
+        built.append(visit)
     cited.fill(db)
-    return visit
+    return built
+
+
+def _visit_id(record: dict[str, Any]) -> str:
+    visit_id: str = record["visit_id"]
+    return visit_id

@@ -2,10 +2,12 @@
 
 Above this package nothing names an engine. Queries read through a `Reader`
 (app/storage/reader.py); loads write through `create_write_engine`; the schema is Alembic's
-(`upgrade_to_head`). What differs per engine lives in one module per engine (SQLite:
-app/storage/sqlite.py), chosen here from the database URL.
+(`upgrade_to_head`). What differs per engine lives in one package per engine (SQLite:
+app/storage/sqlite/), chosen here from the database URL.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine
@@ -13,18 +15,37 @@ from sqlalchemy.engine import make_url
 
 from app.paths import shipped
 from app.storage import sqlite
-from app.storage.reader import DatabaseNotReady, OverBudget, QueryTimeout, Reader, Row
-from app.storage.sqlite import sqlite_path, timestamp_param, year_of
+from app.storage.reader import (
+    SEARCH_ORDER,
+    SEARCHABLE,
+    DatabaseNotReady,
+    Dialect,
+    DocumentsSql,
+    Memo,
+    OverBudget,
+    QueryTimeout,
+    Reader,
+    Row,
+    SearchIndex,
+    search_words,
+)
+from app.storage.sqlite import sqlite_path
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 __all__ = [
+    "SEARCHABLE",
+    "SEARCH_ORDER",
     "DatabaseNotReady",
+    "Dialect",
+    "DocumentsSql",
+    "Memo",
     "OverBudget",
     "QueryTimeout",
     "Reader",
     "Row",
+    "SearchIndex",
     "alembic_config",
     "check_database",
     "check_integrity",
@@ -33,11 +54,12 @@ __all__ = [
     "dialect_name",
     "load_reader",
     "open_reader",
+    "rebuilding",
+    "search_index",
+    "search_words",
     "set_derived_version",
     "sqlite_path",
-    "timestamp_param",
     "upgrade_to_head",
-    "year_of",
 ]
 
 
@@ -68,6 +90,11 @@ def load_reader(connection: Connection) -> Reader:
     """The read queries on a load's own connection, inside its open transaction (no time
     limit): derived data is built by the code that serves, from what the load wrote."""
     return sqlite.load_reader(connection)
+
+
+def search_index(connection: Connection) -> SearchIndex:
+    """The full-text index, written on a load's connection inside its transaction."""
+    return sqlite.Fts5Index(connection)
 
 
 def derived_version(connection: Connection) -> int:
@@ -130,3 +157,14 @@ def check_database(database_url: str, derived: int) -> None:
     head = schema_head(database_url)
     assert head is not None
     sqlite.check_database(path, head, derived)
+
+
+@contextmanager
+def rebuilding(connection: Connection, cache_kib: int) -> Iterator[None]:
+    """A load's connection set up to rebuild derived data (on SQLite, a page cache of
+    `cache_kib`), and given its own settings back after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    with sqlite.large_cache(connection, cache_kib):
+        yield

@@ -1,11 +1,16 @@
 """The read side's interface: what queries and routes may ask of a database, on any engine.
 
-An engine's implementation (app/storage/sqlite.py) subclasses `Reader`; nothing above
-app/storage names the engine it runs on.
+An engine's implementation (app/storage/sqlite/) subclasses `Reader`, `Dialect` and
+`TextSearch`; nothing above app/storage names the engine it runs on. What differs between
+engines in the SQL itself (lists of values, years of dates, string aggregation, full-text
+matching) is asked of the reader's `dialect` and `search` as fragments.
 """
 
+import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -25,12 +30,164 @@ class DatabaseNotReady(RuntimeError):
     """The database is missing, unreadable or not migrated to the newest schema."""
 
 
+class Dialect(ABC):
+    """SQL fragments that differ between engines."""
+
+    @abstractmethod
+    def in_list(self, name: str) -> str:
+        """`IN (...)` over the values bound as `:name` (made by `list_param`): one statement
+        text whatever the number of values."""
+
+    @abstractmethod
+    def list_param(self, values: Iterable[Any]) -> Any:
+        """Values (strings, numbers) as the one parameter `in_list` reads."""
+
+    @abstractmethod
+    def year_of(self, column: str) -> str:
+        """The year, as text, of a date column."""
+
+    @abstractmethod
+    def joined(self, expression: str, separator: str) -> str:
+        """An aggregate: the group's values of `expression` joined by `separator`."""
+
+    @abstractmethod
+    def days_between(self, first: str, last: str) -> str:
+        """Whole days from the date `first` to the date `last`."""
+
+
+# The searchable resources, each one's records in the table of its name. Never reorder: an
+# engine may number documents by position (add at the end).
+SEARCHABLE = (
+    "visit",
+    "meeting",
+    "participant",
+    "agreement",
+    "tour",
+    "statement",
+    "source",
+    "country",
+    "topic",
+)
+
+# The dated column whose order a resource's matches can be read in: the lists' default
+# sorts. The others' matches have no order.
+SEARCH_ORDER = {
+    "visit": "start_date",
+    "meeting": "date",
+    "agreement": "signed_on",
+    "tour": "start_date",
+    "source": "published_on",
+}
+
+
+# Words as the user typed them; everything else (operators, quotes, punctuation) is a separator,
+# so no input can reach an engine's query syntax.
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_WORDS = 32
+
+
+def search_words(query: str) -> list[str]:
+    """The words of `query` that a match requires, each as a prefix (at most
+    MAX_QUERY_WORDS): the search language of every engine."""
+    return [w for w in _WORD.findall(query) if w.strip("_")][:MAX_QUERY_WORDS]
+
+
+class TextSearch(ABC):
+    """Full-text search over the records' search documents (app/search.py).
+
+    Matches of one resource can be read in the order of its dated column
+    (`app.search.ORDER_COLUMNS`) a day at a time: a day is `date.toordinal()`, 0 undated.
+    """
+
+    @abstractmethod
+    def expression(self, db: "Reader", query: str, resource: str | None = None) -> str | None:
+        """The engine's expression for records (of `resource`, if given) holding every word
+        of `query` as a prefix, to bind as `:match`; None when `query` holds no words."""
+
+    @abstractmethod
+    def condition(self, resource: str, alias: str, first: int | None = None) -> str:
+        """SQL: the record of `resource` aliased `alias` matches `:match` (and is among the
+        `first` matches in the index's order, if given)."""
+
+    @abstractmethod
+    def count(self, db: "Reader", resource: str | None, match: str, cap: int) -> int:
+        """How many records (of `resource`, else of every resource) match, counting no
+        further than `cap + 1`."""
+
+    @abstractmethod
+    def nth_day(
+        self,
+        db: "Reader",
+        resource: str,
+        match: str,
+        days: tuple[int, int],
+        descending: bool,
+        skip: int,
+    ) -> int | None:
+        """The day of the match after the first `skip` whose day is in `days` (inclusive),
+        walking days up (or down, `descending`); None when there are no more."""
+
+    @abstractmethod
+    def between_days(
+        self, resource: str, alias: str, days: tuple[int, int]
+    ) -> tuple[str, str, dict[str, Any]]:
+        """The matches whose day is in `days`: a FROM clause to read first, the condition
+        joining the record aliased `alias` to it, and their parameters."""
+
+    @abstractmethod
+    def ranked(
+        self,
+        db: "Reader",
+        match: str,
+        resource: str | None,
+        after: tuple[float, int] | None,
+        limit: int,
+    ) -> list[Row]:
+        """Up to `limit + 1` matches (of `resource`, else of every resource), best first,
+        after the (score, position) `after`: rows of `resource`, `record_id`, `title`,
+        `snippet`, `score` (1 to 2: 1 + how much of the title the query's words are) and
+        `position`. Only a bounded number of candidates per resource is ranked (the
+        engine says which); ties go to the latest records."""
+
+
+class Memo:
+    """Answers kept per data version, shared by every thread reading one database: totals
+    and facet counts, whose cost grows with the rows they count while they change only with
+    a load. The least recently used go first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[Any, ...], list[Row]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> list[Row] | None:
+        """The answer kept under `key`, if any."""
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], rows: list[Row]) -> None:
+        """Keep `rows` under `key`."""
+        with self._lock:
+            self._kept[key] = rows
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
 class Reader(ABC):
     """Read-only access to the database, one connection per worker thread.
 
     Reads skip the ORM: rows come back as dicts, ready to shape and encode once. Every
-    query stops with QueryTimeout past the configured time limit.
+    query stops with QueryTimeout past the configured time limit. Parameters may be
+    strings, numbers, dates and timezone-aware datetimes (adapted to how the engine stores
+    them).
     """
+
+    dialect: Dialect
+    search: TextSearch
+    memo: Memo
 
     @property
     @abstractmethod
@@ -52,10 +209,19 @@ class Reader(ABC):
         return None if row is None else next(iter(row.values()))
 
     @abstractmethod
+    def data_version(self) -> int:
+        """The version of the data this thread reads now (every load moves it)."""
+
     def memoised(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """`rows(sql, params)`, kept until the data changes: for totals and facet counts,
-        whose cost grows with the rows they count while their answer changes only with a
-        load. Callers must not modify the rows."""
+        """`rows(sql, params)`, kept until a load changes the data (`Memo`); read in the
+        caller's transaction, so a kept answer is one for the state the request reads.
+        Callers must not modify the rows."""
+        key = (self.data_version(), sql, tuple(sorted((params or {}).items())))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.rows(sql, params)
+            self.memo.put(key, found)
+        return found
 
     def memoised_scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row of `memoised(sql, params)`."""
@@ -84,3 +250,18 @@ class Reader(ABC):
     @abstractmethod
     def close(self) -> None:
         """Close this thread's connection (the others close with their threads)."""
+
+
+# What a record's search document holds (app/search.py): for a resource, the engine's own
+# columns over the record aliased `r` and a condition over it, the SQL of its documents
+# (`record_id`, `title`, `body`, then those columns).
+DocumentsSql = Callable[[str, str, str], str]
+
+
+class SearchIndex(ABC):
+    """The full-text index as a load writes it, inside the load's transaction."""
+
+    @abstractmethod
+    def refresh(self, documents: DocumentsSql, ids: Mapping[str, Collection[str]] | None) -> None:
+        """Index again the documents of the records named in `ids` (by resource; a record
+        that no longer exists leaves the index), or of every record when `ids` is None."""

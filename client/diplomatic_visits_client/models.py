@@ -124,7 +124,13 @@ class ItemListCountryPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -139,6 +145,12 @@ class ItemListCountryPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -149,7 +161,13 @@ class ItemListDeletionPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -164,6 +182,12 @@ class ItemListDeletionPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -331,9 +355,9 @@ class SearchHit(BaseModel):
     """
     Text around the match; matched words are wrapped in <mark>…</mark>.
     """
-    score: Annotated[float, Field(examples=[3.2], title="Score")]
+    score: Annotated[float, Field(examples=[2.0], title="Score")]
     """
-    Relevance (BM25); higher is better.
+    Relevance, from 1 to 2: 1 plus how much of the title the words found in it are (2: the title is the words searched for); ties go to the latest records.
     """
 
 
@@ -896,7 +920,13 @@ class ItemListAgreementPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -911,6 +941,12 @@ class ItemListAgreementPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -921,7 +957,13 @@ class ItemListParticipantPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -936,6 +978,12 @@ class ItemListParticipantPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -946,7 +994,13 @@ class ItemListSearchHit(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -961,6 +1015,12 @@ class ItemListSearchHit(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -971,7 +1031,13 @@ class ItemListSourcePublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -986,6 +1052,12 @@ class ItemListSourcePublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -996,7 +1068,13 @@ class ItemListTopicPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -1011,6 +1089,12 @@ class ItemListTopicPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -1021,7 +1105,13 @@ class ItemListTourPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -1036,6 +1126,12 @@ class ItemListTourPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -1046,7 +1142,13 @@ class ItemListVisitPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -1061,6 +1163,12 @@ class ItemListVisitPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -1421,7 +1529,13 @@ class ItemListMeetingPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -1436,6 +1550,12 @@ class ItemListMeetingPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 
@@ -1446,7 +1566,13 @@ class ItemListParticipationPublic(BaseModel):
     """
     total: Annotated[int, Field(examples=[3], title="Total")]
     """
-    How many records match the filters, over all pages.
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
     """
     next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
     """
@@ -1461,6 +1587,12 @@ class ItemListParticipationPublic(BaseModel):
     ] = None
     """
     Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
     """
 
 

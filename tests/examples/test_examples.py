@@ -185,20 +185,18 @@ def test_visits_between_to_standard_output_either_order_and_code(runs: dict[str,
 
 def test_search_prints_ranked_hits(runs: dict[str, Run], api_url: str) -> None:
     output = runs["search"].lines()
-    # Scores are the API's own (BM25 over the seed); the script prints them as given.
+    # Scores are the API's own (how much of each title the word is); the script prints them.
     hits = httpx.get(f"{api_url}/v1/search", params={"q": "biotech", "limit": 3}).json()
     scores = [f"{hit['score']:6.2f}" for hit in hits["items"]]
     assert output == [
         f"3 of {hits['total']} hits for “biotech”",
         f"  1. {scores[0]}  topic       biotechnology",
         "     biotechnology",
-        f"  2. {scores[1]}  meeting     2023-06-havana-cigb-visit",
-        "     Visit to the Center for Genetic Engineering and Biotechnology (CIGB) and the vaccine "
-        "production line",
-        "     Center for Genetic Engineering and *Biotechnology* (CIGB) Havana This visit depicted "
-        "the Iranian interest in cooperating…",
-        f"  3. {scores[2]}  statement   2023-06-raisi-praises-cuban-biotechnology",
+        f"  2. {scores[1]}  statement   2023-06-raisi-praises-cuban-biotechnology",
         "     He also praised Cuba’s research and capabilities in the field of biotechnology.",
+        f"  3. {scores[2]}  statement   2023-06-amir-abdollahian-focus-of-cooperation",
+        "     The focus of cooperation is in the fields of biotechnology, technology, medicine, "
+        "and energy,",
     ]
     assert [hit["score"] for hit in hits["items"]] == sorted(
         (hit["score"] for hit in hits["items"]), reverse=True

@@ -43,7 +43,7 @@ async def search(
 
     def respond() -> Response:
         try:
-            items, total, next_after = search_queries.search(
+            items, total, next_after, capped = search_queries.search(
                 reader, params.q, params.type, after, params.limit
             )
         except NoSearchWords:
@@ -51,7 +51,9 @@ async def search(
         next_cursor = None
         if next_after is not None:
             next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret)
-        return page_response(request, answer_in, SearchHit, items, total, next_cursor)
+        return page_response(
+            request, answer_in, SearchHit, items, total, next_cursor, total_is_lower_bound=capped
+        )
 
     alike = f"{request.scope['path']} {digest}"  # the cursor and page size aside
     return await run_read(

@@ -1,23 +1,32 @@
-"""The SQLite implementation of the storage seam: connections and their pragmas, read-only
-readers with time limits (the progress handler), snapshots, memoised answers kept per
-`PRAGMA data_version`, the online backup, `quick_check` and the readiness checks.
+"""SQLite's readers: connections and their pragmas, read-only readers with time limits (the
+progress handler), snapshots, the SQL dialect, the online backup, `quick_check` and the
+readiness checks.
 """
 
 import math
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 
-from app.storage.reader import DatabaseNotReady, OverBudget, QueryTimeout, Reader, Row
+from app.storage.reader import (
+    DatabaseNotReady,
+    Dialect,
+    Memo,
+    OverBudget,
+    QueryTimeout,
+    Reader,
+    Row,
+)
+from app.storage.sqlite.search import Fts5Search
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -34,9 +43,42 @@ def timestamp_param(moment: datetime) -> str:
     return as_utc.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def year_of(column: str) -> str:
-    """SQL for the year (as text) of a stored date column."""
-    return f"substr({column}, 1, 4)"
+class SqliteDialect(Dialect):
+    """SQLite's SQL: dates and timestamps are ISO text, lists are JSON arrays."""
+
+    def in_list(self, name: str) -> str:
+        """`IN` the values of the JSON array `:name`."""
+        return f"IN (SELECT value FROM json_each(:{name}))"
+
+    def list_param(self, values: Iterable[Any]) -> str:
+        """The values as a JSON array."""
+        return orjson.dumps(list(values)).decode()
+
+    def year_of(self, column: str) -> str:
+        """The first four characters of the ISO date."""
+        return f"substr({column}, 1, 4)"
+
+    def joined(self, expression: str, separator: str) -> str:
+        """`group_concat`."""
+        return f"group_concat({expression}, '{separator}')"
+
+    def days_between(self, first: str, last: str) -> str:
+        """The difference of Julian day numbers."""
+        return f"CAST(julianday({last}) - julianday({first}) AS INTEGER)"
+
+
+DIALECT = SqliteDialect()
+SEARCH = Fts5Search()
+
+
+def _adapted(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Datetimes as SQLite holds them (`timestamp_param`); every other value as it is."""
+    if not any(isinstance(value, datetime) for value in params.values()):
+        return params
+    return {
+        name: timestamp_param(value) if isinstance(value, datetime) else value
+        for name, value in params.items()
+    }
 
 
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -63,8 +105,8 @@ class _Link:
         self.deadline = 0.0  # monotonic time after which the running query is interrupted
         self.budget_ends: float | None = None  # and after which OverBudget stops it, if set
         self.over_budget = False
-        self.data_version: int | None = None  # SQLite's, when `memo` was last valid
-        self.memo: OrderedDict[tuple[str, tuple[tuple[str, Any], ...]], list[Row]] = OrderedDict()
+        # The data version this connection's open read transaction sees, once read.
+        self.version_read: int | None = None
         if time_limited:
             # Every 10,000 virtual machine steps: about 0.1 ms of a scan here. (FTS5 reads its
             # postings between steps: a query is stopped at its next step.)
@@ -84,17 +126,21 @@ class SqliteReader(Reader):
 
     # Prepared statements kept per connection: every query shape the API issues fits.
     CACHED_STATEMENTS = 512
-    # Results kept per connection by `memoised` (totals and facet counts).
-    MEMO_SIZE = 1024
+    # Answers kept by `memoised` (totals, facet counts, search terms), for all threads.
+    MEMO_SIZE = 4096
     # SQLite's page cache per serving connection (KiB; SQLite's default is 2 MB). At 1M
     # visits a `q=desalination` page (9,800 hits) cost 13 ms with 2 MB and 4.6 ms with
     # 64 MB (32 MB: no better than 2). Exports read through their own snapshot connection
     # with the default, so a long export does not grow the process by this much per thread.
     CACHE_KIB = 64 * 1024
 
-    def __init__(self, path: Path, time_limit_ms: int) -> None:
+    dialect = DIALECT
+    search = SEARCH
+
+    def __init__(self, path: Path, time_limit_ms: int, memo: Memo | None = None) -> None:
         self.path = path
         self.time_limit = time_limit_ms / 1000
+        self.memo = memo or Memo(self.MEMO_SIZE)
         self._local = threading.local()
 
     @property
@@ -132,6 +178,7 @@ class SqliteReader(Reader):
         try:
             yield
         finally:
+            self._link().version_read = None
             if connection.in_transaction:  # an interrupted query may have ended it already
                 connection.execute("COMMIT")
 
@@ -148,8 +195,9 @@ class SqliteReader(Reader):
             link.over_budget = False
 
     def snapshot(self) -> "SqliteSnapshot":
-        """A reader on its own connection inside one read transaction."""
-        return SqliteSnapshot(self.path, int(self.time_limit * 1000))
+        """A reader on its own connection inside one read transaction (sharing the kept
+        answers)."""
+        return SqliteSnapshot(self.path, int(self.time_limit * 1000), self.memo)
 
     def backup_to(self, target: Path) -> None:
         """Copy the database to `target` with SQLite's online backup API."""
@@ -170,7 +218,7 @@ class SqliteReader(Reader):
             raise OverBudget(sql)  # spent between statements: none starts after it
         link.deadline = now + self.time_limit
         try:
-            cursor = link.connection.execute(sql, params or {})
+            cursor = link.connection.execute(sql, _adapted(params) if params else {})
             found = cursor.fetchall()
         except sqlite3.OperationalError as error:
             if str(error) == "interrupted":
@@ -190,34 +238,23 @@ class SqliteReader(Reader):
             link.connection.close()
             self._local.link = None
 
-    def memoised(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """`rows(sql, params)`, kept until the file changes.
-
-        Whether the file changed is SQLite's own `PRAGMA data_version` (it moves with every
-        commit by any other connection), read in the caller's transaction, so a kept answer
-        is always one for the state this request reads.
-        """
+    def data_version(self) -> int:
+        """The `data_version` row every load moves, read once per read transaction."""
         link = self._link()
-        (version,) = link.connection.execute("PRAGMA data_version").fetchone()
-        if version != link.data_version:
-            link.memo.clear()
-            link.data_version = version
-        key = (sql, tuple(sorted((params or {}).items())))
-        found = link.memo.get(key)
-        if found is None:
-            found = link.memo[key] = self.rows(sql, params)
-            if len(link.memo) > self.MEMO_SIZE:
-                link.memo.popitem(last=False)
-        else:
-            link.memo.move_to_end(key)
-        return found
+        connection = link.connection
+        if connection.in_transaction and link.version_read is not None:
+            return link.version_read
+        row = connection.execute("SELECT version FROM data_version WHERE id = 1").fetchone()
+        version = 0 if row is None else int(row[0])
+        link.version_read = version if connection.in_transaction else None
+        return version
 
 
 class SqliteSnapshot(SqliteReader):
     """Reads on one dedicated connection inside one read transaction: a consistent snapshot."""
 
-    def __init__(self, path: Path, time_limit_ms: int) -> None:
-        super().__init__(path, time_limit_ms)
+    def __init__(self, path: Path, time_limit_ms: int, memo: Memo | None = None) -> None:
+        super().__init__(path, time_limit_ms, memo)
         self._snapshot = _Link(self._open())
         self._snapshot.connection.execute("BEGIN")
 
@@ -239,6 +276,7 @@ class SqliteLoadReader(SqliteReader):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.path = Path(connection.execute("PRAGMA database_list").fetchone()[2])
         self.time_limit = math.inf
+        self.memo = Memo(self.MEMO_SIZE)
         self._held = _Link(connection, time_limited=False)
 
     def _link(self) -> _Link:
@@ -264,6 +302,17 @@ def derived_version(connection: Connection) -> int:
 def set_derived_version(connection: Connection, version: int) -> None:
     """Record which version of the derived data is stored, in the caller's transaction."""
     connection.execute(text(f"PRAGMA user_version = {int(version)}"))
+
+
+@contextmanager
+def large_cache(connection: Connection, cache_kib: int) -> Iterator[None]:
+    """The connection's page cache at `cache_kib` in the block, its own size after."""
+    cache_size = connection.execute(text("PRAGMA cache_size")).scalar_one()
+    connection.execute(text(f"PRAGMA cache_size = -{int(cache_kib)}"))
+    try:
+        yield
+    finally:
+        connection.execute(text(f"PRAGMA cache_size = {int(cache_size)}"))
 
 
 def check_integrity(path: Path) -> int:
