@@ -39,6 +39,7 @@ run: seed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app client migrations tests examples bench setup.py
 	$(BIN)/ruff format --check app client migrations tests examples bench setup.py
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

@@ -92,8 +92,8 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
     from pydantic import ValidationError
 
+    from app.api.routes.health import checks_integrity_in_background
     from app.logs import log_config
-    from app.main import checks_integrity_in_background
 
     try:
         settings = get_settings()
@@ -118,7 +118,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         server_header=False,
-        # Requests are logged by the app, with their ids (app.api.access).
+        # Requests are logged by the app, with their ids (app.edge.access).
         access_log=False,
         log_config=log_config(settings.log_format),
         log_level="info",

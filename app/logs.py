@@ -3,7 +3,7 @@
 `python -m app serve` configures logging with `log_config()`: every record of the service and
 of uvicorn goes to standard error, as readable lines on a terminal and as JSON lines elsewhere
 (or as the LOG_FORMAT setting says), and the access log (`app.access`, written by
-`app.api.access`) replaces uvicorn's own.
+`app.edge.access`) replaces uvicorn's own.
 """
 
 import functools
@@ -37,11 +37,11 @@ _STANDARD.add("color_message")
 
 
 # Records here never show where they were logged from or in which thread: the stdlib need not
-# look it up for every record (the logging HOWTO's "Optimization"). The access log writes one
-# record per request, which cost 23 µs with these lookups and json, 10 µs without. Set on
-# import, so that every server process (each of `--workers N` imports this) has them; in any
-# process that imports the app, records carry no file, line or function (pytest's reports of
-# captured logs show "(unknown file):0").
+# look it up for every record (the logging HOWTO's "Optimization"; the access log writes one
+# record per request: docs/decisions/0014-own-middleware.md). Set on import, so that every
+# server process (each of `--workers N` imports this) has them; in any process that imports
+# the app, records carry no file, line or function (pytest's reports of captured logs show
+# "(unknown file):0").
 logging._srcfile = None
 logging.logThreads = False
 logging.logMultiprocessing = False

@@ -1,8 +1,8 @@
 """OpenTelemetry: FastAPI's own request traces, metrics and logs, where they can go anywhere.
 
 FastAPI records them by default, and checks on every request whether an OpenTelemetry
-provider has been set up: 45k of the 612k instructions a visit by id cost in-process
-(callgrind), for a check that cannot succeed here. This service pins only OpenTelemetry's API;
+provider has been set up, for a check that cannot succeed here (what it cost:
+docs/decisions/0014-own-middleware.md). This service pins only OpenTelemetry's API;
 sending telemetry needs its SDK (`opentelemetry-sdk`, which FastAPI's `FASTAPI_OTEL_AUTO_CONFIGURE`
 uses too) or a vendor's provider. So FastAPI's telemetry stays as FastAPI sets it when any of
 these holds when the app is built, and is off otherwise:

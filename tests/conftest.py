@@ -4,13 +4,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.edge.limits import KEY_PREFIX
 from app.main import create_app
 from app.storage import Reader
-from tests.live_server import serve
-from tests.support import build_database
+from tests.support import build_database, served
 
 
 @pytest.fixture(scope="session")
@@ -56,5 +57,29 @@ def count_queries(statements: list[str]) -> Callable[[], int]:
 @pytest.fixture(scope="session")
 def api_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real server (`python -m app serve`) over the seeded database, for end-to-end tests."""
-    with serve(database_url, tmp_path_factory.mktemp("server") / "server.log") as url:
+    with served(database_url, tmp_path_factory.mktemp("server") / "server.log") as url:
         yield url
+
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_storage() -> Iterator[str]:
+    """The local Redis (database 15), cleared of this project's counters before and after."""
+    connection = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis at {REDIS}: {error}")
+
+    def clear() -> None:
+        for key in connection.scan_iter(f"LIMITS*{KEY_PREFIX}*"):
+            connection.delete(key)
+
+    clear()
+    try:
+        yield REDIS
+    finally:
+        clear()
+        connection.close()

@@ -1,9 +1,25 @@
-"""Helpers shared by the tests: the seeded database, built by the real migrations and loader."""
+"""Helpers shared by the tests: the seeded database (built by the real migrations and loader),
+the command line and a server run as a user runs them, raw requests, and the shapes every
+answer shares."""
 
 import os
+import socket
 import sqlite3
-from contextlib import closing
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import anyio
+import httpx
+import pytest
+from fastapi import FastAPI
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from app.config import PROJECT_ROOT
 from app.derived import rebuild_if_stale
@@ -11,6 +27,31 @@ from app.seed import load_seed
 from app.storage import create_write_engine, upgrade_to_head
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
+STARTUP_SECONDS = 30
+# Every resource, as the API names it in its paths.
+RESOURCE_NAMES = [
+    "visits",
+    "meetings",
+    "agreements",
+    "participants",
+    "tours",
+    "countries",
+    "topics",
+    "sources",
+]
+# Every path that names one record ({} for its id): details and a visit's parts.
+DETAIL_PATHS = [
+    "/v1/visits/{}",
+    "/v1/visits/{}/meetings",
+    "/v1/visits/{}/agreements",
+    "/v1/visits/{}/participants",
+    "/v1/meetings/{}",
+    "/v1/agreements/{}",
+    "/v1/participants/{}",
+    "/v1/tours/{}",
+    "/v1/sources/{}",
+    "/v1/countries/{}",
+]
 # Three million SQLite steps (about half a second here): long enough for a time limit or a
 # budget to stop, unlike a sleep, which SQLite's progress handler never sees.
 LONG_QUERY = (
@@ -46,3 +87,167 @@ def damage_a_page(source: Path, target: Path) -> Path:
         file.seek((root - 1) * page_size)
         file.write(os.urandom(page_size))
     return target
+
+
+def replace_middleware(app: FastAPI, replacements: Mapping[type, Middleware]) -> FastAPI:
+    """`app` (not yet started) with each middleware of a class in `replacements` replaced."""
+    app.user_middleware = [replacements.get(m.cls, m) for m in app.user_middleware]
+    return app
+
+
+def raw_get(
+    app: ASGIApp, path: bytes, query: bytes, headers: list[tuple[bytes, bytes]] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """`app`'s answer to a GET with exactly these bytes in its ASGI scope (no client encodes
+    them first): status, headers and body."""
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(path.decode("latin-1")),
+        "raw_path": path,
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *(headers or [])],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    anyio.run(app, scope, receive, send)
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
+
+
+def app_env(database_url: str, **settings: str) -> dict[str, str]:
+    """The environment of `python -m app` on this database, with these settings."""
+    return {**os.environ, "DATABASE_URL": database_url, **settings}
+
+
+def run_app(database_url: str, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`python -m app ARGS`, to completion (two minutes at most)."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=PROJECT_ROOT,
+        env=app_env(database_url, **settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def migrate_and_seed(database_url: str) -> None:
+    """Build the database as `make run` builds it: `python -m app migrate`, then `seed`."""
+    for command in ("migrate", "seed"):
+        done = run_app(database_url, command)
+        assert done.returncode == 0, done.stderr
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_up(
+    url: str, server: "subprocess.Popen[bytes]", log: Path, ready_status: int = 200
+) -> None:
+    """Return once `url/healthz` answers `ready_status`; fail the test, with the server's
+    output (`log`), if the server exits or does not answer so within STARTUP_SECONDS."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == ready_status:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"/healthz did not answer {ready_status} in {STARTUP_SECONDS} s:\n{log.read_text()}"
+            )
+        time.sleep(0.1)
+
+
+@contextmanager
+def served(
+    database_url: str,
+    log: Path,
+    *args: str,
+    settings: Mapping[str, str] | None = None,
+    ready_status: int = 200,
+    command: Sequence[str] = (sys.executable, "-m", "app"),
+    cwd: Path = PROJECT_ROOT,
+    env: Mapping[str, str] = os.environ,
+) -> Iterator[str]:
+    """`COMMAND serve ARGS` (the app of this checkout by default; an installed
+    `diplomatic-visits`, say) on a free loopback port until the block ends; its address.
+
+    It runs from `cwd` with `env` and `settings`, and is up once `/healthz` answers
+    `ready_status`. Its output (the logs) goes to `log`.
+    """
+    port = free_port()
+    arguments = [*command, "serve", "--host", "127.0.0.1", "--port", str(port), *args]
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            arguments,
+            cwd=cwd,
+            env={**env, "DATABASE_URL": database_url, **(settings or {})},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, server, log, ready_status)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def database_path(database_url: str) -> Path:
+    """The file of a `sqlite:///` URL."""
+    return Path(database_url.removeprefix("sqlite:///"))
+
+
+def state(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the search index by its columns), sorted: the database's
+    content, whatever its pages look like."""
+    with closing(sqlite3.connect(database_path(database_url))) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith(("sqlite_", "search_index"))
+        ]
+        content = {
+            table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+            for table in tables
+        }
+        content["search_index"] = sorted(
+            connection.execute("SELECT resource, record_id, title, body FROM search_index"),
+            key=repr,
+        )
+        return content
+
+
+def integrity(database_url: str) -> str:
+    """SQLite's verdict on the file: `ok`, or the first problem."""
+    with closing(sqlite3.connect(database_path(database_url))) as connection:
+        verdict: str = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        return verdict

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from app.cli import build_parser
 from app.config import PROJECT_ROOT, Settings
 from tests.docs.markdown import pages
-from tests.live_server import _free_port, _wait_until_up
+from tests.support import free_port, wait_until_up
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 SETTINGS_PAGE = PROJECT_ROOT / "docs" / "operations.md"
@@ -137,7 +137,7 @@ def test_the_openapi_document_has_the_package_version(client: TestClient) -> Non
 
 @pytest.mark.slow
 def test_make_run_builds_a_database_and_serves_it(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'visits.sqlite3'}"}
     log = tmp_path / "make-run.log"
     with log.open("wb") as output:
@@ -150,7 +150,7 @@ def test_make_run_builds_a_database_and_serves_it(tmp_path: Path) -> None:
             start_new_session=True,  # make and the server it starts, stopped together
         )
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}", make, log)
+        wait_until_up(f"http://127.0.0.1:{port}", make, log)
         visit = httpx.get(f"http://127.0.0.1:{port}/v1/visits/2023-06-raisi-cuba").json()
         assert (visit["city"], visit["start_date"]) == ("Havana", "2023-06-14")
     finally:

@@ -12,9 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.config import PROJECT_ROOT as PROJECT
 from tests.importers.support import FIXTURES
-from tests.live_server import PROJECT, serve
 from tests.packaging import build_wheel, make_venv
+from tests.support import served
 
 pytestmark = pytest.mark.slow
 VERSION = version("diplomatic-visits-api")
@@ -107,7 +108,9 @@ def test_the_installed_command_migrates_seeds_imports_and_serves_from_an_empty_f
     imported = run("import", "historian", str(FIXTURES))
     assert imported.startswith("historian data imported from historian/ in ")
 
-    with serve(f"sqlite:///{database}", tmp_path / "server.log", [command], folder, env) as url:
+    with served(
+        f"sqlite:///{database}", tmp_path / "server.log", command=[command], cwd=folder, env=env
+    ) as url:
         visit = httpx.get(f"{url}/v1/visits/2023-06-raisi-cuba").json()
         page = httpx.get(f"{url}/visits/2023-06-raisi-cuba", headers={"Accept": "text/html"})
     assert (visit["id"], visit["host_country"]["code"]) == ("2023-06-raisi-cuba", "CU")

@@ -1,1 +1,1 @@
-"""HTTP layer: routes, parameters, paging and response formats."""
+"""The API: resources and their routes, parameters, paging, formats, caching, errors."""

@@ -13,8 +13,8 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from app.api.headers import accepts_gzip, header
 from app.config import Settings
+from app.edge.headers import accepts_gzip, header
 from app.queries.common import timestamp
 from app.storage import Reader
 

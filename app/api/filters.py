@@ -77,13 +77,31 @@ def facet_items(allowed: tuple[str, ...]) -> dict[str, Any]:
 
 
 IsoTimestamp = Annotated[dt.datetime, BeforeValidator(_iso_timestamp), AfterValidator(_utc)]
+Facets = Annotated[list[str], AfterValidator(_facets)]
 
 
-def _check_facets(names: list[str], allowed: tuple[str, ...]) -> list[str]:
-    unknown = [name for name in names if name not in allowed]
-    if unknown:
-        raise ValueError(f"unknown facet {unknown[0]!r}; use {', '.join(allowed)}")
-    return names
+def facet_field(allowed: tuple[str, ...], example: str) -> Any:
+    """The `facet` parameter of a list whose records can be counted by the fields `allowed`."""
+    return Field(
+        default_factory=list,
+        description="Count records per value of these fields, over every page: "
+        + ", ".join(allowed)
+        + " (comma-separated or repeated).",
+        json_schema_extra=facet_items(allowed),
+        examples=[[example]],
+    )
+
+
+def known_facets(allowed: tuple[str, ...]) -> Any:
+    """The validator refusing a facet not in `allowed` (a model's `_known_facets`)."""
+
+    def check(cls: type[BaseModel], names: list[str]) -> list[str]:
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            raise ValueError(f"unknown facet {unknown[0]!r}; use {', '.join(allowed)}")
+        return names
+
+    return field_validator("facet")(classmethod(check))
 
 
 CountryCode = Annotated[
@@ -222,19 +240,8 @@ class VisitCriteria(SearchableCriteria, DateSpanParams):
 class VisitFilters(VisitCriteria, Paging):
     """Filters of `GET /v1/visits`."""
 
-    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
-        default_factory=list,
-        description="Count records per value of these fields, over every page: "
-        + ", ".join(FACETS_VISIT)
-        + " (comma-separated or repeated).",
-        json_schema_extra=facet_items(FACETS_VISIT),
-        examples=[["host_country"]],
-    )
-
-    @field_validator("facet")
-    @classmethod
-    def _known_facets(cls, names: list[str]) -> list[str]:
-        return _check_facets(names, FACETS_VISIT)
+    facet: Facets = facet_field(FACETS_VISIT, example="host_country")
+    _known_facets = known_facets(FACETS_VISIT)
 
 
 FACETS_MEETING = ("kind", "year", "topic", "host_country")
@@ -274,19 +281,8 @@ class MeetingCriteria(SearchableCriteria, DateSpanParams):
 class MeetingFilters(MeetingCriteria, Paging):
     """Filters of `GET /v1/meetings`."""
 
-    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
-        default_factory=list,
-        description="Count records per value of these fields, over every page: "
-        + ", ".join(FACETS_MEETING)
-        + " (comma-separated or repeated).",
-        json_schema_extra=facet_items(FACETS_MEETING),
-        examples=[["kind"]],
-    )
-
-    @field_validator("facet")
-    @classmethod
-    def _known_facets(cls, names: list[str]) -> list[str]:
-        return _check_facets(names, FACETS_MEETING)
+    facet: Facets = facet_field(FACETS_MEETING, example="kind")
+    _known_facets = known_facets(FACETS_MEETING)
 
 
 FACETS_AGREEMENT = ("kind", "status", "year", "topic", "country")
@@ -326,19 +322,8 @@ class AgreementCriteria(SearchableCriteria, DateSpanParams):
 class AgreementFilters(AgreementCriteria, Paging):
     """Filters of `GET /v1/agreements`."""
 
-    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
-        default_factory=list,
-        description="Count records per value of these fields, over every page: "
-        + ", ".join(FACETS_AGREEMENT)
-        + " (comma-separated or repeated).",
-        json_schema_extra=facet_items(FACETS_AGREEMENT),
-        examples=[["kind"]],
-    )
-
-    @field_validator("facet")
-    @classmethod
-    def _known_facets(cls, names: list[str]) -> list[str]:
-        return _check_facets(names, FACETS_AGREEMENT)
+    facet: Facets = facet_field(FACETS_AGREEMENT, example="kind")
+    _known_facets = known_facets(FACETS_AGREEMENT)
 
 
 FACETS_PARTICIPANT = ("country", "kind")
@@ -364,19 +349,8 @@ class ParticipantCriteria(SearchableCriteria):
 class ParticipantFilters(ParticipantCriteria, Paging):
     """Filters of `GET /v1/participants`."""
 
-    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
-        default_factory=list,
-        description="Count records per value of these fields, over every page: "
-        + ", ".join(FACETS_PARTICIPANT)
-        + " (comma-separated or repeated).",
-        json_schema_extra=facet_items(FACETS_PARTICIPANT),
-        examples=[["country"]],
-    )
-
-    @field_validator("facet")
-    @classmethod
-    def _known_facets(cls, names: list[str]) -> list[str]:
-        return _check_facets(names, FACETS_PARTICIPANT)
+    facet: Facets = facet_field(FACETS_PARTICIPANT, example="country")
+    _known_facets = known_facets(FACETS_PARTICIPANT)
 
 
 FACETS_TOUR = ("year",)
@@ -399,19 +373,8 @@ class TourCriteria(SearchableCriteria, DateSpanParams):
 class TourFilters(TourCriteria, Paging):
     """Filters of `GET /v1/tours`."""
 
-    facet: Annotated[list[str], AfterValidator(_facets)] = Field(
-        default_factory=list,
-        description="Count records per value of these fields, over every page: "
-        + ", ".join(FACETS_TOUR)
-        + " (comma-separated or repeated).",
-        json_schema_extra=facet_items(FACETS_TOUR),
-        examples=[["year"]],
-    )
-
-    @field_validator("facet")
-    @classmethod
-    def _known_facets(cls, names: list[str]) -> list[str]:
-        return _check_facets(names, FACETS_TOUR)
+    facet: Facets = facet_field(FACETS_TOUR, example="year")
+    _known_facets = known_facets(FACETS_TOUR)
 
 
 class CountryCriteria(SearchableCriteria):
@@ -463,6 +426,12 @@ class SourceFilters(SourceCriteria, Paging):
 
 class VisitPartParams(Paging):
     """Paging of a visit's parts (`/v1/visits/{id}/meetings`, ...)."""
+
+
+class NoParams(BaseModel):
+    """An operation that takes no query parameters."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class OnePageParams(BaseModel):

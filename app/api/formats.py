@@ -9,7 +9,7 @@ from fastapi import Request
 from pydantic import BaseModel
 
 from app import tabular
-from app.api.headers import header
+from app.edge.headers import media_ranges
 from app.errors import ApiError
 from app.queries.common import Encoded, Item, encoded_as_is
 
@@ -46,21 +46,11 @@ def negotiate(request: Request, requested: Format | None, offered: tuple[Format,
         if requested not in offered:
             raise not_acceptable(media)
         return requested
-    accept = header(request.scope, b"accept") or ""
-    if not accept.strip():
+    accepted = media_ranges(request.scope)
+    if not accepted:
         return offered[0]
-    ranges = []
-    for position, part in enumerate(accept.split(",")):
-        media_range, *parameters = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            if parameter.startswith("q="):
-                try:
-                    quality = float(parameter[2:])
-                except ValueError:
-                    quality = 0.0
-        ranges.append((-quality, position, media_range.lower()))
-    for negative_quality, _, media_range in sorted(ranges):
+    ranked = sorted((-quality, position, name) for position, (name, quality) in enumerate(accepted))
+    for negative_quality, _, media_range in ranked:
         if negative_quality >= 0:
             break
         if media_range in ("*/*", "application/*") and "json" in offered:

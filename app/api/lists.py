@@ -8,32 +8,15 @@ from pydantic import BaseModel
 
 from app.api.caching import conditional
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
-from app.api.headers import accepts_gzip
-from app.api.offload import may_be_slow, on_the_loop_or_a_worker
+from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
+from app.edge.headers import accepts_gzip
 from app.errors import ApiError, invalid_parameter, not_found
-from app.queries.common import Gzipped, Item, NoSearchWords, Page, Sort, parse_sort
+from app.queries.common import Gzipped, Item, NoSearchWords, parse_sort
+from app.queries.listing import Listing
 from app.storage import Reader
-
-
-class ListQuery(Protocol):
-    """A query-layer list function (`app.queries.<resource>.list_<resource>`)."""
-
-    def __call__(
-        self,
-        db: Reader,
-        criteria: Mapping[str, Any],
-        sort: Sort,
-        after: tuple[Any, str] | None,
-        limit: int,
-        count: bool = True,
-        for_csv: bool = False,
-    ) -> tuple[Sequence[Item], Page]:
-        """A page of items and the page's bookkeeping."""
-        ...
-
 
 LIST_FORMATS: tuple[Format, ...] = ("json", "csv", "ndjson")
 
@@ -107,14 +90,13 @@ async def run_list(
     reader: Reader,
     settings: Settings,
     params: SortedParams,
-    query: ListQuery,
+    query: Listing,
     sort_columns: Mapping[str, str],
     model: type[BaseModel],
-    criteria: Mapping[str, Any] | None = None,
 ) -> Response:
     """One page of `query` for `params`, in the format asked for, revalidated by ETag."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)
-    criteria = params.criteria() if criteria is None else criteria
+    criteria = params.criteria()
     digest = filters_digest(criteria)
     after = None
     if params.cursor is not None:
@@ -150,13 +132,10 @@ async def run_list(
             page.facets_are_lower_bounds,
         )
 
-    def answer() -> Response:
-        return conditional(request, reader, settings, respond)
-
-    if may_be_slow(criteria):
-        alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
-        return await on_the_loop_or_a_worker(request, reader, answer, alike)
-    return answer()
+    alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
+    return await run_read(
+        request, reader, lambda: conditional(request, reader, settings, respond), alike
+    )
 
 
 def detail_response(

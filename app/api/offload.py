@@ -1,26 +1,20 @@
-"""Requests whose queries may run long try the event loop first, then a worker thread.
+"""Reads that cannot hold the event loop.
 
-Handlers read SQLite on the event loop: no thread hop, which is most of what a short request
-costs. A query whose cost grows with the rows it matches (full-text matches, facet counts)
-would hold every other request meanwhile: at 1M visits a `q=` page (10 ms of CPU) made the
-benchmark's p99 7x its p50. Such requests run on the loop within `LOOP_BUDGET_S`: a
-statement still running then is stopped, and none starts after it (`Reader.within`;
-FTS5 reading its postings between two of SQLite's steps is not stopped until the next one).
-The request then answers from a worker thread instead, from the start, at most `SLOW_READS`
-at a time (each thread reads through its own connection and page cache), and the request
-(its path, sort and filters) is remembered: the next one like it goes to a worker thread
-directly. Totals and facet counts are kept per connection, so the count that ran past the
-budget on the loop is kept on a worker's, not the loop's, and would run past it again.
-
-Most such requests fit: a page of a search in date order reads a bounded number of matches,
-and totals and facet counts are kept until the data changes. Sending every one to a worker
-thread cost 0.16 ms at 100k visits, and more as the two threads took turns with the
-interpreter lock under load.
+Every read whose cost can grow with the data (each list, the search, each page of an export,
+the dataset's counts, the health check's count) runs through `run_read` or `on_a_worker`:
+first on the event loop within LOOP_BUDGET_S, where a statement still running at the end of
+the budget is stopped and none starts after it (`Reader.within`); then, if it ran past the
+budget, from the start on a worker thread, at most SLOW_READS at a time. A request like one
+that ran past the budget lately (the same path, sort and filters) goes to a worker thread
+directly, until one like it takes less than the budget there. A record by id is one indexed
+read and stays on the loop (app/api/fast_path.py). Why, and what it costs:
+docs/decisions/0012-reads-off-the-loop.md.
 """
 
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
 import anyio
 from fastapi import Request, Response
@@ -31,6 +25,8 @@ SLOW_READS = 2
 LOOP_BUDGET_S = 0.002
 # Requests remembered as over the budget, least recently seen forgotten first.
 REMEMBERED = 1024
+
+Result = TypeVar("Result")
 
 
 class SlowReads:
@@ -54,28 +50,39 @@ class SlowReads:
         if len(self.over_budget) > REMEMBERED:
             self.over_budget.popitem(last=False)
 
+    def forget(self, key: str) -> None:
+        """Let a request like this one try the loop again."""
+        self.over_budget.pop(key, None)
 
-def may_be_slow(criteria: Mapping[str, Any]) -> bool:
-    """Whether a list's filters may cost in proportion to the rows they match."""
-    return bool(criteria.get("q") or criteria.get("facet"))
 
-
-async def on_a_worker(request: Request, answer: Callable[[], Response]) -> Response:
-    """`answer()` on a worker thread, the event loop free meanwhile."""
+async def on_a_worker(request: Request, read: Callable[[], Result]) -> Result:
+    """`read()` on a worker thread, one of SLOW_READS, the event loop free meanwhile."""
     slow_reads: SlowReads = request.app.state.slow_reads
-    return await anyio.to_thread.run_sync(answer, limiter=slow_reads.limiter)
+    return await anyio.to_thread.run_sync(read, limiter=slow_reads.limiter)
 
 
-async def on_the_loop_or_a_worker(
-    request: Request, reader: Reader, answer: Callable[[], Response], key: str
+async def run_read(
+    request: Request, reader: Reader, answer: Callable[[], Response], alike: str | None = None
 ) -> Response:
-    """`answer()` on the event loop if its queries end within LOOP_BUDGET_S; else, or if the
-    request `key` names did not lately, from the start on a worker thread."""
+    """`answer()` on the event loop if its queries end within LOOP_BUDGET_S; else, or if a
+    request alike (`alike`: the path by default) did not lately, from the start on a worker
+    thread."""
     slow_reads: SlowReads = request.app.state.slow_reads
+    key = request.scope["path"] if alike is None else alike
     if not slow_reads.was_over_budget(key):
         try:
             with reader.within(LOOP_BUDGET_S):
                 return answer()
         except OverBudget:
             slow_reads.remember_over_budget(key)
-    return await on_a_worker(request, answer)
+
+    def timed() -> tuple[Response, float]:
+        started = time.monotonic()
+        return answer(), time.monotonic() - started
+
+    response, seconds = await on_a_worker(request, timed)
+    if seconds < LOOP_BUDGET_S:
+        # It fits now (it ran past the budget while a connection or a cache was cold, or
+        # the data changed): the next one tries the loop again.
+        slow_reads.forget(key)
+    return response

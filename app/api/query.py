@@ -1,22 +1,16 @@
-"""Query strings parsed into their parameter model in one validation, documented as FastAPI
-documents `Annotated[Model, Query()]`.
+"""Query strings parsed into their parameter model in one validation, and documented as
+FastAPI documents `Annotated[Model, Query()]` (why: docs/decisions/0013-query-models.md).
 
-FastAPI's own handling of a query model walks every field of the model on every request
-(its aliases, whether its annotation is a sequence, twice): about 110 µs for the visits
-filters, a quarter of a whole list request. `from_query(Model)` reads only the parameters
-present and validates them with the model once (about 2 µs). Its documentation is FastAPI's
-own: the parameters of a throwaway route declared the FastAPI way, so the OpenAPI document
-says exactly what it said before (tests/api/test_openapi.py compares them).
+A parameter the model does not name goes to the model too, whose `extra="forbid"` refuses it:
+the one place an unknown parameter is refused (app/api/handlers.py says it in words).
 """
 
 import functools
 import types
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
 from app.errors import ParameterError, invalid_parameters
@@ -112,69 +106,7 @@ def documented_parameters(model: type[BaseModel]) -> tuple[dict[str, Any], ...]:
     return tuple(parameters)
 
 
-def query_models(dependant: Any) -> list[QueryModel]:
-    """The query models a route's dependencies parse (`from_query`), at any depth."""
-    found = []
-    for dependency in dependant.dependencies:
-        if isinstance(dependency.call, QueryModel):
-            found.append(dependency.call)
-        found.extend(query_models(dependency))
-    return found
-
-
-class ApiRoute(APIRoute):
-    """A route of this API: its `from_query` parameters appear in its OpenAPI operation, after
-    its path parameters, as FastAPI would document them; a query parameter it does not take
-    is a 422, not ignored (a misspelt filter is an error).
-
-    The refusal runs before FastAPI solves the route's dependencies. As a dependency of every
-    router it cost 5% of the instructions of a visit by id (FastAPI solves each dependency
-    with its own pass over the request's parameters).
-    """
-
-    def __init__(self, path: str, endpoint: Any, **options: Any) -> None:
-        super().__init__(path, endpoint, **options)
-        parameters = [
-            parameter
-            for parsed in query_models(self.dependant)
-            for parameter in documented_parameters(parsed.model)
-        ]
-        if parameters:
-            extra = dict(self.openapi_extra or {})
-            extra["parameters"] = [*extra.get("parameters", []), *parameters]
-            self.openapi_extra = extra
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """FastAPI's handler, behind the refusal of unknown query parameters."""
-        handle = super().get_route_handler()
-        known: frozenset[str] | None = None
-
-        async def strictly(request: Request) -> Response:
-            nonlocal known
-            if known is None:  # the dependant is complete once the route is
-                known = query_parameter_names(self.dependant)
-            unknown = [name for name in request.query_params if name not in known]
-            if unknown:
-                raise invalid_parameters(
-                    [
-                        ParameterError(name=name, location="query", message="unknown parameter")
-                        for name in dict.fromkeys(unknown)
-                    ]
-                )
-            return await handle(request)
-
-        return strictly
-
-
-def query_parameter_names(dependant: Any) -> frozenset[str]:
-    """Every query parameter a route takes: its query models' fields and its own."""
-    names: set[str] = set()
-    for parsed in query_models(dependant):
-        names.update(parsed.names)
-    for field in dependant.query_params:
-        annotation = field.field_info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            names.update(f.alias or name for name, f in annotation.model_fields.items())
-        else:
-            names.add(field.alias)
-    return frozenset(names)
+def documented(model: type[BaseModel]) -> dict[str, Any]:
+    """A route's `openapi_extra` naming the parameters `from_query(model)` reads, after its path
+    parameters, as FastAPI documents `Annotated[model, Query()]`."""
+    return {"parameters": list(documented_parameters(model))}

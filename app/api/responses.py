@@ -1,4 +1,5 @@
-"""Responses encoded once: our own dicts go to bytes with orjson, never re-validated."""
+"""Responses encoded once (our own dicts go to bytes with orjson, never re-validated), and
+the errors routes document."""
 
 from typing import Any
 
@@ -25,12 +26,6 @@ def gzipped_json(record: Gzipped, gzip_accepted: bool) -> Response:
     if gzip_accepted:
         return Response(record, media_type="application/json", headers={"Content-Encoding": "gzip"})
     return Response(record.json(), media_type="application/json")
-
-
-class ProblemResponse(JSONBytes):
-    """An `application/problem+json` response."""
-
-    media_type = PROBLEM_MEDIA_TYPE
 
 
 def problem(description: str) -> dict[str, Any]:

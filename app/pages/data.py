@@ -11,21 +11,12 @@ import orjson
 from pydantic import BaseModel
 
 from app.api import filters
-from app.queries import agreements, changes, meetings, participants, tours, visits, vocabularies
+from app.api.main import RESOURCES as DECLARED
+from app.queries import changes, vocabularies
 from app.queries import search as search_queries
 from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort
 from app.queries.listing import Listing
 from app.storage import Reader
-
-
-def _decoded(get: Callable[[Reader, str], Gzipped | None]) -> Callable[[Reader, str], Any]:
-    """A stored detail's getter, giving the detail as a dict."""
-
-    def detail(db: Reader, record_id: str) -> dict[str, Any] | None:
-        stored = get(db, record_id)
-        return None if stored is None else orjson.loads(stored.json())
-
-    return detail
 
 
 @dataclass(frozen=True, eq=False)  # one of each: hashed by identity (a cache key)
@@ -42,70 +33,34 @@ class Resource:
     get: Callable[[Reader, str], dict[str, Any] | None]
 
 
+def _decoded(
+    get: Callable[[Reader, str], dict[str, Any] | Gzipped | None],
+) -> Callable[[Reader, str], dict[str, Any] | None]:
+    """`get`, a record stored compressed (a visit's detail) decoded."""
+
+    def read(db: Reader, record_id: str) -> dict[str, Any] | None:
+        record = get(db, record_id)
+        return orjson.loads(record.json()) if isinstance(record, Gzipped) else record
+
+    return read
+
+
+# The resources with a list page and a page per record (a country has a page of its own), as
+# the API declares them.
+PAGED = ("visits", "meetings", "agreements", "participants", "tours", "sources")
 RESOURCES = {
-    resource.name: resource
-    for resource in (
-        Resource(
-            "visits",
-            "visit",
-            "Visits",
-            filters.VisitFilters,
-            visits.list_visits,
-            visits.SORT_COLUMNS,
-            filters.FACETS_VISIT,
-            _decoded(visits.get_visit),
-        ),
-        Resource(
-            "meetings",
-            "meeting",
-            "Meetings",
-            filters.MeetingFilters,
-            meetings.list_meetings,
-            meetings.SORT_COLUMNS,
-            filters.FACETS_MEETING,
-            _decoded(meetings.get_meeting),
-        ),
-        Resource(
-            "agreements",
-            "agreement",
-            "Agreements",
-            filters.AgreementFilters,
-            agreements.list_agreements,
-            agreements.SORT_COLUMNS,
-            filters.FACETS_AGREEMENT,
-            _decoded(agreements.get_agreement),
-        ),
-        Resource(
-            "participants",
-            "participant",
-            "Participants",
-            filters.ParticipantFilters,
-            participants.list_participants,
-            participants.SORT_COLUMNS,
-            filters.FACETS_PARTICIPANT,
-            _decoded(participants.get_participant),
-        ),
-        Resource(
-            "tours",
-            "tour",
-            "Tours",
-            filters.TourFilters,
-            tours.list_tours,
-            tours.SORT_COLUMNS,
-            filters.FACETS_TOUR,
-            _decoded(tours.get_tour),
-        ),
-        Resource(
-            "sources",
-            "source",
-            "Sources",
-            filters.SourceFilters,
-            vocabularies.list_sources,
-            vocabularies.SOURCE_SORT_COLUMNS,
-            (),
-            _decoded(vocabularies.get_source),
-        ),
+    declared.name: Resource(
+        declared.name,
+        declared.singular,
+        declared.name.capitalize(),
+        declared.filters,
+        declared.listing,
+        declared.sorts,
+        declared.facets,
+        _decoded(declared.detail.get),
     )
+    for declared in DECLARED
+    if declared.name in PAGED and declared.detail is not None
 }
 
 SearchParams = filters.SearchParams

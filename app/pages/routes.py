@@ -12,10 +12,11 @@ from fastapi.responses import RedirectResponse
 from pydantic import Field, create_model
 
 from app.api.caching import conditional
+from app.api.filters import NoParams
 from app.api.lists import no_words
-from app.api.offload import on_a_worker, on_the_loop_or_a_worker
+from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.query import ApiRoute, from_query
+from app.api.query import from_query
 from app.countries import lookup_country
 from app.errors import not_found
 from app.pages import data
@@ -26,7 +27,8 @@ from app.pages.render import STYLESHEET, Site, SiteDep, page, query_string
 from app.pages.timeline import Series, draw, visit_years
 from app.queries.common import NoSearchWords
 
-router = APIRouter(route_class=ApiRoute, include_in_schema=False)
+router = APIRouter(include_in_schema=False)
+NoQuery = Annotated[NoParams, from_query(NoParams)]  # a page that takes no parameters
 
 LATEST = 5  # latest visits on the home page
 SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
@@ -42,7 +44,7 @@ SEARCH_CONTROLS = controls(SearchPage)
 
 
 @router.get(STYLESHEET.url)
-async def stylesheet() -> Response:
+async def stylesheet(params: NoQuery) -> Response:
     """The pages' stylesheet (its address changes with its content: cached for a year)."""
     return Response(
         STYLESHEET.body,
@@ -52,7 +54,7 @@ async def stylesheet() -> Response:
 
 
 @router.get("/")
-async def home(request: Request, site: SiteDep) -> Response:
+async def home(request: Request, site: SiteDep, params: NoQuery) -> Response:
     """What the data holds, one search box, the latest visits, links to everything else."""
 
     def respond() -> Response:
@@ -97,7 +99,7 @@ def _list_page(resource: data.Resource) -> Handler:
             return conditional(request, site.reader, site.settings, respond)
 
         key = f"{request.scope['path']} {request.scope['query_string']!r}"
-        return await on_the_loop_or_a_worker(request, site.reader, answer, key)
+        return await run_read(request, site.reader, answer, key)
 
     list_page.__doc__ = f"{resource.title}: filters, facets and pages."
     return list_page
@@ -105,7 +107,10 @@ def _list_page(resource: data.Resource) -> Handler:
 
 def _record_page(resource: data.Resource) -> Handler:
     async def record_page(
-        request: Request, record_id: Annotated[str, Path(max_length=200)], site: SiteDep
+        request: Request,
+        record_id: Annotated[str, Path(max_length=200)],
+        site: SiteDep,
+        params: NoQuery,
     ) -> Response:
         def respond() -> Response:
             record = resource.get(site.reader, record_id)
@@ -160,7 +165,7 @@ for _resource in data.RESOURCES.values():
 
 @router.get("/countries/{code}")
 async def country_page(
-    request: Request, code: Annotated[str, Path(max_length=3)], site: SiteDep
+    request: Request, code: Annotated[str, Path(max_length=3)], site: SiteDep, params: NoQuery
 ) -> Response:
     """A country: its visits made and hosted, over the years."""
     known = lookup_country(code)
@@ -228,6 +233,10 @@ async def search_page(
         }
         return page(request, "search.html", context)
 
-    return await on_a_worker(
-        request, lambda: conditional(request, site.reader, site.settings, respond)
+    alike = f"{request.scope['path']} {digest}"
+    return await run_read(
+        request,
+        site.reader,
+        lambda: conditional(request, site.reader, site.settings, respond),
+        alike,
     )

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from tests.support import DETAIL_PATHS
 
 LISTS = {
     "/v1/visits": {"sort", "from", "country"},
@@ -20,18 +21,6 @@ LISTS = {
     "/v1/visits/2023-06-raisi-cuba/agreements": set(),
     "/v1/search?q=havana": set(),
 }
-DETAILS = [
-    "/v1/visits/{}",
-    "/v1/visits/{}/meetings",
-    "/v1/visits/{}/agreements",
-    "/v1/visits/{}/participants",
-    "/v1/meetings/{}",
-    "/v1/agreements/{}",
-    "/v1/participants/{}",
-    "/v1/tours/{}",
-    "/v1/sources/{}",
-    "/v1/countries/{}",
-]
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:
@@ -95,14 +84,14 @@ def test_several_bad_parameters_are_all_named(client: TestClient) -> None:
     assert body["detail"].startswith("limit: ") or "limit: " in body["detail"]
 
 
-@pytest.mark.parametrize("template", DETAILS)
+@pytest.mark.parametrize("template", DETAIL_PATHS)
 def test_unknown_ids_are_404(client: TestClient, template: str) -> None:
     missing = "ZZ" if template.startswith("/v1/countries") else "no-such-record"
     body = problem(client.get(template.format(missing)), 404)
     assert missing in body["detail"]
 
 
-@pytest.mark.parametrize("template", DETAILS)
+@pytest.mark.parametrize("template", DETAIL_PATHS)
 def test_details_reject_unknown_parameters(client: TestClient, template: str) -> None:
     known = (
         "CU"

@@ -7,19 +7,10 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-RESOURCES = [
-    "visits",
-    "meetings",
-    "agreements",
-    "participants",
-    "tours",
-    "countries",
-    "topics",
-    "sources",
-]
+from tests.support import RESOURCE_NAMES
 
 
-@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("resource", RESOURCE_NAMES)
 def test_csv_export_has_a_row_per_record(client: TestClient, resource: str) -> None:
     total = client.get(f"/v1/{resource}").json()["total"]
     response = client.get(f"/v1/export/{resource}.csv")
@@ -29,7 +20,7 @@ def test_csv_export_has_a_row_per_record(client: TestClient, resource: str) -> N
     assert len(rows) == total
 
 
-@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("resource", RESOURCE_NAMES)
 def test_ndjson_export_equals_every_page(client: TestClient, resource: str) -> None:
     everything = []
     url: str | None = f"/v1/{resource}?limit=100"

@@ -1,158 +1,224 @@
-"""Requests whose queries may run long leave the event loop free for the others: they try
-the loop within a budget, then move to a worker thread."""
+"""Reads whose cost can grow with the data never hold the event loop: every list, the search,
+the exports and the counts try the loop within a budget, then move to one of SLOW_READS worker
+threads; a record by id stays on the loop. These tests follow the mechanism (which thread
+reads, who waits for what), not the clock."""
 
 import asyncio
 import threading
-import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.api import offload
+from app.api.main import FAST_ROUTES
 from app.config import Settings
 from app.main import create_app
-from tests.support import LONG_QUERY
+from tests.support import RESOURCE_NAMES
 
-SLOW = 0.6
-
-
-def _slow_search(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every full-text query runs LONG_QUERY first (as a common word's first count does on a
-    large file), then sleeps to last at least SLOW seconds."""
-    reader = app.state.reader
-    original = reader.rows
-
-    def rows(sql: str, params: Any = None) -> Any:
-        if "search_index" in sql:
-            started = time.monotonic()
-            original(LONG_QUERY)
-            time.sleep(max(0.0, SLOW - (time.monotonic() - started)))
-        return original(sql, params)
-
-    monkeypatch.setattr(reader, "rows", rows)
+LOOP = threading.current_thread().name  # asyncio.run serves the app on this thread
+# A liveness bound, not a timing assertion: long enough for any machine, short enough that a
+# request stuck behind the blocked reads fails the test instead of hanging it.
+STUCK_S = 30
 
 
-def _threads_reading(app: Any) -> list[str]:
-    """The names of the threads that read the database from now on, in order."""
-    readers: list[str] = []
-    original = app.state.reader._link
-
-    def link() -> Any:
-        readers.append(threading.current_thread().name)
-        return original()
-
-    app.state.reader._link = link
-    return readers
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """A new app (its own remembered requests and worker limiter), with no query time limit
+    a loaded machine could reach."""
+    return create_app(settings.model_copy(update={"query_time_limit_ms": 600_000}))
 
 
-async def _get(app: Any, path: str) -> httpx.Response:
+def reading_threads(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads that run the app's queries from now on, in order."""
+    names: list[str] = []
+
+    def record(reader: Any) -> Any:
+        original = reader.rows
+
+        def rows(sql: str, params: Any = None) -> Any:
+            names.append(threading.current_thread().name)
+            return original(sql, params)
+
+        monkeypatch.setattr(reader, "rows", rows)
+        return reader
+
+    reader = record(app.state.reader)
+    snapshot = reader.snapshot  # an export reads through a snapshot of its own
+    monkeypatch.setattr(reader, "snapshot", lambda: record(snapshot()))
+    return names
+
+
+async def get(app: FastAPI, path: str) -> httpx.Response:
+    """The app's answer to GET `path`, served on this thread's event loop."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         return await client.get(path)
 
 
-@pytest.mark.parametrize(
-    "slow_path", ["/v1/visits?q=havana", "/v1/search?q=havana", "/v1/meetings?q=signing"]
-)
-def test_a_slow_search_does_not_hold_other_requests(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, slow_path: str
-) -> None:
-    app = create_app(settings)
-    _slow_search(app, monkeypatch)
-
-    async def run() -> tuple[float, float, int]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            started = time.monotonic()
-            slow = asyncio.create_task(client.get(slow_path))
-            await asyncio.sleep(0.1)  # the search is under way
-            quick = await client.get("/v1/visits/2023-06-raisi-cuba")
-            quick_done = time.monotonic() - started
-            assert quick.status_code == 200
-            response = await slow
-            return quick_done, time.monotonic() - started, response.status_code
-
-    quick_done, slow_done, status = asyncio.run(run())
-    assert status == 200
-    assert slow_done >= SLOW
-    assert quick_done < SLOW  # answered while the search was still running
+def _example(parameter: dict[str, Any]) -> str:
+    return str(parameter["schema"]["examples"][0])
 
 
-def test_short_requests_stay_on_the_event_loop(
+def _reads(app: FastAPI) -> Iterator[str]:
+    """A URL for every GET operation of the API but the records by id and the database file:
+    each with its required parameters set to their documented examples."""
+    details = {route.pattern.pattern.removesuffix("/([^/]+)") for route in FAST_ROUTES}
+    for path, methods in app.openapi()["paths"].items():
+        if path.rsplit("/", 1)[0] in details and path.endswith("}"):
+            continue
+        if path == "/v1/export/database.sqlite":
+            continue
+        required = [p for p in methods["get"].get("parameters", []) if p["required"]]
+        for parameter in required:
+            if parameter["in"] == "path":
+                path = path.replace(f"{{{parameter['name']}}}", _example(parameter))
+        query = [f"{p['name']}={_example(p)}" for p in required if p["in"] == "query"]
+        yield path + ("?" + "&".join(query) if query else "")
+
+
+def every_read(settings: Settings) -> list[str]:
+    """The URLs of `_reads` for the app as served."""
+    return list(_reads(create_app(settings)))
+
+
+def test_every_read_is_listed(settings: Settings) -> None:
+    # The routes below are found from the OpenAPI document: a new list is covered by itself.
+    exports = [f"/v1/export/{name}.csv" for name in RESOURCE_NAMES]
+    assert every_read(settings) == [
+        "/v1",
+        "/v1/deletions?since=2023-06-16T00:00:00Z",
+        "/v1/visits",
+        "/v1/visits/2023-06-raisi-cuba/meetings",
+        "/v1/visits/2023-06-raisi-cuba/agreements",
+        "/v1/visits/2023-06-raisi-cuba/participants",
+        *[f"/v1/{name}" for name in RESOURCE_NAMES[1:]],
+        "/v1/search?q=biotech",
+        *exports,
+        "/healthz",
+    ]
+
+
+def test_every_read_moves_to_a_worker_past_the_budget(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Without `q` or `facet`, the request reads on the event loop's thread: no hop. With
-    # them, it does too while its queries fit the budget; with no budget at all, it is
-    # answered by a worker thread.
-    app = create_app(settings)
-    readers = _threads_reading(app)
-    searches = ["/v1/visits?q=havana", "/v1/visits?q=raisi&facet=kind"]
+    for path in every_read(settings):
+        app = create_app(settings)  # nothing counted yet, nothing remembered
+        threads = reading_threads(app, monkeypatch)
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)  # spent before the first query
+        moved = asyncio.run(get(app, path))
+        # Tried on the loop (where a visit's parts first look the visit up by id), stopped
+        # before it read, then read by a worker from the start.
+        moved_at = next((i for i, name in enumerate(threads) if name != LOOP), 0)
+        assert moved_at > 0, path
+        assert LOOP not in threads[moved_at:], path
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)  # fits: on the loop
+        app.state.slow_reads.over_budget.clear()
+        threads.clear()
+        on_the_loop = asyncio.run(get(app, path))
+        assert threads[:1] in ([], [LOOP]), path  # (an export's pages: on a worker, below)
+        assert (moved.status_code, moved.content) == (200, on_the_loop.content), path
 
-    async def threads(path: str) -> list[str]:
-        readers.clear()
-        assert (await _get(app, path)).status_code == 200
-        return list(readers)
 
-    async def run() -> None:
-        loop_thread = threading.current_thread().name
-        # A budget no request here can spend (the default, 2 ms, depends on the machine's
-        # load: a first request also opens the connection and fills the kept counts).
-        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)
-        for path in ["/v1/visits?sort=start_date", *searches]:
-            assert set(await threads(path)) == {loop_thread}, path
-        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)
-        for path in searches:
-            read = await threads(path)
-            assert read[0] == loop_thread, path  # tried on the loop, stopped at once
-            assert read[-1] != loop_thread, path  # answered by a worker
-
-    asyncio.run(run())
+def test_a_record_by_id_is_read_on_the_loop(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads = reading_threads(app, monkeypatch)
+    monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)  # no budget to spend: details need none
+    for path in ["/v1/visits/2023-06-raisi-cuba", "/v1/participants/ebrahim-raisi"]:
+        threads.clear()
+        assert asyncio.run(get(app, path)).status_code == 200
+        assert set(threads) == {LOOP}, path
 
 
 def test_a_request_over_the_budget_sends_the_next_like_it_to_a_worker(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = create_app(settings)
-    readers = _threads_reading(app)
+    threads = reading_threads(app, monkeypatch)
 
     async def run() -> None:
-        loop_thread = threading.current_thread().name
         monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)
-        first = await _get(app, "/v1/visits?q=havana")
-        assert loop_thread in readers  # tried on the loop first
-        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)
-        readers.clear()
-        again = await _get(app, "/v1/visits?q=havana&limit=2")  # alike: the page size aside
-        assert again.json() == first.json()
-        assert readers
-        assert loop_thread not in readers  # straight to a worker
-        readers.clear()
-        await _get(app, "/v1/visits?q=raisi")  # other filters: the loop again
-        assert set(readers) == {loop_thread}
+        first = await get(app, "/v1/visits?q=havana")
+        assert threads[0] == LOOP  # tried on the loop first
+        # A budget the worker's run cannot fit in: the request stays remembered.
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", -1.0)
+        threads.clear()
+        again = await get(app, "/v1/visits?q=havana&limit=2")  # alike: the page size aside
+        assert again.json()["items"] == first.json()["items"][:2]
+        assert threads
+        assert LOOP not in threads  # straight to a worker
+        threads.clear()
+        await get(app, "/v1/visits?q=raisi")  # other filters: tried on the loop
+        assert threads[0] == LOOP
 
     asyncio.run(run())
 
 
-def test_a_request_past_the_budget_answers_from_a_worker(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+def test_a_remembered_request_that_fits_again_goes_back_to_the_loop(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = create_app(settings)
-    monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)  # answered on the loop, not remembered
-    expected = asyncio.run(_get(app, "/v1/visits?q=havana"))
-    monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.05)  # a tenth of LONG_QUERY's time
-    _slow_search(app, monkeypatch)
-    readers = _threads_reading(app)
+    threads = reading_threads(app, monkeypatch)
 
-    async def run() -> httpx.Response:
-        return await _get(app, "/v1/visits?q=havana")
+    async def run() -> None:
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)
+        await get(app, "/v1/meetings?sort=id")  # remembered as over the budget
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)
+        threads.clear()
+        await get(app, "/v1/meetings?sort=id")  # on a worker, where it fits the budget
+        assert LOOP not in threads
+        threads.clear()
+        await get(app, "/v1/meetings?sort=id")
+        assert set(threads) == {LOOP}
 
-    loop_thread = threading.current_thread().name
-    response = asyncio.run(run())
-    assert response.status_code == 200
-    assert response.json() == expected.json()  # started again, from the start, elsewhere
-    # The loop read until the budget ran out; then one worker thread read the whole answer.
-    moved = next(i for i, name in enumerate(readers) if name != loop_thread)
-    assert moved > 0
-    assert loop_thread not in readers[moved:]
-    assert len(set(readers[moved:])) == 1
+    asyncio.run(run())
+
+
+def test_a_cheap_request_never_waits_behind_slow_reads(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every query a worker thread runs waits until the end of the test: the slow reads hold
+    # both worker threads, and one more waits for a thread. Records by id, and a list that
+    # fits the budget, are answered on the loop meanwhile.
+    release = threading.Event()
+    reader = app.state.reader
+    original = reader.rows
+
+    def rows(sql: str, params: Any = None) -> Any:
+        if threading.current_thread().name != LOOP:
+            release.wait(STUCK_S)
+        return original(sql, params)
+
+    monkeypatch.setattr(reader, "rows", rows)
+    slow = ["/v1/visits?q=havana", "/v1/search?q=havana", "/v1/export/visits.csv"]
+    limiter = app.state.slow_reads.limiter
+
+    async def run() -> None:
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)  # the slow ones leave the loop
+        held = [asyncio.create_task(get(app, path)) for path in slow]
+        while limiter.statistics().tasks_waiting < 1:  # two reading, the third waiting
+            await asyncio.sleep(0.01)
+        assert limiter.borrowed_tokens == offload.SLOW_READS == 2
+        monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)
+        for path in ["/v1/visits/2023-06-raisi-cuba", "/v1/countries/CU", "/v1/topics"]:
+            quick = await asyncio.wait_for(get(app, path), STUCK_S)
+            assert quick.status_code == 200, path
+        assert not any(task.done() for task in held)  # answered while the slow ones waited
+        release.set()
+        answers = await asyncio.gather(*held)
+        assert [answer.status_code for answer in answers] == [200, 200, 200]
+
+    asyncio.run(run())
+
+
+def test_export_pages_are_read_on_worker_threads(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)
+    monkeypatch.setattr("app.api.routes.export.EXPORT_PAGE", 1)  # a page per record
+    threads = reading_threads(app, monkeypatch)
+    answer = asyncio.run(get(app, "/v1/export/topics.ndjson"))
+    records = answer.content.count(b"\n")
+    assert records > 3
+    # The probe (its count) on the loop, then every page (and its labels) on a worker.
+    assert threads[0] == LOOP
+    assert len([name for name in threads if name != LOOP]) >= records

@@ -4,7 +4,7 @@ Each query string goes to two probe routes over the same model: one declared the
 (`Annotated[Model, Query()]`), one with `from_query(Model)`. Values and errors must be equal.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import pytest
 from fastapi import FastAPI, Query
@@ -25,6 +25,7 @@ from app.api.filters import (
     VisitPartParams,
 )
 from app.api.query import documented_parameters, from_query
+from app.storage import SEARCHABLE
 
 MODELS: list[type[BaseModel]] = [
     VisitFilters,
@@ -134,3 +135,11 @@ def test_a_single_value_given_twice_is_refused_not_dropped(
     assert {error["message"] for error in answer.json()["errors"]} == {
         "given more than once; give one value"
     }
+
+
+def test_the_search_s_type_names_exactly_what_storage_searches() -> None:
+    # Two lists of one set (a Literal for the parameter's schema and errors, a tuple for the
+    # index): kept equal here.
+    annotation = SearchParams.model_fields["type"].annotation
+    (literal, _none) = get_args(annotation)
+    assert get_args(literal) == SEARCHABLE

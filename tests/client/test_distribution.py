@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.config import PROJECT_ROOT as PROJECT
 from diplomatic_visits_client import __version__
-from tests.live_server import PROJECT
 from tests.packaging import build_wheel, make_venv, pinned
 
 pytestmark = pytest.mark.slow

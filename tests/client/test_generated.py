@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from tests.live_server import PROJECT
+from app.config import PROJECT_ROOT as PROJECT
 
 GENERATOR = PROJECT / "client" / "generate.py"
 PACKAGE = PROJECT / "client" / "diplomatic_visits_client"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.docs.runner import Edit, Sandbox, apply
-from tests.live_server import app_command, serve
+from tests.support import migrate_and_seed, served
 
 HISTORIAN_DATA = Path(__file__).resolve().parents[2].parent / "shared/datasets/history-state-gov"
 
@@ -18,9 +18,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """A seeded API server and the working folders the examples run in."""
     folder = tmp_path_factory.mktemp("docs-server")
     database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
-    app_command(database_url, "migrate")
-    app_command(database_url, "seed")
-    with serve(database_url, folder / "server.log") as url:
+    migrate_and_seed(database_url)
+    with served(database_url, folder / "server.log") as url:
         pages = Sandbox(tmp_path_factory.mktemp("docs-pages"), url, database_url)
         if (HISTORIAN_DATA / "travels").is_dir():
             pages.env["HISTORIAN_DATA"] = str(HISTORIAN_DATA)

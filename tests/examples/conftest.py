@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.live_server import app_command, serve
+from tests.support import migrate_and_seed, served
 
 
 @pytest.fixture(scope="session")
@@ -13,7 +13,6 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a seeded API server, stopped when the session ends."""
     folder = tmp_path_factory.mktemp("examples-server")
     database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
-    app_command(database_url, "migrate")
-    app_command(database_url, "seed")
-    with serve(database_url, folder / "server.log") as url:
+    migrate_and_seed(database_url)
+    with served(database_url, folder / "server.log") as url:
         yield url

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 import httpx
 import pytest
 
+from app.config import PROJECT_ROOT as PROJECT
 from app.importers.fetch import (
     HISTORIAN,
     FetchError,
@@ -30,7 +31,6 @@ from app.importers.fetch import (
 )
 from app.importers.historian import FOLDERS
 from tests.importers.support import SHARED_DATA, dump
-from tests.live_server import PROJECT
 
 pytestmark = pytest.mark.skipif(
     not (SHARED_DATA / "people").is_dir(), reason="the Historian data is not beside the project"

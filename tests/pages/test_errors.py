@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Scope
 
-from app.pages.errors import prefers_html
+from app.edge.headers import prefers_html
 from tests.pages.support import BROWSER, read
 
 

@@ -32,14 +32,15 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlmodel import SQLModel
 
-from app.config import Settings
+from app.config import PROJECT_ROOT, Settings
 from app.derived import DERIVED_VERSION
 from app.main import create_app
 from app.storage import alembic_config
 from tests.reliability.generated import VISITOR, generated_seed
-from tests.reliability.support import (
-    PROJECT,
+from tests.support import (
     app_env,
+    build_database,
+    damage_a_page,
     database_path,
     free_port,
     integrity,
@@ -47,12 +48,11 @@ from tests.reliability.support import (
     served,
     state,
 )
-from tests.support import build_database, damage_a_page
 
 _SCRIPTS = ScriptDirectory.from_config(alembic_config("sqlite://"))
 HEAD = _SCRIPTS.get_current_head()
 PREVIOUS = _SCRIPTS.get_revision(HEAD).down_revision
-HISTORIAN_DATA = PROJECT.parent / "shared" / "datasets" / "history-state-gov"
+HISTORIAN_DATA = PROJECT_ROOT.parent / "shared" / "datasets" / "history-state-gov"
 # Written to the WAL before the kill: proof that the load was caught writing, not before.
 MID_WRITE_WAL_BYTES = 1_000_000
 KILL_DEADLINE_SECONDS = 120
@@ -137,7 +137,7 @@ def test_serve_refuses_a_broken_database_at_once(seeded: Path, tmp_path: Path) -
         # All at once: each exits before listening, so the port is never taken.
         process = subprocess.Popen(
             [sys.executable, "-m", "app", "serve", "--port", str(free_port())],
-            cwd=PROJECT,
+            cwd=PROJECT_ROOT,
             env=app_env(f"sqlite:///{path}"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -332,7 +332,7 @@ def kill_mid_write(database_url: str, *args: str) -> int:
     path = database_path(database_url)
     process = subprocess.Popen(
         [sys.executable, "-m", "app", *args],
-        cwd=PROJECT,
+        cwd=PROJECT_ROOT,
         env=app_env(database_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-import anyio
 import pytest
 from fastapi.testclient import TestClient
 
 from app.config import PROJECT_ROOT
+from tests.support import DETAIL_PATHS, raw_get
 
 VISIT = "2023-06-raisi-cuba"
 
@@ -37,19 +37,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "/v1/export/visits.csv": ("q", "country", "participant", "sort", "updated_since"),
     "/v1/export/sources.ndjson": ("q", "kind", "sort"),
 }
-DETAILS = [
-    "/v1/visits/{}",
-    "/v1/visits/{}/meetings",
-    "/v1/visits/{}/agreements",
-    "/v1/visits/{}/participants",
-    "/v1/meetings/{}",
-    "/v1/agreements/{}",
-    "/v1/participants/{}",
-    "/v1/tours/{}",
-    "/v1/sources/{}",
-    "/v1/countries/{}",
-]
-ROUTES = [*LISTS, *(template.format(VISIT) for template in DETAILS[:4]), "/v1", "/healthz"]
+ROUTES = [*LISTS, *(template.format(VISIT) for template in DETAIL_PATHS[:4]), "/v1", "/healthz"]
 
 # Values sent (percent-encoded) as a parameter's value.
 INJECTIONS = [
@@ -169,7 +157,7 @@ def value_cases() -> Iterator[Any]:
 
 def id_cases() -> Iterator[Any]:
     """One request per (detail route, hostile id)."""
-    for template in DETAILS:
+    for template in DETAIL_PATHS:
         for number, record_id in enumerate(IDS):
             yield pytest.param(template.format(record_id), id=f"{template}-{number}")
 
@@ -219,7 +207,7 @@ def test_hostile_ids(client: TestClient, url: str) -> None:
     # Sent as-is (`curl --path-as-is`): an HTTP client would resolve `..` before sending.
     CASES["count"] += 1
     raw = url.encode()
-    status, headers, body = _raw_get(client, raw, b"")
+    status, headers, body = raw_get(client.app, raw, b"")
     if status == 307:  # the id ends in an encoded slash: the path without its trailing slash
         location = urlsplit(headers["location"])
         assert location.netloc == "testserver", headers
@@ -311,38 +299,6 @@ def test_a_cursor_is_refused_under_other_filters(client: TestClient) -> None:
         assert response.status_code == 422
 
 
-def _raw_get(client: TestClient, path: bytes, query: bytes) -> tuple[int, dict[str, str], bytes]:
-    """A GET with exactly these bytes in the ASGI scope (no client encodes them first)."""
-    app = client.app
-    messages: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        messages.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": unquote(path.decode("latin-1")),
-        "raw_path": path,
-        "query_string": query,
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    anyio.run(app, scope, receive, send)  # type: ignore[arg-type]
-    start = next(m for m in messages if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-    headers = {k.decode(): v.decode() for k, v in start["headers"]}
-    return start["status"], headers, body
-
-
 RAW_TARGETS = [
     (b"/v1/visits", b"q=\xff\xfe"),
     (b"/v1/visits", b"q=caf\xe9"),
@@ -364,7 +320,7 @@ def test_raw_bytes_in_the_request_target_are_400(
 ) -> None:
     # RFC 9112: a request target is printable ASCII; clients percent-encode everything else.
     CASES["count"] += 1
-    status, headers, body = _raw_get(client, path, query)
+    status, headers, body = raw_get(client.app, path, query)
     assert status == 400, (path, query, status, body)
     assert headers["content-type"] == "application/problem+json"
     assert b"bad-request-target" in body
@@ -379,7 +335,7 @@ def test_very_long_targets_are_answered(client: TestClient, length: int) -> None
         (b"/v1/sources/" + b"a" * length, b""),
     ):
         CASES["count"] += 1
-        status, headers, body = _raw_get(client, path, query)
+        status, headers, body = raw_get(client.app, path, query)
         assert status in (404, 422), (length, status)
         assert headers["content-type"] == "application/problem+json"
         assert len(body) < 20_000

@@ -1,18 +1,13 @@
 """Rate limiting per client address: in memory for one process, in Redis across workers."""
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
-import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.api.limits import KEY_PREFIX
 from app.config import Settings
 from app.main import create_app
-
-REDIS = "redis://127.0.0.1:6379/15"
 
 
 def limited(database_url: str, limit: str, storage: str = "memory://") -> FastAPI:
@@ -82,27 +77,6 @@ def test_storage_failure_serves_unlimited_and_says_so(
     assert statuses == [200, 200, 200]
     failures = [r for r in caplog.records if "rate-limit storage failed" in r.getMessage()]
     assert len(failures) == 1  # logged once a minute, not once a request
-
-
-@pytest.fixture
-def redis_storage() -> Iterator[str]:
-    """The local Redis (database 15), cleared of this project's counters before and after."""
-    connection = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"no Redis at {REDIS}: {error}")
-
-    def clear() -> None:
-        for key in connection.scan_iter(f"LIMITS*{KEY_PREFIX}*"):
-            connection.delete(key)
-
-    clear()
-    try:
-        yield REDIS
-    finally:
-        clear()
-        connection.close()
 
 
 def test_redis_counts_are_shared_by_every_worker(database_url: str, redis_storage: str) -> None:

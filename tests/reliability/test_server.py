@@ -13,11 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 
-from tests.reliability.support import served
-
-REDIS = "redis://127.0.0.1:6379/15"
+from tests.support import served
 
 
 @pytest.fixture(scope="module")
@@ -178,21 +175,6 @@ def test_the_docs_run_under_their_content_security_policy(server: tuple[str, Pat
             browser.close()
     assert violations["/docs"] == []
     assert all(REDOC_FOOTER_LOGO in text for text in violations["/redoc"]), violations
-
-
-@pytest.fixture
-def redis_storage() -> Iterator[str]:
-    connection = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"no Redis at {REDIS}: {error}")
-    for key in connection.scan_iter("LIMITS*"):
-        connection.delete(key)
-    yield REDIS
-    for key in connection.scan_iter("LIMITS*"):
-        connection.delete(key)
-    connection.close()
 
 
 def test_two_workers_share_the_rate_limit_through_redis(

@@ -1,62 +1,38 @@
 """`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
-
-from app.api.deps import ReaderDep, SettingsDep
-from app.api.filters import CountryFilters
-from app.api.lists import detail_response, run_list
-from app.api.query import ApiRoute, from_query
-from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
+from app.api.filters import CountryCriteria, CountryFilters
+from app.api.resource import Detail, Resource
 from app.countries import lookup_country
 from app.models.country import CountryPublic
-from app.models.page import ItemList
 from app.queries import vocabularies
-
-router = APIRouter(prefix="/v1/countries", tags=["countries"], route_class=ApiRoute)
-
-
-@router.get("", response_model=ItemList[CountryPublic], responses=LIST_ERRORS)
-async def list_countries(
-    request: Request,
-    reader: ReaderDep,
-    settings: SettingsDep,
-    filters: Annotated[CountryFilters, from_query(CountryFilters)],
-) -> Response:
-    """List countries with how many visits each made and hosted."""
-    return await run_list(
-        request,
-        reader,
-        settings,
-        filters,
-        vocabularies.list_countries,
-        vocabularies.COUNTRY_SORT_COLUMNS,
-        CountryPublic,
-    )
+from app.storage import Reader
 
 
-@router.get("/{code}", response_model=CountryPublic, responses=DETAIL_ERRORS)
-async def get_country(
-    request: Request,
-    code: Annotated[
-        str,
-        Path(
-            description="ISO 3166-1 alpha-2 or alpha-3 code, any case.",
-            examples=["CU"],
-            max_length=3,
-        ),
-    ],
-    reader: ReaderDep,
-    settings: SettingsDep,
-) -> Response:
-    """One country with how many visits it made and hosted."""
+def get_country(reader: Reader, code: str) -> dict[str, Any] | None:
+    """One country by its alpha-2 or alpha-3 code, in any case."""
     known = lookup_country(code)
-    return detail_response(
-        request,
-        reader,
-        settings,
-        lambda: vocabularies.get_country(reader, known.code) if known else None,
-        "country",
-        code,
-    )
+    return None if known is None else vocabularies.get_country(reader, known.code)
+
+
+COUNTRIES = Resource(
+    name="countries",
+    singular="country",
+    about="ISO 3166-1 countries with counts of visits made and hosted.",
+    filters=CountryFilters,
+    criteria=CountryCriteria,
+    listing=vocabularies.list_countries,
+    sorts=vocabularies.COUNTRY_SORT_COLUMNS,
+    item=CountryPublic,
+    list_summary="List countries with how many visits each made and hosted.",
+    detail=Detail(
+        model=CountryPublic,
+        get=get_country,
+        summary="One country with how many visits it made and hosted.",
+        id_name="code",
+        id_description="ISO 3166-1 alpha-2 or alpha-3 code, any case.",
+        id_example="CU",
+        id_max_length=3,
+    ),
+)

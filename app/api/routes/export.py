@@ -1,129 +1,106 @@
 """`/v1/export/...`: every record of a resource as a stream, and the whole database file."""
 
+import functools
 import hashlib
 import os
 import sqlite3
 import tempfile
 from base64 import b64encode
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
-from pydantic import BaseModel
 from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope, Send
 
 from app.api.caching import conditional, data_version
 from app.api.deps import ReaderDep, SettingsDep
-from app.api.filters import (
-    AgreementCriteria,
-    CountryCriteria,
-    Criteria,
-    MeetingCriteria,
-    ParticipantCriteria,
-    SourceCriteria,
-    TopicCriteria,
-    TourCriteria,
-    VisitCriteria,
-)
+from app.api.filters import NoParams
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
-from app.api.lists import ListQuery, no_words
-from app.api.query import ApiRoute, from_query
-from app.api.responses import ProblemResponse, problem
+from app.api.lists import no_words
+from app.api.offload import on_a_worker, run_read
+from app.api.paging import filters_digest
+from app.api.query import documented, from_query
+from app.api.resource import Resource
+from app.api.responses import problem
 from app.config import Settings
+from app.edge.problems import Problems
 from app.errors import ApiError
-from app.models.agreement import AgreementPublic
-from app.models.country import CountryPublic
-from app.models.meeting import MeetingPublic
-from app.models.participant import ParticipantPublic
-from app.models.source import SourcePublic
-from app.models.topic import TopicPublic
-from app.models.tour import TourPublic
-from app.models.visit import VisitPublic
-from app.queries import agreements, meetings, participants, tours, visits, vocabularies
-from app.queries.common import NoSearchWords, parse_sort
+from app.queries.common import NoSearchWords, Sort, parse_sort
 from app.storage import Reader
-
-router = APIRouter(prefix="/v1/export", tags=["export"], route_class=ApiRoute)
 
 EXPORT_PAGE = 1000
 ExportFormat = Literal["csv", "ndjson"]
 
 
-@dataclass(frozen=True)
-class Exported:
-    """One resource as exports see it."""
-
-    criteria: type[Criteria]
-    query: ListQuery
-    sort_columns: Mapping[str, str]
-    model: type[BaseModel]
-
-
-EXPORTS = {
-    "visits": Exported(VisitCriteria, visits.list_visits, visits.SORT_COLUMNS, VisitPublic),
-    "meetings": Exported(
-        MeetingCriteria, meetings.list_meetings, meetings.SORT_COLUMNS, MeetingPublic
-    ),
-    "agreements": Exported(
-        AgreementCriteria, agreements.list_agreements, agreements.SORT_COLUMNS, AgreementPublic
-    ),
-    "participants": Exported(
-        ParticipantCriteria,
-        participants.list_participants,
-        participants.SORT_COLUMNS,
-        ParticipantPublic,
-    ),
-    "tours": Exported(TourCriteria, tours.list_tours, tours.SORT_COLUMNS, TourPublic),
-    "countries": Exported(
-        CountryCriteria,
-        vocabularies.list_countries,
-        vocabularies.COUNTRY_SORT_COLUMNS,
-        CountryPublic,
-    ),
-    "topics": Exported(
-        TopicCriteria, vocabularies.list_topics, vocabularies.TOPIC_SORT_COLUMNS, TopicPublic
-    ),
-    "sources": Exported(
-        SourceCriteria, vocabularies.list_sources, vocabularies.SOURCE_SORT_COLUMNS, SourcePublic
-    ),
-}
+def router(resources: Iterable[Resource]) -> APIRouter:
+    """The exports: each resource's records as CSV or NDJSON, and the database file."""
+    exports = APIRouter(prefix="/v1/export", tags=["export"])
+    for resource in resources:
+        _add_export(exports, resource)
+    exports.add_api_route(
+        "/database.sqlite",
+        export_database,
+        methods=["GET"],
+        response_class=FileResponse,
+        responses={
+            200: {
+                "description": "The SQLite database file; `Repr-Digest` carries its SHA-256.",
+                "content": {"application/vnd.sqlite3": {}},
+            },
+            206: {
+                "description": "The bytes of the file asked for with `Range`.",
+                "content": {"application/vnd.sqlite3": {}, "multipart/byteranges": {}},
+            },
+            400: problem("The `Range` header is malformed."),
+            416: problem("The `Range` asked for starts past the end of the file."),
+        },
+    )
+    return exports
 
 
-def _stream(
+def _page(
+    snapshot: Reader,
+    resource: Resource,
+    criteria: Mapping[str, Any],
+    order: Sort,
+    after: tuple[Any, str] | None,
+    answer_in: ExportFormat,
+) -> tuple[bytes, tuple[Any, str] | None]:
+    """One page of the export, encoded (with the CSV header on the first), and where the next
+    one starts (None: this was the last)."""
+    items, page = resource.listing(
+        snapshot, criteria, order, after, EXPORT_PAGE, count=False, for_csv=answer_in == "csv"
+    )
+    if answer_in == "csv":
+        chunk = "".join(csv_lines(items, resource.item, header=after is None)).encode()
+    else:
+        chunk = b"".join(ndjson_lines(items))
+    return chunk, page.next_after
+
+
+async def _stream(
+    request: Request,
     reader: Reader,
-    exported: Exported,
+    resource: Resource,
     criteria: Mapping[str, Any],
     sort: str,
     answer_in: ExportFormat,
-) -> Iterator[bytes]:
-    """Every matching record, a page at a time, from one consistent snapshot."""
+) -> AsyncIterator[bytes]:
+    """Every matching record, a page at a time from one consistent snapshot, each page read
+    and encoded on a worker thread (app/api/offload.py)."""
     snapshot = reader.snapshot()
     try:
-        order = parse_sort(sort, exported.sort_columns)
+        order = parse_sort(sort, resource.sorts)
         after = None
-        first = True
         while True:
-            items, page = exported.query(
-                snapshot,
-                criteria,
-                order,
-                after,
-                EXPORT_PAGE,
-                count=False,
-                for_csv=answer_in == "csv",
-            )
-            if answer_in == "csv":
-                yield "".join(csv_lines(items, exported.model, header=first)).encode()
-            else:
-                yield b"".join(ndjson_lines(items))
-            first = False
-            if page.next_after is None:
+            read = functools.partial(_page, snapshot, resource, criteria, order, after, answer_in)
+            chunk, after = await on_a_worker(request, read)
+            yield chunk
+            if after is None:
                 return
-            after = page.next_after
     finally:
         snapshot.close()
 
@@ -140,46 +117,47 @@ def export_too_large(name: str, total: int, most: int) -> ApiError:
     )
 
 
-def _add_export(name: str, exported: Exported) -> None:
-    criteria_model = exported.criteria
+def _add_export(exports: APIRouter, resource: Resource) -> None:
+    name = resource.name
 
-    def export(
+    async def export(
         request: Request,
         reader: ReaderDep,
         settings: SettingsDep,
         format: Annotated[ExportFormat, Path(description="csv or ndjson.", examples=["csv"])],
-        filters: Annotated[criteria_model, from_query(criteria_model)],  # type: ignore[valid-type]
+        filters: Annotated[Any, from_query(resource.criteria)],  # a Criteria, with a `sort`
     ) -> Response:
-        chosen: Any = filters  # one of the Criteria models, each with a `sort`
-        criteria: dict[str, Any] = chosen.criteria()
-        sort: str = chosen.sort
+        criteria: dict[str, Any] = filters.criteria()
+        sort: str = filters.sort
 
         def respond() -> Response:
             # Check `q` and the size before the first byte goes out: a stream cannot turn
             # into a 422.
             try:
-                _, probe = exported.query(
-                    reader, criteria, parse_sort(sort, exported.sort_columns), None, 1
+                _, probe = resource.listing(
+                    reader, criteria, parse_sort(sort, resource.sorts), None, 1
                 )
             except NoSearchWords:
                 raise no_words() from None
             if (probe.total or 0) > settings.export_max_rows:
                 raise export_too_large(name, probe.total or 0, settings.export_max_rows)
             return StreamingResponse(
-                _stream(reader, exported, criteria, sort, format),
+                _stream(request, reader, resource, criteria, sort, format),
                 media_type=MEDIA_TYPES[format],
                 headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
             )
 
-        return conditional(request, reader, settings, respond)
+        alike = f"{request.scope['path']} {sort} {filters_digest(criteria)}"
+        return await run_read(
+            request, reader, lambda: conditional(request, reader, settings, respond), alike
+        )
 
-    export.__name__ = f"export_{name}"
-    export.__doc__ = f"Every record of {name} matching the filters, streamed as CSV or NDJSON."
-    router.add_api_route(
+    exports.add_api_route(
         f"/{name}.{{format}}",
         export,
         methods=["GET"],
         name=f"export_{name}",
+        description=f"Every record of {name} matching the filters, streamed as CSV or NDJSON.",
         responses={
             422: problem(
                 "A parameter is invalid or unknown (`errors` names each one), or more records "
@@ -191,11 +169,8 @@ def _add_export(name: str, exported: Exported) -> None:
             },
         },
         response_class=StreamingResponse,
+        openapi_extra=documented(resource.criteria),
     )
-
-
-for _name, _exported in EXPORTS.items():
-    _add_export(_name, _exported)
 
 
 def _snapshot_dir(settings: Settings) -> FilePath:
@@ -242,6 +217,10 @@ def database_snapshot(reader: Reader, settings: Settings) -> tuple[FilePath, str
 class DatabaseFile(FileResponse):
     """The database file; a bad `Range` is answered as a problem, like every other error."""
 
+    def __init__(self, problems: Problems, path: FilePath, **options: Any) -> None:
+        super().__init__(path, **options)
+        self.problems = problems
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Send the file (or the asked range); turn Starlette's plain-text range errors into
         problems."""
@@ -254,10 +233,7 @@ class DatabaseFile(FileResponse):
             if message["type"] == "http.response.start" and message["status"] in (400, 416):
                 replaced = True
                 error = _range_error(message["status"], Headers(raw=message["headers"]))
-                problem = ProblemResponse(
-                    error.problem(instance=scope["path"]), error.status, error.headers
-                )
-                await problem(scope, receive, send)
+                await self.problems.response(error, scope)(scope, receive, send)
                 return
             await send(message)
 
@@ -276,29 +252,20 @@ def _range_error(status: int, headers: Headers) -> ApiError:
     )
 
 
-@router.get(
-    "/database.sqlite",
-    response_class=FileResponse,
-    responses={
-        200: {
-            "description": "The SQLite database file; `Repr-Digest` carries its SHA-256.",
-            "content": {"application/vnd.sqlite3": {}},
-        },
-        206: {
-            "description": "The bytes of the file asked for with `Range`.",
-            "content": {"application/vnd.sqlite3": {}, "multipart/byteranges": {}},
-        },
-        400: problem("The `Range` header is malformed."),
-        416: problem("The `Range` asked for starts past the end of the file."),
-    },
-)
-def export_database(request: Request, reader: ReaderDep, settings: SettingsDep) -> Response:
+def export_database(
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[NoParams, from_query(NoParams)],
+) -> Response:
     """The whole database as one SQLite file: a consistent snapshot, with its SHA-256."""
+    problems: Problems = request.app.state.problems
 
     def respond() -> Response:
         path, digest, version = database_snapshot(reader, settings)
         encoded = b64encode(bytes.fromhex(digest)).decode()
         return DatabaseFile(
+            problems,
             path,
             media_type="application/vnd.sqlite3",
             filename=f"diplomatic-visits-v{version}.sqlite3",

@@ -7,30 +7,25 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
-from app.api.filters import IsoTimestamp
+from app.api.filters import IsoTimestamp, NoParams
 from app.api.formats import Format, negotiate
 from app.api.lists import LIST_FORMATS, page_response
+from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.query import ApiRoute, from_query
+from app.api.query import documented, from_query
 from app.api.responses import LIST_ERRORS, NOT_ACCEPTABLE, JSONBytes
 from app.models.change import DeletionPublic
 from app.models.dataset import DatasetInfo
 from app.models.page import ItemList
 from app.queries import changes
 
-router = APIRouter(prefix="/v1", tags=["dataset"], route_class=ApiRoute)
+router = APIRouter(prefix="/v1", tags=["dataset"])
 
 DATASET_LICENSE = (
     "Facts with citations; each source keeps its own terms (see sources). The project's own "
     "structuring of the data may be reused with attribution."
 )
 BY_SEQUENCE = "seq"
-
-
-class NoParams(BaseModel):
-    """This operation takes no query parameters."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class DeletionParams(BaseModel):
@@ -60,15 +55,19 @@ async def get_dataset(
 ) -> Response:
     """The dataset: its version, record counts per resource, and sources with licences."""
     negotiate(request, None, ("json",))
-    return conditional(
-        request,
-        reader,
-        settings,
-        lambda: JSONBytes({**changes.dataset_summary(reader), "license": DATASET_LICENSE}),
-    )
+
+    def respond() -> Response:
+        return JSONBytes({**changes.dataset_summary(reader), "license": DATASET_LICENSE})
+
+    return await run_read(request, reader, lambda: conditional(request, reader, settings, respond))
 
 
-@router.get("/deletions", response_model=ItemList[DeletionPublic], responses=LIST_ERRORS)
+@router.get(
+    "/deletions",
+    response_model=ItemList[DeletionPublic],
+    responses=LIST_ERRORS,
+    openapi_extra=documented(DeletionParams),
+)
 async def list_deletions(
     request: Request,
     reader: ReaderDep,
@@ -91,4 +90,7 @@ async def list_deletions(
             )
         return page_response(request, answer_in, DeletionPublic, items, total, next_cursor)
 
-    return conditional(request, reader, settings, respond)
+    alike = f"{request.scope['path']} {digest}"  # the cursor and page size aside
+    return await run_read(
+        request, reader, lambda: conditional(request, reader, settings, respond), alike
+    )

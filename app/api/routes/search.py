@@ -9,20 +9,25 @@ from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import SearchParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, no_words, page_response
-from app.api.offload import on_a_worker
+from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.query import ApiRoute, from_query
+from app.api.query import documented, from_query
 from app.api.responses import LIST_ERRORS
 from app.models.page import ItemList, SearchHit
 from app.queries import search as search_queries
 from app.queries.common import NoSearchWords
 
-router = APIRouter(prefix="/v1/search", tags=["search"], route_class=ApiRoute)
+router = APIRouter(prefix="/v1/search", tags=["search"])
 
 RANKED = "rank"
 
 
-@router.get("", response_model=ItemList[SearchHit], responses=LIST_ERRORS)
+@router.get(
+    "",
+    response_model=ItemList[SearchHit],
+    responses=LIST_ERRORS,
+    openapi_extra=documented(SearchParams),
+)
 async def search(
     request: Request,
     reader: ReaderDep,
@@ -50,5 +55,7 @@ async def search(
             request, answer_in, SearchHit, items, total, next_cursor, total_is_lower_bound=capped
         )
 
-    # Full-text matches cost in proportion to the hits: never on the event loop.
-    return await on_a_worker(request, lambda: conditional(request, reader, settings, respond))
+    alike = f"{request.scope['path']} {digest}"  # the cursor and page size aside
+    return await run_read(
+        request, reader, lambda: conditional(request, reader, settings, respond), alike
+    )

@@ -1,33 +1,29 @@
-"""gzip for the clients that take it (`Content-Encoding: gzip`, RFC 9110).
-
-Starlette's GZipMiddleware does the same work, but sets up for every request what only some
-answers need: it normalises its list of excluded media types and parses the answer's headers
-into objects each time, which was 90k of the 612k instructions (callgrind) a visit by id
-cost, an answer it then passed through (stored details are gzip already). This middleware
-decides from the answer's first message, reading its raw headers once:
+"""gzip for the clients that take it (`Content-Encoding: gzip`, RFC 9110), in place of
+Starlette's GZipMiddleware, which sets up for every request what only some answers need
+(why, and what each costs: docs/decisions/0014-own-middleware.md). It decides from the
+answer's first message, reading its raw headers once:
 
 - passed through as they are: answers already encoded (`Content-Encoding`), partial ones
   (206), media that is compressed already (photos, audio, video, archives, web fonts), and a
   whole body under `minimum_size` bytes;
-- otherwise compressed by zlib-ng at `level`, 1 by default (nginx's default too): answers
-  are made per request, and every list page a gzip client asks for pays for its
-  compression. A page of 50 visits (36 KB) takes 72 µs at level 1 and 356 at level 6 (7.3
-  and 4.9 KB), a page of 10 (6.9 KB) 23 and 59 µs (1.9 and 1.5 KB). Stored details,
-  compressed once at load time, use level 6. In one piece (with its new `Content-Length`) or, for a
-  streamed body, chunk by chunk with a sync flush, so that each chunk reaches the client
-  when it is made. Chunks of `thread_minimum_size` bytes or more are compressed on a worker
-  thread, off the event loop.
+- otherwise compressed by zlib-ng at `level`, 1 by default (nginx's default too): answers are
+  made per request, and every page a gzip client asks for pays for its compression (stored
+  details, compressed once at load time, use level 6). In one piece (with its new
+  `Content-Length`) or, for a streamed body, chunk by chunk with a sync flush, so that each
+  chunk reaches the client when it is made. Chunks of `thread_minimum_size` bytes or more are
+  compressed on a worker thread, off the event loop.
 
 A compressed answer says `Vary: Accept-Encoding` (added to its `Vary`, once). A client that
 does not take gzip gets every answer untouched: an identity answer suits every client, and
 the cacheable answers carry `Vary: Accept-Encoding` anyway (app.api.caching).
+tests/edge/test_against_starlette.py sends the same requests through Starlette's.
 """
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zlib_ng import zlib_ng
 
-from app.api.headers import RawHeaders, accepts_gzip, varying
+from app.edge.headers import RawHeaders, accepts_gzip, varying
 
 # Media that gzip would not make smaller: Starlette's list, by top-level type or exact type.
 _COMPRESSED_KINDS = frozenset({b"audio", b"video"})

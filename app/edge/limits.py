@@ -26,7 +26,7 @@ from limits.storage import storage_from_string
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.access import problem_app, remember_problem
+from app.edge.problems import Problems
 from app.errors import ApiError
 
 logger = logging.getLogger("app")
@@ -111,9 +111,10 @@ def _seconds_word(seconds: int) -> str:
 class RateLimit:
     """Counts requests per client address against every configured limit."""
 
-    def __init__(self, app: ASGIApp, limits: ClientLimits) -> None:
+    def __init__(self, app: ASGIApp, limits: ClientLimits, problems: Problems) -> None:
         self.app = app
         self.limits = limits
+        self.problems = problems
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer 429 past the limit; otherwise pass on, adding the RateLimit headers."""
@@ -136,8 +137,7 @@ class RateLimit:
                 f"{_seconds_word(int(headers['Retry-After']))}.",
                 headers=headers,
             )
-            remember_problem(scope, error.slug)
-            await problem_app(error, scope)(scope, receive, send)
+            await self.problems.response(error, scope)(scope, receive, send)
             return
 
         async def with_headers(message: Message) -> None:
@@ -166,9 +166,10 @@ class RequestTimeout:
     cancelled; whatever the abandoned handler still says is dropped.
     """
 
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, problems: Problems) -> None:
         self.app = app
         self.seconds = seconds
+        self.problems = problems
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request against the clock; answer for it if the clock wins."""
@@ -189,8 +190,7 @@ class RequestTimeout:
             await send(message)
 
         async def answer_for_it() -> None:
-            remember_problem(scope, REQUEST_TIMEOUT.slug)
-            await problem_app(REQUEST_TIMEOUT, scope)(scope, receive, send)
+            await self.problems.response(REQUEST_TIMEOUT, scope)(scope, receive, send)
 
         def expire() -> None:
             nonlocal answer

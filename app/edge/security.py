@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.access import problem_app, remember_problem
+from app.edge.problems import Problems
 from app.errors import ApiError
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -129,8 +129,9 @@ class RequestShape:
     length of the target is bounded by the server's HTTP parser.)
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, problems: Problems) -> None:
         self.app = app
+        self.problems = problems
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse a malformed request; pass the rest on."""
@@ -138,6 +139,4 @@ class RequestShape:
         if error is None:
             await self.app(scope, receive, send)
             return
-        remember_problem(scope, error.slug)
-        shown = {**scope, "path": scope["path"][:200]}  # the problem's instance, not all of it
-        await problem_app(error, shown)(scope, receive, send)
+        await self.problems.response(error, scope)(scope, receive, send)

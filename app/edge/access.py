@@ -12,7 +12,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.responses import ProblemResponse
+from app.edge.problems import Problems, noted_problem
 from app.errors import ApiError
 from app.logs import ACCESS_LOGGER, request_id
 
@@ -32,18 +32,6 @@ def _incoming_id(scope: Scope) -> str | None:
     return None
 
 
-def problem_app(error: ApiError, scope: Scope) -> ProblemResponse:
-    """The problem response for `error`, for middleware that answers before any route."""
-    return ProblemResponse(
-        error.problem(instance=scope["path"]), status_code=error.status, headers=error.headers
-    )
-
-
-def remember_problem(scope: Scope, slug: str) -> None:
-    """Note which problem answered the request, for its access-log line."""
-    scope.setdefault("state", {})["problem"] = slug
-
-
 INTERNAL_ERROR = ApiError(
     500, "internal-error", "Internal error", "Something went wrong on our side."
 )
@@ -53,8 +41,9 @@ class AccessLog:
     """Gives each request an id, echoes it, logs one line when the answer is sent, and answers
     a last-resort 500 problem (logged with the id) when a handler fails unexpectedly."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, problems: Problems) -> None:
         self.app = app
+        self.problems = problems
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the request with its id set; log it."""
@@ -65,8 +54,9 @@ class AccessLog:
         current = _incoming_id(scope) or os.urandom(16).hex()  # 128 random bits, as 32 hex digits
         echoed = current.encode("latin-1")
         token = request_id.set(current)
-        state = scope.setdefault("state", {})
-        state["request_id"] = current
+        # Made here, so that the copies of the scope made further in share it with this one
+        # (the problem that answered is noted in it).
+        scope.setdefault("state", {})
         status = 0
         sent = 0
 
@@ -86,8 +76,7 @@ class AccessLog:
             logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if status:
                 raise  # the answer has started: only a broken connection can say it failed
-            remember_problem(scope, INTERNAL_ERROR.slug)
-            await problem_app(INTERNAL_ERROR, scope)(scope, receive, tracked)
+            await self.problems.response(INTERNAL_ERROR, scope)(scope, receive, tracked)
         finally:
             client = scope.get("client")
             fields = {
@@ -98,7 +87,8 @@ class AccessLog:
                 "bytes": sent,
                 "client": client[0] if client else None,
             }
-            if "problem" in state:
-                fields["problem"] = state["problem"]
+            problem = noted_problem(scope)
+            if problem is not None:
+                fields["problem"] = problem
             access_logger.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)
             request_id.reset(token)

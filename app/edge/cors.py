@@ -5,16 +5,18 @@ Preflights are answered by Starlette's CORSMiddleware. Every other answer gets `
 (joined into its `Vary`) and, for a request with an `Origin`, `Access-Control-Allow-Origin: *`
 and the exposed headers, as Starlette's middleware gives them; here they are added to the
 answer's raw header list in one pass, where Starlette parses the request's and the answer's
-headers into objects for every request: 66k of the 612k instructions a visit by id cost
-(callgrind).
+headers into objects for every request (docs/decisions/0014-own-middleware.md).
+tests/edge/test_against_starlette.py sends the same requests through Starlette's.
 """
+
+from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.access import REQUEST_ID_HEADER
-from app.api.headers import RawHeaders, varying
-from app.api.limits import RATE_LIMIT_HEADERS
+from app.edge.access import REQUEST_ID_HEADER
+from app.edge.headers import RawHeaders, varying
+from app.edge.limits import RATE_LIMIT_HEADERS
 
 ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"]
 ALLOWED_HEADERS = ["Accept", "If-None-Match", "If-Modified-Since", REQUEST_ID_HEADER]
@@ -30,20 +32,21 @@ EXPOSED_HEADERS = [
     *RATE_LIMIT_HEADERS,
 ]
 PREFLIGHT_MAX_AGE_S = 86400
+# Starlette's CORSMiddleware configured as this API's CORS.
+OPTIONS: dict[str, Any] = {
+    "allow_origins": ["*"],
+    "allow_methods": ALLOWED_METHODS,
+    "allow_headers": ALLOWED_HEADERS,
+    "expose_headers": EXPOSED_HEADERS,
+    "max_age": PREFLIGHT_MAX_AGE_S,
+}
 
 
 class OpenCors(CORSMiddleware):
     """Starlette's CORS for open reads (see above)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        super().__init__(
-            app,
-            allow_origins=["*"],
-            allow_methods=ALLOWED_METHODS,
-            allow_headers=ALLOWED_HEADERS,
-            expose_headers=EXPOSED_HEADERS,
-            max_age=PREFLIGHT_MAX_AGE_S,
-        )
+        super().__init__(app, **OPTIONS)
         self.cross_origin: RawHeaders = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in self.simple_headers.items()

@@ -1,4 +1,4 @@
-"""gzip on the way out (app.api.compression): what is compressed, what passes as it is, and
+"""gzip on the way out (app.edge.compression): what is compressed, what passes as it is, and
 the headers of each, on small ASGI apps and on the API."""
 
 import asyncio
@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
-from app.api import compression
-from app.api.compression import Compression
+from app.edge import compression
+from app.edge.compression import Compression
 
 GZIP = [(b"accept-encoding", b"gzip, deflate")]
 JSON = (b"content-type", b"application/json")

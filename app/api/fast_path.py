@@ -1,0 +1,88 @@
+"""The fast path to details: a plain GET of one record by id (`/v1/visits/{visit_id}`, ...)
+answered from an explicit table, without FastAPI's routing and dependency solving.
+
+The table is made from the resource declarations (`routes()`): a pattern per resource with a
+detail, and that resource's `answer_detail`, which its FastAPI route calls too. `FastPath` sits
+innermost in the edge, so the access log, the security headers, CORS, the clock and gzip see
+its answers as any other. It answers only what it can answer exactly as the route would: a GET
+without a query string, an id within the route's length limit, no dependency overridden. Any
+other request goes on to FastAPI untouched. What the handler raises is answered by the same
+problem the exception handlers give (tests/api/test_fast_path.py compares the two paths).
+Why a fast path at all: docs/decisions/0011-fast-path-to-details.md.
+"""
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.api.handlers import ANSWERED, as_problem
+from app.api.resource import Resource
+from app.config import Settings
+from app.edge.problems import Problems
+from app.storage import Reader
+
+
+@dataclass(frozen=True)
+class FastRoute:
+    """One row of the table: the path of a resource's records and how to answer for one."""
+
+    pattern: re.Pattern[str]  # its one group is the id
+    answer: Callable[[Request, Reader, Settings, str], Awaitable[Response]]
+    max_length: int
+
+
+def routes(resources: Iterable[Resource]) -> list[FastRoute]:
+    """The table: one row per resource with a detail."""
+    return [
+        FastRoute(
+            re.compile(re.escape(resource.path) + "/([^/]+)"),
+            resource.answer_detail,
+            resource.detail.id_max_length,
+        )
+        for resource in resources
+        if resource.detail is not None
+    ]
+
+
+class FastPath:
+    """Answers a plain GET of a record by id from the table (see above)."""
+
+    def __init__(self, app: ASGIApp, table: list[FastRoute], problems: Problems) -> None:
+        self.app = app
+        self.table = table
+        self.problems = problems
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The record's answer, or the request passed on unchanged."""
+        if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
+            response = await self._answer(scope, receive, send)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> Response | None:
+        app = scope["app"]
+        if app.dependency_overrides:  # a test's replacements apply to FastAPI's routes only
+            return None
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):  # as Starlette's routing reads it
+            path = path[len(root) :]
+        for route in self.table:
+            matched = route.pattern.fullmatch(path)
+            if matched is not None:
+                break
+        else:
+            return None
+        record_id = matched[1]
+        if len(record_id) > route.max_length:
+            return None  # FastAPI's validation names the parameter
+        request = Request(scope, receive, send)
+        try:
+            return await route.answer(request, app.state.reader, app.state.settings, record_id)
+        except ANSWERED as error:
+            return self.problems.response(as_problem(error, scope), scope)

@@ -1,0 +1,230 @@
+"""One declaration per resource, and its routes generated from it.
+
+A resource is a few facts: its name (and so its path), its filters and sorts, how to list it,
+its list and detail models, how to read one record, and the lists of a record's parts.
+`Resource.router()` makes its FastAPI routes from them (`GET /v1/<name>`,
+`GET /v1/<name>/{id}` and each part, `GET /v1/visits/{visit_id}/meetings`); the fast path to
+details (app/api/fast_path.py) calls the same `answer_detail`.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import BaseModel
+
+from app.api.caching import conditional
+from app.api.deps import ReaderDep, SettingsDep
+from app.api.filters import NoParams, OnePageParams, VisitPartParams
+from app.api.formats import negotiate
+from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
+from app.api.offload import run_read
+from app.api.query import documented, from_query
+from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
+from app.config import Settings
+from app.errors import not_found
+from app.models.page import ItemList
+from app.queries.common import Gzipped
+from app.queries.listing import Listing
+from app.storage import Reader
+
+API_PREFIX = "/v1"
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How one record is read: `GET /v1/<resource>/{<id_name>}`."""
+
+    model: type[BaseModel]
+    get: Callable[[Reader, str], dict[str, Any] | Gzipped | None]
+    summary: str
+    id_name: str
+    id_description: str
+    id_example: str
+    id_max_length: int = 200
+
+
+@dataclass(frozen=True)
+class PagedPart:
+    """A record's parts as a list of another resource filtered by the record, in one order
+    (`GET /v1/visits/{visit_id}/meetings`), paged."""
+
+    name: str
+    resource: "Resource"
+    by: str  # the filter of `resource` that names the record
+    summary: str
+    sort: str | None = None  # None: the resource's default order
+
+
+@dataclass(frozen=True)
+class WholePart:
+    """A record's parts that always fit on one page (`GET /v1/visits/{visit_id}/participants`)."""
+
+    name: str
+    model: type[BaseModel]
+    read: Callable[[Reader, str], list[dict[str, Any]]]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What differs from one resource to the next (see above)."""
+
+    name: str  # plural: the path, the OpenAPI tag, the export's file name
+    singular: str  # named in a 404 and in operation ids
+    about: str  # the tag's description
+    filters: type[BaseModel]  # the list's query parameters (app/api/filters.py)
+    criteria: type[BaseModel]  # the filters alone (an export takes them)
+    listing: Listing
+    sorts: Mapping[str, str]
+    item: type[BaseModel]
+    list_summary: str
+    facets: tuple[str, ...] = ()  # what `facet=` counts (app/api/filters.py)
+    detail: Detail | None = None
+    exists: Callable[[Reader, str], bool] | None = None  # needed by parts
+    parts: tuple[PagedPart | WholePart, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """Where the resource's list is."""
+        return f"{API_PREFIX}/{self.name}"
+
+    def router(self) -> APIRouter:
+        """The routes of this resource."""
+        router = APIRouter(prefix=self.path, tags=[self.name])
+        self._add_list(router)
+        if self.detail is not None:
+            self._add_detail(router, self.detail)
+            for part in self.parts:
+                self._add_part(router, self.detail, part)
+        return router
+
+    async def answer_detail(
+        self, request: Request, reader: Reader, settings: Settings, record_id: str
+    ) -> Response:
+        """One record as JSON, revalidated by ETag; 404 when there is none."""
+        assert self.detail is not None, f"{self.name} have no detail"
+        get = self.detail.get
+        return detail_response(
+            request, reader, settings, lambda: get(reader, record_id), self.singular, record_id
+        )
+
+    def _add_list(self, router: APIRouter) -> None:
+        async def list_records(
+            request: Request,
+            reader: ReaderDep,
+            settings: SettingsDep,
+            filters: Annotated[Any, from_query(self.filters)],
+        ) -> Response:
+            return await run_list(
+                request, reader, settings, filters, self.listing, self.sorts, self.item
+            )
+
+        router.add_api_route(
+            "",
+            list_records,
+            methods=["GET"],
+            name=f"list_{self.name}",
+            description=self.list_summary,
+            response_model=ItemList[self.item],  # type: ignore[name-defined]
+            responses=LIST_ERRORS,
+            openapi_extra=documented(self.filters),
+        )
+
+    def _add_detail(self, router: APIRouter, detail: Detail) -> None:
+        async def get_record(
+            request: Request,
+            record_id: Annotated[str, _id_parameter(detail)],
+            reader: ReaderDep,
+            settings: SettingsDep,
+            params: Annotated[Any, from_query(NoParams)],
+        ) -> Response:
+            return await self.answer_detail(request, reader, settings, record_id)
+
+        router.add_api_route(
+            f"/{{{detail.id_name}}}",
+            get_record,
+            methods=["GET"],
+            name=f"get_{self.singular}",
+            description=detail.summary,
+            response_model=detail.model,
+            responses=DETAIL_ERRORS,
+        )
+
+    def _add_part(self, router: APIRouter, detail: Detail, part: PagedPart | WholePart) -> None:
+        exists = self.exists
+        assert exists is not None, f"{self.name} have parts: say how a record is found"
+
+        def require(reader: Reader, record_id: str) -> None:
+            if not exists(reader, record_id):
+                raise not_found(self.singular, record_id)
+
+        if isinstance(part, PagedPart):
+            listed = part.resource
+
+            async def list_paged(
+                request: Request,
+                record_id: Annotated[str, _id_parameter(detail)],
+                reader: ReaderDep,
+                settings: SettingsDep,
+                params: Annotated[Any, from_query(VisitPartParams)],
+            ) -> Response:
+                require(reader, record_id)
+                chosen = {"sort": part.sort} if part.sort else {}
+                filters: Any = listed.filters(
+                    limit=params.limit,
+                    cursor=params.cursor,
+                    format=params.format,
+                    **{part.by: record_id},
+                    **chosen,
+                )
+                return await run_list(
+                    request, reader, settings, filters, listed.listing, listed.sorts, listed.item
+                )
+
+            endpoint: Callable[..., Any] = list_paged
+            model: type[BaseModel] = listed.item
+            parameters: type[BaseModel] = VisitPartParams
+        else:
+            read = part.read
+
+            async def list_whole(
+                request: Request,
+                record_id: Annotated[str, _id_parameter(detail)],
+                reader: ReaderDep,
+                settings: SettingsDep,
+                params: Annotated[Any, from_query(OnePageParams)],
+            ) -> Response:
+                answer_in = negotiate(request, params.format, LIST_FORMATS)
+
+                def respond() -> Response:
+                    require(reader, record_id)
+                    items = read(reader, record_id)
+                    return page_response(request, answer_in, part.model, items, len(items), None)
+
+                return await run_read(
+                    request, reader, lambda: conditional(request, reader, settings, respond)
+                )
+
+            endpoint, model, parameters = list_whole, part.model, OnePageParams
+        router.add_api_route(
+            f"/{{{detail.id_name}}}/{part.name}",
+            endpoint,
+            methods=["GET"],
+            name=f"list_{self.singular}_{part.name}",
+            description=part.summary,
+            response_model=ItemList[model],  # type: ignore[valid-type]
+            responses=DETAIL_ERRORS,
+            openapi_extra=documented(parameters),
+        )
+
+
+def _id_parameter(detail: Detail) -> Any:
+    """The path parameter naming a record (`visit_id`)."""
+    return Path(
+        alias=detail.id_name,
+        description=detail.id_description,
+        examples=[detail.id_example],
+        max_length=detail.id_max_length,
+    )

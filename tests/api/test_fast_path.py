@@ -1,0 +1,157 @@
+"""The fast path to details answers exactly as the FastAPI route would, or not at all."""
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.middleware import Middleware
+
+from app.api.deps import get_reader
+from app.api.fast_path import FastPath, routes
+from app.api.main import FAST_ROUTES, RESOURCES
+from app.config import Settings
+from app.main import create_app
+from tests.support import replace_middleware
+
+DETAILS = [
+    "/v1/visits/2023-06-raisi-cuba",
+    "/v1/meetings/2023-06-15-havana-signing-ceremony",
+    "/v1/agreements/2023-06-15-iran-cuba-cooperation-documents",
+    "/v1/participants/ebrahim-raisi",
+    "/v1/tours/2023-06-raisi-latin-america",
+    "/v1/countries/CU",
+    "/v1/sources/tdi-2023-06-16-raisi-havana",
+]
+
+
+def without_fast_path(app: FastAPI) -> FastAPI:
+    """`app` with an empty table: every request goes to FastAPI's routes."""
+    return replace_middleware(app, {FastPath: Middleware(FastPath, [], app.state.problems)})
+
+
+@pytest.fixture(scope="module")
+def clients(settings: Settings) -> Iterator[tuple[TestClient, TestClient]]:
+    """A client of the app as served, and one of the same app without the fast path."""
+    with (
+        TestClient(create_app(settings)) as served,
+        TestClient(without_fast_path(create_app(settings))) as routed,
+    ):
+        yield served, routed
+
+
+def routed_by_fastapi(client: TestClient, path: str, **options: Any) -> bool:
+    """Whether FastAPI's router handled the request (its routing sets the scope's endpoint)."""
+    app = client.app
+    seen: list[dict[str, Any]] = []
+
+    async def spy(scope: Any, receive: Any, send: Any) -> None:
+        await app(scope, receive, send)
+        seen.append(scope)
+
+    with TestClient(spy) as spying:  # type: ignore[arg-type]
+        spying.get(path, **options)
+    return "endpoint" in seen[0]
+
+
+def test_the_table_has_a_row_for_each_resource_with_a_detail() -> None:
+    assert [route.pattern.pattern for route in FAST_ROUTES] == [
+        "/v1/visits/([^/]+)",
+        "/v1/meetings/([^/]+)",
+        "/v1/agreements/([^/]+)",
+        "/v1/participants/([^/]+)",
+        "/v1/tours/([^/]+)",
+        "/v1/countries/([^/]+)",
+        "/v1/sources/([^/]+)",
+    ]
+    assert [route.max_length for route in FAST_ROUTES] == [200, 200, 200, 200, 200, 3, 200]
+    topics = next(resource for resource in RESOURCES if resource.name == "topics")
+    assert routes([topics]) == []
+
+
+def test_the_fast_path_answers_every_detail(clients: Any) -> None:
+    served, _ = clients
+    for path in DETAILS:
+        assert served.get(path).status_code == 200, path
+        assert not routed_by_fastapi(served, path), path
+
+
+def _requests() -> Iterator[tuple[str, str, dict[str, str]]]:
+    for path in DETAILS:
+        yield "GET", path, {}
+        yield "HEAD", path, {}
+        yield "GET", path, {"Accept-Encoding": "gzip"}
+        yield "GET", path, {"Accept-Encoding": "identity"}
+        yield "GET", path, {"Accept": "text/csv"}  # 406
+        yield "GET", path, {"Accept": "application/*;q=0.5, text/html"}
+        yield "GET", path + "?format=json", {}  # 422: a detail takes no parameters
+        yield "GET", path + "/", {}
+        yield "GET", path + "x" * 200, {}  # over the id's length limit: 422
+        yield "GET", path.rsplit("/", 1)[0] + "/no-such-record", {}  # 404
+        yield "GET", path.rsplit("/", 1)[0] + "/caf%C3%A9%20x", {}
+
+
+@pytest.mark.parametrize(("method", "path", "headers"), list(_requests()))
+def test_the_fast_path_answers_as_the_route_does(
+    clients: Any, method: str, path: str, headers: dict[str, str]
+) -> None:
+    served, routed = clients
+    mine = served.request(method, path, headers=headers)
+    theirs = routed.request(method, path, headers=headers)
+    assert (mine.status_code, mine.content) == (theirs.status_code, theirs.content)
+    ignored = {"x-request-id"}
+    assert {k: v for k, v in mine.headers.items() if k not in ignored} == {
+        k: v for k, v in theirs.headers.items() if k not in ignored
+    }
+    if mine.status_code == 200:
+        again = served.get(path, headers={**headers, "If-None-Match": mine.headers["etag"]})
+        assert again.status_code == 304
+        assert again.headers["etag"] == mine.headers["etag"]
+
+
+def test_errors_are_the_problems_the_route_would_answer(clients: Any) -> None:
+    served, _ = clients
+    missing = "/v1/visits/no-such-visit"
+    assert not routed_by_fastapi(served, missing)
+    assert served.get(missing).json()["detail"] == "No visit has the id 'no-such-visit'."
+    csv = {"headers": {"Accept": "text/csv"}}
+    assert not routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba", **csv)
+    assert served.get("/v1/visits/2023-06-raisi-cuba", **csv).status_code == 406
+
+
+def test_a_database_error_is_the_same_problem_on_both_paths(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = []
+    for app in (create_app(settings), without_fast_path(create_app(settings))):
+
+        def broken(sql: str, params: Any = None) -> Any:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(app.state.reader, "rows", broken)
+        with TestClient(app) as client:
+            answer = client.get("/v1/meetings/2023-06-15-havana-signing-ceremony")
+            answers.append((answer.status_code, answer.headers["retry-after"], answer.json()))
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (503, "5")
+    assert answers[0][2]["type"].endswith("/database-unavailable")
+
+
+def test_what_the_fast_path_does_not_take_goes_on_to_fastapi(clients: Any) -> None:
+    served, _ = clients
+    assert routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba?format=json")
+    assert routed_by_fastapi(served, "/v1/visits/" + "x" * 201)
+    assert routed_by_fastapi(served, "/v1/visits")
+    assert routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba/meetings")
+    assert served.get("/v1/topics/energy").json()["detail"] == "No resource at /v1/topics/energy."
+    assert not routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba")
+
+
+def test_overridden_dependencies_turn_the_fast_path_off(settings: Settings) -> None:
+    app = create_app(settings)
+    with TestClient(app) as client:
+        assert not routed_by_fastapi(client, "/v1/visits/2023-06-raisi-cuba")
+        app.dependency_overrides[get_reader] = lambda: app.state.reader
+        assert routed_by_fastapi(client, "/v1/visits/2023-06-raisi-cuba")
