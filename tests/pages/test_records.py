@@ -8,6 +8,9 @@ import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
+from app.config import Settings
+from app.main import create_app
+from app.pages import routes
 from app.pages.data import RESOURCES
 from app.pages.render import Site
 from app.pages.routes import render_record
@@ -161,7 +164,8 @@ def test_a_disputed_fact_shows_each_version_beside_its_source(client: TestClient
     agreement = "2023-06-15-iran-cuba-memorandum-of-understanding"
     record = with_claims(client.get(f"/v1/agreements/{agreement}").json())
     app = client.app
-    site = Site(app.state.reader, app.state.settings)  # type: ignore[attr-defined]
+    state = app.state  # type: ignore[attr-defined]
+    site = Site(state.reader, state.settings, state.rendered_pages)
     request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "app": app})
     response = render_record(request, site, RESOURCES["agreements"], record)
     html = bytes(response.body).decode()
@@ -204,3 +208,18 @@ def test_an_unknown_id_is_a_404_page(client: TestClient, name: str) -> None:
     assert document.headings[0] == (1, "Not found")
     singular = RESOURCES[name].singular
     assert f"No {singular} has the id 'no-such-record'." in document.text
+
+
+def test_a_part_in_a_visit_not_listed_on_the_participant_s_page_names_it_by_id(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Their page lists their first SHOWN visits and meetings; their parts in the others
+    # link by id (the lookup of a part's visit among those listed once failed with a 500).
+    monkeypatch.setattr(routes, "SHOWN", 1)
+    with TestClient(create_app(settings)) as fresh:
+        response = fresh.get("/participants/ebrahim-raisi", headers=BROWSER)
+    assert response.status_code == 200
+    document = read(response.text)
+    visits = {link for link in document.links if link.startswith("/visits/")}
+    by_id = {link for link in visits if document.link_texts[link] == link.removeprefix("/visits/")}
+    assert (len(visits), len(by_id)) == (3, 2)
