@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(
         default=60, ge=0, description="Cache-Control max-age, in seconds, on GET responses."
     )
+    page_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Megabytes of rendered pages each worker keeps, by ETag, to send again "
+        "until the data or the pages change; 0 keeps none.",
+    )
     export_dir: Path | None = Field(
         default=None,
         description="Where database snapshots for download are kept (a temporary folder if unset).",

@@ -20,6 +20,8 @@ from app.edge.limits import ClientLimits
 from app.edge.problems import PageRenderer, Problems
 from app.pages import routes as page_routes
 from app.pages.errors import problem_page as page_of_problem
+from app.pages.kept import KeptPages, RenderedPages
+from app.pages.render import FINGERPRINT
 from app.storage import check_database, open_reader
 from app.telemetry import telemetry_config
 
@@ -61,13 +63,17 @@ def create_app(
             problems,
             rate_limits=rate_limits,
             page_policies=docs.POLICIES,
-            innermost=[Middleware(FastPath, FAST_ROUTES, problems)],
+            innermost=[
+                Middleware(FastPath, FAST_ROUTES, problems),
+                Middleware(KeptPages, page_routes.ROOTS),
+            ],
         ),
     )
     app.state.settings = settings
     app.state.reader = open_reader(settings.database_url, settings.query_time_limit_ms)
     app.state.slow_reads = SlowReads()
     app.state.problems = problems
+    app.state.rendered_pages = RenderedPages(settings.page_cache_mb * 1024 * 1024, FINGERPRINT)
     # An Integrity while the app checks the file in the background, None when it does not
     # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).
     app.state.integrity = None

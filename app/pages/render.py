@@ -1,6 +1,8 @@
-"""Templates, the pages' security policy and stylesheet, and the dependency every page takes."""
+"""Templates, the pages' security policy and stylesheet, their fingerprint, and the dependency
+every page takes."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +13,9 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from app.api.caching import conditional
 from app.config import Settings
+from app.pages.kept import RenderedPages
 from app.storage import Reader
 
 HERE = Path(__file__).parent
@@ -43,6 +47,21 @@ class Stylesheet:
 
 
 STYLESHEET = Stylesheet.load(HERE / "static" / "pages.css")
+
+
+def fingerprint(folder: Path) -> str:
+    """A digest of every file under `folder` (names and contents): what makes a page besides
+    the data. A deploy that changes a template, the stylesheet or the pages' code changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+# In every page's ETag (by way of the app's RenderedPages): a browser's copy from before a
+# deploy is not revalidated as current.
+FINGERPRINT = fingerprint(HERE)
 
 
 def highlighted(snippet: str) -> Markup:
@@ -78,6 +97,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates change with a deploy, not while serving
     )
     environment.globals["stylesheet"] = STYLESHEET.url
     environment.filters["highlighted"] = highlighted
@@ -94,15 +114,18 @@ templates = _environment()
 
 @dataclass(frozen=True)
 class Site:
-    """What a page reads from: the app's read-only database and its settings."""
+    """What a page reads from: the app's read-only database and its settings, and the pages
+    rendered already."""
 
     reader: Reader
     settings: Settings
+    rendered: RenderedPages
 
 
 async def get_site(request: Request) -> Site:
-    """The app's database and settings, for a page."""
-    return Site(request.app.state.reader, request.app.state.settings)
+    """The app's database, settings and rendered pages, for a page."""
+    state = request.app.state
+    return Site(state.reader, state.settings, state.rendered_pages)
 
 
 SiteDep = Annotated[Site, Depends(get_site)]
@@ -118,4 +141,18 @@ def page(
         status_code=status_code,
         headers={"Content-Security-Policy": PAGE_POLICY},
         media_type=HTML,
+    )
+
+
+def answer(request: Request, site: Site, respond: Callable[[], Response]) -> Response:
+    """`respond()` as the API answers (ETag, 304, Cache-Control), the ETag naming the pages'
+    fingerprint too; a page rendered already for this ETag is sent as it was."""
+    rendered = site.rendered
+    return conditional(
+        request,
+        site.reader,
+        site.settings,
+        respond,
+        fingerprint=rendered.fingerprint,
+        kept=rendered,
     )

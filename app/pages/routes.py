@@ -11,7 +11,6 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import Field, create_model
 
-from app.api.caching import conditional
 from app.api.filters import NoParams
 from app.api.lists import no_words
 from app.api.offload import run_read
@@ -23,11 +22,13 @@ from app.pages import data
 from app.pages.forms import controls
 from app.pages.lists import FormParams, form_controls, given, list_view, page_model
 from app.pages.records import cited_sources, claimed_fields
-from app.pages.render import STYLESHEET, Site, SiteDep, page, query_string
+from app.pages.render import STYLESHEET, Site, SiteDep, answer, page, query_string
 from app.pages.timeline import Series, draw, visit_years
 from app.queries.common import NoSearchWords
 
 router = APIRouter(include_in_schema=False)
+# The first segment of every page's path (`/` has ''): where a kept page may be sent from.
+ROOTS = ("", *data.RESOURCES, "countries", "search")
 NoQuery = Annotated[NoParams, from_query(NoParams)]  # a page that takes no parameters
 
 LATEST = 5  # latest visits on the home page
@@ -70,7 +71,7 @@ async def home(request: Request, site: SiteDep, params: NoQuery) -> Response:
         }
         return page(request, "home.html", context)
 
-    return conditional(request, site.reader, site.settings, respond)
+    return answer(request, site, respond)
 
 
 def _list_page(resource: data.Resource) -> Handler:
@@ -95,11 +96,8 @@ def _list_page(resource: data.Resource) -> Handler:
             }
             return page(request, f"lists/{resource.name}.html", context)
 
-        def answer() -> Response:
-            return conditional(request, site.reader, site.settings, respond)
-
         key = f"{request.scope['path']} {request.scope['query_string']!r}"
-        return await run_read(request, site.reader, answer, key)
+        return await run_read(request, site.reader, lambda: answer(request, site, respond), key)
 
     list_page.__doc__ = f"{resource.title}: filters, facets and pages."
     return list_page
@@ -118,7 +116,7 @@ def _record_page(resource: data.Resource) -> Handler:
                 raise not_found(resource.singular, record_id)
             return render_record(request, site, resource, record)
 
-        return conditional(request, site.reader, site.settings, respond)
+        return answer(request, site, respond)
 
     record_page.__doc__ = f"One {resource.singular}: every fact with its sources."
     return record_page
@@ -150,6 +148,9 @@ def _extra(site: Site, resource: data.Resource, record: dict[str, Any]) -> dict[
     years, undated = visit_years(site.reader, by_them)
     return {
         "shown": shown,
+        # Their parts name a visit and a meeting by id: those listed above, by id (a part in
+        # one not listed shows its id).
+        "listed": {name: {item["id"]: item for item in shown[name][0]} for name in shown},
         "timeline": draw([Series("Visits", "visits", years, undated)]),
     }
 
@@ -186,7 +187,7 @@ async def country_page(
         context = {"country": country, "series": series, "timeline": draw(series)}
         return page(request, "country.html", context)
 
-    return conditional(request, site.reader, site.settings, respond)
+    return answer(request, site, respond)
 
 
 @router.get("/search")
@@ -196,10 +197,9 @@ async def search_page(
     """One search box over every record: typed, ranked results, matches highlighted."""
     shown = given(request.query_params)
     if params.q is None:
-        return conditional(
+        return answer(
             request,
-            site.reader,
-            site.settings,
+            site,
             lambda: page(
                 request,
                 "search.html",
@@ -234,9 +234,4 @@ async def search_page(
         return page(request, "search.html", context)
 
     alike = f"{request.scope['path']} {digest}"
-    return await run_read(
-        request,
-        site.reader,
-        lambda: conditional(request, site.reader, site.settings, respond),
-        alike,
-    )
+    return await run_read(request, site.reader, lambda: answer(request, site, respond), alike)

@@ -13,6 +13,7 @@ from app.edge.limits import ClientLimits, RateLimit, RequestTimeout
 from app.edge.problems import Problems
 from app.edge.security import RequestShape, SecurityHeaders
 from app.main import create_app
+from app.pages.kept import KeptPages
 
 EDGE = [AccessLog, SecurityHeaders, RequestShape, OpenCors, RequestTimeout, HeadAsGet, Compression]
 
@@ -35,9 +36,9 @@ def test_a_rate_limit_counts_after_cors_and_before_the_clock(settings: Settings)
     assert built[4].args[0] is limits
 
 
-def test_the_app_is_built_with_the_edge_and_the_fast_path_innermost(settings: Settings) -> None:
+def test_the_app_is_built_with_the_edge_and_the_fast_paths_innermost(settings: Settings) -> None:
     app = create_app(settings)
-    assert [m.cls for m in app.user_middleware] == [*EDGE, FastPath]
+    assert [m.cls for m in app.user_middleware] == [*EDGE, FastPath, KeptPages]
     problems = app.state.problems
     answering = [m for m in app.user_middleware if problems in m.args]
     assert [m.cls for m in answering] == [AccessLog, RequestShape, RequestTimeout, FastPath]

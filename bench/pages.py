@@ -1,0 +1,170 @@
+"""Each kind of page against the JSON of the same data, on our one server, loaded in turn by wrk.
+
+    .venv/bin/python -m bench.pages --file bench/out/visits-10000.sqlite3
+    .venv/bin/python -m bench.pages --file F --cases visit_page --gzip --profile
+
+A page reads what its JSON reads and then renders HTML; the goal is that a page costs at
+most twice its JSON in req/s (issue #17). Each case names a page and the API address that
+answers with the same record or list; both are loaded as `bench.run` loads two servers
+(a warm-up, then rounds that alternate which goes first; medians), here against one server.
+`--gzip` sends `Accept-Encoding: gzip` as browsers do; `--cold` starts the server with
+PAGE_CACHE_MB=0, so that every page is rendered per request (the cost of a page on its first
+request after a load or a deploy). Results go to bench/out/pages[-gzip][-cold].json (or
+`--results`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from bench.generate import SEARCH_WORD
+from bench.run import OUT_DIR, compare, log, our_server, profile, request_headers, wrk_path
+
+IDS = 200  # records per case, cycled
+LIST_SIZE = 50
+
+
+@dataclass
+class PageCase:
+    """One page and the JSON of the same data (paths cycled in the same order)."""
+
+    name: str
+    title: str
+    page: list[str]
+    json: list[str]
+    connections: int | None = None  # bench.run's Case fields that `compare` reads
+    min_duration: int = 0
+
+
+def _spread(db: sqlite3.Connection, sql: str) -> list[str]:
+    """Up to IDS values of `sql`'s first column, spread over its order."""
+    values = [row[0] for row in db.execute(sql)]
+    return values[:: max(1, len(values) // IDS)][:IDS]
+
+
+def build_cases(path: Path) -> list[PageCase]:
+    """Every kind of page with its JSON, for the records of `path`."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        visits = _spread(
+            db, "SELECT id FROM visit WHERE id IN (SELECT visit_id FROM agreement) ORDER BY id"
+        )
+        participants = _spread(db, "SELECT id FROM participant ORDER BY id")
+        meetings = _spread(db, "SELECT id FROM meeting ORDER BY id")
+        countries = _spread(
+            db, "SELECT DISTINCT host_country_code FROM visit ORDER BY host_country_code"
+        )
+        (host,) = db.execute(
+            "SELECT host_country_code FROM visit GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ).fetchone()
+    finally:
+        db.close()
+    listed = urlencode({"host_country": host, "sort": "-start_date", "limit": LIST_SIZE})
+
+    def both(name: str, title: str, pages: list[str]) -> PageCase:
+        return PageCase(name, title, pages, ["/v1" + page for page in pages])
+
+    return [
+        both("visit_page", "a visit (with agreements)", [f"/visits/{i}" for i in visits]),
+        both("meeting_page", "a meeting", [f"/meetings/{i}" for i in meetings]),
+        both("participant_page", "a participant", [f"/participants/{i}" for i in participants]),
+        both("country_page", "a country", [f"/countries/{c}" for c in countries]),
+        both("visits_list_page", f"visits, {listed}", [f"/visits?{listed}"]),
+        both("visits_first_page", "visits, no filter", ["/visits"]),
+        both("search_page", f"search q={SEARCH_WORD}", [f"/search?q={SEARCH_WORD}"]),
+        PageCase("home_page", "home (/ against /v1)", ["/"], ["/v1"]),
+    ]
+
+
+def table(cases: list[dict[str, Any]]) -> str:
+    """The page and JSON figures of every case, and the page's cost in JSON requests."""
+    lines = [
+        f"{'case':<22} {'--- page ---':>23}  {'--- JSON ---':>23}  {'page cost':>9}",
+        f"{'':<22} {'req/s':>7} {'p50':>7} {'cpu':>7}  {'req/s':>7} {'p50':>7} {'cpu':>7}"
+        f"  {'req/s':>9}",
+    ]
+    for case in cases:
+        page, data = case["page"], case["json"]
+        ratio = data["rps"] / page["rps"] if page["rps"] else float("inf")
+        lines.append(
+            f"{case['name']:<22} {page['rps']:>7,.0f} {page['p50_ms']:>7.1f} "
+            f"{page['cpu_ms_per_request']:>7.2f}  {data['rps']:>7,.0f} {data['p50_ms']:>7.1f} "
+            f"{data['cpu_ms_per_request']:>7.2f}  {ratio:>8.1f}x"
+        )
+    lines.append(
+        "page cost = the JSON's req/s over the page's (2.0x: a page costs two JSON answers)"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--file", type=Path, required=True, help="a file made by bench.generate")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per timed run")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs per side and case")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--cases", nargs="*", help="only these cases")
+    parser.add_argument("--profile", action="store_true", help="py-spy the pages too")
+    parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
+    parser.add_argument("--cold", action="store_true", help="keep no rendered page")
+    parser.add_argument("--results", type=Path)
+    args = parser.parse_args(argv)
+    if args.results is None:
+        suffix = ("-gzip" if args.gzip else "") + ("-cold" if args.cold else "")
+        args.results = OUT_DIR / f"pages{suffix}.json"
+    wrk_path()
+    settings = {"PAGE_CACHE_MB": "0"} if args.cold else {}
+    server = our_server(args.file.resolve(), "ours-pages", **settings)
+    results: list[dict[str, Any]] = []
+    started = time.monotonic()
+    try:
+        server.start()
+        for case in build_cases(args.file):
+            if args.cases and case.name not in args.cases:
+                continue
+            for path in (case.page[0], case.json[0]):
+                answer = httpx.get(server.base + path, timeout=30)
+                if answer.status_code != 200:
+                    raise SystemExit(f"{path} answered {answer.status_code}")
+            log(f"loading page and JSON: {case.title}")
+            targets = [("page", server, case.page), ("json", server, case.json)]
+            result: dict[str, Any] = {"name": case.name, "title": case.title}
+            result.update(compare(targets, args, case))  # type: ignore[arg-type]
+            if args.profile:
+                out = OUT_DIR / f"profile-pages-{case.name}.txt"
+                sent = request_headers(args)
+                profile(server, case.page, args.duration, args.connections, out, sent)
+            results.append(result)
+    finally:
+        server.stop()
+    OUT_DIR.mkdir(exist_ok=True)
+    args.results.write_text(
+        json.dumps(
+            {
+                "file": str(args.file),
+                "accept_encoding": "gzip" if args.gzip else "identity",
+                "page_cache_mb": 0 if args.cold else "default",
+                "seconds": round(time.monotonic() - started),
+                "cases": results,
+            },
+            indent=2,
+        )
+    )
+    print(table(results), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
