@@ -13,9 +13,11 @@ from app.pages.render import page
 
 def problem_page(problem: dict[str, Any], scope: Scope) -> Response:
     """The page for a problem (RFC 9457 fields): its title and detail, each bad parameter, and
-    for a list page its form with what was sent."""
+    for a list page whose parameters are the problem its form with what was sent (a problem
+    of the request itself, refused at the edge, links home instead)."""
     request = Request(scope)
-    resource = data.RESOURCES.get(scope["path"].strip("/"))
+    named = problem.get("errors")
+    resource = data.RESOURCES.get(scope["path"].strip("/")) if named else None
     bad = {error["name"]: error["message"] for error in problem.get("errors", [])}
     context: dict[str, Any] = {
         "problem": problem,

@@ -104,11 +104,18 @@ class KeptPages:
             and header(scope, b"if-none-match") is None
             and not scope["app"].dependency_overrides
         ):
-            state = scope["app"].state
-            rendered: RenderedPages = state.rendered_pages
-            version, _ = data_version(state.reader)
-            found = rendered.get(entity_tag(Request(scope), version, rendered.fingerprint))
+            found = self._kept(scope)
             if found is not None:
                 await found(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    @staticmethod
+    def _kept(scope: Scope) -> Response | None:
+        state = scope["app"].state
+        rendered: RenderedPages = state.rendered_pages
+        try:
+            version, _ = data_version(state.reader)
+        except Exception:  # the route meets the same failure and answers it with a problem
+            return None
+        return rendered.get(entity_tag(Request(scope), version, rendered.fingerprint))

@@ -1,11 +1,16 @@
 """Errors: pages for browsers, problem JSON for API clients, decided by Accept."""
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Scope
 
+from app.config import Settings
 from app.edge.headers import prefers_html
-from tests.pages.support import BROWSER, read
+from app.main import create_app
+from app.pages.render import PAGE_POLICY
+from tests.pages.support import BROWSER, Document, read
+from tests.support import raw_get
 
 
 def scope(accept: str | None) -> Scope:
@@ -75,3 +80,68 @@ def test_a_record_page_takes_no_parameters(client: TestClient) -> None:
     response = client.get("/visits/2023-06-raisi-cuba?x=1", headers=BROWSER)
     assert response.status_code == 422
     assert "x (query): unknown parameter" in read(response.text).text
+
+
+def edge_page(status: int, headers: dict[str, str], body: bytes, title: str) -> Document:
+    """The page for a problem the HTTP edge answered: its status, the page's headers, its
+    title as the heading."""
+    assert headers["content-type"] == "text/html; charset=utf-8", body[:200]
+    assert headers["content-security-policy"] == PAGE_POLICY
+    assert "Accept" in headers["vary"]
+    document = read(body.decode())
+    assert document.headings[0] == (1, title)
+    assert document.link_texts["/"] == "Start again from the home page"
+    return document
+
+
+@pytest.mark.parametrize("path", [b"/visits", b"/v1/visits", b"/nowhere"])
+def test_a_request_target_with_raw_bytes_is_a_400_page(client: TestClient, path: bytes) -> None:
+    accept = [(b"accept", BROWSER["Accept"].encode())]
+    status, headers, body = raw_get(client.app, path, b"q=caf\xe9", accept)
+    assert status == 400
+    document = edge_page(status, headers, body, "Bad request target")
+    assert "percent-encode them (UTF-8)" in document.text
+    status, headers, body = raw_get(client.app, path, b"q=caf\xe9")
+    assert (status, headers["content-type"]) == (400, "application/problem+json")
+
+
+def test_headers_over_16_kib_are_a_431_page(client: TestClient) -> None:
+    big = {"X-Padding": "x" * (16 * 1024)}
+    response = client.get("/visits", headers={**BROWSER, **big})
+    assert response.status_code == 431
+    document = edge_page(431, dict(response.headers), response.content, "Request headers too large")
+    assert "more than 16,384 bytes" in document.text
+    assert client.get("/visits", headers=big).headers["content-type"] == "application/problem+json"
+
+
+def test_past_the_rate_limit_is_a_429_page(settings: Settings) -> None:
+    limited = settings.model_copy(update={"rate_limit": "2/minute"})
+    with TestClient(create_app(limited)) as fresh:
+        assert fresh.get("/visits", headers=BROWSER).status_code == 200
+        assert fresh.get("/v1/visits").status_code == 200
+        response = fresh.get("/visits", headers=BROWSER)
+        api = fresh.get("/v1/visits")
+    assert response.status_code == 429
+    document = edge_page(429, dict(response.headers), response.content, "Too many requests")
+    assert "more requests than its limit of 2; retry after" in document.text
+    assert int(response.headers["retry-after"]) > 0
+    assert response.headers["ratelimit-limit"] == "2"
+    assert (api.status_code, api.headers["content-type"]) == (429, "application/problem+json")
+
+
+def test_a_request_past_its_time_limit_is_a_503_page(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"request_time_limit_ms": 100}))
+
+    @app.get("/slow")
+    async def slow() -> dict[str, bool]:
+        await anyio.sleep(5)
+        return {"done": True}
+
+    with TestClient(app) as fresh:
+        response = fresh.get("/slow", headers=BROWSER)
+        api = fresh.get("/slow")
+    assert response.status_code == 503
+    document = edge_page(503, dict(response.headers), response.content, "Request took too long")
+    assert "not ready within the time limit" in document.text
+    assert response.headers["retry-after"] == "5"
+    assert (api.status_code, api.headers["content-type"]) == (503, "application/problem+json")

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from app.config import Settings
 from app.main import create_app
-from app.pages import routes
+from app.pages import kept, routes
 from app.pages.kept import RenderedPages
 from app.pages.render import FINGERPRINT, HERE, fingerprint
 from tests.pages.support import BROWSER
@@ -141,3 +141,16 @@ def test_a_page_is_not_dated_by_the_data(client: TestClient) -> None:
     assert "last-modified" not in page.headers
     later = {**BROWSER, "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
     assert client.get("/visits?host_country=CU", headers=later).status_code == 200
+
+
+def test_a_failed_read_before_routing_leaves_the_page_to_its_route(
+    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fresh.get(VISIT, headers=BROWSER)
+
+    def failing(reader: Any) -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(kept, "data_version", failing)
+    again = fresh.get(VISIT, headers=BROWSER)
+    assert (again.status_code, again.content) == (200, first.content)
