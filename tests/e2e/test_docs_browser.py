@@ -9,54 +9,27 @@ the test: the docs work with no internet.
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-PROJECT = Path(__file__).resolve().parents[2]
-SCREENSHOT = PROJECT / "test-artifacts" / "docs-try-it-out.png"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.e2e.browser import ARTIFACTS, TIMEOUT_MS, launched
+
+SCREENSHOT = ARTIFACTS / "docs-try-it-out.png"
 # ReDoc's sidebar footer ("API docs by Redocly") shows a logo that its bundle loads from
 # Redocly's CDN, with no option to turn it off; blocked, the image hides itself and nothing
 # else changes. It is the one outside request tolerated.
 REDOC_FOOTER_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
-# Rendering a whole OpenAPI document takes a few seconds; more on a busy machine.
-TIMEOUT_MS = 30_000
+# Rendering a whole OpenAPI document takes a few seconds (TIMEOUT_MS allows for a busy machine).
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def chromium() -> str | None:
-    """The Chromium executable on PATH (Debian's `chromium` package), if any."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium, for the module's tests."""
-    executable = chromium()
-    if executable is None:
-        pytest.skip(
-            "no chromium executable on PATH: install Debian's chromium package "
-            "(.ci/install-browser) to run the docs in a real browser"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    """Headless Chromium, for the module's tests (skipped where it is not installed)."""
+    yield from launched()
 
 
 class Offline:
