@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from app.api import filters
 from app.api.main import RESOURCES as DECLARED
-from app.queries import changes, vocabularies
+from app.queries import changes
 from app.queries import search as search_queries
 from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort
 from app.queries.listing import Listing
@@ -45,9 +45,8 @@ def _decoded(
     return read
 
 
-# The resources with a list page and a page per record (a country has a page of its own), as
-# the API declares them.
-PAGED = ("visits", "meetings", "agreements", "participants", "tours", "sources")
+# The resources with a list page and a page per record, as the API declares them.
+PAGED = ("visits", "meetings", "agreements", "participants", "tours", "sources", "countries")
 RESOURCES = {
     declared.name: Resource(
         declared.name,
@@ -99,11 +98,6 @@ def first(
 def dataset(db: Reader) -> dict[str, Any]:
     """The data version, counts per resource and every source (`GET /v1`)."""
     return changes.dataset_summary(db)
-
-
-def country(db: Reader, code: str) -> dict[str, Any] | None:
-    """One country with its visit counts."""
-    return vocabularies.get_country(db, code)
 
 
 def search(

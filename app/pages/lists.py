@@ -134,7 +134,7 @@ def _cursor_value(item: Mapping[str, Any], sort: str) -> tuple[Any, str]:
     value = item[sort.removeprefix("-")]
     if isinstance(value, dt.date):
         value = value.isoformat()
-    return value, item["id"]
+    return value, item["id"] if "id" in item else item["code"]  # a country's id is its code
 
 
 def list_view(

@@ -16,7 +16,6 @@ from app.api.lists import no_words
 from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
 from app.api.query import from_query
-from app.countries import lookup_country
 from app.errors import not_found
 from app.pages import data
 from app.pages.forms import controls
@@ -28,7 +27,7 @@ from app.queries.common import NoSearchWords
 
 router = APIRouter(include_in_schema=False)
 # The first segment of every page's path (`/` has ''): where a kept page may be sent from.
-ROOTS = ("", *data.RESOURCES, "countries", "search")
+ROOTS = ("", *data.RESOURCES, "search")
 NoQuery = Annotated[NoParams, from_query(NoParams)]  # a page that takes no parameters
 
 LATEST = 5  # latest visits on the home page
@@ -137,8 +136,16 @@ def render_record(
 
 
 def _extra(site: Site, resource: data.Resource, record: dict[str, Any]) -> dict[str, Any]:
-    """What a participant's page shows beyond the participant: their visits, meetings and
-    agreements, and the timeline of their visits."""
+    """What a participant's page shows beyond the participant (their visits, meetings and
+    agreements, and the timeline of their visits) and a country's (its visits made and
+    hosted, over the years)."""
+    if resource.name == "countries":
+        code = record["code"]
+        series = [
+            Series("Made", "visits made", *visit_years(site.reader, {"visitor_country": code})),
+            Series("Hosted", "visits hosted", *visit_years(site.reader, {"host_country": code})),
+        ]
+        return {"series": series, "timeline": draw(series)}
     if resource.name != "participants":
         return {}
     by_them = {"participant": record["id"]}
@@ -162,32 +169,6 @@ for _resource in data.RESOURCES.values():
         _record_page(_resource),
         name=f"{_resource.singular}_page",
     )
-
-
-@router.get("/countries/{code}")
-async def country_page(
-    request: Request, code: Annotated[str, Path(max_length=3)], site: SiteDep, params: NoQuery
-) -> Response:
-    """A country: its visits made and hosted, over the years."""
-    known = lookup_country(code)
-
-    def respond() -> Response:
-        country = data.country(site.reader, known.code) if known else None
-        if country is None:
-            raise not_found("country", code)
-        known_code = country["code"]
-        series = [
-            Series(
-                "Made", "visits made", *visit_years(site.reader, {"visitor_country": known_code})
-            ),
-            Series(
-                "Hosted", "visits hosted", *visit_years(site.reader, {"host_country": known_code})
-            ),
-        ]
-        context = {"country": country, "series": series, "timeline": draw(series)}
-        return page(request, "country.html", context)
-
-    return answer(request, site, respond)
 
 
 @router.get("/search")

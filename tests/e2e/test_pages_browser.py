@@ -25,6 +25,7 @@ PAGE_KINDS = {
     "participants": "/participants",
     "tours": "/tours",
     "sources": "/sources",
+    "countries": "/countries",
     "visit": "/visits/2023-06-raisi-cuba",
     "meeting": "/meetings/2023-06-15-havana-signing-ceremony",
     "agreement": "/agreements/2023-06-15-iran-cuba-cooperation-documents",

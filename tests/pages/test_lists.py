@@ -11,6 +11,11 @@ from app.pages.forms import NOT_IN_FORM, controls
 from tests.pages.support import BROWSER, Document, read
 
 LISTS = sorted(RESOURCES)
+# The sort by id of each list, and the item field its record pages are named by (a country
+# has no other id than its code).
+BY_ID = {name: "code" if name == "countries" else "id" for name in LISTS}
+# Few enough records to page through by two (every ISO country is listed: those with visits).
+FEW = {name: "has_visits=true&" if name == "countries" else "" for name in LISTS}
 
 
 def page(client: TestClient, path: str) -> Document:
@@ -91,13 +96,14 @@ def test_a_facet_link_keeps_the_other_filters_and_starts_again_from_page_one(
 
 @pytest.mark.parametrize("name", LISTS)
 def test_links_to_the_same_list_in_every_format_of_the_api(client: TestClient, name: str) -> None:
-    document = page(client, f"/{name}?sort=id&limit=2")
+    key = BY_ID[name]
+    document = page(client, f"/{name}?sort={key}&limit=2")
     for label, format_ in (("JSON", "json"), ("CSV", "csv"), ("NDJSON", "ndjson")):
-        address = f"/v1/{name}?sort=id&limit=2&format={format_}"
+        address = f"/v1/{name}?sort={key}&limit=2&format={format_}"
         assert document.link_texts[address] == label
         assert client.get(address).status_code == 200
-    as_json = client.get(f"/v1/{name}?sort=id&limit=2").json()
-    assert record_ids(document, name) == [item["id"] for item in as_json["items"]]
+    as_json = client.get(f"/v1/{name}?sort={key}&limit=2").json()
+    assert record_ids(document, name) == [item[key] for item in as_json["items"]]
 
 
 def test_format_on_a_page_goes_to_the_api(client: TestClient) -> None:
@@ -133,13 +139,15 @@ def sorts(name: str) -> list[str]:
 def test_paging_forward_matches_the_api_and_back_retraces_it(
     client: TestClient, name: str, sort: str
 ) -> None:
-    api_order = [item["id"] for item in client.get(f"/v1/{name}?sort={sort}").json()["items"]]
-    forward = walk(client, f"/{name}?sort={sort}&limit=2", "next")
+    few = FEW[name]
+    listed = client.get(f"/v1/{name}?{few}sort={sort}&limit=500").json()["items"]
+    api_order = [item[BY_ID[name]] for item in listed]
+    forward = walk(client, f"/{name}?{few}sort={sort}&limit=2", "next")
     assert [record for one in forward for record in one] == api_order
     assert all(len(one) == 2 for one in forward[:-1])
     # From the last page, "previous" gives the same pages in reverse, down to the first,
     # which has no previous page.
-    last = page(client, f"/{name}?sort={sort}&limit=2")
+    last = page(client, f"/{name}?{few}sort={sort}&limit=2")
     for _ in forward[1:]:
         last = page(client, str(last.having("a", rel="next")[0]["href"]))
     back_from = last.having("a", rel="prev")
