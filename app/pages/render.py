@@ -90,8 +90,27 @@ def query_string(values: dict[str, Any]) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja2 as configured below, reading a record's fields (dicts) by key first: `item.id`
+    is `item["id"]` without the failed attribute lookup Jinja tries first (a fifth of a
+    record page's rendering). A dict's own methods (`values.get`) stay methods, whatever
+    keys a request sends."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute` in a template."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
+    environment = _Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -31,6 +31,7 @@ ROOTS = ("", *data.RESOURCES, "search")
 NoQuery = Annotated[NoParams, from_query(NoParams)]  # a page that takes no parameters
 
 LATEST = 5  # latest visits on the home page
+CITED = 10  # the most cited sources on the home page (all of them: /sources)
 SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
 RANKED = "rank"
 Handler = Callable[..., Coroutine[Any, Any, Response]]
@@ -62,8 +63,11 @@ async def home(request: Request, site: SiteDep, params: NoQuery) -> Response:
         dated = {"date_from": data.EARLIEST}
         earliest, _ = data.first(site.reader, visits, dated, "start_date", 1)
         latest, _ = data.first(site.reader, visits, {}, "-start_date", LATEST)
+        dataset = data.dataset(site.reader)
+        cited = sorted(dataset["sources"], key=lambda s: (-s["citation_count"], s["id"]))
         context = {
-            "dataset": data.dataset(site.reader),
+            "dataset": dataset,
+            "cited": cited[:CITED],
             "earliest": earliest[0]["start_date"] if earliest else None,
             "latest": latest,
             "resources": data.RESOURCES,
