@@ -145,3 +145,13 @@ def test_a_request_past_its_time_limit_is_a_503_page(settings: Settings) -> None
     assert "not ready within the time limit" in document.text
     assert response.headers["retry-after"] == "5"
     assert (api.status_code, api.headers["content-type"]) == (503, "application/problem+json")
+
+
+@pytest.mark.parametrize("name", ["get", "items", "values", "keys", "id"])
+def test_a_parameter_named_as_a_dict_method_is_named_not_called(
+    client: TestClient, name: str
+) -> None:
+    # Templates read a dict's keys as attributes; the form's values are a dict of what was sent.
+    response = client.get(f"/visits?{name}=1", headers=BROWSER)
+    assert response.status_code == 422
+    assert f"{name} (query): unknown parameter" in read(response.text).text
