@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.pages --file bench/out/visits-10000.sqlite3
     .venv/bin/python -m bench.pages --file F --cases visit_page --gzip --profile
+    .venv/bin/python -m bench.pages --show bench/out/pages.json   # a saved run's table
 
 A page reads what its JSON reads and then renders HTML; the goal is that a page costs at
 most twice its JSON in req/s (issue #17). A page is rendered once per ETag and then kept
@@ -89,30 +90,39 @@ def build_cases(path: Path) -> list[PageCase]:
 
 
 def table(cases: list[dict[str, Any]]) -> str:
-    """The page and JSON figures of every case, and the page's cost in JSON requests."""
+    """The page and JSON figures of every case, and what a page costs in JSON answers: by
+    req/s (the JSON's over the page's) and by server CPU per request (the page's over the
+    JSON's)."""
     lines = [
-        f"{'case':<22} {'--- page ---':>23}  {'--- JSON ---':>23}  {'page cost':>9}",
-        f"{'':<22} {'req/s':>7} {'p50':>7} {'cpu':>7}  {'req/s':>7} {'p50':>7} {'cpu':>7}"
-        f"  {'req/s':>9}",
+        f"{'case':<20} {'------ page ------':>23}  {'------ JSON ------':>23}  {'page cost':>14}",
+        f"{'':<20} {'req/s':>7} {'p50':>7} {'cpu':>7}  {'req/s':>7} {'p50':>7} {'cpu':>7}"
+        f"  {'req/s':>6} {'cpu':>7}",
     ]
     for case in cases:
         page, data = case["page"], case["json"]
-        ratio = data["rps"] / page["rps"] if page["rps"] else float("inf")
+        by_rps = data["rps"] / page["rps"] if page["rps"] else float("inf")
+        by_cpu = page["cpu_ms_per_request"] / data["cpu_ms_per_request"]
         lines.append(
-            f"{case['name']:<22} {page['rps']:>7,.0f} {page['p50_ms']:>7.1f} "
+            f"{case['name']:<20} {page['rps']:>7,.0f} {page['p50_ms']:>7.1f} "
             f"{page['cpu_ms_per_request']:>7.2f}  {data['rps']:>7,.0f} {data['p50_ms']:>7.1f} "
-            f"{data['cpu_ms_per_request']:>7.2f}  {ratio:>8.1f}x"
+            f"{data['cpu_ms_per_request']:>7.2f}  {by_rps:>5.1f}x {by_cpu:>6.1f}x"
         )
     lines.append(
-        "page cost = the JSON's req/s over the page's (2.0x: a page costs two JSON answers)"
+        "latencies in ms; cpu = server CPU ms per request; page cost 2.0x: a page costs two "
+        "JSON answers"
     )
     return "\n".join(lines)
+
+
+def print_saved(path: Path) -> None:
+    """The table of a results file written before."""
+    print(table(json.loads(path.read_text())["cases"]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--file", type=Path, required=True, help="a file made by bench.generate")
+    parser.add_argument("--file", type=Path, help="a file made by bench.generate")
     parser.add_argument("--duration", type=int, default=5, help="seconds per timed run")
     parser.add_argument("--rounds", type=int, default=3, help="timed runs per side and case")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
@@ -122,7 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
     parser.add_argument("--cold", action="store_true", help="keep no rendered page")
     parser.add_argument("--results", type=Path)
+    parser.add_argument("--show", type=Path, help="print the table of a results file and stop")
     args = parser.parse_args(argv)
+    if args.show:
+        print_saved(args.show)
+        return 0
+    if args.file is None:
+        parser.error("--file is required")
     if args.results is None:
         suffix = ("-gzip" if args.gzip else "") + ("-cold" if args.cold else "")
         args.results = OUT_DIR / f"pages{suffix}.json"
