@@ -46,15 +46,15 @@ def entity_tag(request: Request, version: int, fingerprint: str = "") -> str:
     `fingerprint`: what else made the answer)."""
     # The scope's path and query string, not `request.url`, which is built on first use.
     parameters = sorted(request.query_params.multi_items()) if request.scope["query_string"] else []
-    key = "\n".join(
-        (
-            request.scope["path"],
-            str(parameters),
-            header(request.scope, b"accept") or "",
-            "gzip" if accepts_gzip(request.scope) else "identity",
-            fingerprint,
-        )
-    )
+    parts = [
+        request.scope["path"],
+        str(parameters),
+        header(request.scope, b"accept") or "",
+        "gzip" if accepts_gzip(request.scope) else "identity",
+    ]
+    if fingerprint:  # the API's answers keep the tags they had
+        parts.append(fingerprint)
+    key = "\n".join(parts)
     return f'"{version}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
 
 
