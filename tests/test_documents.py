@@ -131,7 +131,7 @@ def test_a_detail_is_built_in_a_fixed_number_of_statements(
         visits.details(reader, ids)
         counts.append(len(ran))
     reader.close()
-    assert counts[0] == counts[1] == 12
+    assert counts[0] == counts[1] == 20
 
 
 # What a load might change: rows written by SQL, as a loader writes them, and what to tell
