@@ -18,8 +18,8 @@ from app.storage import Reader, Row
 # Which column of a record chooses its codes in the table, and the table's rows.
 _TABLE: dict[str, tuple[str | None, dict[str | None, tuple[Code, ...]]]] = {
     "visit": (None, {None: VISIT_CODES}),
-    "meeting": ("kind", {kind: codes for kind, codes in MEETING_CODES.items()}),
-    "agreement": ("status", {status: codes for status, codes in AGREEMENT_CODES.items()}),
+    "meeting": ("kind", dict(MEETING_CODES.items())),
+    "agreement": ("status", dict(AGREEMENT_CODES.items())),
 }
 
 
