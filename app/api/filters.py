@@ -203,8 +203,14 @@ def _code(scheme: str, known: dict[str, str]) -> Any:
     return AfterValidator(check)
 
 
-CameoCode = Annotated[str, Field(max_length=10), _code("CAMEO", CAMEO)]
-PloverType = Annotated[str, Field(max_length=20), _code("PLOVER", PLOVER)]
+# The schema lists the known codes (a schema-valid value is never refused); the check names
+# an unknown one and lists them.
+CameoCode = Annotated[
+    str, Field(max_length=10, json_schema_extra={"enum": list(CAMEO)}), _code("CAMEO", CAMEO)
+]
+PloverType = Annotated[
+    str, Field(max_length=20, json_schema_extra={"enum": list(PLOVER)}), _code("PLOVER", PLOVER)
+]
 
 
 class CodedParams(BaseModel):
@@ -381,7 +387,20 @@ def _external_id(value: str) -> str:
     return value
 
 
-ExternalIdParam = Annotated[str, Field(max_length=140), AfterValidator(_external_id)]
+# `scheme:id` for each register, as one pattern the schema shows.
+EXTERNAL_ID_PATTERN = (
+    "^(?:"
+    + "|".join(
+        f"{scheme}:{pattern.removeprefix('^').removesuffix('$')}"
+        for scheme, pattern in ID_PATTERNS.items()
+    )
+    + ")$"
+)
+ExternalIdParam = Annotated[
+    str,
+    Field(max_length=140, json_schema_extra={"pattern": EXTERNAL_ID_PATTERN}),
+    AfterValidator(_external_id),
+]
 
 FACETS_PARTICIPANT = ("country", "kind")
 
