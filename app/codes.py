@@ -144,7 +144,9 @@ def derived_codes(subject_type: str, kind: str | None, status: str | None = None
     if subject_type == "visit":
         return list(VISIT_CODES)
     if subject_type == "meeting":
-        return list(MEETING_CODES[kind or "other"])
+        # A kind the table does not know (the seed refuses one; other data may hold it)
+        # carries no code rather than a guessed one.
+        return list(MEETING_CODES.get(kind or "other", ()))
     if subject_type == "agreement" and status is not None:
         return list(AGREEMENT_CODES[status])
     raise ValueError(f"no event codes for {subject_type} {kind!r} {status!r}")

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from app.documents import Documents, store
 from app.models.agreement import AgreementPublic
+from app.models.claim import ClaimPublic
 from app.models.country import CountryPublic
 from app.models.meeting import MeetingPublic
 from app.models.participant import ParticipantPublic
@@ -25,7 +26,7 @@ from app.models.source import SourcePublic
 from app.models.topic import TopicPublic
 from app.models.tour import TourPublic
 from app.models.visit import VisitPublic
-from app.queries import agreements, meetings, participants, tours, visits, vocabularies
+from app.queries import agreements, claims, meetings, participants, tours, visits, vocabularies
 from app.queries.listing import Listing
 from app.search import documents_sql
 from app.storage import (
@@ -44,7 +45,9 @@ from app.storage import (
 # item, a detail, a CSV column, the list entries): databases then need a rebuild.
 # 2: visits' search documents numbered by start date. 3: visit details stored.
 # 4: every resource's items and details stored; list entries, counts and spans.
-DERIVED_VERSION = 4
+# 5: claims, `disputed` and event codes in the documents; claims listed; the entries
+# `disputed`, `cameo`, `plover`, `external_id`.
+DERIVED_VERSION = 5
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),
@@ -56,6 +59,8 @@ DOCUMENTS = (
     # A country's detail is its list item.
     Documents("country", CountryPublic, vocabularies.country_items, None, id_column="code"),
     Documents("topic", TopicPublic, vocabularies.topic_items, None),
+    # A claim's detail is its list item.
+    Documents("claim", ClaimPublic, claims.items, None),
 )
 
 LISTINGS: tuple[Listing, ...] = (
@@ -67,6 +72,7 @@ LISTINGS: tuple[Listing, ...] = (
     vocabularies.list_sources,
     vocabularies.list_countries,
     vocabularies.list_topics,
+    claims.list_claims,
 )
 
 # The tables filled here, which the models do not describe (the migrations make them; the
@@ -97,6 +103,8 @@ class Changed:
 
 EVERYTHING = None  # `refresh(connection, EVERYTHING)`: a full rebuild
 
+_CODED = "SELECT subject_id FROM event_code WHERE id {{ids}} AND subject_type = '{kind}'"
+
 # A change to a record of the first table makes stale the documents of these records of
 # the second, which show its content, as does whatever shows them in turn (`:ids`: the
 # changed ids).
@@ -123,7 +131,16 @@ SHOWN_IN: tuple[tuple[str, str, str], ...] = (
             cited,
             f"SELECT {cited}_id FROM citation WHERE id {{ids}} AND {cited}_id IS NOT NULL",
         )
-        for cited in ("visit", "meeting", "agreement", "participation", "statement", "tour")
+        for cited in (
+            "visit",
+            "meeting",
+            "agreement",
+            "participation",
+            "statement",
+            "tour",
+            "claim",
+            "external_id",
+        )
     ),
     ("participation", "visit", "SELECT visit_id FROM participation WHERE id {ids}"),
     (
@@ -150,6 +167,18 @@ SHOWN_IN: tuple[tuple[str, str, str], ...] = (
         "SELECT meeting_id FROM agreement WHERE id {ids} AND meeting_id IS NOT NULL",
     ),
     ("visit", "tour", "SELECT tour_id FROM visit WHERE id {ids} AND tour_id IS NOT NULL"),
+    *(
+        (
+            "claim",
+            subject,
+            f"SELECT subject_id FROM claim WHERE id {{ids}} AND subject_type = '{subject}'",
+        )
+        for subject in ("visit", "meeting", "agreement", "participant", "tour", "source")
+    ),
+    ("external_id", "participant", "SELECT participant_id FROM external_id WHERE id {ids}"),
+    ("event_code", "visit", _CODED.format(kind="visit")),
+    ("event_code", "meeting", _CODED.format(kind="meeting")),
+    ("event_code", "agreement", _CODED.format(kind="agreement")),
 )
 
 # A record with stale documents makes stale those of these records, which count or list it
@@ -174,6 +203,14 @@ COUNTED_IN: tuple[tuple[str, str, str], ...] = (
     ),
     ("participation", "participant", "SELECT participant_id FROM participation WHERE id {ids}"),
     ("citation", "source", "SELECT source_id FROM citation WHERE id {ids}"),
+    # Whether a claim's property is disputed depends on the other claims of its subject's
+    # property.
+    (
+        "claim",
+        "claim",
+        "SELECT o.id FROM claim c JOIN claim o ON o.subject_type = c.subject_type "
+        "AND o.subject_id = c.subject_id AND o.property = c.property WHERE c.id {ids}",
+    ),
 )
 
 # SQLite's page cache while derived data is rebuilt (KiB; its default is 2 MiB): the
@@ -297,11 +334,13 @@ def _refresh_entries(
         restrict = f" AND k.id {dialect.in_list('ids')}"
         touched = _pairs(connection, dialect, table, chosen)
         connection.execute(text(f"DELETE FROM {table} WHERE id {dialect.in_list('ids')}"), chosen)
+    carried = "".join(f", {c}" for c in columns)
+    from_record = "".join(f", r.{c}" for c in columns)
     for name in listing.keys:
         connection.execute(
             text(
-                f"INSERT INTO {table} (filter, value, id, {', '.join(columns)}) "
-                f"SELECT DISTINCT '{name}', k.value, k.id, {', '.join(f'r.{c}' for c in columns)} "
+                f"INSERT INTO {table} (filter, value, id{carried}) "
+                f"SELECT DISTINCT '{name}', k.value, k.id{from_record} "
                 f"FROM ({listing.key_sql(name, dialect)}) k "
                 f"JOIN {resource} r ON r.{listing.id_column} = k.id "
                 f"WHERE k.value IS NOT NULL{restrict}"

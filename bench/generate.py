@@ -26,6 +26,7 @@ import argparse
 import bisect
 import datetime as dt
 import itertools
+import json
 import random
 import sqlite3
 import sys
@@ -48,6 +49,9 @@ from app.models import (
     AgreementSignatory,
     AgreementTopic,
     Citation,
+    Claim,
+    EventCode,
+    ExternalId,
     Meeting,
     MeetingTopic,
     Participant,
@@ -61,6 +65,8 @@ from app.models import (
     VisitTopic,
 )
 from app.models.citation import CITED_COLUMNS
+from app.models.claim import claim_id
+from app.models.external_id import external_id_id
 from app.seed import load_seed
 from app.storage import create_write_engine, upgrade_to_head
 from app.store import DatasetRows, table_of, write_dataset
@@ -181,6 +187,13 @@ class Picker:
         return self.values[min(index, len(self.values) - 1)]
 
 
+def _of_visit(rows: list[dict[str, Any]], visit_id: str) -> list[dict[str, Any]]:
+    """The last rows of a batch's meetings or agreements that belong to `visit_id`, in
+    order (a visit's parts are written together, after it)."""
+    found = list(itertools.takewhile(lambda row: row["visit_id"] == visit_id, reversed(rows)))
+    return found[::-1]
+
+
 def _slug(text: str) -> str:
     out = []
     for char in text.lower():
@@ -232,6 +245,9 @@ class Generator:
         self.visits = visits
         self.seeded_topics = set(seeded_topics)
         self.rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+        # Claims, external ids and event codes draw from their own generator, so that the
+        # records above stay the same data with or without them.
+        self.extra = random.Random(seed + 1)  # noqa: S311 - reproducible data, not secrets
         self.country_names = dict(countries)
         others = sorted(code for code, _ in countries if code not in MAJOR_COUNTRIES)
         self.rng.shuffle(others)
@@ -329,6 +345,9 @@ class Generator:
                 "wikidata_id": f"Q{1_000_000 + index}" if rng.random() < 0.3 else None,
             }
         )
+        wikidata = batch.records[Participant][-1]["wikidata_id"]
+        if wikidata is not None:
+            self._external_id(batch, person_id, "wikidata", wikidata)
         if rng.random() < 0.3:  # transliterations: Raisi / Raeisi
             variants = {
                 f"{given} {surname.replace('i', 'ee', 1)}",
@@ -370,6 +389,84 @@ class Generator:
                 }
             )
 
+    def _extra_cite(self, batch: Batch, column: str, subject_id: str, what: str) -> None:
+        batch.records[Citation].append(
+            {
+                "id": f"{column}:{subject_id}",
+                "source_id": self.extra.choice(self.all_sources),
+                "quote": None,
+                "note": f"Reports {what}.",
+                **dict.fromkeys(CITED_COLUMNS),
+                column: subject_id,
+            }
+        )
+
+    def _external_id(self, batch: Batch, person_id: str, scheme: str, value: str) -> None:
+        record_id = external_id_id(person_id, scheme, value)
+        batch.records[ExternalId].append(
+            {"id": record_id, "participant_id": person_id, "scheme": scheme, "value": value}
+        )
+        self._extra_cite(batch, "external_id_id", record_id, f"the {scheme} id {value}")
+
+    def _claims(self, batch: Batch, subject: str, subject_id: str, name: str, values: Any) -> None:
+        """Claims of `values` (value, rank, qualifiers) about one record's property."""
+        for value, rank, qualifiers in values:
+            record_id = claim_id(subject, subject_id, name, value, qualifiers)
+            batch.records[Claim].append(
+                {
+                    "id": record_id,
+                    "subject_type": subject,
+                    "subject_id": subject_id,
+                    "property": name,
+                    "value": json.dumps(value, ensure_ascii=False, sort_keys=True),
+                    "rank": rank,
+                    "qualifiers": None
+                    if qualifiers is None
+                    else json.dumps(qualifiers, ensure_ascii=False, sort_keys=True),
+                }
+            )
+            self._extra_cite(batch, "claim_id", record_id, f"{name} as {value}")
+
+    def _disputes(self, batch: Batch) -> None:
+        """Now and then, sources that disagree about the last visit (its host, one settled
+        by a preferred claim) or its agreements (their count, left disputed), and a source's
+        own CAMEO code for one of its meetings."""
+        extra = self.extra
+        visit = batch.records[Visit][-1]
+        if extra.random() < 0.02:
+            host = visit["host_country_code"]
+            self._claims(
+                batch,
+                "visit",
+                visit["id"],
+                "host_country",
+                [(host, "preferred", None), (host, "normal", {"historian_label": "other"})],
+            )
+        for agreement in _of_visit(batch.records[Agreement], visit["id"]):
+            if agreement["count"] is not None and extra.random() < 0.05:
+                count = agreement["count"]
+                self._claims(
+                    batch,
+                    "agreement",
+                    agreement["id"],
+                    "count",
+                    [(count, "normal", None), (count + 1, "normal", None)],
+                )
+        for meeting in _of_visit(batch.records[Meeting], visit["id"]):
+            if extra.random() < 0.01:
+                record_id = f"meeting:{meeting['id']}:cameo:046"
+                batch.records[EventCode].append(
+                    {
+                        "id": record_id,
+                        "subject_type": "meeting",
+                        "subject_id": meeting["id"],
+                        "scheme": "cameo",
+                        "code": "046",
+                        "mode": None,
+                    }
+                )
+                self._extra_cite(batch, "event_code_id", record_id, "negotiations")
+
     def _trip(self, batch: Batch, index: int, legs: int) -> int:
         rng = self.rng
         visitor_country = self.country(rng)
@@ -389,6 +486,7 @@ class Generator:
             visit_start = start if dated else None
             visit_end = start + dt.timedelta(days=days) if dated and rng.random() < 0.9 else None
             self._visit(batch, index + leg - 1, visitor, host, visit_start, visit_end, tour_id, leg)
+            self._disputes(batch)
             if tour_id is not None:
                 hosts.append(self.country_names[host])
             start += dt.timedelta(days=days + 1)
@@ -595,7 +693,7 @@ class Generator:
 # ---- writers ----
 
 RECORD_ORDER = (Source, Topic, Participant, Tour, Visit, Meeting, Participation, Agreement,
-                Statement, Citation)  # fmt: skip
+                Statement, Claim, ExternalId, EventCode, Citation)  # fmt: skip
 LINK_ORDER = (ParticipantAlias, VisitTopic, MeetingTopic, AgreementTopic, AgreementParty,
               AgreementSignatory)  # fmt: skip
 

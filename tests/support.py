@@ -38,6 +38,7 @@ RESOURCE_NAMES = [
     "countries",
     "topics",
     "sources",
+    "claims",
 ]
 # Every path that names one record ({} for its id): details and a visit's parts.
 DETAIL_PATHS = [
@@ -51,6 +52,7 @@ DETAIL_PATHS = [
     "/v1/tours/{}",
     "/v1/sources/{}",
     "/v1/countries/{}",
+    "/v1/claims/{}",
 ]
 # Three million SQLite steps (about half a second here): long enough for a time limit or a
 # budget to stop, unlike a sleep, which SQLite's progress handler never sees.

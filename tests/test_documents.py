@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from app.derived import DOCUMENTS, EVERYTHING, Changed, refresh, stale_records
 from app.documents import Documents
+from app.models.claim import claim_id
 from app.queries import visits
 from app.storage import create_write_engine, load_reader
 from app.storage.sqlite import SqliteReader
@@ -131,8 +132,13 @@ def test_a_detail_is_built_in_a_fixed_number_of_statements(
         visits.details(reader, ids)
         counts.append(len(ran))
     reader.close()
-    assert counts[0] == counts[1] == 12
+    assert counts[0] == counts[1] == 20
 
+
+# The seed article's count of the memorandums (1), one of two claims that dispute it.
+MEMORANDUM_ONE = claim_id(
+    "agreement", "2023-06-15-iran-cuba-memorandum-of-understanding", "count", 1, None
+)
 
 # What a load might change: rows written by SQL, as a loader writes them, and what to tell
 # `refresh` (the rows written or deleted, and what they pointed to before or after).
@@ -174,6 +180,10 @@ CHANGES: dict[str, tuple[list[str], Changed]] = {
             "VALUES ('2023-06-raisi-nicaragua', 'energy')"
         ],
         Changed({"visit": {"2023-06-raisi-nicaragua"}}, referenced={"topic": {"energy"}}),
+    ),
+    "a claim made preferred, settling its dispute": (
+        [f"UPDATE claim SET rank = 'preferred' WHERE id = '{MEMORANDUM_ONE}'"],
+        Changed({"claim": {MEMORANDUM_ONE}}),
     ),
     "a citation given another source": (
         [

@@ -31,7 +31,16 @@ import pytest
 from pydantic import BaseModel
 
 from app.api import filters
-from app.queries import agreements, listing, meetings, participants, tours, visits, vocabularies
+from app.queries import (
+    agreements,
+    claims,
+    listing,
+    meetings,
+    participants,
+    tours,
+    visits,
+    vocabularies,
+)
 from app.queries.common import NoSearchWords, parse_sort
 from app.storage import SEARCH_ORDER, Memo, Row
 from app.storage.sqlite import SqliteReader
@@ -141,6 +150,7 @@ RESOURCES: dict[str, tuple[type[BaseModel], listing.Listing, Mapping[str, str]]]
         vocabularies.COUNTRY_SORT_COLUMNS,
     ),
     "topics": (filters.TopicFilters, vocabularies.list_topics, vocabularies.TOPIC_SORT_COLUMNS),
+    "claims": (filters.ClaimFilters, claims.list_claims, claims.SORT_COLUMNS),
 }
 NOT_FILTERS = {"limit", "cursor", "sort", "format", "facet", "date_from", "date_to"}
 
@@ -166,6 +176,10 @@ FEW_BY_NATURE = {
     ("tours", "country"),
     ("countries", "q"),
     ("topics", "q"),
+    # A claim's subject has a few claims; a participant has one id per register.
+    ("claims", "subject"),
+    ("claims", "source"),
+    ("participants", "external_id"),
 }
 # Years at the start, in the middle and at the end of the generated dates.
 YEARS = {"start": 1950, "middle": 1987, "end": 2025}

@@ -16,7 +16,10 @@ from pydantic import (
 )
 
 from app.api.formats import Format
+from app.codes import CAMEO, PLOVER
 from app.countries import code_pattern, lookup_country
+from app.models.claim import Rank, SubjectType
+from app.models.external_id import ID_PATTERNS
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
@@ -179,6 +182,53 @@ class SearchableCriteria(Criteria):
     )
 
 
+class DisputedParams(BaseModel):
+    """`disputed=`: keep records with (or without) a disputed property."""
+
+    disputed: bool | None = Field(
+        default=None,
+        description="true: only records with a disputed property (two or more different "
+        "values among its claims not deprecated, and none preferred); false: only those "
+        "without.",
+        examples=[True],
+    )
+
+
+def _code(scheme: str, known: dict[str, str]) -> Any:
+    def check(value: str) -> str:
+        if value not in known:
+            raise ValueError(f"unknown {scheme} code {value!r}; use one of {', '.join(known)}")
+        return value
+
+    return AfterValidator(check)
+
+
+# The schema lists the known codes (a schema-valid value is never refused); the check names
+# an unknown one and lists them.
+CameoCode = Annotated[
+    str, Field(max_length=10, json_schema_extra={"enum": list(CAMEO)}), _code("CAMEO", CAMEO)
+]
+PloverType = Annotated[
+    str, Field(max_length=20, json_schema_extra={"enum": list(PLOVER)}), _code("PLOVER", PLOVER)
+]
+
+
+class CodedParams(BaseModel):
+    """`cameo=`, `plover=`: keep records carrying an event code."""
+
+    cameo: CameoCode | None = Field(
+        default=None,
+        description="Only records with this CAMEO code (042 make a visit, 057 sign formal "
+        "agreement, ...).",
+        examples=["057"],
+    )
+    plover: PloverType | None = Field(
+        default=None,
+        description="Only records with this PLOVER event type (CONSULT, SUPPORT, AGREE, ...).",
+        examples=["CONSULT"],
+    )
+
+
 class DateSpanParams(BaseModel):
     """`from`/`to`: keep records whose date span overlaps the range."""
 
@@ -207,7 +257,7 @@ class DateSpanParams(BaseModel):
 FACETS_VISIT = ("host_country", "visitor_country", "year", "kind", "topic")
 
 
-class VisitCriteria(SearchableCriteria, DateSpanParams):
+class VisitCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/visits` can be filtered and sorted by."""
 
     country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
@@ -247,7 +297,7 @@ class VisitFilters(VisitCriteria, Paging):
 FACETS_MEETING = ("kind", "year", "topic", "host_country")
 
 
-class MeetingCriteria(SearchableCriteria, DateSpanParams):
+class MeetingCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/meetings` can be filtered and sorted by."""
 
     visit: RecordId | None = Field(
@@ -288,7 +338,7 @@ class MeetingFilters(MeetingCriteria, Paging):
 FACETS_AGREEMENT = ("kind", "status", "year", "topic", "country")
 
 
-class AgreementCriteria(SearchableCriteria, DateSpanParams):
+class AgreementCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/agreements` can be filtered and sorted by."""
 
     visit: RecordId | None = Field(
@@ -326,10 +376,36 @@ class AgreementFilters(AgreementCriteria, Paging):
     _known_facets = known_facets(FACETS_AGREEMENT)
 
 
+def _external_id(value: str) -> str:
+    scheme, _, found = value.partition(":")
+    if scheme not in ID_PATTERNS:
+        raise ValueError(
+            f"unknown register {scheme!r}; use scheme:id with one of {', '.join(ID_PATTERNS)}"
+        )
+    if not re.fullmatch(ID_PATTERNS[scheme], found):
+        raise ValueError(f"{found!r} is not a {scheme} id")
+    return value
+
+
+# `scheme:id` for each register, as one pattern the schema shows.
+EXTERNAL_ID_PATTERN = (
+    "^(?:"
+    + "|".join(
+        f"{scheme}:{pattern.removeprefix('^').removesuffix('$')}"
+        for scheme, pattern in ID_PATTERNS.items()
+    )
+    + ")$"
+)
+ExternalIdParam = Annotated[
+    str,
+    Field(max_length=140, json_schema_extra={"pattern": EXTERNAL_ID_PATTERN}),
+    AfterValidator(_external_id),
+]
+
 FACETS_PARTICIPANT = ("country", "kind")
 
 
-class ParticipantCriteria(SearchableCriteria):
+class ParticipantCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/participants` can be filtered and sorted by."""
 
     country: CountryCode | None = country_param("Country the participant represents.", "IR")
@@ -338,6 +414,12 @@ class ParticipantCriteria(SearchableCriteria):
     )
     kind: Literal["person", "group"] | None = Field(
         default=None, description="person or group.", examples=["person"]
+    )
+    external_id: ExternalIdParam | None = Field(
+        default=None,
+        description="An id in another register, as `scheme:id`: wikidata:Q..., viaf:..., "
+        "history-state-gov-people:....",
+        examples=["history-state-gov-people:100323"],
     )
     sort: Literal["name", "-name", "id", "-id"] = Field(
         default="name",
@@ -356,7 +438,7 @@ class ParticipantFilters(ParticipantCriteria, Paging):
 FACETS_TOUR = ("year",)
 
 
-class TourCriteria(SearchableCriteria, DateSpanParams):
+class TourCriteria(SearchableCriteria, DisputedParams, DateSpanParams):
     """What `GET /v1/tours` can be filtered and sorted by."""
 
     participant: RecordId | None = Field(
@@ -404,7 +486,7 @@ class TopicFilters(TopicCriteria, Paging):
     """Filters of `GET /v1/topics`."""
 
 
-class SourceCriteria(SearchableCriteria):
+class SourceCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/sources` can be filtered and sorted by."""
 
     kind: str | None = Field(
@@ -422,6 +504,53 @@ class SourceCriteria(SearchableCriteria):
 
 class SourceFilters(SourceCriteria, Paging):
     """Filters of `GET /v1/sources`."""
+
+
+FACETS_CLAIM = ("subject_type", "property", "rank")
+
+
+class ClaimCriteria(Criteria):
+    """What `GET /v1/claims` can be filtered and sorted by."""
+
+    subject_type: SubjectType | None = Field(
+        default=None, description="The subject's record type.", examples=["agreement"]
+    )
+    subject: RecordId | None = Field(
+        default=None,
+        description="The subject's id.",
+        examples=["2023-06-15-iran-cuba-memorandum-of-understanding"],
+    )
+    property: str | None = Field(
+        default=None,
+        max_length=60,
+        pattern=r"^[a-z_]+$",
+        description="The subject's field (count, name, topics, host_country, ...).",
+        examples=["count"],
+    )
+    rank: Rank | None = Field(
+        default=None, description="preferred, normal or deprecated.", examples=["normal"]
+    )
+    source: RecordId | None = Field(
+        default=None,
+        description="Only claims citing this source (its id).",
+        examples=["telesur-2023-06-15-cuba-iran-six-agreements"],
+    )
+    disputed: bool | None = Field(
+        default=None,
+        description="true: only claims whose subject's property is disputed; false: only "
+        "the others.",
+        examples=[True],
+    )
+    sort: Literal["id", "-id"] = Field(
+        default="id", description="Sort field; `-` for descending.", examples=["id"]
+    )
+
+
+class ClaimFilters(ClaimCriteria, Paging):
+    """Filters of `GET /v1/claims`."""
+
+    facet: Facets = facet_field(FACETS_CLAIM, example="property")
+    _known_facets = known_facets(FACETS_CLAIM)
 
 
 class VisitPartParams(Paging):

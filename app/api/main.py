@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from app.api import fast_path
 from app.api.routes import export, health, meta, search
 from app.api.routes.agreements import AGREEMENTS
+from app.api.routes.claims import CLAIMS
 from app.api.routes.countries import COUNTRIES
 from app.api.routes.meetings import MEETINGS
 from app.api.routes.participants import PARTICIPANTS
@@ -18,7 +19,17 @@ from app.api.routes.topics import TOPICS
 from app.api.routes.tours import TOURS
 from app.api.routes.visits import VISITS
 
-RESOURCES = (VISITS, MEETINGS, AGREEMENTS, PARTICIPANTS, TOURS, COUNTRIES, TOPICS, SOURCES)
+RESOURCES = (
+    VISITS,
+    MEETINGS,
+    AGREEMENTS,
+    PARTICIPANTS,
+    TOURS,
+    COUNTRIES,
+    TOPICS,
+    SOURCES,
+    CLAIMS,
+)
 
 ROUTERS: list[APIRouter] = [
     meta.router,

@@ -5,9 +5,17 @@ from datetime import date
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import (
+    ID_MAX_LENGTH,
+    Timestamped,
+    TimestampsPublic,
+    claims_field,
+    disputed_field,
+)
 from app.models.citation import CitationPublic
+from app.models.claim import ClaimPublic
 from app.models.country import CountryRef
+from app.models.event_code import EventCodePublic, codes_field
 from app.models.participant import ParticipationPublic
 from app.models.topic import TopicRef
 
@@ -96,6 +104,8 @@ class AgreementPublic(TimestampsPublic):
     )
     parties: list[CountryRef] = Field(description="Countries party to it.")
     topics: list[TopicRef] = Field(description="Fields of cooperation it covers.")
+    codes: list[EventCodePublic] = codes_field()
+    disputed: list[str] = disputed_field()
 
 
 class AgreementDetail(AgreementPublic):
@@ -105,3 +115,4 @@ class AgreementDetail(AgreementPublic):
         description="Who signed, with the title held at the time."
     )
     citations: list[CitationPublic] = Field(description="Where it is reported.")
+    claims: dict[str, list[ClaimPublic]] = claims_field()

@@ -55,6 +55,26 @@ class TimestampsPublic(SQLModel):
     )
 
 
+def disputed_field() -> Any:
+    """The `disputed` field of every record (app/models/claim.py says when a property is
+    disputed)."""
+    return Field(
+        description="The record's disputed properties, sorted: those with two or more "
+        "different values among their claims not deprecated, and none preferred.",
+        schema_extra={"examples": [["count"]]},
+    )
+
+
+def claims_field() -> Any:
+    """The `claims` field of every record's detail."""
+    return Field(
+        description="Every source's version of the record's fields, by property (each "
+        "claim with its rank, qualifiers and citations); empty when no source disagrees "
+        "or adds to them.",
+        schema_extra={"examples": [{}]},
+    )
+
+
 class JSONText(TypeDecorator[Any]):
     """JSON kept as canonical text (sorted keys) on every engine, so any reader gets a string
     to decode: a column SQLite sees declared as JSON has numeric affinity and would hand raw

@@ -4,7 +4,6 @@ from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import ID_MAX_LENGTH, Timestamped
-from app.models.source import SourceRef
 
 # The records a citation may support; exactly one of these columns is set on each citation.
 CITED_COLUMNS = (
@@ -61,6 +60,22 @@ class Citation(Timestamped, table=True):
     )
     event_code_id: str | None = Field(
         default=None, foreign_key="event_code.id", index=True, ondelete="CASCADE"
+    )
+
+
+class SourceRef(SQLModel):
+    """A source as it appears inside a citation."""
+
+    id: str = Field(
+        description="Stable id of the source.",
+        schema_extra={"examples": ["tdi-2023-06-16-raisi-havana"]},
+    )
+    title: str = Field(
+        description="Title of the document.", schema_extra={"examples": ["Raisi concludes tour"]}
+    )
+    publisher: str = Field(description="Who published it.", schema_extra={"examples": ["TDI"]})
+    url: str | None = Field(
+        description="Address of the document, if any.", schema_extra={"examples": [None]}
     )
 
 

@@ -14,9 +14,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 from sqlalchemy import CheckConstraint, Column, Index
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from app.models.base import ID_MAX_LENGTH, JSONText, Timestamped
+from app.models.base import ID_MAX_LENGTH, JSONText, Timestamped, TimestampsPublic
+from app.models.citation import CitationPublic
 
 Rank = Literal["preferred", "normal", "deprecated"]
 RANKS: tuple[Rank, ...] = ("preferred", "normal", "deprecated")
@@ -45,22 +46,29 @@ class Qualifiers(BaseModel):
         ge=0,
         description="The true number is at least this (the value is then null): "
         '"more than twenty" is 21.',
+        examples=[21],
     )
     includes: list[str] | None = PydanticField(
         default=None,
         min_length=1,
         description="Kinds of agreement the number also counts (six documents and memorandums "
         "together, where another source counts the memorandums apart).",
+        examples=[["memorandum_of_understanding"]],
     )
     partial: bool | None = PydanticField(
         default=None,
         description='The source gives its list as examples ("including ..."), not in full.',
+        examples=[True],
     )
     historian_country_id: str | None = PydanticField(
-        default=None, description="The country id the Office of the Historian's data gives."
+        default=None,
+        description="The country id the Office of the Historian's data gives.",
+        examples=["russia"],
     )
     historian_label: str | None = PydanticField(
-        default=None, description="The country as the Office of the Historian's data labels it."
+        default=None,
+        description="The country as the Office of the Historian's data labels it.",
+        examples=["U.S.S.R."],
     )
 
     def as_json(self) -> dict[str, Any] | None:
@@ -89,6 +97,58 @@ class Claim(Timestamped, table=True):
     qualifiers: dict[str, Any] | None = Field(
         default=None, sa_column=Column(JSONText(none_as_null=True))
     )
+
+
+class ClaimSubject(SQLModel):
+    """The record a claim is about."""
+
+    type: str = Field(
+        description="Its record type: source, topic, participant, tour, visit, meeting, "
+        "agreement, participation or statement.",
+        schema_extra={"examples": ["agreement"]},
+    )
+    id: str = Field(
+        description="Its id.",
+        schema_extra={"examples": ["2023-06-15-iran-cuba-memorandum-of-understanding"]},
+    )
+
+
+class ClaimPublic(TimestampsPublic):
+    """One source's version of one field of a record (`GET /v1/claims`, and `claims` in every
+    record's detail)."""
+
+    id: str = Field(
+        description="Stable id of the claim (subject, property and a digest of what it states).",
+        schema_extra={
+            "examples": [
+                "agreement:2023-06-15-iran-cuba-memorandum-of-understanding:count:1a2b3c4d5e"
+            ]
+        },
+    )
+    subject: ClaimSubject = Field(description="The record the claim is about.")
+    property: str = Field(
+        description="The subject's field the claim gives a value for.",
+        schema_extra={"examples": ["count"]},
+    )
+    value: Any = Field(
+        description="The claimed value, of the field's type; null where the source gives no "
+        "exact value (its qualifiers say what it gives).",
+        schema_extra={"examples": [2]},
+    )
+    rank: str = Field(
+        description="preferred (the value to use), normal or deprecated (known to be wrong), "
+        "as Wikidata ranks statements.",
+        schema_extra={"examples": ["normal"]},
+    )
+    qualifiers: Qualifiers | None = Field(
+        description="What the value alone cannot say; null when nothing qualifies it."
+    )
+    disputed: bool = Field(
+        description="Whether the subject's property is disputed: two or more different "
+        "values among its claims not deprecated, and none preferred.",
+        schema_extra={"examples": [True]},
+    )
+    citations: list[CitationPublic] = Field(description="The sources that state it.")
 
 
 def claimed(value: Any, qualifiers: Mapping[str, Any] | None) -> str:

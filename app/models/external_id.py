@@ -4,9 +4,10 @@ gives it (Wikidata, VIAF, the Office of the Historian's people database)."""
 from typing import Literal
 
 from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from app.models.base import ID_MAX_LENGTH, Timestamped
+from app.models.citation import CitationPublic
 
 Scheme = Literal["wikidata", "viaf", "history-state-gov-people"]
 
@@ -37,3 +38,14 @@ class ExternalId(Timestamped, table=True):
 def external_id_id(participant_id: str, scheme: str, value: str) -> str:
     """`historian-person-100323:viaf:123`: the stable id of one external id."""
     return f"{participant_id}:{scheme}:{value}"
+
+
+class ExternalIdPublic(SQLModel):
+    """A participant's id in another register, with the sources that give it."""
+
+    scheme: str = Field(
+        description="wikidata, viaf or history-state-gov-people.",
+        schema_extra={"examples": ["wikidata"]},
+    )
+    id: str = Field(description="The id in that register.", schema_extra={"examples": ["Q57336"]})
+    citations: list[CitationPublic] = Field(description="The sources that give it.")

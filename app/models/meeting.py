@@ -5,8 +5,16 @@ import datetime as dt
 from sqlalchemy import Index
 from sqlmodel import Field
 
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import (
+    ID_MAX_LENGTH,
+    Timestamped,
+    TimestampsPublic,
+    claims_field,
+    disputed_field,
+)
 from app.models.citation import CitationPublic
+from app.models.claim import ClaimPublic
+from app.models.event_code import EventCodePublic, codes_field
 from app.models.participant import ParticipationPublic
 from app.models.statement import StatementPublic
 from app.models.topic import TopicRef
@@ -67,6 +75,8 @@ class MeetingPublic(TimestampsPublic):
         },
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation discussed.")
+    codes: list[EventCodePublic] = codes_field()
+    disputed: list[str] = disputed_field()
 
 
 class MeetingDetail(MeetingPublic):
@@ -81,3 +91,4 @@ class MeetingDetail(MeetingPublic):
         schema_extra={"examples": [["havana-cooperation-documents"]]},
     )
     citations: list[CitationPublic] = Field(description="Where it is reported.")
+    claims: dict[str, list[ClaimPublic]] = claims_field()

@@ -3,9 +3,17 @@
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import (
+    ID_MAX_LENGTH,
+    Timestamped,
+    TimestampsPublic,
+    claims_field,
+    disputed_field,
+)
 from app.models.citation import CitationPublic
+from app.models.claim import ClaimPublic
 from app.models.country import CountryRef
+from app.models.external_id import ExternalIdPublic
 
 
 class Participant(Timestamped, table=True):
@@ -112,6 +120,7 @@ class ParticipantPublic(TimestampsPublic):
     wikidata_id: str | None = Field(
         description="Wikidata item id, if known.", schema_extra={"examples": [None]}
     )
+    disputed: list[str] = disputed_field()
 
 
 class ParticipantDetail(ParticipantPublic):
@@ -124,3 +133,7 @@ class ParticipantDetail(ParticipantPublic):
         description="Agreements this participant signed.",
         schema_extra={"examples": [["havana-cooperation-documents"]]},
     )
+    external_ids: list[ExternalIdPublic] = Field(
+        description="Its ids in other registers, each as a source gives it."
+    )
+    claims: dict[str, list[ClaimPublic]] = claims_field()

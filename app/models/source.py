@@ -5,7 +5,14 @@ from datetime import date
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import (
+    ID_MAX_LENGTH,
+    Timestamped,
+    TimestampsPublic,
+    claims_field,
+    disputed_field,
+)
+from app.models.claim import ClaimPublic
 
 
 class SourceBase(SQLModel):
@@ -60,28 +67,13 @@ class Source(SourceBase, Timestamped, table=True):
     text: str | None = Field(default=None)
 
 
-class SourceRef(SQLModel):
-    """A source as it appears inside a citation."""
-
-    id: str = Field(
-        description="Stable id of the source.",
-        schema_extra={"examples": ["tdi-2023-06-16-raisi-havana"]},
-    )
-    title: str = Field(
-        description="Title of the document.", schema_extra={"examples": ["Raisi concludes tour"]}
-    )
-    publisher: str = Field(description="Who published it.", schema_extra={"examples": ["TDI"]})
-    url: str | None = Field(
-        description="Address of the document, if any.", schema_extra={"examples": [None]}
-    )
-
-
 class SourcePublic(SourceBase, TimestampsPublic):
     """A source in a list: its metadata and how many citations point to it."""
 
     citation_count: int = Field(
         description="Citations that point to this source.", schema_extra={"examples": [42]}
     )
+    disputed: list[str] = disputed_field()
 
 
 class SourceDetail(SourcePublic):
@@ -91,3 +83,4 @@ class SourceDetail(SourcePublic):
         description="Full text, where held.",
         schema_extra={"examples": ["Havana, 16 June 2023 (TDI): ..."]},
     )
+    claims: dict[str, list[ClaimPublic]] = claims_field()

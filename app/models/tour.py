@@ -5,8 +5,15 @@ from datetime import date
 from sqlalchemy import Index
 from sqlmodel import Field
 
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import (
+    ID_MAX_LENGTH,
+    Timestamped,
+    TimestampsPublic,
+    claims_field,
+    disputed_field,
+)
 from app.models.citation import CitationPublic
+from app.models.claim import ClaimPublic
 from app.models.participant import ParticipantRef
 from app.models.visit import TourLeg
 
@@ -51,9 +58,11 @@ class TourPublic(TimestampsPublic):
         description="What the tour was for.", schema_extra={"examples": [None]}
     )
     legs: list[TourLeg] = Field(description="Its visits, in order.")
+    disputed: list[str] = disputed_field()
 
 
 class TourDetail(TourPublic):
     """One tour with its citations."""
 
     citations: list[CitationPublic] = Field(description="Where the tour is reported.")
+    claims: dict[str, list[ClaimPublic]] = claims_field()

@@ -6,9 +6,17 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.agreement import AgreementDetail
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import (
+    ID_MAX_LENGTH,
+    Timestamped,
+    TimestampsPublic,
+    claims_field,
+    disputed_field,
+)
 from app.models.citation import CitationPublic
+from app.models.claim import ClaimPublic
 from app.models.country import CountryRef
+from app.models.event_code import EventCodePublic, codes_field
 from app.models.meeting import MeetingPublic
 from app.models.participant import ParticipantRef, ParticipationPublic
 from app.models.statement import StatementPublic
@@ -94,6 +102,8 @@ class VisitPublic(TimestampsPublic):
         schema_extra={"examples": ["Concluding leg of a three-nation tour of Latin America."]},
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation on the agenda.")
+    codes: list[EventCodePublic] = codes_field()
+    disputed: list[str] = disputed_field()
 
 
 class MeetingCited(MeetingPublic):
@@ -112,6 +122,7 @@ class VisitDetail(VisitPublic):
     )
     statements: list[StatementPublic] = Field(description="What was said.")
     citations: list[CitationPublic] = Field(description="Where the visit itself is reported.")
+    claims: dict[str, list[ClaimPublic]] = claims_field()
 
 
 class TourLeg(SQLModel):

@@ -3,8 +3,10 @@
 
 from typing import Any
 
+from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
 from app.queries.embeds import Citations, parties_for, signatories_for, topics_for
+from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
 
@@ -23,6 +25,9 @@ list_agreements = Listing(
         "kind": "SELECT id, kind AS value FROM agreement",
         "status": "SELECT id, status AS value FROM agreement",
         "year": Year("signed_on"),
+        "disputed": disputed_key("agreement"),
+        "cameo": code_key("agreement", "cameo"),
+        "plover": code_key("agreement", "plover"),
     },
     facets=("kind", "status", "year", "topic", "country"),
     span=Span("signed_on", "signed_on"),
@@ -42,12 +47,13 @@ def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     parties = parties_for(db, ids)
     topics = topics_for(db, "agreement", ids)
-    return [
+    built = [
         with_timestamps(
             {**row, "parties": parties.get(row["id"], []), "topics": topics.get(row["id"], [])}
         )
         for row in rows
     ]
+    return with_disputed(db, "agreement", with_codes(db, "agreement", built))
 
 
 def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -70,7 +76,7 @@ def agreements_detail(
     for item in built:
         item["signatories"] = signatories.get(item["id"], [])
         item["citations"] = cited.of("agreement", item["id"])
-    return built
+    return with_claims(db, "agreement", built, cited)
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:

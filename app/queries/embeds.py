@@ -20,6 +20,8 @@ CITED = {
     "agreement": "agreement_id",
     "participation": "participation_id",
     "statement": "statement_id",
+    "claim": "claim_id",
+    "external_id": "external_id_id",
 }
 
 TOPIC_LINKS = {
@@ -45,7 +47,7 @@ def participant_ref(row: Row) -> dict[str, Any]:
 
 
 def _citations_sql(dialect: Dialect) -> str:
-    # One branch per kind of cited record (an OR of the six conditions was planned as a
+    # One branch per kind of cited record (an OR of the conditions was planned as a
     # multi-index OR that re-read every id list per candidate row: 6x slower for one visit).
     return (
         " UNION ALL ".join(

@@ -494,6 +494,13 @@ def _keyset(
     return [(f"{column} >= :after_value AND ({later})", bounds, False)]
 
 
+def _key_text(value: Any) -> str:
+    """A filter's value as its list entries hold it (`disputed=true`: 'true')."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _iso(day: date) -> str:
     return day.isoformat()
 
@@ -517,7 +524,7 @@ class _Planner:
         """The plan for `sort`: which table drives, and which conditions it checks."""
         listing, db, criteria = self.listing, self.db, self.criteria
         keyed = [
-            (name, str(criteria[name]))
+            (name, _key_text(criteria[name]))
             for name in listing.keys
             if criteria.get(name) is not None and criteria.get(name) != ""
         ]

@@ -3,8 +3,10 @@
 from collections import defaultdict
 from typing import Any
 
+from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
 from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
 
@@ -28,6 +30,9 @@ list_meetings = Listing(
         "topic": "SELECT meeting_id AS id, topic_id AS value FROM meeting_topic",
         "kind": "SELECT id, kind AS value FROM meeting",
         "year": Year("date"),
+        "disputed": disputed_key("meeting"),
+        "cameo": code_key("meeting", "cameo"),
+        "plover": code_key("meeting", "plover"),
     },
     facets=("kind", "year", "topic", "host_country"),
     span=Span("date", "date"),
@@ -45,7 +50,8 @@ def get_meeting(db: Reader, meeting_id: str) -> Gzipped | None:
 
 def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
     topics = topics_for(db, "meeting", [r["id"] for r in rows])
-    return [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
+    built = [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
+    return with_disputed(db, "meeting", with_codes(db, "meeting", built))
 
 
 def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -89,6 +95,7 @@ def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         meeting["agreement_ids"] = signed.get(meeting_id, [])
         meeting["citations"] = cited.of("meeting", meeting_id)
         built.append(meeting)
+    with_claims(db, "meeting", built, cited)
     cited.fill(db)
     return built
 

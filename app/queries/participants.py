@@ -4,6 +4,7 @@
 from collections import defaultdict
 from typing import Any
 
+from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
 from app.queries.embeds import Citations, grouped, participations
 from app.queries.listing import Listing
@@ -18,6 +19,10 @@ list_participants = Listing(
         "country": "SELECT id, country_code AS value FROM participant",
         "kind": "SELECT id, kind AS value FROM participant",
         "visit": "SELECT participant_id AS id, visit_id AS value FROM participation",
+        "disputed": disputed_key("participant"),
+        # `wikidata:Q2685`: an id in another register, as its scheme and the id.
+        "external_id": "SELECT participant_id AS id, scheme || ':' || value AS value "
+        "FROM external_id",
     },
     facets=("country", "kind"),
     labels={"country": "country"},
@@ -55,7 +60,7 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         in_ids,
     ):
         aliases[alias["participant_id"]].append(alias["alias"])
-    return [
+    built = [
         with_timestamps(
             {
                 "id": row["id"],
@@ -71,6 +76,7 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         )
         for row in rows
     ]
+    return with_disputed(db, "participant", built)
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -83,7 +89,19 @@ def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         participations(db, f"pa.participant_id {of_these}", in_ids, cited),
         lambda part: part["participant"]["id"],
     )
-    cited.fill(db)
+    registered: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in db.rows(
+        f"SELECT id, participant_id, scheme, value FROM external_id "
+        f"WHERE participant_id {of_these} ORDER BY participant_id, scheme, value",
+        in_ids,
+    ):
+        registered[row["participant_id"]].append(
+            {
+                "scheme": row["scheme"],
+                "id": row["value"],
+                "citations": cited.of("external_id", row["id"]),
+            }
+        )
     signed: dict[str, list[str]] = defaultdict(list)
     for row in db.rows(
         "SELECT DISTINCT pa.participant_id, s.agreement_id FROM agreement_signatory s "
@@ -96,5 +114,8 @@ def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     for participant in items(db, ids):
         participant["participations"] = parts.get(participant["id"], [])
         participant["signed_agreement_ids"] = signed.get(participant["id"], [])
+        participant["external_ids"] = registered.get(participant["id"], [])
         built.append(participant)
+    with_claims(db, "participant", built, cited)
+    cited.fill(db)
     return built

@@ -4,6 +4,7 @@ details as the load stores them."""
 from collections import defaultdict
 from typing import Any
 
+from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
 from app.queries.embeds import PARTICIPANT_REF_COLUMNS, Citations, participant_ref
 from app.queries.listing import Listing, Span, Year
@@ -22,6 +23,7 @@ list_tours = Listing(
         "country": f"{_OF_LEGS.format(column='host_country_code')} "
         f"UNION {_OF_LEGS.format(column='visitor_country_code')}",
         "year": Year("start_date"),
+        "disputed": disputed_key("tour"),
     },
     facets=("year",),
     span=Span("start_date", "end_date"),
@@ -63,7 +65,7 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
                 "end_date": leg["end_date"],
             }
         )
-    return [
+    built = [
         with_timestamps(
             {
                 "id": row["id"],
@@ -79,11 +81,13 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         )
         for row in rows
     ]
+    return with_disputed(db, "tour", built)
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     """Tours with their legs and citations (TourDetail), built from the tables."""
     cited = Citations()
     built = [{**tour, "citations": cited.of("tour", tour["id"])} for tour in items(db, ids)]
+    with_claims(db, "tour", built, cited)
     cited.fill(db)
     return built

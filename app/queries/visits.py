@@ -4,8 +4,10 @@ from typing import Any
 
 from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
+from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
 from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader
 
@@ -26,6 +28,9 @@ list_visits = Listing(
         "topic": "SELECT visit_id AS id, topic_id AS value FROM visit_topic",
         "kind": "SELECT id, kind AS value FROM visit",
         "year": Year("start_date"),
+        "disputed": disputed_key("visit"),
+        "cameo": code_key("visit", "cameo"),
+        "plover": code_key("visit", "plover"),
     },
     facets=("host_country", "visitor_country", "year", "kind", "topic"),
     span=Span("start_date", "end_date"),
@@ -60,7 +65,7 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         {"ids": db.dialect.list_param(ids)},
     )
     topics = topics_for(db, "visit", ids)
-    return [
+    built = [
         with_timestamps(
             {
                 "id": row["id"],
@@ -91,6 +96,7 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         )
         for row in rows
     ]
+    return with_disputed(db, "visit", with_codes(db, "visit", built))
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -119,6 +125,7 @@ def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         visit["statements"] = said.get(visit_id, [])
         visit["citations"] = cited.of("visit", visit_id)
         built.append(visit)
+    with_claims(db, "visit", built, cited)
     cited.fill(db)
     return built
 

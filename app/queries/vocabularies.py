@@ -4,7 +4,9 @@ they are listed, and their list items (with counts) as the load stores them."""
 from collections.abc import Mapping
 from typing import Any
 
+from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Encoded, Gzipped, Where, stored_detail, with_timestamps
+from app.queries.embeds import Citations
 from app.queries.listing import Listing
 from app.storage import Reader
 
@@ -34,7 +36,7 @@ list_topics = Listing(resource="topic", sort_columns=TOPIC_SORT_COLUMNS)
 list_sources = Listing(
     resource="source",
     sort_columns=SOURCE_SORT_COLUMNS,
-    keys={"kind": "SELECT id, kind AS value FROM source"},
+    keys={"kind": "SELECT id, kind AS value FROM source", "disputed": disputed_key("source")},
 )
 
 
@@ -88,7 +90,7 @@ def _sources(db: Reader, ids: list[str], text: str = "") -> list[dict[str, Any]]
         "ORDER BY s.id",
         {"ids": db.dialect.list_param(ids)},
     )
-    return [with_timestamps(row) for row in rows]
+    return with_disputed(db, "source", [with_timestamps(row) for row in rows])
 
 
 def source_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -98,4 +100,7 @@ def source_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
 
 def source_details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     """Sources with their full text where held (SourceDetail)."""
-    return _sources(db, ids, ", s.text")
+    cited = Citations()
+    built = with_claims(db, "source", _sources(db, ids, ", s.text"), cited)
+    cited.fill(db)
+    return built

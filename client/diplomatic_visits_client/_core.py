@@ -29,8 +29,10 @@ from diplomatic_visits_client.errors import (
 from diplomatic_visits_client.filters import Format
 from diplomatic_visits_client.models import (
     AgreementDetail,
+    ClaimPublic,
     CountryPublic,
     ItemListAgreementPublic,
+    ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListMeetingPublic,
     ItemListParticipantPublic,
@@ -129,6 +131,9 @@ TOPICS: Endpoint[ItemListTopicPublic, TopicPublic] = Endpoint(
 )
 SOURCES: Endpoint[ItemListSourcePublic, SourceDetail] = Endpoint(
     "/v1/sources", "sources", ItemListSourcePublic, SourceDetail
+)
+CLAIMS: Endpoint[ItemListClaimPublic, ClaimPublic] = Endpoint(
+    "/v1/claims", "claims", ItemListClaimPublic, ClaimPublic
 )
 SEARCH_PATH = "/v1/search"
 DATASET_PATH = "/v1"

@@ -17,6 +17,7 @@ import httpx
 
 from diplomatic_visits_client._core import (
     AGREEMENTS,
+    CLAIMS,
     COUNTRIES,
     DATABASE_PATH,
     DATASET_PATH,
@@ -56,6 +57,8 @@ from diplomatic_visits_client.errors import UnexpectedResponse
 from diplomatic_visits_client.filters import (
     AgreementCriteria,
     AgreementFilters,
+    ClaimCriteria,
+    ClaimFilters,
     CountryCriteria,
     CountryFilters,
     Format,
@@ -76,10 +79,12 @@ from diplomatic_visits_client.filters import (
 from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
+    ClaimPublic,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
     ItemListAgreementPublic,
+    ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListDeletionPublic,
     ItemListMeetingPublic,
@@ -438,6 +443,28 @@ class AsyncSources(_AsyncRecordResource[ItemListSourcePublic, SourcePublic, Sour
         return await self._download(file, format, filters)
 
 
+class AsyncClaims(_AsyncRecordResource[ItemListClaimPublic, ClaimPublic, ClaimPublic]):
+    """`/v1/claims`: every source's version of a record's field, where sources disagree or
+    add."""
+
+    async def list(self, **filters: Unpack[ClaimFilters]) -> ItemListClaimPublic:
+        """One page of claims."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[ClaimFilters]) -> AsyncIterator[ClaimPublic]:
+        """Every claim matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[ClaimCriteria],
+    ) -> int:
+        """Every matching claim as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
 class AsyncDiplomaticVisitsClient:
     """An asynchronous client of the Diplomatic Visits API.
 
@@ -487,6 +514,7 @@ class AsyncDiplomaticVisitsClient:
         self.countries = AsyncCountries(self._http, COUNTRIES)
         self.topics = AsyncTopics(self._http, TOPICS)
         self.sources = AsyncSources(self._http, SOURCES)
+        self.claims = AsyncClaims(self._http, CLAIMS)
 
     @property
     def base_url(self) -> httpx.URL:

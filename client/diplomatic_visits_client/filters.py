@@ -49,7 +49,22 @@ class DateSpan(TypedDict, total=False):
     date_to: DateLike
 
 
-class VisitCriteria(Criteria, DateSpan, total=False):
+class Disputed(TypedDict, total=False):
+    """`disputed=True`: records with a disputed field (sources give different values and
+    none is preferred); `False`: those without."""
+
+    disputed: bool
+
+
+class Coded(TypedDict, total=False):
+    """Records carrying an event code: a CAMEO code (`"057"`) or a PLOVER event type
+    (`"CONSULT"`)."""
+
+    cameo: str
+    plover: str
+
+
+class VisitCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of visits."""
 
     q: str
@@ -69,7 +84,7 @@ class VisitFilters(VisitCriteria, Paging, total=False):
     facet: Sequence[Literal["host_country", "visitor_country", "year", "kind", "topic"]]
 
 
-class MeetingCriteria(Criteria, DateSpan, total=False):
+class MeetingCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of meetings."""
 
     q: str
@@ -90,7 +105,7 @@ class MeetingFilters(MeetingCriteria, Paging, total=False):
     facet: Sequence[Literal["kind", "year", "topic", "host_country"]]
 
 
-class AgreementCriteria(Criteria, DateSpan, total=False):
+class AgreementCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of agreements."""
 
     q: str
@@ -109,13 +124,14 @@ class AgreementFilters(AgreementCriteria, Paging, total=False):
     facet: Sequence[Literal["kind", "status", "year", "topic", "country"]]
 
 
-class ParticipantCriteria(Criteria, total=False):
+class ParticipantCriteria(Criteria, Disputed, total=False):
     """Filters and sort of participants."""
 
     q: str
     country: str
     visit: str
     kind: Literal["person", "group"]
+    external_id: str  # scheme:id, e.g. "history-state-gov-people:100323"
     sort: Literal["name", "-name", "id", "-id"]
 
 
@@ -125,7 +141,7 @@ class ParticipantFilters(ParticipantCriteria, Paging, total=False):
     facet: Sequence[Literal["country", "kind"]]
 
 
-class TourCriteria(Criteria, DateSpan, total=False):
+class TourCriteria(Criteria, DateSpan, Disputed, total=False):
     """Filters and sort of tours."""
 
     q: str
@@ -163,7 +179,7 @@ class TopicFilters(TopicCriteria, Paging, total=False):
     """Parameters of `GET /v1/topics`."""
 
 
-class SourceCriteria(Criteria, total=False):
+class SourceCriteria(Criteria, Disputed, total=False):
     """Filters and sort of sources."""
 
     q: str
@@ -173,3 +189,31 @@ class SourceCriteria(Criteria, total=False):
 
 class SourceFilters(SourceCriteria, Paging, total=False):
     """Parameters of `GET /v1/sources`."""
+
+
+class ClaimCriteria(Criteria, total=False):
+    """Filters and sort of claims."""
+
+    subject_type: Literal[
+        "source",
+        "topic",
+        "participant",
+        "tour",
+        "visit",
+        "meeting",
+        "agreement",
+        "participation",
+        "statement",
+    ]
+    subject: str
+    property: str
+    rank: Literal["preferred", "normal", "deprecated"]
+    source: str
+    disputed: bool
+    sort: Literal["id", "-id"]
+
+
+class ClaimFilters(ClaimCriteria, Paging, total=False):
+    """Parameters of `GET /v1/claims`."""
+
+    facet: Sequence[Literal["subject_type", "property", "rank"]]

@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 from datetime import date as date_aliased
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, Field, RootModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+
+
+class ClaimSubject(BaseModel):
+    """
+    The record a claim is about.
+    """
+
+    type: Annotated[str, Field(examples=["agreement"], title="Type")]
+    """
+    Its record type: source, topic, participant, tour, visit, meeting, agreement, participation or statement.
+    """
+    id: Annotated[
+        str,
+        Field(examples=["2023-06-15-iran-cuba-memorandum-of-understanding"], title="Id"),
+    ]
+    """
+    Its id.
+    """
 
 
 class CountryPublic(BaseModel):
@@ -80,6 +98,29 @@ class DeletionPublic(BaseModel):
     ]
     """
     When a load removed it (ISO 8601, UTC).
+    """
+
+
+class EventCodePublic(BaseModel):
+    """
+    One event code of a visit, meeting or agreement.
+    """
+
+    scheme: Annotated[str, Field(examples=["cameo"], title="Scheme")]
+    """
+    cameo or plover.
+    """
+    code: Annotated[str, Field(examples=["042"], title="Code")]
+    """
+    CAMEO's code, or PLOVER's event type.
+    """
+    label: Annotated[str, Field(examples=["Make a visit"], title="Label")]
+    """
+    What the code means.
+    """
+    mode: Annotated[str | None, Field(examples=[None], title="Mode")]
+    """
+    PLOVER's mode (how: visit, phone, ...); null for CAMEO codes.
     """
 
 
@@ -258,6 +299,10 @@ class ParticipantPublic(BaseModel):
     """
     Wikidata item id, if known.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class ParticipantRef(BaseModel):
@@ -322,6 +367,60 @@ class Problem(BaseModel):
     """
 
 
+class AtLeast(RootModel[int]):
+    root: Annotated[int, Field(examples=[21], ge=0, title="At Least")]
+    """
+    The true number is at least this (the value is then null): "more than twenty" is 21.
+    """
+
+
+class Includes(RootModel[list[str]]):
+    root: Annotated[
+        list[str],
+        Field(examples=[["memorandum_of_understanding"]], min_length=1, title="Includes"),
+    ]
+    """
+    Kinds of agreement the number also counts (six documents and memorandums together, where another source counts the memorandums apart).
+    """
+
+
+class Qualifiers(BaseModel):
+    """
+    What qualifies a claimed value; every key is optional and the list is closed.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    at_least: Annotated[AtLeast | None, Field(examples=[21], title="At Least")] = None
+    """
+    The true number is at least this (the value is then null): "more than twenty" is 21.
+    """
+    includes: Annotated[
+        Includes | None,
+        Field(examples=[["memorandum_of_understanding"]], title="Includes"),
+    ] = None
+    """
+    Kinds of agreement the number also counts (six documents and memorandums together, where another source counts the memorandums apart).
+    """
+    partial: Annotated[bool | None, Field(examples=[True], title="Partial")] = None
+    """
+    The source gives its list as examples ("including ..."), not in full.
+    """
+    historian_country_id: Annotated[
+        str | None, Field(examples=["russia"], title="Historian Country Id")
+    ] = None
+    """
+    The country id the Office of the Historian's data gives.
+    """
+    historian_label: Annotated[
+        str | None, Field(examples=["U.S.S.R."], title="Historian Label")
+    ] = None
+    """
+    The country as the Office of the Historian's data labels it.
+    """
+
+
 class SearchHit(BaseModel):
     """
     One search result: which record, its title and where the words were found.
@@ -358,77 +457,6 @@ class SearchHit(BaseModel):
     score: Annotated[float, Field(examples=[2.0], title="Score")]
     """
     Relevance, from 1 to 2: 1 plus how much of the title the words found in it are (2: the title is the words searched for); ties go to the latest records.
-    """
-
-
-class SourceDetail(BaseModel):
-    """
-    One source with its full text where the project holds it.
-    """
-
-    created_at: Annotated[
-        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
-    ]
-    """
-    When the record was first stored (ISO 8601, UTC).
-    """
-    updated_at: Annotated[
-        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
-    ]
-    """
-    When the record's content last changed (ISO 8601, UTC).
-    """
-    id: Annotated[str, Field(examples=["tdi-2023-06-16-raisi-havana"], max_length=200, title="Id")]
-    """
-    Stable id of the source.
-    """
-    kind: Annotated[str, Field(examples=["news_article"], title="Kind")]
-    """
-    news_article, dataset, official_record, ...
-    """
-    title: Annotated[
-        str,
-        Field(
-            examples=["Iranian President Raisi concludes Latin America tour in Cuba"],
-            title="Title",
-        ),
-    ]
-    """
-    Title of the document.
-    """
-    publisher: Annotated[str, Field(examples=["TDI"], title="Publisher")]
-    """
-    Who published it.
-    """
-    published_on: Annotated[
-        date_aliased | None, Field(examples=["2023-06-16"], title="Published On")
-    ] = None
-    """
-    Publication date (ISO 8601).
-    """
-    dateline: Annotated[str | None, Field(examples=["Havana"], title="Dateline")] = None
-    """
-    Place the report was filed from.
-    """
-    url: Annotated[str | None, Field(examples=[None], title="Url")] = None
-    """
-    Address of the document, where it has one.
-    """
-    language: Annotated[str, Field(examples=["en"], title="Language")]
-    """
-    BCP 47 language tag.
-    """
-    license: Annotated[str | None, Field(examples=["Quoted for citation"], title="License")] = None
-    """
-    Terms under which the text or data is held.
-    """
-    citation_count: Annotated[int, Field(examples=[42], title="Citation Count")]
-    """
-    Citations that point to this source.
-    """
-    text: Annotated[str | None, Field(examples=["Havana, 16 June 2023 (TDI): ..."], title="Text")]
-    """
-    Full text, where held.
     """
 
 
@@ -530,6 +558,10 @@ class SourcePublic(BaseModel):
     citation_count: Annotated[int, Field(examples=[42], title="Citation Count")]
     """
     Citations that point to this source.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
     """
 
 
@@ -686,6 +718,10 @@ class TourPublic(BaseModel):
     """
     Its visits, in order.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class VisitPublic(BaseModel):
@@ -767,6 +803,14 @@ class VisitPublic(BaseModel):
     """
     Fields of cooperation on the agenda.
     """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class CountryCode(RootModel[str]):
@@ -845,6 +889,14 @@ class AgreementPublic(BaseModel):
     """
     Fields of cooperation it covers.
     """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class CitationPublic(BaseModel):
@@ -875,6 +927,66 @@ class CitationPublic(BaseModel):
     note: Annotated[str | None, Field(examples=[None], title="Note")]
     """
     Restatement of what the source reports, where its text is not held.
+    """
+
+
+class ClaimPublic(BaseModel):
+    """
+    One source's version of one field of a record (`GET /v1/claims`, and `claims` in every
+    record's detail).
+    """
+
+    created_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
+    ]
+    """
+    When the record was first stored (ISO 8601, UTC).
+    """
+    updated_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
+    ]
+    """
+    When the record's content last changed (ISO 8601, UTC).
+    """
+    id: Annotated[
+        str,
+        Field(
+            examples=[
+                "agreement:2023-06-15-iran-cuba-memorandum-of-understanding:count:1a2b3c4d5e"
+            ],
+            title="Id",
+        ),
+    ]
+    """
+    Stable id of the claim (subject, property and a digest of what it states).
+    """
+    subject: ClaimSubject
+    """
+    The record the claim is about.
+    """
+    property: Annotated[str, Field(examples=["count"], title="Property")]
+    """
+    The subject's field the claim gives a value for.
+    """
+    value: Annotated[Any, Field(examples=[2], title="Value")]
+    """
+    The claimed value, of the field's type; null where the source gives no exact value (its qualifiers say what it gives).
+    """
+    rank: Annotated[str, Field(examples=["normal"], title="Rank")]
+    """
+    preferred (the value to use), normal or deprecated (known to be wrong), as Wikidata ranks statements.
+    """
+    qualifiers: Qualifiers | None
+    """
+    What the value alone cannot say; null when nothing qualifies it.
+    """
+    disputed: Annotated[bool, Field(examples=[True], title="Disputed")]
+    """
+    Whether the subject's property is disputed: two or more different values among its claims not deprecated, and none preferred.
+    """
+    citations: Annotated[list[CitationPublic], Field(title="Citations")]
+    """
+    The sources that state it.
     """
 
 
@@ -913,8 +1025,64 @@ class DatasetInfo(BaseModel):
     """
 
 
+class ExternalIdPublic(BaseModel):
+    """
+    A participant's id in another register, with the sources that give it.
+    """
+
+    scheme: Annotated[str, Field(examples=["wikidata"], title="Scheme")]
+    """
+    wikidata, viaf or history-state-gov-people.
+    """
+    id: Annotated[str, Field(examples=["Q57336"], title="Id")]
+    """
+    The id in that register.
+    """
+    citations: Annotated[list[CitationPublic], Field(title="Citations")]
+    """
+    The sources that give it.
+    """
+
+
 class ItemListAgreementPublic(BaseModel):
     items: Annotated[list[AgreementPublic], Field(title="Items")]
+    """
+    This page's records.
+    """
+    total: Annotated[int, Field(examples=[3], title="Total")]
+    """
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
+    """
+    next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
+    """
+    Cursor for the next page (also in the `Link` header); null on the last page.
+    """
+    facets: Annotated[
+        dict[str, list[FacetValue]] | None,
+        Field(
+            examples=[{"host_country": [{"count": 1, "label": "Cuba", "value": "CU"}]}],
+            title="Facets",
+        ),
+    ] = None
+    """
+    Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
+    """
+
+
+class ItemListClaimPublic(BaseModel):
+    items: Annotated[list[ClaimPublic], Field(title="Items")]
     """
     This page's records.
     """
@@ -1233,6 +1401,14 @@ class MeetingCited(BaseModel):
     """
     Fields of cooperation discussed.
     """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where the meeting is reported.
@@ -1300,6 +1476,14 @@ class MeetingPublic(BaseModel):
     """
     Fields of cooperation discussed.
     """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class ParticipationPublic(BaseModel):
@@ -1334,6 +1518,85 @@ class ParticipationPublic(BaseModel):
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where the part is reported.
+    """
+
+
+class SourceDetail(BaseModel):
+    """
+    One source with its full text where the project holds it.
+    """
+
+    created_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
+    ]
+    """
+    When the record was first stored (ISO 8601, UTC).
+    """
+    updated_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
+    ]
+    """
+    When the record's content last changed (ISO 8601, UTC).
+    """
+    id: Annotated[str, Field(examples=["tdi-2023-06-16-raisi-havana"], max_length=200, title="Id")]
+    """
+    Stable id of the source.
+    """
+    kind: Annotated[str, Field(examples=["news_article"], title="Kind")]
+    """
+    news_article, dataset, official_record, ...
+    """
+    title: Annotated[
+        str,
+        Field(
+            examples=["Iranian President Raisi concludes Latin America tour in Cuba"],
+            title="Title",
+        ),
+    ]
+    """
+    Title of the document.
+    """
+    publisher: Annotated[str, Field(examples=["TDI"], title="Publisher")]
+    """
+    Who published it.
+    """
+    published_on: Annotated[
+        date_aliased | None, Field(examples=["2023-06-16"], title="Published On")
+    ] = None
+    """
+    Publication date (ISO 8601).
+    """
+    dateline: Annotated[str | None, Field(examples=["Havana"], title="Dateline")] = None
+    """
+    Place the report was filed from.
+    """
+    url: Annotated[str | None, Field(examples=[None], title="Url")] = None
+    """
+    Address of the document, where it has one.
+    """
+    language: Annotated[str, Field(examples=["en"], title="Language")]
+    """
+    BCP 47 language tag.
+    """
+    license: Annotated[str | None, Field(examples=["Quoted for citation"], title="License")] = None
+    """
+    Terms under which the text or data is held.
+    """
+    citation_count: Annotated[int, Field(examples=[42], title="Citation Count")]
+    """
+    Citations that point to this source.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    text: Annotated[str | None, Field(examples=["Havana, 16 June 2023 (TDI): ..."], title="Text")]
+    """
+    Full text, where held.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """
 
 
@@ -1443,9 +1706,17 @@ class TourDetail(BaseModel):
     """
     Its visits, in order.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where the tour is reported.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """
 
 
@@ -1512,6 +1783,14 @@ class AgreementDetail(BaseModel):
     """
     Fields of cooperation it covers.
     """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
     signatories: Annotated[list[ParticipationPublic], Field(title="Signatories")]
     """
     Who signed, with the title held at the time.
@@ -1519,6 +1798,10 @@ class AgreementDetail(BaseModel):
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where it is reported.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """
 
 
@@ -1657,6 +1940,14 @@ class MeetingDetail(BaseModel):
     """
     Fields of cooperation discussed.
     """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
     participants: Annotated[list[ParticipationPublic], Field(title="Participants")]
     """
     Who took part, with role and title.
@@ -1675,6 +1966,10 @@ class MeetingDetail(BaseModel):
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where it is reported.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """
 
 
@@ -1723,6 +2018,10 @@ class ParticipantDetail(BaseModel):
     """
     Wikidata item id, if known.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
     participations: Annotated[list[ParticipationPublic], Field(title="Participations")]
     """
     Every visit and meeting they took part in, with role and title.
@@ -1733,6 +2032,14 @@ class ParticipantDetail(BaseModel):
     ]
     """
     Agreements this participant signed.
+    """
+    external_ids: Annotated[list[ExternalIdPublic], Field(title="External Ids")]
+    """
+    Its ids in other registers, each as a source gives it.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """
 
 
@@ -1815,6 +2122,14 @@ class VisitDetail(BaseModel):
     """
     Fields of cooperation on the agenda.
     """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
     meetings: Annotated[list[MeetingCited], Field(title="Meetings")]
     """
     Engagements, in date order.
@@ -1834,4 +2149,8 @@ class VisitDetail(BaseModel):
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where the visit itself is reported.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """

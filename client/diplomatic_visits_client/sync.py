@@ -15,6 +15,7 @@ import httpx
 
 from diplomatic_visits_client._core import (
     AGREEMENTS,
+    CLAIMS,
     COUNTRIES,
     DATABASE_PATH,
     DATASET_PATH,
@@ -54,6 +55,8 @@ from diplomatic_visits_client.errors import UnexpectedResponse
 from diplomatic_visits_client.filters import (
     AgreementCriteria,
     AgreementFilters,
+    ClaimCriteria,
+    ClaimFilters,
     CountryCriteria,
     CountryFilters,
     Format,
@@ -74,10 +77,12 @@ from diplomatic_visits_client.filters import (
 from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
+    ClaimPublic,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
     ItemListAgreementPublic,
+    ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListDeletionPublic,
     ItemListMeetingPublic,
@@ -428,6 +433,28 @@ class Sources(_RecordResource[ItemListSourcePublic, SourcePublic, SourceDetail])
         return self._download(file, format, filters)
 
 
+class Claims(_RecordResource[ItemListClaimPublic, ClaimPublic, ClaimPublic]):
+    """`/v1/claims`: every source's version of a record's field, where sources disagree or
+    add."""
+
+    def list(self, **filters: Unpack[ClaimFilters]) -> ItemListClaimPublic:
+        """One page of claims."""
+        return self._list(filters)
+
+    def iter(self, **filters: Unpack[ClaimFilters]) -> Iterator[ClaimPublic]:
+        """Every claim matching the filters."""
+        return self._iter(filters)
+
+    def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[ClaimCriteria],
+    ) -> int:
+        """Every matching claim as CSV or NDJSON, streamed into `file`; bytes written."""
+        return self._download(file, format, filters)
+
+
 class DiplomaticVisitsClient:
     """A synchronous client of the Diplomatic Visits API.
 
@@ -477,6 +504,7 @@ class DiplomaticVisitsClient:
         self.countries = Countries(self._http, COUNTRIES)
         self.topics = Topics(self._http, TOPICS)
         self.sources = Sources(self._http, SOURCES)
+        self.claims = Claims(self._http, CLAIMS)
 
     @property
     def base_url(self) -> httpx.URL:

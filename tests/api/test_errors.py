@@ -102,6 +102,7 @@ def test_details_reject_unknown_parameters(client: TestClient, template: str) ->
             "/v1/participants/{}": "ebrahim-raisi",
             "/v1/tours/{}": "2023-06-raisi-latin-america",
             "/v1/sources/{}": "tdi-2023-06-16-raisi-havana",
+            "/v1/claims/{}": "participant:cuba-foreign-minister-2023:name:02f6565b5e",
         }.get(template, "2023-06-raisi-cuba")
     )
     assert client.get(template.format(known)).status_code == 200

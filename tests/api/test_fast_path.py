@@ -23,6 +23,7 @@ DETAILS = [
     "/v1/participants/ebrahim-raisi",
     "/v1/tours/2023-06-raisi-latin-america",
     "/v1/countries/CU",
+    "/v1/claims/participant:cuba-foreign-minister-2023:name:02f6565b5e",
     "/v1/sources/tdi-2023-06-16-raisi-havana",
 ]
 
@@ -65,8 +66,9 @@ def test_the_table_has_a_row_for_each_resource_with_a_detail() -> None:
         "/v1/tours/([^/]+)",
         "/v1/countries/([^/]+)",
         "/v1/sources/([^/]+)",
+        "/v1/claims/([^/]+)",
     ]
-    assert [route.max_length for route in FAST_ROUTES] == [200, 200, 200, 200, 200, 3, 200]
+    assert [route.max_length for route in FAST_ROUTES] == [200, 200, 200, 200, 200, 3, 200, 200]
     topics = next(resource for resource in RESOURCES if resource.name == "topics")
     assert routes([topics]) == []
 

@@ -97,6 +97,7 @@ def test_every_read_is_listed(settings: Settings) -> None:
         *[f"/v1/{name}" for name in RESOURCE_NAMES[1:]],
         "/v1/search?q=biotech",
         *exports,
+        "/v1/export/events.ndjson",
         "/healthz",
     ]
 

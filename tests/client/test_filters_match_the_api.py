@@ -19,6 +19,7 @@ RESOURCES = {
     "countries": (filters.CountryFilters, filters.CountryCriteria),
     "topics": (filters.TopicFilters, filters.TopicCriteria),
     "sources": (filters.SourceFilters, filters.SourceCriteria),
+    "claims": (filters.ClaimFilters, filters.ClaimCriteria),
 }
 # The format is the client's business: JSON for lists, `download(format=...)` for files.
 FORMAT = {"format"}

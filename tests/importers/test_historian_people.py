@@ -260,6 +260,19 @@ def test_people_through_the_api(imported_people: tuple[str, ImportReport]) -> No
         )
         found = client.get("/v1/participants?q=binyamin").json()["items"]
         assert [p["id"] for p in found] == [NETANYAHU]
+        # The record's ids, each with its citation, and the list filtered by one of them.
+        assert [
+            (e["scheme"], e["id"], [c["source"]["id"] for c in e["citations"]])
+            for e in person["external_ids"]
+        ] == [
+            ("history-state-gov-people", "109729", ["historian-people"]),
+            ("viaf", "114192441", ["historian-people"]),
+        ]
+        for registered in ("viaf:114192441", "history-state-gov-people:109729"):
+            found = client.get(f"/v1/participants?external_id={registered}").json()
+            assert [p["id"] for p in found["items"]] == [NETANYAHU]
+        none = client.get("/v1/participants?external_id=viaf:1").json()
+        assert (none["items"], none["total"]) == ([], 0)
 
 
 # --- The Soviet Union, filed under russia ----------------------------------------------------
@@ -334,6 +347,36 @@ def test_before_its_end_the_soviet_union_is_the_country_and_the_data_s_id_a_clai
         ["us-secretary-trip-2001", "foreign-leader-visit-1900"],
         ["us-secretary-trip-2002"],
     )
+
+
+def test_the_soviet_union_s_claims_through_the_api(imported_client: TestClient) -> None:
+    trip = imported_client.get("/v1/visits/us-secretary-trip-2001").json()
+    # A preferred claim settles the host: nothing is disputed.
+    assert trip["disputed"] == []
+    assert [
+        (c["value"], c["rank"], c["qualifiers"], c["disputed"], len(c["citations"]))
+        for c in trip["claims"]["host_country"]
+    ] == [
+        (
+            "SU",
+            "preferred",
+            {"historian_country_id": "russia", "historian_label": "U.S.S.R."},
+            False,
+            2,
+        ),
+        ("RU", "normal", {"historian_country_id": "russia"}, False, 1),
+    ]
+    listed = imported_client.get("/v1/claims?property=host_country&rank=preferred").json()
+    assert [c["subject"] for c in listed["items"]] == [
+        {"type": "visit", "id": "us-secretary-trip-2001"},
+        {"type": "visit", "id": "us-secretary-trip-2002"},
+    ]
+    visitor = imported_client.get("/v1/claims?subject=foreign-leader-visit-1900").json()
+    assert sorted((c["property"], c["value"], c["rank"]) for c in visitor["items"]) == [
+        ("visitor_country", "RU", "normal"),
+        ("visitor_country", "SU", "preferred"),
+    ]
+    assert imported_client.get("/v1/visits?disputed=true").json()["total"] == 0
 
 
 def test_the_soviet_union_through_the_api(imported_client: TestClient) -> None:

@@ -26,16 +26,18 @@ def records(client: TestClient) -> Iterator[tuple[str, str]]:
             yield name, item["id"]
 
 
-def citations(value: Any) -> Iterator[dict[str, Any]]:
+def citations(value: Any, embedded: bool = False) -> Iterator[dict[str, Any]]:
+    """Every citation a record's page shows: its own, its parts', its claims' (an embedded
+    record's claims are on that record's own page)."""
     if isinstance(value, dict):
         for key, inner in value.items():
             if key == "citations":
                 yield from inner
-            else:
-                yield from citations(inner)
+            elif not (key == "claims" and embedded):
+                yield from citations(inner, embedded)
     elif isinstance(value, list):
         for inner in value:
-            yield from citations(inner)
+            yield from citations(inner, True)
 
 
 def page(client: TestClient, path: str) -> Document:
@@ -72,9 +74,9 @@ def test_every_citation_of_every_record_is_on_its_page(client: TestClient) -> No
             if source["url"] is not None:
                 assert document.link_texts[source["url"]] == source["url"]
             checked.add(citation["id"])
-    # Every citation the data holds is on the page of the record it supports, but the 14 that
-    # support claims: detail responses do not carry claims yet (the API step adds them).
-    assert len(checked) == client.get("/v1").json()["counts"]["citations"] - 14 == 87
+    # Every citation the data holds is on the page of the record it supports, the 14 that
+    # support claims included.
+    assert len(checked) == client.get("/v1").json()["counts"]["citations"] == 101
 
 
 def test_the_havana_visit_page_says_what_happened_with_its_sources(client: TestClient) -> None:
@@ -194,10 +196,23 @@ def test_a_disputed_fact_shows_each_version_beside_its_source(client: TestClient
 
 def test_a_record_without_claims_has_no_claims_section(client: TestClient) -> None:
     html = client.get(
-        "/agreements/2023-06-15-iran-cuba-memorandum-of-understanding", headers=BROWSER
+        "/agreements/2023-06-iran-cuba-joint-commission-technological-cooperation",
+        headers=BROWSER,
     ).text
     assert 'id="claims-heading"' not in html
     assert "disputed" not in read(html).text
+
+
+def test_the_memorandum_page_shows_both_counts_from_the_api_s_claims(client: TestClient) -> None:
+    # The page renders the stored detail's `claims` and `disputed` (the API's data).
+    detail = client.get("/v1/agreements/2023-06-15-iran-cuba-memorandum-of-understanding").json()
+    assert detail["disputed"] == ["count"]
+    assert sorted(claim["value"] for claim in detail["claims"]["count"]) == [1, 2]
+    document = page(client, "/agreements/2023-06-15-iran-cuba-memorandum-of-understanding")
+    assert (2, "What the sources say, version by version") in document.headings
+    assert (3, "count disputed") in document.headings
+    assert "Value 1" in document.text
+    assert "Value 2" in document.text
 
 
 @pytest.mark.parametrize("name", RECORD_PAGES)

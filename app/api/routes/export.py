@@ -29,6 +29,8 @@ from app.config import Settings
 from app.edge.problems import Problems
 from app.errors import ApiError
 from app.queries.common import NoSearchWords, Sort, parse_sort
+from app.queries.events import EVENT_KINDS, events
+from app.queries.listing import stored_count
 from app.storage import Reader
 
 EXPORT_PAGE = 1000
@@ -40,6 +42,25 @@ def router(resources: Iterable[Resource]) -> APIRouter:
     exports = APIRouter(prefix="/v1/export", tags=["export"])
     for resource in resources:
         _add_export(exports, resource)
+    exports.add_api_route(
+        "/events.ndjson",
+        export_events,
+        methods=["GET"],
+        description="Every visit, meeting and agreement as a PLOVER event (the Open Event "
+        "Data Alliance's event records: id, date, enddate, source and recipient actors, "
+        "event type, mode, context, location, citation), one JSON object a line.",
+        responses={
+            422: problem(
+                "A parameter was given (it takes none), or more records than one export may stream."
+            ),
+            200: {
+                "description": "Every event, streamed.",
+                "content": {"application/x-ndjson": {}},
+            },
+        },
+        response_class=StreamingResponse,
+        openapi_extra=documented(NoParams),
+    )
     exports.add_api_route(
         "/database.sqlite",
         export_database,
@@ -105,14 +126,59 @@ async def _stream(
         snapshot.close()
 
 
-def export_too_large(name: str, total: int, most: int) -> ApiError:
-    """422 for an export of more records than one request may stream (EXPORT_MAX_ROWS)."""
+async def _events(request: Request, reader: Reader) -> AsyncIterator[bytes]:
+    """Visits, then meetings, then agreements, each by id, a page at a time from one
+    consistent snapshot, read and encoded on a worker thread."""
+    snapshot = reader.snapshot()
+    try:
+        for kind in EVENT_KINDS:
+            after = ""
+            while True:
+                read = functools.partial(events, snapshot, kind, after, EXPORT_PAGE)
+                found, after = await on_a_worker(request, read)
+                if found:
+                    yield b"".join(ndjson_lines(found))
+                if not after:
+                    break
+    finally:
+        snapshot.close()
+
+
+async def export_events(
+    request: Request,
+    reader: ReaderDep,
+    settings: SettingsDep,
+    params: Annotated[Any, from_query(NoParams)],
+) -> Response:
+    """`/v1/export/events.ndjson`: the records as PLOVER events."""
+
+    def respond() -> Response:
+        total = sum(stored_count(reader, kind, "", "") for kind in EVENT_KINDS)
+        if total > settings.export_max_rows:
+            raise export_too_large(
+                "events",
+                total,
+                settings.export_max_rows,
+                "/v1/visits, /v1/meetings, /v1/agreements",
+            )
+        return StreamingResponse(
+            _events(request, reader),
+            media_type=MEDIA_TYPES["ndjson"],
+            headers={"Content-Disposition": 'attachment; filename="events.ndjson"'},
+        )
+
+    return await run_read(request, reader, lambda: conditional(request, reader, settings, respond))
+
+
+def export_too_large(name: str, total: int, most: int, lists: str | None = None) -> ApiError:
+    """422 for an export of more records than one request may stream (EXPORT_MAX_ROWS);
+    `lists` names where to page instead (`/v1/<name>` by default)."""
     return ApiError(
         422,
         "export-too-large",
         "Export too large",
         f"{total:,} {name} match; one export streams at most {most:,}. Narrow the filters, "
-        f"page through /v1/{name}, or download the whole database from "
+        f"page through {lists or f'/v1/{name}'}, or download the whole database from "
         "/v1/export/database.sqlite.",
     )
 

@@ -1,0 +1,347 @@
+"""Claims, disputed fields, event codes and external ids through the API, on the seed."""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.codes import CAMEO
+from app.models.claim import disputed
+from app.queries.claims import DISPUTED_SQL
+from app.queries.events import OWN_FIELDS, PLOVER_FIELDS
+from app.storage import sqlite_path
+from app.storage.sqlite import SqliteReader
+
+MEMORANDUM = "2023-06-15-iran-cuba-memorandum-of-understanding"
+DOCUMENTS = "2023-06-15-iran-cuba-cooperation-documents"
+VENEZUELA = "2023-06-iran-venezuela-agreements"
+FOREIGN_MINISTER = "cuba-foreign-minister-2023"
+BOOLEAN = "Input should be a valid boolean, unable to interpret input"
+
+
+def stated(claims: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each claim as (value, rank, qualifiers, its sources), in a stable order."""
+    return sorted(
+        (
+            (
+                json.dumps(c["value"]),
+                c["rank"],
+                c["qualifiers"],
+                tuple(sorted(x["source"]["id"] for x in c["citations"])),
+            )
+            for c in claims
+        ),
+        key=repr,
+    )
+
+
+def test_the_memorandum_count_is_disputed_one_against_two(client: TestClient) -> None:
+    memorandum = client.get(f"/v1/agreements/{MEMORANDUM}").json()
+    assert memorandum["count"] == 1  # the seed article's number stays the record's own
+    assert memorandum["disputed"] == ["count"]
+    assert sorted(memorandum["claims"]) == ["count", "topics"]
+    assert stated(memorandum["claims"]["count"]) == [
+        ("1", "normal", None, ("tdi-2023-06-16-raisi-havana",)),
+        ("2", "normal", None, ("telesur-2023-06-15-cuba-iran-six-agreements",)),
+    ]
+    assert all(claim["disputed"] for claim in memorandum["claims"]["count"])
+    assert [c["disputed"] for c in memorandum["claims"]["topics"]] == [False]
+
+
+def test_six_documents_and_six_in_all_are_different_statements(client: TestClient) -> None:
+    documents = client.get(f"/v1/agreements/{DOCUMENTS}").json()
+    assert documents["count"] == 6
+    assert documents["disputed"] == ["count", "topics"]
+    assert stated(documents["claims"]["count"]) == [
+        (
+            "6",
+            "normal",
+            None,
+            ("tdi-2023-06-16-raisi-havana", "telesur-2023-06-15-cuba-iran-six-agreements"),
+        ),
+        (
+            "6",
+            "normal",
+            {"includes": ["memorandum_of_understanding"]},
+            (
+                "efe-2023-06-16-cuba-iran-accords",
+                "tehran-times-2023-06-15-iran-cuba-six-agreements",
+            ),
+        ),
+    ]
+    assert len(documents["claims"]["topics"]) == 3
+    # The visit embeds its agreements with their claims, as their own details show them.
+    visit = client.get("/v1/visits/2023-06-raisi-cuba").json()
+    embedded = {a["id"]: a for a in visit["agreements"]}
+    assert embedded[DOCUMENTS]["claims"] == documents["claims"]
+    assert embedded[MEMORANDUM]["disputed"] == ["count"]
+    assert (visit["claims"], visit["disputed"]) == ({}, [])
+
+
+def test_more_than_twenty_agreements_is_at_least_21_not_a_count(client: TestClient) -> None:
+    venezuela = client.get(f"/v1/agreements/{VENEZUELA}").json()
+    assert (venezuela["count"], venezuela["disputed"]) == (None, [])
+    assert stated(venezuela["claims"]["count"]) == [
+        (
+            "null",
+            "normal",
+            {"at_least": 21},
+            ("efe-2023-06-16-cuba-iran-accords", "telesur-2023-06-15-cuba-iran-six-agreements"),
+        )
+    ]
+
+
+def test_the_cuban_foreign_minister_s_name_prefers_the_fuller_spelling(
+    client: TestClient,
+) -> None:
+    minister = client.get(f"/v1/participants/{FOREIGN_MINISTER}").json()
+    assert (minister["name"], minister["disputed"], minister["external_ids"]) == (
+        "Bruno Rodriguez Parrilla",
+        [],
+        [],
+    )
+    assert stated(minister["claims"]["name"]) == [
+        ('"Bruno Rodriguez Parrilla"', "preferred", None, ("efe-2023-06-16-cuba-iran-accords",)),
+        ('"Bruno Rodriguez"', "normal", None, ("radio-reloj-2023-06-15-iran-cuba-agenda",)),
+    ]
+    assert [c["rank"] for c in minister["claims"]["name"]] == ["preferred", "normal"]
+
+
+@pytest.mark.parametrize(
+    ("query", "total"),
+    [
+        ("", 11),
+        ("property=count", 5),
+        ("property=count&disputed=true", 4),
+        ("disputed=true", 7),
+        ("disputed=false", 4),
+        ("rank=preferred", 1),
+        ("subject_type=participant", 2),
+        (f"subject={MEMORANDUM}", 3),
+        ("source=telesur-2023-06-15-cuba-iran-six-agreements", 5),
+        ("source=telesur-2023-06-15-cuba-iran-six-agreements&property=count", 3),
+        ("subject_type=visit", 0),
+    ],
+)
+def test_the_claims_list_filters(client: TestClient, query: str, total: int) -> None:
+    listed = client.get(f"/v1/claims?{query}&limit=100").json()
+    assert (listed["total"], len(listed["items"])) == (total, total)
+
+
+def test_the_claims_list_counts_by_property_and_a_claim_reads_by_id(client: TestClient) -> None:
+    listed = client.get("/v1/claims?facet=property,rank&subject_type=agreement").json()
+    assert listed["facets"]["property"] == [
+        {"value": "count", "label": "count", "count": 5},
+        {"value": "topics", "label": "topics", "count": 4},
+    ]
+    assert listed["facets"]["rank"] == [{"value": "normal", "label": "normal", "count": 9}]
+    first = listed["items"][0]
+    assert client.get(f"/v1/claims/{first['id']}").json() == first
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "message"),
+    [
+        ("/v1/claims?rank=best", "rank", "Input should be 'preferred', 'normal' or 'deprecated'"),
+        ("/v1/claims?disputed=perhaps", "disputed", BOOLEAN),
+        ("/v1/claims?property=Count", "property", "String should match pattern '^[a-z_]+$'"),
+        ("/v1/visits?disputed=perhaps", "disputed", BOOLEAN),
+        (
+            "/v1/meetings?cameo=999",
+            "cameo",
+            f"unknown CAMEO code '999'; use one of {', '.join(CAMEO)}",
+        ),
+        (
+            "/v1/agreements?plover=VISIT",
+            "plover",
+            "unknown PLOVER code 'VISIT'; use one of AGREE, CONSULT, SUPPORT, CONCEDE, "
+            "COOPERATE, AID, RETREAT, ACCUSE, DEMAND, REJECT, THREATEN, PROTEST, MOBILIZE, "
+            "SANCTION, COERCE, ASSAULT",
+        ),
+        ("/v1/participants?external_id=wikidata:X1", "external_id", "'X1' is not a wikidata id"),
+        (
+            "/v1/participants?external_id=orcid:0000",
+            "external_id",
+            "unknown register 'orcid'; use scheme:id with one of wikidata, viaf, "
+            "history-state-gov-people",
+        ),
+    ],
+)
+def test_bad_values_are_422_problems_naming_them(
+    client: TestClient, query: str, name: str, message: str
+) -> None:
+    answer = client.get(query)
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["errors"] == [{"name": name, "location": "query", "message": message}]
+
+
+@pytest.mark.parametrize(
+    ("resource", "chosen", "ids"),
+    [
+        ("agreements", "disputed=true", [MEMORANDUM, DOCUMENTS]),
+        (
+            "agreements",
+            "disputed=false",
+            [VENEZUELA, "2023-06-iran-cuba-joint-commission-technological-cooperation"],
+        ),
+        ("visits", "disputed=true", []),
+        ("participants", "disputed=true", []),
+        ("tours", "disputed=false", ["2023-06-raisi-latin-america"]),
+        ("sources", "disputed=true", []),
+        ("meetings", "cameo=057", ["2023-06-15-havana-signing-ceremony"]),
+        ("meetings", "plover=SUPPORT", ["2023-06-15-havana-signing-ceremony"]),
+        (
+            "agreements",
+            "cameo=030",
+            ["2023-06-iran-cuba-joint-commission-technological-cooperation"],
+        ),
+        ("agreements", "plover=AGREE&disputed=true", []),
+        ("visits", "cameo=043&host_country=CU", ["2023-06-raisi-cuba"]),
+        ("visits", "plover=SUPPORT", []),
+    ],
+)
+def test_lists_filter_by_disputed_and_codes(
+    client: TestClient, resource: str, chosen: str, ids: list[str]
+) -> None:
+    listed = client.get(f"/v1/{resource}?{chosen}").json()
+    assert [item["id"] for item in listed["items"]] == ids
+    assert listed["total"] == len(ids)
+
+
+def test_codes_follow_the_table(client: TestClient) -> None:
+    visit = client.get("/v1/visits/2023-06-raisi-cuba").json()
+    assert visit["codes"] == [
+        {"scheme": "cameo", "code": "042", "label": "Make a visit", "mode": None},
+        {"scheme": "cameo", "code": "043", "label": "Host a visit", "mode": None},
+        {"scheme": "plover", "code": "CONSULT", "label": "Consult", "mode": "visit"},
+    ]
+    talks = client.get("/v1/meetings/2023-06-15-havana-raisi-diaz-canel-talks").json()
+    assert [(c["code"], c["mode"]) for c in talks["codes"]] == [("040", None), ("CONSULT", "visit")]
+    commission = client.get(
+        "/v1/agreements/2023-06-iran-cuba-joint-commission-technological-cooperation"
+    ).json()
+    assert [c["code"] for c in commission["codes"]] == ["030", "AGREE"]
+
+
+def test_exports_carry_claims_and_the_disputed_column(client: TestClient) -> None:
+    claims = list(
+        csv.DictReader(io.StringIO(client.get("/v1/export/claims.csv").text.lstrip("\ufeff")))
+    )
+    assert len(claims) == 11
+    at_least = [row for row in claims if row["qualifiers.at_least"]]
+    assert [(r["subject.id"], r["value"], r["qualifiers.at_least"]) for r in at_least] == [
+        (VENEZUELA, "", "21")
+    ]
+    agreements = csv.DictReader(
+        io.StringIO(client.get("/v1/export/agreements.csv").text.lstrip("\ufeff"))
+    )
+    assert {row["id"]: row["disputed"] for row in agreements} == {
+        MEMORANDUM: "count",
+        DOCUMENTS: "count; topics",
+        VENEZUELA: "",
+        "2023-06-iran-cuba-joint-commission-technological-cooperation": "",
+    }
+    lines = client.get("/v1/export/claims.ndjson").text.splitlines()
+    assert sorted(json.loads(line)["id"] for line in lines) == sorted(r["id"] for r in claims)
+
+
+# PLOVER's event record fields, as its manual's table "PLOVER JSON" lists them
+# (github.com/openeventdata/PLOVER, PLOVER_MANUAL.tex), and those it requires.
+PLOVER_JSON = (
+    "id", "has_event", "date", "time", "enddate", "endtime", "source", "recipient", "event",
+    "event_loc", "event_text", "quad_code", "event_scale", "mode", "context", "link", "text",
+    "text_info", "cite_info", "coder", "coded_date", "coded_time", "comment",
+)  # fmt: skip
+PLOVER_REQUIRED = ("id", "date", "source", "event")
+PLOVER_ACTOR = (
+    "code", "sector", "actor_text", "identifier_id", "identifier_text", "actor_loc",
+    "religion", "ethnicity", "office", "gender", "age",
+)  # fmt: skip
+PLOVER_CITATION = (
+    "corpus", "citation", "url", "title", "language", "publication", "license", "copyright",
+    "coder", "codebook", "version",
+)  # fmt: skip
+GEONAMES_LOCATION = ("name", "latitude", "longitude", "country code", "cc3")
+
+
+def test_events_are_plover_records(client: TestClient) -> None:
+    answer = client.get("/v1/export/events.ndjson")
+    assert answer.headers["content-type"] == "application/x-ndjson"
+    events = [json.loads(line) for line in answer.text.splitlines()]
+    assert set(PLOVER_FIELDS) <= set(PLOVER_JSON)
+    # 3 visits, 10 meetings (none a press conference) and 4 agreements.
+    assert len(events) == 17
+    for event in events:
+        assert list(event) == [*PLOVER_FIELDS, *OWN_FIELDS]
+        assert all(field in event for field in PLOVER_REQUIRED)
+        for actor in event["source"] + event["recipient"]:
+            assert set(actor) <= set(PLOVER_ACTOR)
+        assert set(event["event_loc"]) <= set(GEONAMES_LOCATION)
+        assert event["cite_info"] is None or set(event["cite_info"]) <= set(PLOVER_CITATION)
+    havana = next(e for e in events if e["id"] == "visit:2023-06-raisi-cuba")
+    assert {key: havana[key] for key in PLOVER_FIELDS[:8]} == {
+        "id": "visit:2023-06-raisi-cuba",
+        "date": "2023-06-14",
+        "enddate": "2023-06-15",
+        "source": [{"code": "IRN", "actor_text": "Ebrahim Raisi", "identifier_id": None}],
+        "recipient": [{"code": "CUB", "actor_text": "Cuba"}],
+        "event": ["CONSULT"],
+        "mode": ["visit"],
+        "context": ["diplomatic"],
+    }
+    assert havana["event_loc"]["cc3"] == "CUB"
+    assert havana["cameo"] == ["042", "043"]
+    signed = next(e for e in events if e["id"] == f"agreement:{MEMORANDUM}")
+    assert (signed["event"], signed["mode"], signed["cameo"]) == (["SUPPORT"], [], ["057"])
+    assert signed["event_loc"]["name"] == "Havana"
+
+
+@pytest.fixture
+def seeded_reader(database_url: str) -> Iterator[SqliteReader]:
+    path = sqlite_path(database_url)
+    assert path is not None
+    reader = SqliteReader(path, 60_000)
+    yield reader
+    reader.close()
+
+
+def test_the_list_entries_and_the_documents_say_the_same_of_disputes(
+    seeded_reader: SqliteReader,
+) -> None:
+    # The lists' rule in SQL and the documents' in Python, on every claim of the seed.
+    rows = seeded_reader.rows(
+        "SELECT subject_type, subject_id, property, value, rank, qualifiers FROM claim"
+    )
+    by_subject: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_subject.setdefault((row["subject_type"], row["subject_id"]), []).append(
+            {
+                "property": row["property"],
+                "value": json.loads(row["value"]),
+                "rank": row["rank"],
+                "qualifiers": None if row["qualifiers"] is None else json.loads(row["qualifiers"]),
+            }
+        )
+    in_python = {
+        (subject, record, name)
+        for (subject, record), claims in by_subject.items()
+        for name in disputed(claims)
+    }
+    in_sql = {
+        (row["subject_type"], row["subject_id"], row["property"])
+        for row in seeded_reader.rows(DISPUTED_SQL)
+    }
+    assert (
+        in_sql
+        == in_python
+        == {
+            ("agreement", DOCUMENTS, "count"),
+            ("agreement", DOCUMENTS, "topics"),
+            ("agreement", MEMORANDUM, "count"),
+        }
+    )
