@@ -377,7 +377,7 @@ def test_a_deep_page_costs_what_the_first_costs(
     criteria, chosen = _criteria(model, None, None, sort)
     order = parse_sort(chosen, found.sort_columns)
     reader.fresh()
-    _, first = found(reader, criteria, order, None, LIMIT, count=False)
+    found(reader, criteria, order, None, LIMIT, count=False)
     first_steps = sum(s.steps for s in reader.statements if "page_limit" in s.params)
     _, every = found(reader, criteria, order, None, DEPTH * LIMIT, count=False)
     depth = min(DEPTH, (len(every.rows) - 1) // LIMIT)
