@@ -103,8 +103,9 @@ class _Link:
     def __init__(self, connection: sqlite3.Connection, time_limited: bool = True) -> None:
         self.connection = connection
         self.deadline = 0.0  # monotonic time after which the running query is interrupted
-        # This thread's CPU time (`time.thread_time`) after which OverBudget stops it, if set.
-        self.budget_ends: float | None = None
+        # The budget, if set: seconds of this thread's CPU time, counted from (wall clock,
+        # CPU clock) at its start; past it, OverBudget stops the running query.
+        self.budget: tuple[float, float, float] | None = None
         self.over_budget = False
         # The data version this connection's open read transaction sees, once read.
         self.version_read: int | None = None
@@ -113,8 +114,18 @@ class _Link:
             # query is stopped at its next step.)
             connection.set_progress_handler(self._progress, 10_000)
 
+    def spent(self) -> bool:
+        """Whether the budget is spent. The wall clock first: CPU time never runs ahead of
+        it, and it is read without a system call, which the thread's CPU clock takes."""
+        if self.budget is None:
+            return False
+        seconds, wall_start, cpu_start = self.budget
+        if time.monotonic() - wall_start <= seconds:
+            return False
+        return time.thread_time() - cpu_start > seconds
+
     def _progress(self) -> int:
-        if self.budget_ends is not None and time.thread_time() > self.budget_ends:
+        if self.spent():
             self.over_budget = True
             return 1
         return 1 if time.monotonic() > self.deadline else 0
@@ -187,11 +198,11 @@ class SqliteReader(Reader):
         """The queries of this thread in the block may spend `seconds` of its CPU time; past
         that, the running one stops at its next progress check."""
         link = self._link()
-        link.budget_ends = time.thread_time() + seconds
+        link.budget = (seconds, time.monotonic(), time.thread_time())
         try:
             yield
         finally:
-            link.budget_ends = None
+            link.budget = None
             link.over_budget = False
 
     def snapshot(self) -> "SqliteSnapshot":
@@ -213,7 +224,7 @@ class SqliteReader(Reader):
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Every row of a query, as dicts."""
         link = self._link()
-        if link.budget_ends is not None and time.thread_time() > link.budget_ends:
+        if link.spent():
             raise OverBudget(sql)  # spent between statements: none starts after it
         link.deadline = time.monotonic() + self.time_limit
         try:
