@@ -369,3 +369,39 @@ def test_the_measure_sees_a_plan_that_reads_every_match(
         reader.rows(sql, {"page_limit": LIMIT + 1})
         steps[scale] = reader.statements[-1].steps
     assert steps["big"] > GROWTH * steps["small"] + SLACK
+
+
+DEPTH = 1000  # pages of LIMIT records
+
+
+def _deep_cases() -> Iterator[Any]:
+    for resource, (model, _, _) in RESOURCES.items():
+        for sort in _sorts(model):
+            yield pytest.param(resource, sort, id=f"{resource}-{sort}")
+
+
+@pytest.mark.parametrize(("resource", "sort"), list(_deep_cases()))
+def test_a_deep_page_costs_what_the_first_costs(
+    resource: str, sort: str, readers: dict[str, RecordingReader]
+) -> None:
+    # Page DEPTH by cursor (or the list's last full page when it has fewer) reads its own
+    # index range from the cursor on: its steps are those of page 1, not a walk from the start.
+    model, found, _ = RESOURCES[resource]
+    reader = readers["big"]
+    criteria, chosen = _criteria(model, None, None, sort)
+    order = parse_sort(chosen, found.sort_columns)
+    reader.fresh()
+    found(reader, criteria, order, None, LIMIT, count=False)
+    first_steps = sum(s.steps for s in reader.statements if "page_limit" in s.params)
+    _, every = found(reader, criteria, order, None, DEPTH * LIMIT, count=False)
+    depth = min(DEPTH, (len(every.rows) - 1) // LIMIT)
+    if depth < 2:
+        pytest.skip(f"{resource}: fewer than two pages")
+    last = every.rows[depth * LIMIT - 1]
+    reader.fresh()
+    _, deep = found(reader, criteria, order, (last["sort_key"], last["id"]), LIMIT, count=False)
+    deep_steps = sum(s.steps for s in reader.statements if "page_limit" in s.params)
+    assert [row["id"] for row in deep.rows] == [
+        row["id"] for row in every.rows[depth * LIMIT : (depth + 1) * LIMIT]
+    ]
+    assert deep_steps <= 1.2 * first_steps + SLACK, (depth, first_steps, deep_steps)

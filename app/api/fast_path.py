@@ -1,14 +1,16 @@
-"""The fast path to details: a plain GET of one record by id (`/v1/visits/{visit_id}`, ...)
-answered from an explicit table, without FastAPI's routing and dependency solving.
+"""The fast path: a plain GET of a list (`/v1/visits?country=CU`) or of one record by id
+(`/v1/visits/{visit_id}`) answered from an explicit table, without FastAPI's routing and
+dependency solving.
 
-The table is made from the resource declarations (`routes()`): a pattern per resource with a
-detail, and that resource's `answer_detail`, which its FastAPI route calls too. `FastPath` sits
-innermost in the edge, so the access log, the security headers, CORS, the clock and gzip see
-its answers as any other. It answers only what it can answer exactly as the route would: a GET
-without a query string, an id within the route's length limit, no dependency overridden. Any
-other request goes on to FastAPI untouched. What the handler raises is answered by the same
-problem the exception handlers give (tests/api/test_fast_path.py compares the two paths).
-Why a fast path at all: docs/decisions/0011-fast-path-to-details.md.
+The table is made from the resource declarations (`routes()`): a row per resource for its list
+and one for its detail, with that resource's `answer_list` or `answer_detail`, which its FastAPI
+routes call too (a list parses its query string with the route's own query model). `FastPath`
+sits innermost in the edge, so the access log, the security headers, CORS, the clock and gzip
+see its answers as any other. It answers only what it can answer exactly as the route would: a
+GET, with no query string for a detail, an id within the route's length limit, no dependency
+overridden. Any other request goes on to FastAPI untouched. What the handler raises is answered
+by the same problem the exception handlers give (tests/api/test_fast_path.py compares the two
+paths). Why a fast path at all: docs/decisions/0011-fast-path-to-details.md.
 """
 
 import re
@@ -27,16 +29,20 @@ from app.storage import Reader
 
 @dataclass(frozen=True)
 class FastRoute:
-    """One row of the table: the path of a resource's records and how to answer for one."""
+    """One row of the table: a path and how to answer for it."""
 
-    pattern: re.Pattern[str]  # its one group is the id
-    answer: Callable[[Request, Reader, Settings, str], Awaitable[Response]]
-    max_length: int
+    pattern: re.Pattern[str]  # a detail's has one group, the id
+    answer: Callable[[Request, Reader, Settings, str], Awaitable[Response]]  # id ("" for a list)
+    max_length: int  # of the id; 0 for a list, which takes the query string instead
 
 
 def routes(resources: Iterable[Resource]) -> list[FastRoute]:
-    """The table: one row per resource with a detail."""
-    return [
+    """The table: one row per resource for its list, one per resource with a detail."""
+    table = [
+        FastRoute(re.compile(re.escape(resource.path)), _list_answer(resource), 0)
+        for resource in resources
+    ]
+    table += [
         FastRoute(
             re.compile(re.escape(resource.path) + "/([^/]+)"),
             resource.answer_detail,
@@ -45,6 +51,16 @@ def routes(resources: Iterable[Resource]) -> list[FastRoute]:
         for resource in resources
         if resource.detail is not None
     ]
+    return table
+
+
+def _list_answer(
+    resource: Resource,
+) -> Callable[[Request, Reader, Settings, str], Awaitable[Response]]:
+    async def answer(request: Request, reader: Reader, settings: Settings, _: str) -> Response:
+        return await resource.answer_list(request, reader, settings)
+
+    return answer
 
 
 class FastPath:
@@ -57,7 +73,7 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The record's answer, or the request passed on unchanged."""
-        if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
+        if scope["type"] == "http" and scope["method"] == "GET":
             response = await self._answer(scope, receive, send)
             if response is not None:
                 await response(scope, receive, send)
@@ -78,9 +94,13 @@ class FastPath:
                 break
         else:
             return None
-        record_id = matched[1]
-        if len(record_id) > route.max_length:
-            return None  # FastAPI's validation names the parameter
+        record_id = ""
+        if route.max_length:
+            record_id = matched[1]
+            if scope["query_string"]:
+                return None  # a detail takes no parameters: FastAPI's validation says so
+            if len(record_id) > route.max_length:
+                return None  # FastAPI's validation names the parameter
         request = Request(scope, receive, send)
         try:
             return await route.answer(request, app.state.reader, app.state.settings, record_id)

@@ -82,6 +82,13 @@ def from_query(model: type[Model]) -> Any:
     return Depends(_query_model(model))
 
 
+async def parse_query(model: type[Model], request: Request) -> Model:
+    """The request's query string parsed into `model` as `from_query(model)` parses it, for
+    the fast path (app/api/fast_path.py), which answers without FastAPI's dependencies."""
+    parsed: Model = await _query_model(model)(request)  # type: ignore[assignment]
+    return parsed
+
+
 @functools.cache
 def _query_model(model: type[BaseModel]) -> QueryModel:
     return QueryModel(model)

@@ -3,8 +3,8 @@
 A resource is a few facts: its name (and so its path), its filters and sorts, how to list it,
 its list and detail models, how to read one record, and the lists of a record's parts.
 `Resource.router()` makes its FastAPI routes from them (`GET /v1/<name>`,
-`GET /v1/<name>/{id}` and each part, `GET /v1/visits/{visit_id}/meetings`); the fast path to
-details (app/api/fast_path.py) calls the same `answer_detail`.
+`GET /v1/<name>/{id}` and each part, `GET /v1/visits/{visit_id}/meetings`); the fast path
+(app/api/fast_path.py) calls the same `answer_list` and `answer_detail`.
 """
 
 from collections.abc import Callable, Mapping
@@ -20,7 +20,7 @@ from app.api.filters import NoParams, OnePageParams, VisitPartParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
 from app.api.offload import run_read
-from app.api.query import documented, from_query
+from app.api.query import documented, from_query, parse_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.config import Settings
 from app.errors import not_found
@@ -100,6 +100,17 @@ class Resource:
                 self._add_part(router, self.detail, part)
         return router
 
+    async def answer_list(
+        self, request: Request, reader: Reader, settings: Settings, filters: Any = None
+    ) -> Response:
+        """One page of the list for the request's query string (`filters`: parsed already,
+        as the FastAPI route's dependency does)."""
+        if filters is None:
+            filters = await parse_query(self.filters, request)
+        return await run_list(
+            request, reader, settings, filters, self.listing, self.sorts, self.item
+        )
+
     async def answer_detail(
         self, request: Request, reader: Reader, settings: Settings, record_id: str
     ) -> Response:
@@ -117,9 +128,7 @@ class Resource:
             settings: SettingsDep,
             filters: Annotated[Any, from_query(self.filters)],
         ) -> Response:
-            return await run_list(
-                request, reader, settings, filters, self.listing, self.sorts, self.item
-            )
+            return await self.answer_list(request, reader, settings, filters)
 
         router.add_api_route(
             "",

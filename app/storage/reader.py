@@ -235,9 +235,10 @@ class Reader(ABC):
 
     @abstractmethod
     def within(self, seconds: float) -> AbstractContextManager[None]:
-        """The queries of this thread in the block may run until `seconds` from now, all
-        together; past that, the running one stops with OverBudget and any later one
-        before it starts."""
+        """The queries of this thread in the block may spend `seconds` of this thread's CPU
+        time from now, all together; past that, the running one stops with OverBudget and
+        any later one before it starts. CPU time, not wall time: a read that waits while
+        the machine runs other work has not held the event loop for longer."""
 
     @abstractmethod
     def snapshot(self) -> "Reader":

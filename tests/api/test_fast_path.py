@@ -1,4 +1,5 @@
-"""The fast path to details answers exactly as the FastAPI route would, or not at all."""
+"""The fast path to lists and details answers exactly as the FastAPI route would, or not at
+all."""
 
 import sqlite3
 from collections.abc import Iterator
@@ -57,8 +58,34 @@ def routed_by_fastapi(client: TestClient, path: str, **options: Any) -> bool:
     return "endpoint" in seen[0]
 
 
-def test_the_table_has_a_row_for_each_resource_with_a_detail() -> None:
+LISTS = [
+    "/v1/visits",
+    "/v1/visits?country=CU&sort=-start_date&limit=1",
+    "/v1/visits?q=havana&facet=topic",
+    "/v1/meetings?participant=ebrahim-raisi",
+    "/v1/agreements?sort=-signed_on&format=csv",
+    "/v1/participants?country=IR&sort=-name",
+    "/v1/tours?limit=1",
+    "/v1/countries?q=cuba",
+    "/v1/topics",
+    "/v1/sources?kind=news_article&format=ndjson",
+]
+# Bad parameters: each is a 422 problem naming it, on both paths.
+BAD_LISTS = [
+    "/v1/visits?limit=0",
+    "/v1/visits?sort=nothing",
+    "/v1/visits?country=CU&country=IR",
+    "/v1/visits?unknown=1",
+    "/v1/visits?cursor=not-a-cursor",
+    "/v1/visits?q=%20",
+    "/v1/meetings?from=2023-13-01",
+]
+
+
+def test_the_table_has_a_row_for_each_list_and_each_resource_with_a_detail() -> None:
+    lists = [resource.path for resource in RESOURCES]
     assert [route.pattern.pattern for route in FAST_ROUTES] == [
+        *lists,
         "/v1/visits/([^/]+)",
         "/v1/meetings/([^/]+)",
         "/v1/agreements/([^/]+)",
@@ -68,9 +95,18 @@ def test_the_table_has_a_row_for_each_resource_with_a_detail() -> None:
         "/v1/sources/([^/]+)",
         "/v1/claims/([^/]+)",
     ]
-    assert [route.max_length for route in FAST_ROUTES] == [200, 200, 200, 200, 200, 3, 200, 200]
+    assert [route.max_length for route in FAST_ROUTES] == [0] * len(lists) + [
+        200,
+        200,
+        200,
+        200,
+        200,
+        3,
+        200,
+        200,
+    ]
     topics = next(resource for resource in RESOURCES if resource.name == "topics")
-    assert routes([topics]) == []
+    assert [route.pattern.pattern for route in routes([topics])] == ["/v1/topics"]
 
 
 def test_the_fast_path_answers_every_detail(clients: Any) -> None:
@@ -80,7 +116,22 @@ def test_the_fast_path_answers_every_detail(clients: Any) -> None:
         assert not routed_by_fastapi(served, path), path
 
 
+def test_the_fast_path_answers_every_list(clients: Any) -> None:
+    served, _ = clients
+    for path in LISTS:
+        assert served.get(path).status_code == 200, path
+        assert not routed_by_fastapi(served, path), path
+
+
 def _requests() -> Iterator[tuple[str, str, dict[str, str]]]:
+    for path in LISTS:
+        yield "GET", path, {}
+        yield "HEAD", path, {}
+        yield "GET", path, {"Accept-Encoding": "gzip"}
+        yield "GET", path, {"Accept": "text/csv"}
+        yield "GET", path, {"Accept": "image/png"}  # 406
+    for path in BAD_LISTS:
+        yield "GET", path, {}
     for path in DETAILS:
         yield "GET", path, {}
         yield "HEAD", path, {}
@@ -145,8 +196,9 @@ def test_what_the_fast_path_does_not_take_goes_on_to_fastapi(clients: Any) -> No
     served, _ = clients
     assert routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba?format=json")
     assert routed_by_fastapi(served, "/v1/visits/" + "x" * 201)
-    assert routed_by_fastapi(served, "/v1/visits")
     assert routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba/meetings")
+    assert routed_by_fastapi(served, "/v1/search?q=havana")
+    assert not routed_by_fastapi(served, "/v1/visits?country=CU")
     assert served.get("/v1/topics/energy").json()["detail"] == "No resource at /v1/topics/energy."
     assert not routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba")
 

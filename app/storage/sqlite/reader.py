@@ -103,21 +103,32 @@ class _Link:
     def __init__(self, connection: sqlite3.Connection, time_limited: bool = True) -> None:
         self.connection = connection
         self.deadline = 0.0  # monotonic time after which the running query is interrupted
-        self.budget_ends: float | None = None  # and after which OverBudget stops it, if set
+        # The budget, if set: seconds of this thread's CPU time, counted from (wall clock,
+        # CPU clock) at its start; past it, OverBudget stops the running query.
+        self.budget: tuple[float, float, float] | None = None
         self.over_budget = False
         # The data version this connection's open read transaction sees, once read.
         self.version_read: int | None = None
         if time_limited:
-            # Every 10,000 virtual machine steps: about 0.1 ms of a scan here. (FTS5 reads its
-            # postings between steps: a query is stopped at its next step.)
+            # Every 10,000 virtual machine steps. (FTS5 reads its postings between steps: a
+            # query is stopped at its next step.)
             connection.set_progress_handler(self._progress, 10_000)
 
+    def spent(self) -> bool:
+        """Whether the budget is spent. The wall clock first: CPU time never runs ahead of
+        it, and it is read without a system call, which the thread's CPU clock takes."""
+        if self.budget is None:
+            return False
+        seconds, wall_start, cpu_start = self.budget
+        if time.monotonic() - wall_start <= seconds:
+            return False
+        return time.thread_time() - cpu_start > seconds
+
     def _progress(self) -> int:
-        now = time.monotonic()
-        if self.budget_ends is not None and now > self.budget_ends:
+        if self.spent():
             self.over_budget = True
             return 1
-        return 1 if now > self.deadline else 0
+        return 1 if time.monotonic() > self.deadline else 0
 
 
 class SqliteReader(Reader):
@@ -128,10 +139,10 @@ class SqliteReader(Reader):
     CACHED_STATEMENTS = 512
     # Answers kept by `memoised` (totals, facet counts, search terms), for all threads.
     MEMO_SIZE = 4096
-    # SQLite's page cache per serving connection (KiB; SQLite's default is 2 MB). At 1M
-    # visits a `q=desalination` page (9,800 hits) cost 13 ms with 2 MB and 4.6 ms with
-    # 64 MB (32 MB: no better than 2). Exports read through their own snapshot connection
-    # with the default, so a long export does not grow the process by this much per thread.
+    # SQLite's page cache per serving connection (KiB; SQLite's default is 2 MB): a common
+    # word's search pages read several times faster from 64 MB than from 2 or 32
+    # (docs/performance.md). Exports read through their own snapshot connection with the
+    # default, so a long export does not grow the process by this much per thread.
     CACHE_KIB = 64 * 1024
 
     dialect = DIALECT
@@ -184,14 +195,14 @@ class SqliteReader(Reader):
 
     @contextmanager
     def within(self, seconds: float) -> Iterator[None]:
-        """The queries of this thread in the block may run until `seconds` from now; past
+        """The queries of this thread in the block may spend `seconds` of its CPU time; past
         that, the running one stops at its next progress check."""
         link = self._link()
-        link.budget_ends = time.monotonic() + seconds
+        link.budget = (seconds, time.monotonic(), time.thread_time())
         try:
             yield
         finally:
-            link.budget_ends = None
+            link.budget = None
             link.over_budget = False
 
     def snapshot(self) -> "SqliteSnapshot":
@@ -213,10 +224,9 @@ class SqliteReader(Reader):
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Every row of a query, as dicts."""
         link = self._link()
-        now = time.monotonic()
-        if link.budget_ends is not None and now > link.budget_ends:
+        if link.spent():
             raise OverBudget(sql)  # spent between statements: none starts after it
-        link.deadline = now + self.time_limit
+        link.deadline = time.monotonic() + self.time_limit
         try:
             cursor = link.connection.execute(sql, _adapted(params) if params else {})
             found = cursor.fetchall()

@@ -204,8 +204,8 @@ class Fts5Search(TextSearch):
         resource and record; then the page's hits read with a snippet each.
 
         Not FTS5's BM25: its weight of each word is the number of documents holding it,
-        which FTS5 counts from the word's whole posting list on every query (at 10k visits
-        2.9 ms for 50 rows of a common word, growing with the data).
+        which FTS5 counts from the word's whole posting list on every query, a cost that
+        grows with the data (docs/performance.md).
         """
         resources = [resource] if resource is not None else list(SEARCHABLE)
         candidates = [
@@ -329,8 +329,8 @@ class Fts5Index(SearchIndex):
             raw.execute("DELETE FROM search_index_map")
             for resource in SEARCHABLE:
                 self._insert(documents, resource, "1 = 1", [])
-            # One segment: a term's postings in one place (at 100k visits a common word's
-            # first page of matches read 6x faster than from the segments inserts leave).
+            # One segment: a term's postings in one place, read much faster than from the
+            # segments inserts leave (docs/performance.md).
             raw.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
         else:
             for resource, records in ids.items():
