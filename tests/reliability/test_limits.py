@@ -163,6 +163,7 @@ def test_no_request_writes_the_database(tmp_path: Path) -> None:
         "participant_id": "ebrahim-raisi",
         "tour_id": "2023-06-raisi-latin-america",
         "source_id": "tdi-2023-06-16-raisi-havana",
+        "claim_id": "agreement:2023-06-15-iran-cuba-cooperation-documents:count:1d2a017099",
         "code": "CU",
         "format": "csv",
     }
