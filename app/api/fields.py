@@ -62,7 +62,7 @@ def _checked(known: tuple[str, ...]) -> Any:
 def with_fields(params: type[BaseModel], record: type[BaseModel]) -> type[BaseModel]:
     """`params` with a `fields` parameter naming fields of `record`."""
     known = names(record)
-    field = Field(
+    field: Any = Field(
         default_factory=list,
         description="Answer with these fields of each record only, in this order (JSON keys "
         "and CSV columns), comma-separated or repeated: " + ", ".join(known) + ".",
@@ -127,7 +127,7 @@ def _sparse(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any] |
     items = target.get("properties", {}).get("items", {}).get("items", {})
     if target.get("title", "").startswith("ItemList[") and "$ref" in items:
         record = schemas[items["$ref"].rsplit("/", 1)[1]]
-        page = copy.deepcopy(target)
+        page: dict[str, Any] = copy.deepcopy(target)
         page["title"] = f"{target['title']} with fields"
         page["properties"]["items"]["items"] = _some_of(record)
         return page

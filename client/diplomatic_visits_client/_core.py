@@ -180,7 +180,8 @@ def decode(
     with `fields=`, each record holds some of its fields (`sparse_record`)."""
     try:
         if sparse:
-            return _sparse_answer(model, json_loads(content))
+            answer: Model = _sparse_answer(model, json_loads(content))
+            return answer
         return model.model_validate_json(content)
     except ValidationError as error:
         raise UnexpectedResponse(
@@ -199,10 +200,11 @@ def json_loads(content: bytes) -> Any:
 def sparse_record(model: type[BaseModel], data: Mapping[str, Any]) -> Any:
     """A record answered with `fields=`: a `model` holding the fields given, each validated,
     and no others (`model_fields_set` names them; reading another raises AttributeError)."""
-    values = {
-        name: TypeAdapter(model.model_fields[name].annotation).validate_python(value)
-        for name, value in data.items()
-    }
+    values = {}
+    for name, value in data.items():
+        field = model.model_fields.get(name)
+        if field is not None:  # a field this client does not know is left out, as in a whole one
+            values[name] = TypeAdapter(field.annotation or Any).validate_python(value)
     return model.model_construct(_fields_set=set(values), **values)
 
 
