@@ -139,7 +139,7 @@ class Resource:
         """One record as JSON, revalidated by ETag; 404 when there is none (`params`: parsed
         already, as the FastAPI route's dependency does)."""
         assert self.detail is not None, f"{self.name} have no detail"
-        if params is None:
+        if params is None and request.scope["query_string"]:  # none: every field, as stored
             params = await parse_query(self.detail_params, request)
         get = self.detail.get
         return detail_response(
