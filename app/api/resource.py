@@ -203,22 +203,24 @@ class Resource:
 
         if isinstance(part, PagedPart):
             listed = part.resource
+            paged_params = with_fields(VisitPartParams, listed.item)
 
             async def list_paged(
                 request: Request,
                 record_id: Annotated[str, _id_parameter(detail)],
                 reader: ReaderDep,
                 settings: SettingsDep,
-                params: Annotated[Any, from_query(VisitPartParams)],
+                params: Annotated[Any, from_query(paged_params)],
             ) -> Response:
                 require(reader, record_id)
-                chosen = {"sort": part.sort} if part.sort else {}
-                filters: Any = listed.filters(
+                order = {"sort": part.sort} if part.sort else {}
+                filters: Any = listed.list_params(
                     limit=params.limit,
                     cursor=params.cursor,
                     format=params.format,
+                    fields=params.fields,
                     **{part.by: record_id},
-                    **chosen,
+                    **order,
                 )
                 return await run_list(
                     request, reader, settings, filters, listed.listing, listed.sorts, listed.item
@@ -226,29 +228,33 @@ class Resource:
 
             endpoint: Callable[..., Any] = list_paged
             model: type[BaseModel] = listed.item
-            parameters: type[BaseModel] = VisitPartParams
+            parameters: type[BaseModel] = paged_params
         else:
             read = part.read
+            whole_params = with_fields(OnePageParams, part.model)
 
             async def list_whole(
                 request: Request,
                 record_id: Annotated[str, _id_parameter(detail)],
                 reader: ReaderDep,
                 settings: SettingsDep,
-                params: Annotated[Any, from_query(OnePageParams)],
+                params: Annotated[Any, from_query(whole_params)],
             ) -> Response:
                 answer_in = negotiate(request, params.format, LIST_FORMATS)
+                fields = chosen(params)
 
                 def respond() -> Response:
                     require(reader, record_id)
                     items = read(reader, record_id)
-                    return page_response(request, answer_in, part.model, items, len(items), None)
+                    return page_response(
+                        request, answer_in, part.model, items, len(items), None, fields=fields
+                    )
 
                 return await run_read(
                     request, reader, lambda: conditional(request, reader, settings, respond)
                 )
 
-            endpoint, model, parameters = list_whole, part.model, OnePageParams
+            endpoint, model, parameters = list_whole, part.model, whole_params
         router.add_api_route(
             f"/{{{detail.id_name}}}/{part.name}",
             endpoint,

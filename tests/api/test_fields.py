@@ -210,3 +210,17 @@ def test_the_schema_says_answers_may_hold_some_fields(client: TestClient) -> Non
     assert detail["application/json"]["schema"]["anyOf"][0] == {
         "$ref": "#/components/schemas/VisitDetail"
     }
+
+
+def test_a_record_s_parts_take_fields(client: TestClient) -> None:
+    meetings = client.get("/v1/visits/2023-06-raisi-cuba/meetings?fields=id&limit=2").json()
+    assert meetings["items"] == [
+        {"id": item["id"]}
+        for item in client.get("/v1/visits/2023-06-raisi-cuba/meetings?limit=2").json()["items"]
+    ]
+    assert meetings["total"] == 7
+    people = client.get("/v1/visits/2023-06-raisi-cuba/participants?fields=role&format=csv")
+    assert csv_rows(people.text)[0] == ["role"]
+    wrong = client.get("/v1/visits/2023-06-raisi-cuba/participants?fields=date")
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["name"] == "fields"
