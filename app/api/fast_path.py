@@ -97,8 +97,6 @@ class FastPath:
         record_id = ""
         if route.max_length:
             record_id = matched[1]
-            if scope["query_string"]:
-                return None  # a detail takes no parameters: FastAPI's validation says so
             if len(record_id) > route.max_length:
                 return None  # FastAPI's validation names the parameter
         request = Request(scope, receive, send)

@@ -128,7 +128,7 @@ def country_param(description: str, example: str) -> Any:
     )
 
 
-PAGING_FIELDS = {"limit", "cursor", "sort", "format"}
+PAGING_FIELDS = {"limit", "cursor", "sort", "format", "fields"}  # `fields`: app/api/fields.py
 
 
 class Criteria(BaseModel):

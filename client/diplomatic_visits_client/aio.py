@@ -7,7 +7,7 @@ import builtins
 import datetime as dt
 import hashlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Generic, Self, TypeVar, Unpack
@@ -163,8 +163,8 @@ class _AsyncHttp:
         if response.status_code == 304:
             if cached is None:
                 raise UnexpectedResponse(f"304 for {key} that was not asked for", response)
-            return decode(model, response, cached.content)
-        value = decode(model, response, response.content)
+            return decode(model, response, cached.content, "fields" in params)
+        value = decode(model, response, response.content, "fields" in params)
         if self.cache is not None:
             etag = response.headers.get("ETag")
             if etag:
@@ -258,10 +258,13 @@ class _AsyncResource(Generic[PageT, PublicT, DetailT]):
 class _AsyncRecordResource(_AsyncResource[PageT, PublicT, DetailT]):
     """A list resource whose records can also be fetched one by one."""
 
-    async def get(self, record_id: str) -> DetailT:
-        """One record by id; `NotFound` if no record has it."""
+    async def get(self, record_id: str, *, fields: Sequence[str] | None = None) -> DetailT:
+        """One record by id; `NotFound` if no record has it. With `fields`, the record holds
+        those fields alone (`model_fields_set` names them)."""
         return await self._http.get(
-            self._endpoint.detail, self._endpoint.record_path(record_id), {}
+            self._endpoint.detail,
+            self._endpoint.record_path(record_id),
+            query_params({"fields": fields}),
         )
 
 

@@ -37,9 +37,11 @@ class Paging(TypedDict, total=False):
 
 
 class Criteria(TypedDict, total=False):
-    """What every list can be filtered by."""
+    """What every list can be filtered by, and `fields`: the fields each record is answered
+    with (lists and downloads; the records of a page then hold those alone)."""
 
     updated_since: TimestampLike
+    fields: Sequence[str]
 
 
 class DateSpan(TypedDict, total=False):

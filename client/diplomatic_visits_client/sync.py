@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Generic, Self, TypeVar, Unpack
@@ -161,8 +161,8 @@ class _Http:
         if response.status_code == 304:
             if cached is None:
                 raise UnexpectedResponse(f"304 for {key} that was not asked for", response)
-            return decode(model, response, cached.content)
-        value = decode(model, response, response.content)
+            return decode(model, response, cached.content, "fields" in params)
+        value = decode(model, response, response.content, "fields" in params)
         if self.cache is not None:
             etag = response.headers.get("ETag")
             if etag:
@@ -252,9 +252,14 @@ class _Resource(Generic[PageT, PublicT, DetailT]):
 class _RecordResource(_Resource[PageT, PublicT, DetailT]):
     """A list resource whose records can also be fetched one by one."""
 
-    def get(self, record_id: str) -> DetailT:
-        """One record by id; `NotFound` if no record has it."""
-        return self._http.get(self._endpoint.detail, self._endpoint.record_path(record_id), {})
+    def get(self, record_id: str, *, fields: Sequence[str] | None = None) -> DetailT:
+        """One record by id; `NotFound` if no record has it. With `fields`, the record holds
+        those fields alone (`model_fields_set` names them)."""
+        return self._http.get(
+            self._endpoint.detail,
+            self._endpoint.record_path(record_id),
+            query_params({"fields": fields}),
+        )
 
 
 class Visits(_RecordResource[ItemListVisitPublic, VisitPublic, VisitDetail]):

@@ -179,3 +179,32 @@ def test_async_dataset_and_database(api_url: str, tmp_path: Path) -> None:
     meetings, digest = asyncio.run(run())
     assert meetings == 10
     assert len(digest) == 64
+
+
+def test_fields_give_records_holding_those_alone(api: DiplomaticVisitsClient) -> None:
+    page = api.visits.list(fields=["id", "host_country"], sort="id")
+    assert [(visit.id, visit.host_country.code) for visit in page.items] == [
+        ("2023-06-raisi-cuba", "CU"),
+        ("2023-06-raisi-nicaragua", "NI"),
+        ("2023-06-raisi-venezuela", "VE"),
+    ]
+    assert page.items[0].model_fields_set == {"id", "host_country"}
+    with pytest.raises(AttributeError):
+        _ = page.items[0].city
+    walked = [visit.id for visit in api.visits.iter(fields=["id"], limit=1, sort="id")]
+    assert walked == VISITS
+    visit = api.visits.get(CUBA, fields=["meetings"])
+    assert isinstance(visit, VisitDetail)
+    assert visit.model_fields_set == {"meetings"}
+    assert len(visit.meetings) == 7
+    out = io.BytesIO()
+    api.visits.download(out, fields=["city", "id"], sort="id")
+    assert out.getvalue().decode().removeprefix("\ufeff").splitlines() == [
+        "city,id",
+        "Havana,2023-06-raisi-cuba",
+        "Managua,2023-06-raisi-nicaragua",
+        "Caracas,2023-06-raisi-venezuela",
+    ]
+    with pytest.raises(InvalidParameters) as raised:
+        api.visits.list(fields=["nope"])
+    assert raised.value.problem.errors[0].name == "fields"

@@ -17,6 +17,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from app.api.caching import conditional, data_version
 from app.api.deps import ReaderDep, SettingsDep
+from app.api.fields import chosen
+from app.api.fields import ndjson_lines as sparse_lines
 from app.api.filters import NoParams
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
 from app.api.lists import no_words
@@ -89,14 +91,19 @@ def _page(
     order: Sort,
     after: tuple[Any, str] | None,
     answer_in: ExportFormat,
+    fields: tuple[str, ...] | None = None,
 ) -> tuple[bytes, tuple[Any, str] | None]:
     """One page of the export, encoded (with the CSV header on the first), and where the next
-    one starts (None: this was the last)."""
+    one starts (None: this was the last); with `fields`, those alone."""
+    for_csv = answer_in == "csv" and fields is None
     items, page = resource.listing(
-        snapshot, criteria, order, after, EXPORT_PAGE, count=False, for_csv=answer_in == "csv"
+        snapshot, criteria, order, after, EXPORT_PAGE, count=False, for_csv=for_csv
     )
     if answer_in == "csv":
-        chunk = "".join(csv_lines(items, resource.item, header=after is None)).encode()
+        lines = csv_lines(items, resource.item, header=after is None, fields=fields)
+        chunk = "".join(lines).encode()
+    elif fields is not None:
+        chunk = b"".join(sparse_lines(items, fields))
     else:
         chunk = b"".join(ndjson_lines(items))
     return chunk, page.next_after
@@ -109,6 +116,7 @@ async def _stream(
     criteria: Mapping[str, Any],
     sort: str,
     answer_in: ExportFormat,
+    fields: tuple[str, ...] | None = None,
 ) -> AsyncIterator[bytes]:
     """Every matching record, a page at a time from one consistent snapshot, each page read
     and encoded on a worker thread (app/api/offload.py)."""
@@ -117,7 +125,9 @@ async def _stream(
         order = parse_sort(sort, resource.sorts)
         after = None
         while True:
-            read = functools.partial(_page, snapshot, resource, criteria, order, after, answer_in)
+            read = functools.partial(
+                _page, snapshot, resource, criteria, order, after, answer_in, fields
+            )
             chunk, after = await on_a_worker(request, read)
             yield chunk
             if after is None:
@@ -191,10 +201,11 @@ def _add_export(exports: APIRouter, resource: Resource) -> None:
         reader: ReaderDep,
         settings: SettingsDep,
         format: Annotated[ExportFormat, Path(description="csv or ndjson.", examples=["csv"])],
-        filters: Annotated[Any, from_query(resource.criteria)],  # a Criteria, with a `sort`
+        filters: Annotated[Any, from_query(resource.export_params)],  # with a `sort`
     ) -> Response:
         criteria: dict[str, Any] = filters.criteria()
         sort: str = filters.sort
+        fields = chosen(filters)
 
         def respond() -> Response:
             # Check `q` and the size before the first byte goes out: a stream cannot turn
@@ -208,7 +219,7 @@ def _add_export(exports: APIRouter, resource: Resource) -> None:
             if (probe.total or 0) > settings.export_max_rows:
                 raise export_too_large(name, probe.total or 0, settings.export_max_rows)
             return StreamingResponse(
-                _stream(request, reader, resource, criteria, sort, format),
+                _stream(request, reader, resource, criteria, sort, format, fields),
                 media_type=MEDIA_TYPES[format],
                 headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
             )
@@ -235,7 +246,7 @@ def _add_export(exports: APIRouter, resource: Resource) -> None:
             },
         },
         response_class=StreamingResponse,
-        openapi_extra=documented(resource.criteria),
+        openapi_extra=documented(resource.export_params),
     )
 
 
