@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -258,6 +259,30 @@ PLOVER_JSON = (
     "text_info", "cite_info", "coder", "coded_date", "coded_time", "comment",
 )  # fmt: skip
 PLOVER_REQUIRED = ("id", "date", "source", "event")
+DATED_EVENTS = [
+    "visit:2023-06-raisi-cuba",
+    "visit:2023-06-raisi-nicaragua",
+    "visit:2023-06-raisi-venezuela",
+    "meeting:2023-06-14-havana-airport-arrival",
+    "meeting:2023-06-15-havana-raisi-diaz-canel-talks",
+    "meeting:2023-06-15-havana-signing-ceremony",
+    f"agreement:{DOCUMENTS}",
+    f"agreement:{MEMORANDUM}",
+]
+# No source gives these a day: the article's Havana meetings after the talks, the other
+# outlets' meetings in Caracas and Managua, the Tehran Times' welcome, the agreed joint
+# commission and the Venezuela agreements.
+UNDATED_EVENTS = [
+    "meeting:2023-06-havana-business-meeting",
+    "meeting:2023-06-havana-cigb-visit",
+    "meeting:2023-06-havana-raisi-raul-castro-meeting",
+    "meeting:2023-06-havana-welcoming-ceremony",
+    "meeting:2023-06-raisi-jorge-rodriguez-meeting",
+    "meeting:2023-06-raisi-maduro-talks",
+    "meeting:2023-06-raisi-ortega-talks",
+    "agreement:2023-06-iran-cuba-joint-commission-technological-cooperation",
+    f"agreement:{VENEZUELA}",
+]
 PLOVER_ACTOR = (
     "code", "sector", "actor_text", "identifier_id", "identifier_text", "actor_loc",
     "religion", "ethnicity", "office", "gender", "age",
@@ -274,11 +299,14 @@ def test_events_are_plover_records(client: TestClient) -> None:
     assert answer.headers["content-type"] == "application/x-ndjson"
     events = [json.loads(line) for line in answer.text.splitlines()]
     assert set(PLOVER_FIELDS) <= set(PLOVER_JSON)
-    # 3 visits, 10 meetings (none a press conference) and 4 agreements.
-    assert len(events) == 17
+    # Of 3 visits, 10 meetings (none a press conference) and 4 agreements, those a source
+    # dates: PLOVER requires a date, and none is guessed.
+    assert [event["id"] for event in events] == DATED_EVENTS
+    assert answer.headers["X-Undated-Count"] == str(len(UNDATED_EVENTS))
     for event in events:
         assert list(event) == [*PLOVER_FIELDS, *OWN_FIELDS]
-        assert all(field in event for field in PLOVER_REQUIRED)
+        assert all(event[field] not in (None, []) for field in PLOVER_REQUIRED)
+        assert date.fromisoformat(event["date"]).isoformat() == event["date"]
         for actor in event["source"] + event["recipient"]:
             assert set(actor) <= set(PLOVER_ACTOR)
         assert set(event["event_loc"]) <= set(GEONAMES_LOCATION)
@@ -299,6 +327,20 @@ def test_events_are_plover_records(client: TestClient) -> None:
     signed = next(e for e in events if e["id"] == f"agreement:{MEMORANDUM}")
     assert (signed["event"], signed["mode"], signed["cameo"]) == (["SUPPORT"], [], ["057"])
     assert signed["event_loc"]["name"] == "Havana"
+
+
+def test_the_events_left_out_are_the_records_no_source_dates(client: TestClient) -> None:
+    undated = []
+    for name, kind, field in (
+        ("visits", "visit", "start_date"),
+        ("meetings", "meeting", "date"),
+        ("agreements", "agreement", "signed_on"),
+    ):
+        lines = client.get(f"/v1/export/{name}.ndjson").text.splitlines()
+        undated += [f"{kind}:{r['id']}" for r in map(json.loads, lines) if r[field] is None]
+    assert sorted(undated) == sorted(UNDATED_EVENTS)
+    head = client.head("/v1/export/events.ndjson")
+    assert (head.status_code, head.headers["X-Undated-Count"]) == (200, "9")
 
 
 @pytest.fixture
