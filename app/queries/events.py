@@ -136,13 +136,13 @@ _DATE_COLUMNS = {"visit": "v.start_date", "meeting": "m.date", "agreement": "g.s
 
 def undated(db: Reader) -> int:
     """How many visits, meetings and agreements with a PLOVER event type the events export
-    leaves out because no source gives their date."""
+    leaves out because no source gives their date: read from the lists' `plover` entries,
+    which carry each record's date (app/queries/listing.py)."""
     found = 0
     for kind, column in _DATE_COLUMNS.items():
-        alias = column.split(".")[0]
         found += db.scalar(
-            f"SELECT count(*) FROM {kind} {alias} WHERE {column} IS NULL "
-            f"AND {alias}.id IN (SELECT id FROM ({code_key(kind, 'plover')}) k)"
+            f"SELECT count(DISTINCT id) FROM {kind}_list_entry "
+            f"WHERE filter = 'plover' AND {column.split('.')[1]} IS NULL"
         )
     return found
 
