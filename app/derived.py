@@ -46,8 +46,10 @@ from app.storage import (
 # 2: visits' search documents numbered by start date. 3: visit details stored.
 # 4: every resource's items and details stored; list entries, counts and spans.
 # 5: claims, `disputed` and event codes in the documents; claims listed; the entries
-# `disputed`, `cameo`, `plover`, `external_id`.
-DERIVED_VERSION = 5
+# `disputed`, `cameo`, `plover`, `external_id`. 6: `disputed` on countries and topics (and
+# their list entries), countries' details stored with `claims`; event codes in the details
+# only.
+DERIVED_VERSION = 6
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),
@@ -56,8 +58,13 @@ DOCUMENTS = (
     Documents("participant", ParticipantPublic, participants.items, participants.details),
     Documents("tour", TourPublic, tours.items, tours.details),
     Documents("source", SourcePublic, vocabularies.source_items, vocabularies.source_details),
-    # A country's detail is its list item.
-    Documents("country", CountryPublic, vocabularies.country_items, None, id_column="code"),
+    Documents(
+        "country",
+        CountryPublic,
+        vocabularies.country_items,
+        vocabularies.country_details,
+        id_column="code",
+    ),
     Documents("topic", TopicPublic, vocabularies.topic_items, None),
     # A claim's detail is its list item.
     Documents("claim", ClaimPublic, claims.items, None),
@@ -173,7 +180,15 @@ SHOWN_IN: tuple[tuple[str, str, str], ...] = (
             subject,
             f"SELECT subject_id FROM claim WHERE id {{ids}} AND subject_type = '{subject}'",
         )
-        for subject in ("visit", "meeting", "agreement", "participant", "tour", "source")
+        for subject in (
+            "visit",
+            "meeting",
+            "agreement",
+            "participant",
+            "tour",
+            "source",
+            "topic",
+        )
     ),
     ("external_id", "participant", "SELECT participant_id FROM external_id WHERE id {ids}"),
     ("event_code", "visit", _CODED.format(kind="visit")),

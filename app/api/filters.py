@@ -459,7 +459,7 @@ class TourFilters(TourCriteria, Paging):
     _known_facets = known_facets(FACETS_TOUR)
 
 
-class CountryCriteria(SearchableCriteria):
+class CountryCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/countries` can be filtered and sorted by."""
 
     has_visits: bool | None = Field(
@@ -474,7 +474,7 @@ class CountryFilters(CountryCriteria, Paging):
     """Filters of `GET /v1/countries`."""
 
 
-class TopicCriteria(SearchableCriteria):
+class TopicCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/topics` can be filtered and sorted by."""
 
     sort: Literal["name", "-name", "id", "-id"] = Field(

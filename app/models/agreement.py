@@ -104,13 +104,13 @@ class AgreementPublic(TimestampsPublic):
     )
     parties: list[CountryRef] = Field(description="Countries party to it.")
     topics: list[TopicRef] = Field(description="Fields of cooperation it covers.")
-    codes: list[EventCodePublic] = codes_field()
     disputed: list[str] = disputed_field()
 
 
 class AgreementDetail(AgreementPublic):
     """One agreement with its signatories and citations."""
 
+    codes: list[EventCodePublic] = codes_field()
     signatories: list[ParticipationPublic] = Field(
         description="Who signed, with the title held at the time."
     )

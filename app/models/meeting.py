@@ -75,13 +75,13 @@ class MeetingPublic(TimestampsPublic):
         },
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation discussed.")
-    codes: list[EventCodePublic] = codes_field()
     disputed: list[str] = disputed_field()
 
 
 class MeetingDetail(MeetingPublic):
     """One meeting with its participants, statements and citations."""
 
+    codes: list[EventCodePublic] = codes_field()
     participants: list[ParticipationPublic] = Field(
         description="Who took part, with role and title."
     )

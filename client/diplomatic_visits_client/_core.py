@@ -31,7 +31,7 @@ from diplomatic_visits_client.filters import Format
 from diplomatic_visits_client.models import (
     AgreementDetail,
     ClaimPublic,
-    CountryPublic,
+    CountryDetail,
     ItemListAgreementPublic,
     ItemListClaimPublic,
     ItemListCountryPublic,
@@ -123,8 +123,8 @@ PARTICIPANTS: Endpoint[ItemListParticipantPublic, ParticipantDetail] = Endpoint(
 TOURS: Endpoint[ItemListTourPublic, TourDetail] = Endpoint(
     "/v1/tours", "tours", ItemListTourPublic, TourDetail
 )
-COUNTRIES: Endpoint[ItemListCountryPublic, CountryPublic] = Endpoint(
-    "/v1/countries", "countries", ItemListCountryPublic, CountryPublic
+COUNTRIES: Endpoint[ItemListCountryPublic, CountryDetail] = Endpoint(
+    "/v1/countries", "countries", ItemListCountryPublic, CountryDetail
 )
 # Topics have no single-record route; the detail model is never used.
 TOPICS: Endpoint[ItemListTopicPublic, TopicPublic] = Endpoint(

@@ -80,6 +80,7 @@ from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
     ClaimPublic,
+    CountryDetail,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
@@ -386,7 +387,7 @@ class AsyncTours(_AsyncRecordResource[ItemListTourPublic, TourPublic, TourDetail
         return await self._download(file, format, filters)
 
 
-class AsyncCountries(_AsyncRecordResource[ItemListCountryPublic, CountryPublic, CountryPublic]):
+class AsyncCountries(_AsyncRecordResource[ItemListCountryPublic, CountryPublic, CountryDetail]):
     """`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
 
     async def list(self, **filters: Unpack[CountryFilters]) -> ItemListCountryPublic:

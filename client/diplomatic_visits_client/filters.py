@@ -158,7 +158,7 @@ class TourFilters(TourCriteria, Paging, total=False):
     facet: Sequence[Literal["year"]]
 
 
-class CountryCriteria(Criteria, total=False):
+class CountryCriteria(Criteria, Disputed, total=False):
     """Filters and sort of countries."""
 
     q: str
@@ -170,7 +170,7 @@ class CountryFilters(CountryCriteria, Paging, total=False):
     """Parameters of `GET /v1/countries`."""
 
 
-class TopicCriteria(Criteria, total=False):
+class TopicCriteria(Criteria, Disputed, total=False):
     """Filters and sort of topics."""
 
     q: str

@@ -63,6 +63,10 @@ class CountryPublic(BaseModel):
     """
     Visits this country hosted.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class CountryRef(BaseModel):
@@ -625,6 +629,10 @@ class TopicPublic(BaseModel):
     """
     Agreements tagged with this topic.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class TopicRef(BaseModel):
@@ -803,10 +811,6 @@ class VisitPublic(BaseModel):
     """
     Fields of cooperation on the agenda.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
@@ -888,10 +892,6 @@ class AgreementPublic(BaseModel):
     topics: Annotated[list[TopicRef], Field(title="Topics")]
     """
     Fields of cooperation it covers.
-    """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
     """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
@@ -987,6 +987,53 @@ class ClaimPublic(BaseModel):
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     The sources that state it.
+    """
+
+
+class CountryDetail(BaseModel):
+    """
+    One country with how many visits it made and hosted, and its claims.
+    """
+
+    created_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
+    ]
+    """
+    When the record was first stored (ISO 8601, UTC).
+    """
+    updated_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
+    ]
+    """
+    When the record's content last changed (ISO 8601, UTC).
+    """
+    code: Annotated[str, Field(examples=["CU"], max_length=2, min_length=2, title="Code")]
+    """
+    ISO 3166-1 alpha-2 code, upper case.
+    """
+    alpha3: Annotated[str, Field(examples=["CUB"], max_length=3, title="Alpha3")]
+    """
+    ISO 3166-1 alpha-3 code.
+    """
+    name: Annotated[str, Field(examples=["Cuba"], title="Name")]
+    """
+    Short English name (ISO 3166-1).
+    """
+    visits_made: Annotated[int, Field(examples=[0], title="Visits Made")]
+    """
+    Visits whose visitor came from this country.
+    """
+    visits_hosted: Annotated[int, Field(examples=[1], title="Visits Hosted")]
+    """
+    Visits this country hosted.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """
 
 
@@ -1401,13 +1448,13 @@ class MeetingCited(BaseModel):
     """
     Fields of cooperation discussed.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
@@ -1475,10 +1522,6 @@ class MeetingPublic(BaseModel):
     topics: Annotated[list[TopicRef], Field(title="Topics")]
     """
     Fields of cooperation discussed.
-    """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
     """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
@@ -1783,13 +1826,13 @@ class AgreementDetail(BaseModel):
     """
     Fields of cooperation it covers.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     signatories: Annotated[list[ParticipationPublic], Field(title="Signatories")]
     """
@@ -1940,13 +1983,13 @@ class MeetingDetail(BaseModel):
     """
     Fields of cooperation discussed.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     participants: Annotated[list[ParticipationPublic], Field(title="Participants")]
     """
@@ -2122,13 +2165,13 @@ class VisitDetail(BaseModel):
     """
     Fields of cooperation on the agenda.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     meetings: Annotated[list[MeetingCited], Field(title="Meetings")]
     """

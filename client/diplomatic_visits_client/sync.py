@@ -78,6 +78,7 @@ from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
     ClaimPublic,
+    CountryDetail,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
@@ -378,7 +379,7 @@ class Tours(_RecordResource[ItemListTourPublic, TourPublic, TourDetail]):
         return self._download(file, format, filters)
 
 
-class Countries(_RecordResource[ItemListCountryPublic, CountryPublic, CountryPublic]):
+class Countries(_RecordResource[ItemListCountryPublic, CountryPublic, CountryDetail]):
     """`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
 
     def list(self, **filters: Unpack[CountryFilters]) -> ItemListCountryPublic:

@@ -31,11 +31,13 @@ from app.config import Settings
 from app.edge.problems import Problems
 from app.errors import ApiError
 from app.queries.common import NoSearchWords, Sort, parse_sort
-from app.queries.events import EVENT_KINDS, events
+from app.queries.events import EVENT_KINDS, events, undated
 from app.queries.listing import stored_count
 from app.storage import Reader
 
 EXPORT_PAGE = 1000
+# The events export's count of the records it leaves out for want of a date.
+UNDATED_HEADER = "X-Undated-Count"
 ExportFormat = Literal["csv", "ndjson"]
 
 
@@ -48,16 +50,25 @@ def router(resources: Iterable[Resource]) -> APIRouter:
         "/events.ndjson",
         export_events,
         methods=["GET"],
-        description="Every visit, meeting and agreement as a PLOVER event (the Open Event "
-        "Data Alliance's event records: id, date, enddate, source and recipient actors, "
-        "event type, mode, context, location, citation), one JSON object a line.",
+        description="Every dated visit, meeting and agreement as a PLOVER event (the Open "
+        "Event Data Alliance's event records: id, date, enddate, source and recipient actors, "
+        "event type, mode, context, location, citation), one JSON object a line. PLOVER "
+        "requires a date: a record no source dates is left out, never given a guessed one; "
+        f"`{UNDATED_HEADER}` says how many were.",
         responses={
             422: problem(
                 "A parameter was given (it takes none), or more records than one export may stream."
             ),
             200: {
-                "description": "Every event, streamed.",
+                "description": "Every dated event, streamed.",
                 "content": {"application/x-ndjson": {}},
+                "headers": {
+                    UNDATED_HEADER: {
+                        "description": "How many visits, meetings and agreements were left "
+                        "out because no source gives their date.",
+                        "schema": {"type": "integer"},
+                    }
+                },
             },
         },
         response_class=StreamingResponse,
@@ -174,7 +185,10 @@ async def export_events(
         return StreamingResponse(
             _events(request, reader),
             media_type=MEDIA_TYPES["ndjson"],
-            headers={"Content-Disposition": 'attachment; filename="events.ndjson"'},
+            headers={
+                "Content-Disposition": 'attachment; filename="events.ndjson"',
+                UNDATED_HEADER: str(undated(reader)),
+            },
         )
 
     return await run_read(request, reader, lambda: conditional(request, reader, settings, respond))
