@@ -11,6 +11,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -106,6 +107,7 @@ class AgreementPublic(TimestampsPublic):
     topics: list[TopicRef] = Field(description="Fields of cooperation it covers.")
     codes: list[EventCodePublic] = codes_field()
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class AgreementDetail(AgreementPublic):
