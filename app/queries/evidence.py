@@ -72,7 +72,11 @@ def statement_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
             else {"type": "meeting", "id": meeting_id}
         )
     cited.fill(db)
-    return with_sources(db, "statement", built)
+    with_sources(db, "statement", built)
+    for statement in built:  # timestamps last, as on every record
+        statement["created_at"] = statement.pop("created_at")
+        statement["updated_at"] = statement.pop("updated_at")
+    return built
 
 
 def citation_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
