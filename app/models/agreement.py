@@ -11,6 +11,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -105,6 +106,7 @@ class AgreementPublic(TimestampsPublic):
     parties: list[CountryRef] = Field(description="Countries party to it.")
     topics: list[TopicRef] = Field(description="Fields of cooperation it covers.")
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class AgreementDetail(AgreementPublic):

@@ -11,6 +11,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -76,6 +77,7 @@ class MeetingPublic(TimestampsPublic):
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation discussed.")
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class MeetingDetail(MeetingPublic):

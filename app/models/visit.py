@@ -12,6 +12,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -103,6 +104,7 @@ class VisitPublic(TimestampsPublic):
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation on the agenda.")
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class MeetingCited(MeetingPublic):

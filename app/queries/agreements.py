@@ -5,7 +5,7 @@ from typing import Any
 
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
-from app.queries.embeds import Citations, parties_for, signatories_for, topics_for
+from app.queries.embeds import Citations, parties_for, signatories_for, topics_for, with_sources
 from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
@@ -53,7 +53,9 @@ def _items(db: Reader, rows: list[Row], coded: bool = False) -> list[dict[str, A
         )
         for row in rows
     ]
-    return with_disputed(db, "agreement", with_codes(db, "agreement", built) if coded else built)
+    return with_sources(
+        db, "agreement", with_disputed(db, "agreement", with_codes(db, "agreement", built) if coded else built)
+    )
 
 
 def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:

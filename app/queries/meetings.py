@@ -5,7 +5,14 @@ from typing import Any
 
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
-from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.embeds import (
+    Citations,
+    grouped,
+    participations,
+    statements,
+    topics_for,
+    with_sources,
+)
 from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
@@ -51,7 +58,9 @@ def get_meeting(db: Reader, meeting_id: str) -> Gzipped | None:
 def _items(db: Reader, rows: list[Row], coded: bool) -> list[dict[str, Any]]:
     topics = topics_for(db, "meeting", [r["id"] for r in rows])
     built = [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
-    return with_disputed(db, "meeting", with_codes(db, "meeting", built) if coded else built)
+    return with_sources(
+        db, "meeting", with_disputed(db, "meeting", with_codes(db, "meeting", built) if coded else built)
+    )
 
 
 def items(db: Reader, ids: list[str], coded: bool = False) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from typing import Any
 
 from app.queries.common import NoSearchWords
 from app.queries.listing import COUNT_CAP
-from app.storage import Reader
+from app.storage import Reader, snippet
 
 
 def search(
@@ -13,7 +13,8 @@ def search(
     """Records matching every word of `query` (as prefixes), best first: the page, the total
     (counted no further than COUNT_CAP), the next page's start, and whether the total is a
     lower bound. Only a bounded set of candidates per resource is ranked
-    (`TextSearch.ranked`)."""
+    (`TextSearch.ranked`); each hit's snippet marks the query's words in the one field of
+    the record they matched (app/storage/snippets.py)."""
     match = db.search.expression(db, query)
     if match is None:
         raise NoSearchWords(query)
@@ -28,7 +29,7 @@ def search(
             "resource": row["resource"],
             "id": row["record_id"],
             "title": row["title"],
-            "snippet": row["snippet"],
+            "snippet": snippet(query, row["title"], row["body"]),
             "score": round(row["score"], 6),
         }
         for row in rows

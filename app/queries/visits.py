@@ -6,7 +6,14 @@ from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
-from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.embeds import (
+    Citations,
+    grouped,
+    participations,
+    statements,
+    topics_for,
+    with_sources,
+)
 from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader
@@ -97,7 +104,9 @@ def items(db: Reader, ids: list[str], coded: bool = False) -> list[dict[str, Any
         )
         for row in rows
     ]
-    return with_disputed(db, "visit", with_codes(db, "visit", built) if coded else built)
+    return with_sources(
+        db, "visit", with_disputed(db, "visit", with_codes(db, "visit", built) if coded else built)
+    )
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:

@@ -30,14 +30,17 @@ from diplomatic_visits_client.errors import (
 from diplomatic_visits_client.filters import Format
 from diplomatic_visits_client.models import (
     AgreementDetail,
+    CitationItem,
     ClaimPublic,
     CountryDetail,
     ItemListAgreementPublic,
+    ItemListCitationItem,
     ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListMeetingPublic,
     ItemListParticipantPublic,
     ItemListSourcePublic,
+    ItemListStatementItem,
     ItemListTopicPublic,
     ItemListTourPublic,
     ItemListVisitPublic,
@@ -45,6 +48,7 @@ from diplomatic_visits_client.models import (
     ParticipantDetail,
     Problem,
     SourceDetail,
+    StatementItem,
     TopicPublic,
     TourDetail,
     VisitDetail,
@@ -135,6 +139,12 @@ SOURCES: Endpoint[ItemListSourcePublic, SourceDetail] = Endpoint(
 )
 CLAIMS: Endpoint[ItemListClaimPublic, ClaimPublic] = Endpoint(
     "/v1/claims", "claims", ItemListClaimPublic, ClaimPublic
+)
+STATEMENTS: Endpoint[ItemListStatementItem, StatementItem] = Endpoint(
+    "/v1/statements", "statements", ItemListStatementItem, StatementItem
+)
+CITATIONS: Endpoint[ItemListCitationItem, CitationItem] = Endpoint(
+    "/v1/citations", "citations", ItemListCitationItem, CitationItem
 )
 SEARCH_PATH = "/v1/search"
 DATASET_PATH = "/v1"

@@ -17,6 +17,7 @@ import httpx
 
 from diplomatic_visits_client._core import (
     AGREEMENTS,
+    CITATIONS,
     CLAIMS,
     COUNTRIES,
     DATABASE_PATH,
@@ -28,6 +29,7 @@ from diplomatic_visits_client._core import (
     PARTICIPANTS,
     SEARCH_PATH,
     SOURCES,
+    STATEMENTS,
     TOPICS,
     TOURS,
     VISITS,
@@ -57,6 +59,8 @@ from diplomatic_visits_client.errors import UnexpectedResponse
 from diplomatic_visits_client.filters import (
     AgreementCriteria,
     AgreementFilters,
+    CitationCriteria,
+    CitationFilters,
     ClaimCriteria,
     ClaimFilters,
     CountryCriteria,
@@ -69,6 +73,8 @@ from diplomatic_visits_client.filters import (
     SearchType,
     SourceCriteria,
     SourceFilters,
+    StatementCriteria,
+    StatementFilters,
     TopicCriteria,
     TopicFilters,
     TourCriteria,
@@ -79,12 +85,14 @@ from diplomatic_visits_client.filters import (
 from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
+    CitationItem,
     ClaimPublic,
     CountryDetail,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
     ItemListAgreementPublic,
+    ItemListCitationItem,
     ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListDeletionPublic,
@@ -93,6 +101,7 @@ from diplomatic_visits_client.models import (
     ItemListParticipationPublic,
     ItemListSearchHit,
     ItemListSourcePublic,
+    ItemListStatementItem,
     ItemListTopicPublic,
     ItemListTourPublic,
     ItemListVisitPublic,
@@ -104,6 +113,7 @@ from diplomatic_visits_client.models import (
     SearchHit,
     SourceDetail,
     SourcePublic,
+    StatementItem,
     TopicPublic,
     TourDetail,
     TourPublic,
@@ -469,6 +479,49 @@ class AsyncClaims(_AsyncRecordResource[ItemListClaimPublic, ClaimPublic, ClaimPu
         return await self._download(file, format, filters)
 
 
+class AsyncStatements(_AsyncRecordResource[ItemListStatementItem, StatementItem, StatementItem]):
+    """`/v1/statements`: what was said, in the sources' own words."""
+
+    async def list(self, **filters: Unpack[StatementFilters]) -> ItemListStatementItem:
+        """One page of statements."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[StatementFilters]) -> AsyncIterator[StatementItem]:
+        """Every statement matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[StatementCriteria],
+    ) -> int:
+        """Every matching statement as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncCitations(_AsyncRecordResource[ItemListCitationItem, CitationItem, CitationItem]):
+    """`/v1/citations`: the record each citation supports, its source and the source's
+    words."""
+
+    async def list(self, **filters: Unpack[CitationFilters]) -> ItemListCitationItem:
+        """One page of citations."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[CitationFilters]) -> AsyncIterator[CitationItem]:
+        """Every citation matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[CitationCriteria],
+    ) -> int:
+        """Every matching citation as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
 class AsyncDiplomaticVisitsClient:
     """An asynchronous client of the Diplomatic Visits API.
 
@@ -519,6 +572,8 @@ class AsyncDiplomaticVisitsClient:
         self.topics = AsyncTopics(self._http, TOPICS)
         self.sources = AsyncSources(self._http, SOURCES)
         self.claims = AsyncClaims(self._http, CLAIMS)
+        self.statements = AsyncStatements(self._http, STATEMENTS)
+        self.citations = AsyncCitations(self._http, CITATIONS)
 
     @property
     def base_url(self) -> httpx.URL:

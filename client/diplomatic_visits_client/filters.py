@@ -219,3 +219,48 @@ class ClaimFilters(ClaimCriteria, Paging, total=False):
     """Parameters of `GET /v1/claims`."""
 
     facet: Sequence[Literal["subject_type", "property", "rank"]]
+
+
+class StatementCriteria(Criteria, total=False):
+    """Filters and sort of statements."""
+
+    q: str
+    source: str
+    record_type: Literal["visit", "meeting"]
+    record: str
+    visit: str
+    speaker: str
+    kind: Literal["direct_quote", "paraphrase"]
+    sort: Literal["id", "-id"]
+
+
+class StatementFilters(StatementCriteria, Paging, total=False):
+    """Parameters of `GET /v1/statements`."""
+
+    facet: Sequence[Literal["kind", "record_type", "speaker"]]
+
+
+class CitationCriteria(Criteria, total=False):
+    """Filters and sort of citations."""
+
+    source: str
+    record_type: Literal[
+        "tour",
+        "visit",
+        "meeting",
+        "agreement",
+        "participation",
+        "statement",
+        "claim",
+        "external_id",
+        "event_code",
+    ]
+    record: str
+    kind: Literal["quote", "note"]
+    sort: Literal["id", "-id"]
+
+
+class CitationFilters(CitationCriteria, Paging, total=False):
+    """Parameters of `GET /v1/citations`."""
+
+    facet: Sequence[Literal["kind", "record_type", "source"]]

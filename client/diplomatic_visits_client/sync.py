@@ -15,6 +15,7 @@ import httpx
 
 from diplomatic_visits_client._core import (
     AGREEMENTS,
+    CITATIONS,
     CLAIMS,
     COUNTRIES,
     DATABASE_PATH,
@@ -26,6 +27,7 @@ from diplomatic_visits_client._core import (
     PARTICIPANTS,
     SEARCH_PATH,
     SOURCES,
+    STATEMENTS,
     TOPICS,
     TOURS,
     VISITS,
@@ -55,6 +57,8 @@ from diplomatic_visits_client.errors import UnexpectedResponse
 from diplomatic_visits_client.filters import (
     AgreementCriteria,
     AgreementFilters,
+    CitationCriteria,
+    CitationFilters,
     ClaimCriteria,
     ClaimFilters,
     CountryCriteria,
@@ -67,6 +71,8 @@ from diplomatic_visits_client.filters import (
     SearchType,
     SourceCriteria,
     SourceFilters,
+    StatementCriteria,
+    StatementFilters,
     TopicCriteria,
     TopicFilters,
     TourCriteria,
@@ -77,12 +83,14 @@ from diplomatic_visits_client.filters import (
 from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
+    CitationItem,
     ClaimPublic,
     CountryDetail,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
     ItemListAgreementPublic,
+    ItemListCitationItem,
     ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListDeletionPublic,
@@ -91,6 +99,7 @@ from diplomatic_visits_client.models import (
     ItemListParticipationPublic,
     ItemListSearchHit,
     ItemListSourcePublic,
+    ItemListStatementItem,
     ItemListTopicPublic,
     ItemListTourPublic,
     ItemListVisitPublic,
@@ -102,6 +111,7 @@ from diplomatic_visits_client.models import (
     SearchHit,
     SourceDetail,
     SourcePublic,
+    StatementItem,
     TopicPublic,
     TourDetail,
     TourPublic,
@@ -461,6 +471,49 @@ class Claims(_RecordResource[ItemListClaimPublic, ClaimPublic, ClaimPublic]):
         return self._download(file, format, filters)
 
 
+class Statements(_RecordResource[ItemListStatementItem, StatementItem, StatementItem]):
+    """`/v1/statements`: what was said, in the sources' own words."""
+
+    def list(self, **filters: Unpack[StatementFilters]) -> ItemListStatementItem:
+        """One page of statements."""
+        return self._list(filters)
+
+    def iter(self, **filters: Unpack[StatementFilters]) -> Iterator[StatementItem]:
+        """Every statement matching the filters."""
+        return self._iter(filters)
+
+    def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[StatementCriteria],
+    ) -> int:
+        """Every matching statement as CSV or NDJSON, streamed into `file`; bytes written."""
+        return self._download(file, format, filters)
+
+
+class Citations(_RecordResource[ItemListCitationItem, CitationItem, CitationItem]):
+    """`/v1/citations`: the record each citation supports, its source and the source's
+    words."""
+
+    def list(self, **filters: Unpack[CitationFilters]) -> ItemListCitationItem:
+        """One page of citations."""
+        return self._list(filters)
+
+    def iter(self, **filters: Unpack[CitationFilters]) -> Iterator[CitationItem]:
+        """Every citation matching the filters."""
+        return self._iter(filters)
+
+    def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[CitationCriteria],
+    ) -> int:
+        """Every matching citation as CSV or NDJSON, streamed into `file`; bytes written."""
+        return self._download(file, format, filters)
+
+
 class DiplomaticVisitsClient:
     """A synchronous client of the Diplomatic Visits API.
 
@@ -511,6 +564,8 @@ class DiplomaticVisitsClient:
         self.topics = Topics(self._http, TOPICS)
         self.sources = Sources(self._http, SOURCES)
         self.claims = Claims(self._http, CLAIMS)
+        self.statements = Statements(self._http, STATEMENTS)
+        self.citations = Citations(self._http, CITATIONS)
 
     @property
     def base_url(self) -> httpx.URL:

@@ -107,6 +107,8 @@ def test_the_table_has_a_row_for_each_list_and_each_resource_with_a_detail() -> 
         "/v1/countries/([^/]+)",
         "/v1/sources/([^/]+)",
         "/v1/claims/([^/]+)",
+        "/v1/statements/([^/]+)",
+        "/v1/citations/([^/]+)",
     ]
     assert [route.max_length for route in FAST_ROUTES] == [0] * len(lists) + [
         200,
@@ -115,6 +117,8 @@ def test_the_table_has_a_row_for_each_list_and_each_resource_with_a_detail() -> 
         200,
         200,
         3,
+        200,
+        200,
         200,
         200,
     ]

@@ -12,7 +12,7 @@ from app.api.main import RESOURCES
 
 VISIT_FIELDS = (
     "created_at, updated_at, id, tour_id, leg, visitor, visitor_country, host_country, city, "
-    "latitude, longitude, start_date, end_date, kind, summary, topics, codes, disputed"
+    "latitude, longitude, start_date, end_date, kind, summary, topics, disputed, source_ids"
 )
 
 

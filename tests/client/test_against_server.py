@@ -68,6 +68,19 @@ def test_typed_results_of_every_resource(api: DiplomaticVisitsClient) -> None:
     assert "biotechnology" in [topic.id for topic in api.topics.iter()]
     assert "tdi-2023-06-16-raisi-havana" in [source.id for source in api.sources.iter()]
     assert api.search("diaz canel", type="participant").items[0].id == "miguel-diaz-canel"
+    said = api.statements.list(speaker="raul-castro")
+    assert [(s.record.type, s.source_ids) for s in said.items] == [
+        ("meeting", ["tdi-2023-06-16-raisi-havana"])
+    ] * 2
+    castro = api.statements.get("2023-06-raul-castro-unilateralism-over")
+    assert castro.record.id == "2023-06-havana-raisi-raul-castro-meeting"
+    assert [c.record.type for c in api.citations.iter(record_type="tour")] == ["tour"] * 4
+    assert visit.source_ids == [
+        "acn-2023-06-12-raisi-official-visit",
+        "efe-2023-06-16-cuba-iran-accords",
+        "radio-reloj-2023-06-15-iran-cuba-agenda",
+        "tdi-2023-06-16-raisi-havana",
+    ]
 
 
 def test_a_visits_parts(api: DiplomaticVisitsClient) -> None:
