@@ -64,7 +64,7 @@ def create_app(
             rate_limits=rate_limits,
             page_policies=docs.POLICIES,
             innermost=[
-                Middleware(FastPath, FAST_ROUTES, problems),
+                Middleware(FastPath, [*FAST_ROUTES, *page_routes.FAST_ROUTES], problems),
                 Middleware(KeptPages, page_routes.ROOTS),
             ],
         ),

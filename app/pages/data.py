@@ -14,7 +14,7 @@ from app.api import filters
 from app.api.main import RESOURCES as DECLARED
 from app.queries import changes
 from app.queries import search as search_queries
-from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort
+from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort, stored_items
 from app.queries.listing import Listing
 from app.storage import Reader
 
@@ -93,6 +93,13 @@ def first(
     """The first `limit` records of `resource` in `sort` order, and how many match."""
     items, page = list_page(db, resource, criteria, sort, None, limit)
     return items, page.total or 0
+
+
+def sources(db: Reader, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The sources of `ids` as listed (title, publisher, date, dateline; not their text), by
+    id, in one read; the ids not found are left out."""
+    found = stored_items(db, "source", ids)
+    return {source_id: item.decoded() for source_id, item in found.items()}
 
 
 def dataset(db: Reader) -> dict[str, Any]:
