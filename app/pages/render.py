@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from app.api.caching import conditional
 from app.config import Settings
+from app.pages import fragments
 from app.pages.kept import RenderedPages
 from app.storage import Reader
 
@@ -127,6 +128,8 @@ def _environment() -> jinja2.Environment:
         auto_reload=False,  # templates change with a deploy, not while serving
     )
     environment.globals["stylesheet"] = STYLESHEET.url
+    for fragment in (fragments.country, fragments.person, fragments.span):
+        environment.globals[fragment.__name__] = fragment
     environment.filters["highlighted"] = highlighted
     environment.filters["query"] = query_string
     environment.filters["label"] = lambda name: str(name).replace("_", " ")
