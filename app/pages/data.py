@@ -108,8 +108,13 @@ def dataset(db: Reader) -> dict[str, Any]:
 
 
 def search(
-    db: Reader, query: str, kind: str | None, after: tuple[Any, int] | None, limit: int
-) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
-    """Ranked hits of every type (NoSearchWords when `query` holds no word)."""
-    items, total, next_after, _ = search_queries.search(db, query, kind, after, limit)
-    return items, total, next_after
+    db: Reader,
+    query: str,
+    kind: str | None,
+    after: tuple[Any, int] | None,
+    before: tuple[Any, int] | None,
+    limit: int,
+) -> search_queries.Hits:
+    """A page of ranked hits of every type, after `after` or just before `before`
+    (NoSearchWords when `query` holds no word)."""
+    return search_queries.search_page(db, query, kind, after, before, limit)

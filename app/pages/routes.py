@@ -40,6 +40,7 @@ LATEST = 5  # latest visits on the home page
 CITED = 10  # the most cited sources on the home page (all of them: /sources)
 SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
 RANKED = "rank"
+BACK = "-rank"  # the previous page's cursors: the hits before a hit, in reverse order
 Handler = Callable[..., Coroutine[Any, Any, Response]]
 # A page as the fast path calls it: the request, the site, the parameters (parsed already by
 # the route, or None: parsed from the query string) and the record's id ('' for no record).
@@ -50,6 +51,10 @@ SearchPage = create_model(
     "SearchPage",
     __base__=(FormParams, data.SearchParams),
     q=(str | None, Field(default=None, min_length=1, max_length=500)),
+    before=(
+        str | None,
+        Field(default=None, max_length=1000, description="Cursor of the previous page."),
+    ),
 )
 SEARCH_CONTROLS = controls(SearchPage)
 
@@ -248,26 +253,32 @@ async def answer_search(request: Request, site: Site, params: Any, _: str) -> Re
     digest = filters_digest({"q": params.q, "type": params.type})
     secret = site.settings.cursor_secret
     after = None if params.cursor is None else decode_cursor(params.cursor, RANKED, digest, secret)
+    before = (
+        None
+        if params.before is None
+        else decode_cursor(params.before, BACK, digest, secret, "before")
+    )
 
     def respond() -> Response:
         try:
-            hits, total, next_after = data.search(
-                site.reader, params.q, params.type, after, params.limit
-            )
+            hits = data.search(site.reader, params.q, params.type, after, before, params.limit)
         except NoSearchWords:
             raise no_words() from None
-        next_url = None
-        if next_after is not None:
-            at = encode_cursor(RANKED, next_after, digest, secret)
-            next_url = "/search" + query_string({**shown, "cursor": at})
+        first = {k: v for k, v in shown.items() if k not in ("cursor", "before")}
+        previous_url = next_url = None
+        if hits.first is not None:  # a cursor for the reverse order, as a list page's
+            at = encode_cursor(BACK, hits.first, digest, secret)
+            previous_url = "/search" + query_string({**first, "before": at})
+        if hits.last is not None:
+            at = encode_cursor(RANKED, hits.last, digest, secret)
+            next_url = "/search" + query_string({**first, "cursor": at})
         context = {
             "values": shown,
-            "results": hits,
-            "total": total,
+            "results": hits.items,
+            "total": hits.total,
+            "previous_url": previous_url,
             "next_url": next_url,
-            "first_url": "/search" + query_string({k: v for k, v in shown.items() if k != "cursor"})
-            if params.cursor
-            else None,
+            "first_url": "/search" + query_string(first) if after or before else None,
             "controls": SEARCH_CONTROLS,
         }
         return page(request, "search.html", context)
