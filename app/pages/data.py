@@ -107,6 +107,11 @@ def dataset(db: Reader) -> dict[str, Any]:
     return changes.dataset_summary(db)
 
 
+def datasets(db: Reader) -> list[dict[str, Any]]:
+    """Each dataset loaded, with how many visits and sources it holds."""
+    return changes.datasets(db)
+
+
 def search(
     db: Reader,
     query: str,

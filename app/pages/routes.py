@@ -89,6 +89,7 @@ async def answer_home(request: Request, site: Site, params: Any, _: str) -> Resp
         cited = sorted(dataset["sources"], key=lambda s: (-s["citation_count"], s["id"]))
         context = {
             "dataset": dataset,
+            "datasets": data.datasets(site.reader),
             "cited": cited[:CITED],
             "earliest": earliest[0]["start_date"] if earliest else None,
             "latest": latest,
