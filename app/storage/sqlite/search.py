@@ -198,6 +198,7 @@ class Fts5Search(TextSearch):
         resource: str | None,
         after: tuple[float, int] | None,
         limit: int,
+        before: tuple[float, int] | None = None,
     ) -> list[Row]:
         """The CANDIDATES latest matches of each resource, best first: by how much of the
         title the query's words are (the score, from 1 to 2), then by day (latest first),
@@ -228,6 +229,9 @@ class Fts5Search(TextSearch):
         if after is not None:
             passed = _best_first(after[0], after[1])
             order = [p for p in order if _best_first(scores[p], p) > passed]
+        if before is not None:  # the page before `before`: the last ones ahead of it
+            ahead = _best_first(before[0], before[1])
+            order = [p for p in order if _best_first(scores[p], p) < ahead][-(limit + 1) :]
         page = order[: limit + 1]
         if not page:
             return []
