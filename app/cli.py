@@ -19,6 +19,7 @@ from app.storage import (
     check_database,
     check_integrity,
     create_write_engine,
+    dialect_name,
     sqlite_path,
     upgrade_to_head,
 )
@@ -35,11 +36,27 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def _migrate(_args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     database_url = get_settings().database_url
-    upgrade_to_head(database_url)
-    rebuild_if_stale(database_url)
+    try:
+        upgrade_to_head(database_url)
+        rebuild_if_stale(database_url)
+    except DatabaseNotReady as error:
+        print(f"database not migrated: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"database not migrated: {_first_line(error)}", file=sys.stderr)
+        return 1
     print("database migrated to the newest schema")
     return 0
+
+
+def _first_line(error: Exception) -> str:
+    """An engine's error in one line (the driver's own message, without SQLAlchemy's
+    statement and link)."""
+    cause = getattr(error, "orig", None) or error
+    return str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -47,6 +64,12 @@ def _seed(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     root = getattr(args, "seed_dir", settings.seed_dir)
+    if dialect_name(settings.database_url) == "postgresql":  # a file is made by `migrate`
+        try:
+            check_database(settings.database_url, DERIVED_VERSION)
+        except DatabaseNotReady as error:
+            print(f"seed not loaded, nothing changed: {error}", file=sys.stderr)
+            return 1
     engine = create_write_engine(settings.database_url)
     try:
         with engine.begin() as connection:
