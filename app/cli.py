@@ -104,6 +104,35 @@ def _migrate_existing(database_url: str) -> None:
         ) from None
 
 
+def _copy(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.copy import CopyRefused, copy_database
+
+    started = time.perf_counter()
+    try:
+        report = copy_database(
+            args.source, args.target, force=args.force, progress=lambda line: print(line)
+        )
+    except (CopyRefused, DatabaseNotReady) as error:
+        print(f"nothing copied: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"nothing copied: {_first_line(error)}", file=sys.stderr)
+        return 1
+    wrong = [table for table in report if not table.matches]
+    for table in report:
+        verdict = "same" if table.matches else "DIFFERENT"
+        print(f"verified {table.name}: {table.rows:,} rows, checksum {table.checksum} {verdict}")
+    if wrong:
+        print(
+            f"copy differs from its source in: {', '.join(t.name for t in wrong)}", file=sys.stderr
+        )
+        return 1
+    print(f"copied {sum(t.rows for t in report):,} rows in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def _settings_problems(error: "ValidationError") -> str:
     """Invalid settings, by their environment names, in one line."""
     return "; ".join(
@@ -337,6 +366,19 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "does before serving a file up to INTEGRITY_CHECK_MAX_BYTES; exit code 1 if it is not.",
     )
     check.set_defaults(handler=_check)
+
+    copier = command(
+        "copy",
+        "copy every record from one database to another (SQLite or PostgreSQL), verified",
+        description="Copy every record of every table from SRC_URL to DST_URL (SQLite to "
+        "PostgreSQL and back), migrating the target and building its search index and stored "
+        "documents, in one transaction; then compare each table's count and checksum. A "
+        "target that holds records is refused unless --force.",
+    )
+    copier.add_argument("--from", dest="source", required=True, metavar="SRC_URL")
+    copier.add_argument("--to", dest="target", required=True, metavar="DST_URL")
+    copier.add_argument("--force", action="store_true", help="replace the records the target holds")
+    copier.set_defaults(handler=_copy)
 
     importer = command("import", "import an external dataset from a folder (idempotent)")
     datasets = importer.add_subparsers(

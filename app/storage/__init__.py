@@ -7,8 +7,9 @@ app/storage/sqlite/), chosen here from the database URL.
 """
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -57,6 +58,7 @@ __all__ = [
     "derived_version",
     "dialect_name",
     "load_reader",
+    "make_standalone",
     "open_reader",
     "rebuilding",
     "search_index",
@@ -93,10 +95,17 @@ def create_write_engine(database_url: str) -> Engine:
     return engine
 
 
-def open_reader(database_url: str, time_limit_ms: int) -> Reader:
-    """Read access to the configured database; the API serves only through this."""
+def open_reader(
+    database_url: str,
+    time_limit_ms: int,
+    backup: Callable[[str, Path], None] | None = None,
+) -> Reader:
+    """Read access to the configured database; the API serves only through this.
+
+    `backup(database_url, path)` writes the database as a SQLite file where the engine has
+    no file of its own to copy (`Reader.backup_to`): the layer above's `app.copy`."""
     if dialect_name(database_url) == "postgresql":
-        return postgresql.PgReader(database_url, time_limit_ms)
+        return postgresql.PgReader(database_url, time_limit_ms, backup=backup)
     path = sqlite_path(database_url)
     if path is None:
         raise DatabaseNotReady(
@@ -207,3 +216,9 @@ def rebuilding(connection: Connection, cache_kib: int) -> Iterator[None]:
         return
     with sqlite.large_cache(connection, cache_kib):
         yield
+
+
+def make_standalone(path: Path) -> None:
+    """A SQLite file written by a load made one file again (no write-ahead log), so that it
+    reads where it is copied to."""
+    sqlite.standalone(path)

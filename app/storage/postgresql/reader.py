@@ -10,7 +10,7 @@ stores (`YYYY-MM-DD HH:MM:SS.ffffff`), booleans as 0 and 1, whole numbers from `
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -157,8 +157,10 @@ class PgReader(Reader):
         time_limit_ms: int,
         memo: Memo | None = None,
         pool: ConnectionPool | None = None,
+        backup: Callable[[str, Path], None] | None = None,
     ) -> None:
         self.database_url = database_url
+        self.backup = backup
         self.time_limit_ms = time_limit_ms
         self.memo = memo or Memo(self.MEMO_SIZE)
         self._local = threading.local()
@@ -229,13 +231,16 @@ class PgReader(Reader):
     def snapshot(self) -> "PgSnapshot":
         """A reader on its own connection inside one read transaction (sharing the kept
         answers and the pool)."""
-        return PgSnapshot(self.database_url, self.time_limit_ms, self.memo, self.pool)
+        snapshot = PgSnapshot(self.database_url, self.time_limit_ms, self.memo, self.pool)
+        snapshot.backup = self.backup
+        return snapshot
 
     def backup_to(self, target: Path) -> None:
-        """Copy every table to the SQLite file `target` (app.storage.copy)."""
-        from app.storage.copy import copy_database
-
-        copy_database(self.database_url, f"sqlite:///{target}", force=True, quiet=True)
+        """The database as the SQLite file `target`: its records copied and its derived
+        data built there (the `backup` given by the layer above, `app.copy`)."""
+        if self.backup is None:
+            raise NotImplementedError("no copy to SQLite was given to this reader")
+        self.backup(self.database_url, target)
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Every row of a query, as dicts."""
@@ -320,6 +325,7 @@ class PgLoadReader(PgReader):
         self.memo = Memo(self.MEMO_SIZE)
         self._local = threading.local()
         self._own_pool = False
+        self.backup = None
         self._connection = connection
 
     @property
