@@ -13,12 +13,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.main import create_app
 from app.copy import copy_database
+from app.main import create_app
+from tests.conftest import BACKEND
 from tests.postgres import fresh_database
 from tests.support import DETAIL_PATHS, RESOURCE_NAMES
 
-pytestmark = pytest.mark.postgresql
+# The shared `client` is the SQLite one: under TEST_BACKEND=postgresql both would be PostgreSQL.
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.skipif(BACKEND != "sqlite", reason="compares SQLite with PostgreSQL"),
+]
 
 
 @pytest.fixture(scope="module")

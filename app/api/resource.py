@@ -19,7 +19,7 @@ from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import NoParams, OnePageParams, VisitPartParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
-from app.api.offload import run_read
+from app.api.offload import on_a_worker, run_read
 from app.api.query import documented, from_query, parse_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.config import Settings
@@ -117,9 +117,15 @@ class Resource:
         """One record as JSON, revalidated by ETag; 404 when there is none."""
         assert self.detail is not None, f"{self.name} have no detail"
         get = self.detail.get
-        return detail_response(
-            request, reader, settings, lambda: get(reader, record_id), self.singular, record_id
-        )
+
+        def answer() -> Response:
+            return detail_response(
+                request, reader, settings, lambda: get(reader, record_id), self.singular, record_id
+            )
+
+        if not reader.on_the_loop:  # a database server: the read waits on the network
+            return await on_a_worker(request, answer, server=True)
+        return answer()
 
     def _add_list(self, router: APIRouter) -> None:
         async def list_records(
@@ -179,7 +185,10 @@ class Resource:
                 settings: SettingsDep,
                 params: Annotated[Any, from_query(VisitPartParams)],
             ) -> Response:
-                require(reader, record_id)
+                if reader.on_the_loop:
+                    require(reader, record_id)
+                else:  # a database server: the read waits on the network
+                    await on_a_worker(request, lambda: require(reader, record_id), server=True)
                 chosen = {"sort": part.sort} if part.sort else {}
                 filters: Any = listed.filters(
                     limit=params.limit,

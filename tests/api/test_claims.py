@@ -13,8 +13,7 @@ from app.codes import CAMEO
 from app.models.claim import disputed
 from app.queries.claims import DISPUTED_SQL
 from app.queries.events import OWN_FIELDS, PLOVER_FIELDS
-from app.storage import sqlite_path
-from app.storage.sqlite import SqliteReader
+from app.storage import Reader, open_reader
 
 MEMORANDUM = "2023-06-15-iran-cuba-memorandum-of-understanding"
 DOCUMENTS = "2023-06-15-iran-cuba-cooperation-documents"
@@ -302,16 +301,14 @@ def test_events_are_plover_records(client: TestClient) -> None:
 
 
 @pytest.fixture
-def seeded_reader(database_url: str) -> Iterator[SqliteReader]:
-    path = sqlite_path(database_url)
-    assert path is not None
-    reader = SqliteReader(path, 60_000)
+def seeded_reader(database_url: str) -> Iterator[Reader]:
+    reader = open_reader(database_url, 60_000)
     yield reader
     reader.close()
 
 
 def test_the_list_entries_and_the_documents_say_the_same_of_disputes(
-    seeded_reader: SqliteReader,
+    seeded_reader: Reader,
 ) -> None:
     # The lists' rule in SQL and the documents' in Python, on every claim of the seed.
     rows = seeded_reader.rows(

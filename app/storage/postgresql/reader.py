@@ -150,6 +150,7 @@ class PgReader(Reader):
 
     dialect = DIALECT
     search = SEARCH
+    on_the_loop = False  # every read waits on the server: on a worker thread
 
     def __init__(
         self,
@@ -165,14 +166,26 @@ class PgReader(Reader):
         self.memo = memo or Memo(self.MEMO_SIZE)
         self._local = threading.local()
         self._own_pool = pool is None
-        self.pool = pool or ConnectionPool(
-            libpq_url(database_url),
-            min_size=self.POOL_MIN,
-            max_size=self.POOL_MAX,
-            configure=self._configure,
-            open=True,
-            name="reads",
-        )
+        self._pool = pool
+        self._pool_lock = threading.Lock()
+
+    @property
+    def pool(self) -> ConnectionPool:
+        """The connection pool, opened on first use (and again after `close`)."""
+        pool = self._pool
+        if pool is None or pool.closed:
+            with self._pool_lock:
+                if self._pool is None or self._pool.closed:
+                    self._pool = ConnectionPool(
+                        libpq_url(self.database_url),
+                        min_size=self.POOL_MIN,
+                        max_size=self.POOL_MAX,
+                        configure=self._configure,
+                        open=True,
+                        name="reads",
+                    )
+                pool = self._pool
+        return pool
 
     def _configure(self, connection: psycopg.Connection[Any]) -> None:
         adapt_connection(connection)
@@ -247,6 +260,9 @@ class PgReader(Reader):
         budget_end = getattr(self._local, "budget_end", None)
         if budget_end is not None and time.monotonic() > budget_end:
             raise OverBudget(sql)
+        return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         statement = pyformat(sql)
         with self._held() as connection:
             try:
@@ -259,18 +275,22 @@ class PgReader(Reader):
             names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in found]
 
+    def _version(self) -> int:
+        found = self._execute("SELECT version FROM data_version WHERE id = 1")
+        return 0 if not found else int(found[0]["version"])
+
     def close(self) -> None:
-        """Close the pool (a reader made by `open_reader` owns it)."""
-        if self._own_pool:
-            self.pool.close()
+        """Close the pool's connections (a reader made by `open_reader` owns its pool; the
+        next read opens a new one)."""
+        if self._own_pool and self._pool is not None:
+            self._pool.close()
 
     def data_version(self) -> int:
         """The `data_version` row every load moves, read once per transaction."""
         held = getattr(self._local, "connection", None) is not None
         if held and self._local.version is not None:
             return int(self._local.version)
-        value = self.scalar("SELECT version FROM data_version WHERE id = 1")
-        version = 0 if value is None else int(value)
+        version = self._version()
         if getattr(self._local, "connection", None) is not None:
             self._local.version = version
         return version
@@ -288,7 +308,7 @@ class PgSnapshot(PgReader):
         self._connection.read_only = True
         self._transaction = self._connection.transaction()
         self._transaction.__enter__()
-        self._version: int | None = None
+        self._kept_version: int | None = None
 
     @contextmanager
     def _held(self) -> Iterator[psycopg.Connection[Any]]:
@@ -300,10 +320,9 @@ class PgSnapshot(PgReader):
 
     def data_version(self) -> int:
         """Read once: the snapshot does not move."""
-        if self._version is None:
-            value = self.scalar("SELECT version FROM data_version WHERE id = 1")
-            self._version = 0 if value is None else int(value)
-        return self._version
+        if self._kept_version is None:
+            self._kept_version = self._version()
+        return self._kept_version
 
     def close(self) -> None:
         """End the read transaction and give the connection back."""
@@ -325,6 +344,8 @@ class PgLoadReader(PgReader):
         self.memo = Memo(self.MEMO_SIZE)
         self._local = threading.local()
         self._own_pool = False
+        self._pool = None
+        self._pool_lock = threading.Lock()
         self.backup = None
         self._connection = connection
 
