@@ -91,7 +91,7 @@ def pyformat(sql: str) -> str:
         matched = found.group(0)
         if found.group(1) is not None:
             return f"%({found.group(1)})s"
-        return "%%" if matched == "%" else matched
+        return matched.replace("%", "%%")  # a `%`, alone or in a literal
 
     return _TOKENS.sub(replace, sql)
 
