@@ -20,7 +20,7 @@ from app.storage.postgresql.search import query_text
 from tests.postgres import fresh_database, seeded_postgres
 from tests.support import build_database, run_app
 
-pytestmark = pytest.mark.postgresql
+pytestmark = [pytest.mark.postgresql, pytest.mark.postgresql_only]
 
 
 @pytest.fixture(scope="module")
