@@ -72,9 +72,12 @@ def create_app(
     )
     app.state.settings = settings
     app.state.reader = open_reader(
-        settings.database_url, settings.query_time_limit_ms, backup=copy_to_sqlite
+        settings.database_url,
+        settings.query_time_limit_ms,
+        backup=copy_to_sqlite,
+        pool_size=settings.database_pool_size,
     )
-    app.state.slow_reads = SlowReads()
+    app.state.slow_reads = SlowReads(settings.database_pool_size)
     app.state.problems = problems
     app.state.rendered_pages = RenderedPages(settings.page_cache_mb * 1024 * 1024, FINGERPRINT)
     # An Integrity while the app checks the file in the background, None when it does not

@@ -35,7 +35,13 @@ DATABASE_UNAVAILABLE = ApiError(
 )
 # What a route's handler may raise that is answered as a problem (the fast path to details
 # catches the same).
-ANSWERED = (ApiError, QueryTimeout, *ENGINE_ERRORS, RequestValidationError, HTTPException)
+ANSWERED: tuple[type[Exception], ...] = (
+    ApiError,
+    QueryTimeout,
+    *ENGINE_ERRORS,
+    RequestValidationError,
+    HTTPException,
+)
 
 
 def _location(loc: tuple[Any, ...]) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from app.storage import OverBudget, Reader
 
 SLOW_READS = 2
 # Reads of a database server (`Reader.on_the_loop` false) run on worker threads, this many
-# at a time (the pool's connections: app/storage/postgresql/reader.py).
+# at a time by default (DATABASE_POOL_SIZE: the pool's connections).
 SERVER_READS = 16
 LOOP_BUDGET_S = 0.002
 # Requests remembered as over the budget, least recently seen forgotten first.
@@ -40,9 +40,9 @@ class SlowReads:
     """What an app keeps about its slow reads (`app.state.slow_reads`): the limiter of their
     worker threads, and the requests lately over the loop's budget."""
 
-    def __init__(self) -> None:
+    def __init__(self, server_reads: int = SERVER_READS) -> None:
         self.limiter = anyio.CapacityLimiter(SLOW_READS)
-        self.server_limiter = anyio.CapacityLimiter(SERVER_READS)
+        self.server_limiter = anyio.CapacityLimiter(server_reads)
         self.over_budget: OrderedDict[str, None] = OrderedDict()
 
     def was_over_budget(self, key: str) -> bool:

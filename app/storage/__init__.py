@@ -99,13 +99,15 @@ def open_reader(
     database_url: str,
     time_limit_ms: int,
     backup: Callable[[str, Path], None] | None = None,
+    pool_size: int = 16,
 ) -> Reader:
     """Read access to the configured database; the API serves only through this.
 
     `backup(database_url, path)` writes the database as a SQLite file where the engine has
-    no file of its own to copy (`Reader.backup_to`): the layer above's `app.copy`."""
+    no file of its own to copy (`Reader.backup_to`): the layer above's `app.copy`.
+    `pool_size`: most connections a PostgreSQL reader holds."""
     if dialect_name(database_url) == "postgresql":
-        return postgresql.PgReader(database_url, time_limit_ms, backup=backup)
+        return postgresql.PgReader(database_url, time_limit_ms, backup=backup, pool_size=pool_size)
     path = sqlite_path(database_url)
     if path is None:
         raise DatabaseNotReady(

@@ -102,7 +102,7 @@ class _DateText(Loader):
 
 
 class _TimestampText(TimestamptzLoader):
-    def load(self, data: Any) -> str:
+    def load(self, data: Any) -> str:  # type: ignore[override]
         moment: datetime = super().load(data)
         return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
@@ -123,7 +123,6 @@ def adapt_connection(connection: psycopg.Connection[Any] | psycopg.Cursor[Any]) 
     adapters = connection.adapters
     adapters.register_loader("date", _DateText)
     adapters.register_loader("timestamptz", _TimestampText)
-    adapters.register_loader("timestamp", _TimestampText)
     adapters.register_loader("bool", _BooleanNumber)
     adapters.register_loader("numeric", _NumericNumber)
 
@@ -140,13 +139,15 @@ def where(database_url: str) -> str:
     return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
 
 
+POOL_MIN = 1
+POOL_MAX = 16
+
+
 class PgReader(Reader):
     """Read-only transactions on pooled connections, one held per thread while a request
     reads (`consistent`), every statement stopped by `statement_timeout`."""
 
     MEMO_SIZE = 4096
-    POOL_MIN = 1
-    POOL_MAX = 16
 
     dialect = DIALECT
     search = SEARCH
@@ -159,9 +160,11 @@ class PgReader(Reader):
         memo: Memo | None = None,
         pool: ConnectionPool | None = None,
         backup: Callable[[str, Path], None] | None = None,
+        pool_size: int = POOL_MAX,
     ) -> None:
         self.database_url = database_url
         self.backup = backup
+        self.pool_size = pool_size
         self.time_limit_ms = time_limit_ms
         self.memo = memo or Memo(self.MEMO_SIZE)
         self._local = threading.local()
@@ -178,8 +181,8 @@ class PgReader(Reader):
                 if self._pool is None or self._pool.closed:
                     self._pool = ConnectionPool(
                         libpq_url(self.database_url),
-                        min_size=self.POOL_MIN,
-                        max_size=self.POOL_MAX,
+                        min_size=POOL_MIN,
+                        max_size=max(POOL_MIN, self.pool_size),
                         configure=self._configure,
                         open=True,
                         name="reads",
@@ -245,6 +248,7 @@ class PgReader(Reader):
         """A reader on its own connection inside one read transaction (sharing the kept
         answers and the pool)."""
         snapshot = PgSnapshot(self.database_url, self.time_limit_ms, self.memo, self.pool)
+        snapshot.pool_size = self.pool_size
         snapshot.backup = self.backup
         return snapshot
 
@@ -344,6 +348,7 @@ class PgLoadReader(PgReader):
         self.memo = Memo(self.MEMO_SIZE)
         self._local = threading.local()
         self._own_pool = False
+        self.pool_size = POOL_MAX
         self._pool = None
         self._pool_lock = threading.Lock()
         self.backup = None
