@@ -375,8 +375,20 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "documents, in one transaction; then compare each table's count and checksum. A "
         "target that holds records is refused unless --force.",
     )
-    copier.add_argument("--from", dest="source", required=True, metavar="SRC_URL")
-    copier.add_argument("--to", dest="target", required=True, metavar="DST_URL")
+    copier.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SRC_URL",
+        help="the database to copy from (sqlite:///PATH or postgresql://USER@HOST:PORT/DB)",
+    )
+    copier.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="DST_URL",
+        help="the database to copy to, migrated first if need be",
+    )
     copier.add_argument("--force", action="store_true", help="replace the records the target holds")
     copier.set_defaults(handler=_copy)
 
