@@ -3,8 +3,9 @@ record's document as a tsvector of the configuration `visits_search`, which fold
 (unaccent) and case, under a GIN index.
 
 A document's position is its resource's base, plus its day times 2**32, plus a number
-from a sequence (the order records were indexed in), as SQLite's document rowids are
-built: matches of one resource read in position order come in day order, and ranked hits
+from a sequence (the order records were indexed in: at a full rebuild, the order of their
+rows in the table, which is the order they were written in, as SQLite's rowids, until a row
+is updated), as SQLite's document rowids are built: matches of one resource read in position order come in day order, and ranked hits
 tie-break on it. Every word of a query is required as a prefix (`word:*`), as on FTS5.
 """
 
@@ -211,7 +212,7 @@ class TsIndex(SearchIndex):
     def _insert(
         self, documents: DocumentsSql, resource: str, where: str, params: dict[str, Any]
     ) -> None:
-        select = documents(resource, f"{_day(resource)} AS day", where)
+        select = documents(resource, f"{_day(resource)} AS day, r.ctid AS place", where)
         base = resource_base(resource)
         self.connection.execute(
             text(
@@ -224,7 +225,9 @@ class TsIndex(SearchIndex):
                 f"to_tsvector('{CONFIGURATION}', coalesce(d.title, '')), "
                 f"to_tsvector('{CONFIGURATION}', coalesce(d.title, '') || ' ' || "
                 "coalesce(d.body, '')) "
-                f"FROM ({select}) d ORDER BY d.day, d.record_id"
+                # Numbered in the order of the records' rows in their table (the order they
+                # were written in, as SQLite's rowids, until rows are updated).
+                f"FROM (SELECT * FROM ({select}) m ORDER BY m.day, m.place) d"
             ),
             params,
         )
