@@ -116,3 +116,23 @@ def test_search_finds_the_same_records(
     on_sqlite = found(client)
     assert on_sqlite
     assert found(pg_client) == on_sqlite
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "castro", "limit": "2"},
+        {"q": "talks"},
+        {"q": "talks", "type": "meeting"},
+        {"q": "diaz canel", "type": "participant"},
+        {"q": "havana"},
+    ],
+)
+def test_the_documented_searches_keep_their_order(
+    client: TestClient, pg_client: TestClient, params: dict[str, str]
+) -> None:
+    def ranked(c: TestClient) -> list[tuple[str, str]]:
+        body = c.get("/v1/search", params=params).json()
+        return [(hit["resource"], hit["id"]) for hit in body["items"]]
+
+    assert ranked(pg_client) == ranked(client)
