@@ -3,10 +3,11 @@ record's document as a tsvector of the configuration `visits_search`, which fold
 (unaccent) and case, under a GIN index.
 
 A document's position is its resource's base, plus its day times 2**32, plus a number
-from a sequence (the order records were indexed in: at a full rebuild, the order of their
-rows in the table, which is the order they were written in, as SQLite's rowids, until a row
-is updated), as SQLite's document rowids are built: matches of one resource read in position order come in day order, and ranked hits
-tie-break on it. Every word of a query is required as a prefix (`word:*`), as on FTS5.
+from a sequence, as SQLite's document rowids are built: at a full rebuild the documents are
+numbered in the order of their records' rows (the order they were written in, as SQLite's
+rowids, until a row is updated). Matches of one resource read in position order come in day
+order, and ranked hits tie-break on it. Every word of a query is required as a prefix
+(`word:*`), as on FTS5.
 """
 
 from collections.abc import Collection, Mapping
