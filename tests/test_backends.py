@@ -1,5 +1,6 @@
 """The same data on SQLite and on PostgreSQL answers byte for byte the same on every list,
-detail and export (search answers: the same matches; their scores may differ). The seeded
+detail, export and page (search answers: the same matches and snippets; the documented
+searches in the same order). The seeded
 SQLite database is copied to PostgreSQL (`python -m app copy`: the same timestamps), whose
 search index, stored documents and list entries are then built on PostgreSQL.
 
@@ -7,6 +8,7 @@ Runs where a PostgreSQL server answers at POSTGRES_URL (default 127.0.0.1:5432, 
 a fresh database with a random name, dropped afterwards (tests/postgres.py).
 """
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -73,10 +75,47 @@ def _paths(client: TestClient) -> list[str]:
         "/v1/export/visits.jsonl",
         "/healthz",
     ]
+    return paths + NEWER_PATHS + _detail_paths(client)
+
+
+# Statements, citations, disputed countries and topics, fields= and the newer exports.
+NEWER_PATHS = [
+    "/v1/statements?record_type=meeting",
+    "/v1/statements?facet=kind,record_type,speaker",
+    "/v1/statements?q=unilateralism",
+    "/v1/statements?sort=-id&limit=3",
+    "/v1/citations?kind=quote",
+    "/v1/citations?record_type=visit&limit=5",
+    "/v1/citations?facet=kind,record_type,source",
+    "/v1/countries?disputed=true",
+    "/v1/countries?disputed=false&limit=5",
+    "/v1/topics?disputed=true",
+    "/v1/topics?disputed=false",
+    "/v1/visits?fields=id,start_date,host_country",
+    "/v1/visits?fields=city,id&format=csv",
+    "/v1/statements?fields=id,speaker&limit=4",
+    "/v1/citations?fields=id,kind",
+    "/v1/countries?fields=code,disputed",
+    "/v1/export/visits.csv?fields=id,host_country",
+    "/v1/export/statements.csv",
+    "/v1/export/statements.ndjson",
+    "/v1/export/citations.csv",
+    "/v1/export/citations.ndjson?fields=id,kind",
+    "/v1/export/countries.csv",
+    "/v1/export/topics.ndjson",
+    "/v1/export/claims.csv",
+    "/v1/export/events.ndjson",
+]
+
+
+def _detail_paths(client: TestClient) -> list[str]:
+    paths = []
     for template in DETAIL_PATHS:
         resource = template.split("/")[2]
         for record in _ids(client, resource)[:25]:
             paths.append(template.format(record))
+    visit = _ids(client, "visits")[0]
+    paths += [f"/v1/visits/{visit}?fields=id,city", f"/v1/visits/{visit}/meetings?fields=id"]
     return paths
 
 
@@ -91,6 +130,8 @@ def test_every_list_detail_and_export_is_the_same_on_both(
         assert on_postgres.content == on_sqlite.content, path
         compared += 1
     assert compared > 100
+    for path in NEWER_PATHS:
+        assert client.get(path).status_code == 200, path
 
 
 def test_cursors_walk_the_same_pages(client: TestClient, pg_client: TestClient) -> None:
@@ -136,3 +177,70 @@ def test_the_documented_searches_keep_their_order(
         return [(hit["resource"], hit["id"]) for hit in body["items"]]
 
     assert ranked(pg_client) == ranked(client)
+
+
+@pytest.mark.parametrize("query", ["havana", "castro", "DÍAZ-CANEL", "raisi visit", "cuba"])
+def test_search_answers_the_same_snippets(
+    client: TestClient, pg_client: TestClient, query: str
+) -> None:
+    def snippets(c: TestClient) -> dict[tuple[str, str], str]:
+        body = c.get("/v1/search", params={"q": query, "limit": 100}).json()
+        return {(hit["resource"], hit["id"]): hit["snippet"] for hit in body["items"]}
+
+    on_sqlite = snippets(client)
+    assert any("<mark>" in snippet for snippet in on_sqlite.values())
+    assert snippets(pg_client) == on_sqlite
+
+
+def _link(html: str, label: str) -> str | None:
+    found = re.search(rf'<a[^>]*href="([^"]+)"[^>]*>\s*{label}', html)
+    return None if found is None else found.group(1).replace("&amp;", "&")
+
+
+def test_search_pages_page_forward_and_back_the_same(
+    client: TestClient, pg_client: TestClient
+) -> None:
+    """Each engine walks by its own links (a search cursor holds the engine's position of a
+    hit); the pages are the same but for those cursors."""
+
+    def walk(c: TestClient) -> list[str]:
+        path: str | None = "/search?q=havana&limit=2"
+        pages = []
+        while path is not None and len(pages) < 4:
+            shown = c.get(path)
+            assert shown.status_code == 200, path
+            pages.append(shown.text)
+            path = _link(shown.text, "Next")
+        back = _link(pages[-1], "Previous")
+        assert back is not None and "before=" in back
+        pages.append(c.get(back).text)
+        return pages
+
+    on_sqlite, on_postgres = walk(client), walk(pg_client)
+    assert len(on_sqlite) == 5
+    assert [_masked(page) for page in on_postgres] == [_masked(page) for page in on_sqlite]
+    assert _hits(on_sqlite[-1]) == _hits(on_sqlite[-3])  # back: the page before the last
+
+
+def _hits(html: str) -> list[str]:
+    return re.findall(r'href="(/[a-z]+/[^"?/]+)"', html)
+
+
+def _masked(html: str) -> str:
+    return re.sub(r"(cursor|before)=[^\"&]+", r"\1=…", html)
+
+
+def test_pages_are_the_same_on_both(client: TestClient, pg_client: TestClient) -> None:
+    visit = _ids(client, "visits")[0]
+    participant = _ids(client, "participants")[0]
+    for path in (
+        "/",
+        "/visits",
+        "/visits?host_country=CU",
+        f"/visits/{visit}",
+        "/countries",
+        f"/participants/{participant}",
+        "/sources",
+    ):
+        on_sqlite, on_postgres = client.get(path), pg_client.get(path)
+        assert (on_sqlite.status_code, on_postgres.content) == (200, on_sqlite.content), path

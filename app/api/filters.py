@@ -18,6 +18,7 @@ from pydantic import (
 from app.api.formats import Format
 from app.codes import CAMEO, PLOVER
 from app.countries import code_pattern, lookup_country
+from app.models.citation import CitationKind, CitedType
 from app.models.claim import Rank, SubjectType
 from app.models.external_id import ID_PATTERNS
 
@@ -128,7 +129,7 @@ def country_param(description: str, example: str) -> Any:
     )
 
 
-PAGING_FIELDS = {"limit", "cursor", "sort", "format"}
+PAGING_FIELDS = {"limit", "cursor", "sort", "format", "fields"}  # `fields`: app/api/fields.py
 
 
 class Criteria(BaseModel):
@@ -459,7 +460,7 @@ class TourFilters(TourCriteria, Paging):
     _known_facets = known_facets(FACETS_TOUR)
 
 
-class CountryCriteria(SearchableCriteria):
+class CountryCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/countries` can be filtered and sorted by."""
 
     has_visits: bool | None = Field(
@@ -474,7 +475,7 @@ class CountryFilters(CountryCriteria, Paging):
     """Filters of `GET /v1/countries`."""
 
 
-class TopicCriteria(SearchableCriteria):
+class TopicCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/topics` can be filtered and sorted by."""
 
     sort: Literal["name", "-name", "id", "-id"] = Field(
@@ -551,6 +552,91 @@ class ClaimFilters(ClaimCriteria, Paging):
 
     facet: Facets = facet_field(FACETS_CLAIM, example="property")
     _known_facets = known_facets(FACETS_CLAIM)
+
+
+FACETS_STATEMENT = ("kind", "record_type", "speaker")
+
+
+class StatementCriteria(SearchableCriteria):
+    """What `GET /v1/statements` can be filtered and sorted by."""
+
+    source: RecordId | None = Field(
+        default=None,
+        description="Only statements reported by this source (its id).",
+        examples=["tdi-2023-06-16-raisi-havana"],
+    )
+    record_type: Literal["visit", "meeting"] | None = Field(
+        default=None,
+        description="meeting: statements made at a meeting; visit: those made during a "
+        "visit at no one meeting.",
+        examples=["meeting"],
+    )
+    record: RecordId | None = Field(
+        default=None,
+        description="The id of the record a statement belongs to: its meeting, or its visit "
+        "when it was made at no meeting.",
+        examples=["2023-06-havana-raisi-raul-castro-meeting"],
+    )
+    visit: RecordId | None = Field(
+        default=None,
+        description="Visit id: every statement made during the visit, at its meetings too.",
+        examples=["2023-06-raisi-cuba"],
+    )
+    speaker: RecordId | None = Field(
+        default=None, description="The speaker's participant id.", examples=["raul-castro"]
+    )
+    kind: Literal["direct_quote", "paraphrase"] | None = Field(
+        default=None, description="direct_quote or paraphrase.", examples=["direct_quote"]
+    )
+    sort: Literal["id", "-id"] = Field(
+        default="id", description="Sort field; `-` for descending.", examples=["id"]
+    )
+
+
+class StatementFilters(StatementCriteria, Paging):
+    """Filters of `GET /v1/statements`."""
+
+    facet: Facets = facet_field(FACETS_STATEMENT, example="kind")
+    _known_facets = known_facets(FACETS_STATEMENT)
+
+
+FACETS_CITATION = ("kind", "record_type", "source")
+
+
+class CitationCriteria(Criteria):
+    """What `GET /v1/citations` can be filtered and sorted by."""
+
+    source: RecordId | None = Field(
+        default=None,
+        description="Only citations of this source (its id).",
+        examples=["telesur-2023-06-15-cuba-iran-six-agreements"],
+    )
+    record_type: CitedType | None = Field(
+        default=None,
+        description="The type of the record cited for: tour, visit, meeting, agreement, "
+        "participation, statement, claim, external_id or event_code.",
+        examples=["agreement"],
+    )
+    record: RecordId | None = Field(
+        default=None,
+        description="The id of the record cited for.",
+        examples=["2023-06-15-iran-cuba-cooperation-documents"],
+    )
+    kind: CitationKind | None = Field(
+        default=None,
+        description="quote (the source's exact words) or note (a restatement).",
+        examples=["quote"],
+    )
+    sort: Literal["id", "-id"] = Field(
+        default="id", description="Sort field; `-` for descending.", examples=["id"]
+    )
+
+
+class CitationFilters(CitationCriteria, Paging):
+    """Filters of `GET /v1/citations`."""
+
+    facet: Facets = facet_field(FACETS_CITATION, example="record_type")
+    _known_facets = known_facets(FACETS_CITATION)
 
 
 class VisitPartParams(Paging):

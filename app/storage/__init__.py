@@ -33,6 +33,7 @@ from app.storage.reader import (
     SearchIndex,
     search_words,
 )
+from app.storage.snippets import FIELD_SEPARATOR, snippet
 from app.storage.sqlite import sqlite_path
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENGINE_ERRORS",
+    "FIELD_SEPARATOR",
     "SEARCHABLE",
     "SEARCH_ORDER",
     "DatabaseNotReady",
@@ -64,6 +66,7 @@ __all__ = [
     "search_index",
     "search_words",
     "set_derived_version",
+    "snippet",
     "sqlite_path",
     "upgrade_to_head",
 ]

@@ -31,8 +31,6 @@ RECORD_SPAN = 1 << 32
 RESOURCE_SPAN = 1 << 54
 CANDIDATES = 200
 QUERY = f"to_tsquery('{CONFIGURATION}', :match)"
-# ts_headline: about 16 words around the matches, as FTS5's snippet gives.
-HEADLINE = "StartSel=<mark>, StopSel=</mark>, MaxWords=16, MinWords=8, MaxFragments=1"
 
 
 def resource_base(resource: str) -> int:
@@ -123,10 +121,12 @@ class TsSearch(TextSearch):
         resource: str | None,
         after: tuple[float, int] | None,
         limit: int,
+        before: tuple[float, int] | None = None,
     ) -> list[Row]:
         """The CANDIDATES latest matches of each resource, best first: by how much of the
         title the query's words are (1 to 2, as on SQLite), then by day (latest first),
-        resource and record; the page's hits with a highlighted snippet each."""
+        resource and record; then the page's hits read with their title and body (the
+        snippet is made from them: app/storage/snippets.py)."""
         resources = [resource] if resource is not None else list(SEARCHABLE)
         words = match.split(" & ")
         held = " + ".join(
@@ -154,17 +154,18 @@ class TsSearch(TextSearch):
         if after is not None:
             passed = _best_first(after[0], after[1])
             order = [p for p in order if _best_first(scores[p], p) > passed]
+        if before is not None:  # the page before `before`: the last ones ahead of it
+            ahead = _best_first(before[0], before[1])
+            order = [p for p in order if _best_first(scores[p], p) < ahead][-(limit + 1) :]
         page = order[: limit + 1]
         if not page:
             return []
         hits = {
             row["position"]: row
             for row in db.rows(
-                "SELECT position, resource, record_id, title, CASE WHEN "
-                f"title_vector @@ {QUERY} THEN ts_headline('{CONFIGURATION}', title, {QUERY}, "
-                f"'{HEADLINE}') ELSE ts_headline('{CONFIGURATION}', body, {QUERY}, "
-                f"'{HEADLINE}') END AS snippet FROM search_index WHERE position = ANY(:page)",
-                {"match": match, "page": list(page)},
+                "SELECT position, resource, record_id, title, body FROM search_index "
+                "WHERE position = ANY(:page)",
+                {"page": list(page)},
             )
         }
         return [{**hits[position], "score": scores[position]} for position in page]
