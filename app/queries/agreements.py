@@ -54,7 +54,9 @@ def _items(db: Reader, rows: list[Row], coded: bool = False) -> list[dict[str, A
         for row in rows
     ]
     return with_sources(
-        db, "agreement", with_disputed(db, "agreement", with_codes(db, "agreement", built) if coded else built)
+        db,
+        "agreement",
+        with_disputed(db, "agreement", with_codes(db, "agreement", built) if coded else built),
     )
 
 

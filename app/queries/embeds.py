@@ -231,8 +231,7 @@ def _sources_sql(kind: str, in_ids: str) -> str:
     else:
         own = f"SELECT {kind}_id AS owner, source_id FROM citation WHERE {kind}_id {in_ids}"
     return (
-        f"SELECT owner, source_id FROM ({own} UNION {claimed}) AS cited "
-        "ORDER BY owner, source_id"
+        f"SELECT owner, source_id FROM ({own} UNION {claimed}) AS cited ORDER BY owner, source_id"
     )
 
 

@@ -59,7 +59,9 @@ def _items(db: Reader, rows: list[Row], coded: bool) -> list[dict[str, Any]]:
     topics = topics_for(db, "meeting", [r["id"] for r in rows])
     built = [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
     return with_sources(
-        db, "meeting", with_disputed(db, "meeting", with_codes(db, "meeting", built) if coded else built)
+        db,
+        "meeting",
+        with_disputed(db, "meeting", with_codes(db, "meeting", built) if coded else built),
     )
 
 
