@@ -28,10 +28,14 @@ def server_problem() -> str | None:
 
 @contextmanager
 def fresh_database() -> Iterator[str]:
-    """The URL of a new empty database (C collation: SQLite's byte order), dropped after."""
+    """The URL of a new empty database, dropped after: C collation (SQLite's byte order),
+    UTF-8 character type (the search's parser then splits words at `–` or `’`, as FTS5)."""
     name = f"visits_test_{secrets.token_hex(6)}"
     with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+            "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
+        )
     try:
         yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
     finally:

@@ -1,6 +1,7 @@
 """The same data on SQLite and on PostgreSQL answers byte for byte the same on every list,
-detail, export and page (search answers: the same matches and snippets; the documented
-searches in the same order). The seeded
+detail, export and page (search answers too: the same hits, scores and snippets in the
+same order, the database's character type being UTF-8; a search page's cursors hold each
+engine's own positions). The seeded
 SQLite database is copied to PostgreSQL (`python -m app copy`: the same timestamps), whose
 search index, stored documents and list entries are then built on PostgreSQL.
 
@@ -105,6 +106,11 @@ NEWER_PATHS = [
     "/v1/export/topics.ndjson",
     "/v1/export/claims.csv",
     "/v1/export/events.ndjson",
+    "/v1/search?q=cuba&limit=100",
+    "/v1/search?q=havana&limit=100",
+    "/v1/search?q=castro&type=meeting",
+    "/v1/search?q=diaz%20canel&limit=100",
+    "/v1/search?q=iran&limit=100",
 ]
 
 
