@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest migrate seed clean lock client schema
+.PHONY: run test lint typecheck pytest pytest-postgresql migrate seed clean lock client schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,13 @@ typecheck: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+# The read tests again on PostgreSQL (POSTGRES_URL, by default root at 127.0.0.1:5432): a
+# fresh database with a random name, dropped afterwards (tests/postgres.py).
+PG_TESTS ?= tests/api tests/test_postgresql.py
+pytest-postgresql: $(VENV)/.installed-test
+	TEST_BACKEND=postgresql $(BIN)/pytest $(PG_TESTS)
+
+test: lint typecheck pytest pytest-postgresql
 
 # The schema tells the truth: schemathesis from outside against a server this starts on a fresh
 # seeded database and stops (every check but positive data acceptance; any finding or warning

@@ -19,6 +19,7 @@ from app.storage import (
     check_database,
     check_integrity,
     create_write_engine,
+    dialect_name,
     sqlite_path,
     upgrade_to_head,
 )
@@ -35,11 +36,27 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def _migrate(_args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     database_url = get_settings().database_url
-    upgrade_to_head(database_url)
-    rebuild_if_stale(database_url)
+    try:
+        upgrade_to_head(database_url)
+        rebuild_if_stale(database_url)
+    except DatabaseNotReady as error:
+        print(f"database not migrated: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"database not migrated: {_first_line(error)}", file=sys.stderr)
+        return 1
     print("database migrated to the newest schema")
     return 0
+
+
+def _first_line(error: Exception) -> str:
+    """An engine's error in one line (the driver's own message, without SQLAlchemy's
+    statement and link)."""
+    cause = getattr(error, "orig", None) or error
+    return str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -47,6 +64,12 @@ def _seed(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     root = getattr(args, "seed_dir", settings.seed_dir)
+    if dialect_name(settings.database_url) == "postgresql":  # a file is made by `migrate`
+        try:
+            check_database(settings.database_url, DERIVED_VERSION)
+        except DatabaseNotReady as error:
+            print(f"seed not loaded, nothing changed: {error}", file=sys.stderr)
+            return 1
     engine = create_write_engine(settings.database_url)
     try:
         with engine.begin() as connection:
@@ -79,6 +102,35 @@ def _migrate_existing(database_url: str) -> None:
         raise DatabaseNotReady(
             f"cannot migrate the database at {path or database_url}: {cause}"
         ) from None
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.copy import CopyRefused, copy_database
+
+    started = time.perf_counter()
+    try:
+        report = copy_database(
+            args.source, args.target, force=args.force, progress=lambda line: print(line)
+        )
+    except (CopyRefused, DatabaseNotReady) as error:
+        print(f"nothing copied: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"nothing copied: {_first_line(error)}", file=sys.stderr)
+        return 1
+    wrong = [table for table in report if not table.matches]
+    for table in report:
+        verdict = "same" if table.matches else "DIFFERENT"
+        print(f"verified {table.name}: {table.rows:,} rows, checksum {table.checksum} {verdict}")
+    if wrong:
+        print(
+            f"copy differs from its source in: {', '.join(t.name for t in wrong)}", file=sys.stderr
+        )
+        return 1
+    print(f"copied {sum(t.rows for t in report):,} rows in {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 def _settings_problems(error: "ValidationError") -> str:
@@ -314,6 +366,31 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "does before serving a file up to INTEGRITY_CHECK_MAX_BYTES; exit code 1 if it is not.",
     )
     check.set_defaults(handler=_check)
+
+    copier = command(
+        "copy",
+        "copy every record from one database to another (SQLite or PostgreSQL), verified",
+        description="Copy every record of every table from SRC_URL to DST_URL (SQLite to "
+        "PostgreSQL and back), migrating the target and building its search index and stored "
+        "documents, in one transaction; then compare each table's count and checksum. A "
+        "target that holds records is refused unless --force.",
+    )
+    copier.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SRC_URL",
+        help="the database to copy from (sqlite:///PATH or postgresql://USER@HOST:PORT/DB)",
+    )
+    copier.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="DST_URL",
+        help="the database to copy to, migrated first if need be",
+    )
+    copier.add_argument("--force", action="store_true", help="replace the records the target holds")
+    copier.set_defaults(handler=_copy)
 
     importer = command("import", "import an external dataset from a folder (idempotent)")
     datasets = importer.add_subparsers(

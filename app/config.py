@@ -22,7 +22,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default_factory=lambda: f"sqlite:///{paths.data_dir() / 'visits.sqlite3'}",
-        description="SQLAlchemy URL of the database; by default SQLite in `data/visits.sqlite3` "
+        description="URL of the database: `sqlite:///PATH` or `postgresql://USER@HOST:PORT/DB` "
+        "(libpq's form; the driver is psycopg 3); by default SQLite in `data/visits.sqlite3` "
         "of the repository, or in the user's data folder when installed.",
     )
     seed_dir: Path = Field(
@@ -59,6 +60,13 @@ class Settings(BaseSettings):
     )
     query_time_limit_ms: int = Field(
         default=2000, gt=0, description="Longest a single read query may run before a 503."
+    )
+    database_pool_size: int = Field(
+        default=16,
+        ge=1,
+        le=1000,
+        description="On PostgreSQL: most connections each worker process holds for reads, "
+        "and most reads it runs at a time (on worker threads).",
     )
     request_time_limit_ms: int = Field(
         default=10_000,

@@ -45,6 +45,7 @@ from app.storage import (
     Reader,
     create_write_engine,
     derived_version,
+    dialect_name,
     load_reader,
     rebuilding,
     search_index,
@@ -337,7 +338,7 @@ def refresh_lists(
             params["ids"] = dialect.list_param(sorted(ids))
             longest = (
                 "SELECT max(days) FROM (SELECT days FROM list_span WHERE resource = :resource "
-                f"UNION ALL {longest})"
+                f"UNION ALL {longest}) AS spans"
             )
         days = connection.execute(text(longest), params).scalar()
         connection.execute(text("DELETE FROM list_span WHERE resource = :resource"), counts)
@@ -440,7 +441,7 @@ def _pairs(
 def rebuild_if_stale(database_url: str) -> None:
     """Build the derived data if another version of the service built it (or none did: a
     new or just-migrated database); call after migrating."""
-    if sqlite_path(database_url) is None:
+    if sqlite_path(database_url) is None and dialect_name(database_url) != "postgresql":
         return
     engine = create_write_engine(database_url)
     try:

@@ -15,6 +15,7 @@ from app.api.main import FAST_ROUTES, RESOURCES, ROUTERS
 from app.api.offload import SlowReads
 from app.api.routes.health import check_integrity_in_background, checks_integrity_in_background
 from app.config import Settings, get_settings
+from app.copy import copy_to_sqlite
 from app.derived import DERIVED_VERSION
 from app.edge.limits import ClientLimits
 from app.edge.problems import PageRenderer, Problems
@@ -71,8 +72,13 @@ def create_app(
         ),
     )
     app.state.settings = settings
-    app.state.reader = open_reader(settings.database_url, settings.query_time_limit_ms)
-    app.state.slow_reads = SlowReads()
+    app.state.reader = open_reader(
+        settings.database_url,
+        settings.query_time_limit_ms,
+        backup=copy_to_sqlite,
+        pool_size=settings.database_pool_size,
+    )
+    app.state.slow_reads = SlowReads(settings.database_pool_size)
     app.state.problems = problems
     app.state.rendered_pages = RenderedPages(settings.page_cache_mb * 1024 * 1024, FINGERPRINT)
     # An Integrity while the app checks the file in the background, None when it does not

@@ -25,7 +25,9 @@ def include_object(
     """Skip the derived tables when comparing the database with the models."""
     if type_ != "table" or name is None:
         return True
-    return not (name.startswith(FTS_TABLE_PREFIX) or name in DERIVED_TABLES)
+    return not (
+        name.startswith(FTS_TABLE_PREFIX) or name in DERIVED_TABLES or name == "derived_data"
+    )
 
 
 def database_url() -> str:

@@ -1,5 +1,6 @@
 """Shared fixtures: a database built by the real migrations and seed loader, and a client."""
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,11 +14,36 @@ from app.main import create_app
 from app.storage import Reader
 from tests.support import build_database, served
 
+# Which engine the shared seeded database is on: `sqlite` (the default) or `postgresql` (a
+# fresh database with a random name on the server at POSTGRES_URL, dropped at the end).
+# Tests of one engine's own behaviour are marked `sqlite_only` or `postgresql_only`.
+BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
+if BACKEND not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(f"TEST_BACKEND must be sqlite or postgresql, not {BACKEND!r}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip, by name, the tests of the other engine's own behaviour."""
+    other = "postgresql_only" if BACKEND == "sqlite" else "sqlite_only"
+    skip = pytest.mark.skip(reason=f"{other}: not the engine under test ({BACKEND})")
+    for item in items:
+        if other in item.keywords:
+            item.add_marker(skip)
+
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The seeded database shared by read-only tests."""
-    return build_database(tmp_path_factory.mktemp("db") / "visits.sqlite3")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seeded database shared by read-only tests (on TEST_BACKEND's engine)."""
+    if BACKEND == "postgresql":
+        from tests.postgres import seeded_postgres, server_problem
+
+        problem = server_problem()
+        if problem is not None:
+            pytest.fail(f"TEST_BACKEND=postgresql: {problem}", pytrace=False)
+        with seeded_postgres() as url:
+            yield url
+        return
+    yield build_database(tmp_path_factory.mktemp("db") / "visits.sqlite3")
 
 
 @pytest.fixture(scope="session")

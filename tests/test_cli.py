@@ -120,6 +120,7 @@ def test_every_command_and_option_says_what_it_does_and_its_default() -> None:
         "diplomatic-visits seed",
         "diplomatic-visits serve",
         "diplomatic-visits check",
+        "diplomatic-visits copy",
         "diplomatic-visits import",
         "diplomatic-visits import historian",
         "diplomatic-visits fetch",

@@ -6,7 +6,6 @@ nothing internal.
 """
 
 import logging
-import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -16,7 +15,7 @@ from starlette.types import Scope
 
 from app.edge.problems import Problems, shown_path
 from app.errors import ApiError, ParameterError, invalid_parameters
-from app.storage import QueryTimeout
+from app.storage import ENGINE_ERRORS, QueryTimeout
 
 logger = logging.getLogger("app")
 
@@ -36,7 +35,13 @@ DATABASE_UNAVAILABLE = ApiError(
 )
 # What a route's handler may raise that is answered as a problem (the fast path to details
 # catches the same).
-ANSWERED = (ApiError, QueryTimeout, sqlite3.Error, RequestValidationError, HTTPException)
+ANSWERED: tuple[type[Exception], ...] = (
+    ApiError,
+    QueryTimeout,
+    *ENGINE_ERRORS,
+    RequestValidationError,
+    HTTPException,
+)
 
 
 def _location(loc: tuple[Any, ...]) -> tuple[str, str]:

@@ -10,6 +10,9 @@ sort and filters) goes to a worker thread directly, until one like it spends les
 budget there. CPU time, not wall time: on a busy machine a cheap read preempted mid-way would
 otherwise count as slow and run twice. A record by id is one indexed read and stays on the
 loop (app/api/fast_path.py). Why, and what it costs: docs/decisions/0012-reads-off-the-loop.md.
+
+A database server's reads (PostgreSQL: `Reader.on_the_loop` false) wait on the network, not
+on the CPU: every one runs on a worker thread, SERVER_READS at a time (decision 0023).
 """
 
 import time
@@ -23,6 +26,9 @@ from fastapi import Request, Response
 from app.storage import OverBudget, Reader
 
 SLOW_READS = 2
+# Reads of a database server (`Reader.on_the_loop` false) run on worker threads, this many
+# at a time by default (DATABASE_POOL_SIZE: the pool's connections).
+SERVER_READS = 16
 LOOP_BUDGET_S = 0.002
 # Requests remembered as over the budget, least recently seen forgotten first.
 REMEMBERED = 1024
@@ -34,8 +40,9 @@ class SlowReads:
     """What an app keeps about its slow reads (`app.state.slow_reads`): the limiter of their
     worker threads, and the requests lately over the loop's budget."""
 
-    def __init__(self) -> None:
+    def __init__(self, server_reads: int = SERVER_READS) -> None:
         self.limiter = anyio.CapacityLimiter(SLOW_READS)
+        self.server_limiter = anyio.CapacityLimiter(server_reads)
         self.over_budget: OrderedDict[str, None] = OrderedDict()
 
     def was_over_budget(self, key: str) -> bool:
@@ -56,10 +63,12 @@ class SlowReads:
         self.over_budget.pop(key, None)
 
 
-async def on_a_worker(request: Request, read: Callable[[], Result]) -> Result:
-    """`read()` on a worker thread, one of SLOW_READS, the event loop free meanwhile."""
+async def on_a_worker(request: Request, read: Callable[[], Result], server: bool = False) -> Result:
+    """`read()` on a worker thread, one of SLOW_READS (of SERVER_READS for a database
+    server's reads), the event loop free meanwhile."""
     slow_reads: SlowReads = request.app.state.slow_reads
-    return await anyio.to_thread.run_sync(read, limiter=slow_reads.limiter)
+    limiter = slow_reads.server_limiter if server else slow_reads.limiter
+    return await anyio.to_thread.run_sync(read, limiter=limiter)
 
 
 async def run_read(
@@ -69,6 +78,8 @@ async def run_read(
     request alike (`alike`: the path by default) did not lately, from the start on a worker
     thread."""
     slow_reads: SlowReads = request.app.state.slow_reads
+    if not reader.on_the_loop:
+        return await anyio.to_thread.run_sync(answer, limiter=slow_reads.server_limiter)
     key = request.scope["path"] if alike is None else alike
     if not slow_reads.was_over_budget(key):
         try:

@@ -20,7 +20,7 @@ from app.api.fields import chosen, with_fields
 from app.api.filters import NoParams, OnePageParams, VisitPartParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
-from app.api.offload import run_read
+from app.api.offload import on_a_worker, run_read
 from app.api.query import documented, from_query, parse_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.config import Settings
@@ -142,15 +142,21 @@ class Resource:
         if params is None and request.scope["query_string"]:  # none: every field, as stored
             params = await parse_query(self.detail_params, request)
         get = self.detail.get
-        return detail_response(
-            request,
-            reader,
-            settings,
-            lambda: get(reader, record_id),
-            self.singular,
-            record_id,
-            chosen(params),
-        )
+
+        def answer() -> Response:
+            return detail_response(
+                request,
+                reader,
+                settings,
+                lambda: get(reader, record_id),
+                self.singular,
+                record_id,
+                chosen(params),
+            )
+
+        if not reader.on_the_loop:  # a database server: the read waits on the network
+            return await on_a_worker(request, answer, server=True)
+        return answer()
 
     def _add_list(self, router: APIRouter) -> None:
         async def list_records(
@@ -212,7 +218,10 @@ class Resource:
                 settings: SettingsDep,
                 params: Annotated[Any, from_query(paged_params)],
             ) -> Response:
-                require(reader, record_id)
+                if reader.on_the_loop:
+                    require(reader, record_id)
+                else:  # a database server: the read waits on the network
+                    await on_a_worker(request, lambda: require(reader, record_id), server=True)
                 order = {"sort": part.sort} if part.sort else {}
                 filters: Any = listed.list_params(
                     limit=params.limit,

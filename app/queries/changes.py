@@ -45,7 +45,7 @@ def datasets(db: Reader) -> list[dict[str, Any]]:
     return db.memoised(
         "SELECT dataset AS name, sum(visits) AS visits, sum(sources) AS sources FROM ("
         "SELECT dataset, count(*) AS visits, 0 AS sources FROM visit GROUP BY dataset "
-        "UNION ALL SELECT dataset, 0, count(*) FROM source GROUP BY dataset) "
+        "UNION ALL SELECT dataset, 0, count(*) FROM source GROUP BY dataset) AS counted "
         "GROUP BY dataset ORDER BY dataset"
     )
 

@@ -230,7 +230,9 @@ def _sources_sql(kind: str, in_ids: str) -> str:
         )
     else:
         own = f"SELECT {kind}_id AS owner, source_id FROM citation WHERE {kind}_id {in_ids}"
-    return f"SELECT owner, source_id FROM ({own} UNION {claimed}) ORDER BY owner, source_id"
+    return (
+        f"SELECT owner, source_id FROM ({own} UNION {claimed}) AS cited ORDER BY owner, source_id"
+    )
 
 
 def with_sources(db: Reader, kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -363,7 +363,7 @@ class _Plan:
             counted = self.db.memoised(
                 f"SELECT count(*) AS examined, coalesce(sum(ok), 0) AS matched FROM ("
                 f"SELECT {ok} AS ok FROM {self.driver}{self._joins} WHERE {ranged.sql()} "
-                "LIMIT :cap)",
+                "LIMIT :cap) AS examined",
                 {**ranged.params, **checked.params, "cap": COUNT_CAP + 1},
             )[0]
             matched += int(counted["matched"])
@@ -422,7 +422,7 @@ class _Plan:
             ok = f"CASE WHEN {checked.sql()} THEN 1 ELSE 0 END" if checked.conditions else "1"
             chosen.append(
                 f"SELECT id FROM (SELECT {self._id} AS id, {ok} AS ok FROM {self.driver}"
-                f"{self._joins} WHERE {ranged.sql()} LIMIT :cap) WHERE ok = 1"
+                f"{self._joins} WHERE {ranged.sql()} LIMIT :cap) AS phase WHERE ok = 1"
             )
         if not chosen:
             return [], False
@@ -433,7 +433,7 @@ class _Plan:
             f"WHERE k.id IN ({ids}) GROUP BY k.value",
             params,
         )
-        examined = self.db.memoised_scalar(f"SELECT count(*) FROM ({ids})", params)
+        examined = self.db.memoised_scalar(f"SELECT count(*) FROM ({ids}) AS chosen", params)
         return sorted(rows, key=_most_first)[:FACET_LIMIT], int(examined) > COUNT_CAP
 
 

@@ -190,6 +190,10 @@ class Reader(ABC):
     dialect: Dialect
     search: TextSearch
     memo: Memo
+    # Whether a read may run on the event loop within a budget of the loop thread's CPU
+    # time (an embedded engine, whose reads are CPU work); False for a server, whose every
+    # read waits on the network: it always runs on a worker thread.
+    on_the_loop: bool = True
 
     @property
     @abstractmethod

@@ -18,8 +18,7 @@ from app.main import create_app
 from app.models.claim import disputed
 from app.queries.claims import DISPUTED_SQL
 from app.queries.events import OWN_FIELDS, PLOVER_FIELDS
-from app.storage import sqlite_path
-from app.storage.sqlite import SqliteReader
+from app.storage import Reader, open_reader
 from tests.support import SEED_DIR, build_database
 
 MEMORANDUM = "2023-06-15-iran-cuba-memorandum-of-understanding"
@@ -434,16 +433,14 @@ def test_the_events_left_out_are_the_records_no_source_dates(client: TestClient)
 
 
 @pytest.fixture
-def seeded_reader(database_url: str) -> Iterator[SqliteReader]:
-    path = sqlite_path(database_url)
-    assert path is not None
-    reader = SqliteReader(path, 60_000)
+def seeded_reader(database_url: str) -> Iterator[Reader]:
+    reader = open_reader(database_url, 60_000)
     yield reader
     reader.close()
 
 
 def test_the_list_entries_and_the_documents_say_the_same_of_disputes(
-    seeded_reader: SqliteReader,
+    seeded_reader: Reader,
 ) -> None:
     # The lists' rule in SQL and the documents' in Python, on every claim of the seed.
     rows = seeded_reader.rows(

@@ -102,6 +102,7 @@ def test_every_read_is_listed(settings: Settings) -> None:
     ]
 
 
+@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
 def test_every_read_moves_to_a_worker_past_the_budget(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -123,6 +124,7 @@ def test_every_read_moves_to_a_worker_past_the_budget(
         assert (moved.status_code, moved.content) == (200, on_the_loop.content), path
 
 
+@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
 def test_a_record_by_id_is_read_on_the_loop(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     threads = reading_threads(app, monkeypatch)
     monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)  # no budget to spend: details need none
@@ -132,6 +134,20 @@ def test_a_record_by_id_is_read_on_the_loop(app: FastAPI, monkeypatch: pytest.Mo
         assert set(threads) == {LOOP}, path
 
 
+@pytest.mark.postgresql_only  # counterpart of the loop's budget tests above
+def test_a_database_server_is_read_on_worker_threads_alone(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads = reading_threads(app, monkeypatch)
+    monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)  # the budget would let them all in
+    for path in [*every_read(app.state.settings), "/v1/visits/2023-06-raisi-cuba"]:
+        threads.clear()
+        assert asyncio.run(get(app, path)).status_code == 200, path
+        assert threads, path
+        assert LOOP not in threads, path
+
+
+@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
 def test_a_request_over_the_budget_sends_the_next_like_it_to_a_worker(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,6 +171,7 @@ def test_a_request_over_the_budget_sends_the_next_like_it_to_a_worker(
     asyncio.run(run())
 
 
+@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
 def test_a_remembered_request_that_fits_again_goes_back_to_the_loop(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -174,6 +191,7 @@ def test_a_remembered_request_that_fits_again_goes_back_to_the_loop(
     asyncio.run(run())
 
 
+@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
 def test_a_cheap_request_never_waits_behind_slow_reads(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -220,6 +238,7 @@ def test_export_pages_are_read_on_worker_threads(
     answer = asyncio.run(get(app, "/v1/export/topics.ndjson"))
     records = answer.content.count(b"\n")
     assert records > 3
-    # The probe (its count) on the loop, then every page (and its labels) on a worker.
-    assert threads[0] == LOOP
+    # The probe (its count) on the loop (a server's: on a worker, as every read of it),
+    # then every page (and its labels) on a worker.
+    assert (threads[0] == LOOP) is app.state.reader.on_the_loop
     assert len([name for name in threads if name != LOOP]) >= records

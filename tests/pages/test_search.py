@@ -1,13 +1,11 @@
 """The search page: typed, ranked results, matches highlighted and everything else escaped."""
 
-import sqlite3
-from contextlib import closing
-
 from fastapi.testclient import TestClient
 
 from app.api.paging import decode_cursor, filters_digest
 from app.config import Settings
 from app.pages.render import highlighted
+from app.storage import open_reader, sqlite_path
 from tests.pages.support import BROWSER, Document, read
 
 
@@ -102,13 +100,17 @@ def test_search_pages_forward_then_back_with_exact_links(
 
 
 def row_of(settings: Settings, resource: str, record_id: str) -> int:
-    """A record's row in the search index (the position a search cursor holds)."""
-    path = settings.database_url.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        (position,) = db.execute(
-            "SELECT rowid FROM search_index WHERE resource = ? AND record_id = ?",
-            (resource, record_id),
-        ).fetchone()
+    """A record's position in the search index (the one a search cursor holds): its rowid
+    on SQLite, its `position` on PostgreSQL."""
+    column = "rowid" if sqlite_path(settings.database_url) else "position"
+    reader = open_reader(settings.database_url, 2000)
+    try:
+        position = reader.scalar(
+            f"SELECT {column} FROM search_index WHERE resource = :resource AND record_id = :id",
+            {"resource": resource, "id": record_id},
+        )
+    finally:
+        reader.close()
     return int(position)
 
 

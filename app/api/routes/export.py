@@ -139,7 +139,7 @@ async def _stream(
             read = functools.partial(
                 _page, snapshot, resource, criteria, order, after, answer_in, fields
             )
-            chunk, after = await on_a_worker(request, read)
+            chunk, after = await on_a_worker(request, read, not reader.on_the_loop)
             yield chunk
             if after is None:
                 return
@@ -156,7 +156,7 @@ async def _events(request: Request, reader: Reader) -> AsyncIterator[bytes]:
             after = ""
             while True:
                 read = functools.partial(events, snapshot, kind, after, EXPORT_PAGE)
-                found, after = await on_a_worker(request, read)
+                found, after = await on_a_worker(request, read, not reader.on_the_loop)
                 if found:
                     yield b"".join(ndjson_lines(found))
                 if not after:

@@ -13,6 +13,7 @@ from app.storage.sqlite.reader import (
     prepare_write_engine,
     set_derived_version,
     sqlite_path,
+    standalone,
 )
 from app.storage.sqlite.search import Fts5Index
 
@@ -29,4 +30,5 @@ __all__ = [
     "prepare_write_engine",
     "set_derived_version",
     "sqlite_path",
+    "standalone",
 ]

@@ -380,3 +380,9 @@ def check_database(path: Path, schema_head: str, derived: int) -> None:
             f"the search index and visit documents in {path} are version {stored}, this "
             f"service reads version {derived}: run `python -m app migrate` to rebuild them"
         )
+
+
+def standalone(path: Path) -> None:
+    """Out of WAL mode: the file holds everything and reads on its own."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")

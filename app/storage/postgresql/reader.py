@@ -1,0 +1,454 @@
+"""PostgreSQL's readers: a connection pool, one `REPEATABLE READ READ ONLY` transaction per
+request, `statement_timeout` as the time limit, the SQL dialect, and the readiness checks.
+
+Rows come back as SQLite's driver hands them to the layer above, so that the queries shape
+the same answers on both engines: dates as ISO text, timestamps as the UTC text SQLite
+stores (`YYYY-MM-DD HH:MM:SS.ffffff`), booleans as 0 and 1, whole numbers from `numeric`
+(`sum`) as integers.
+"""
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import errors
+from psycopg.adapt import Loader
+from psycopg.types.datetime import TimestamptzLoader
+from psycopg_pool import ConnectionPool
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
+
+from app.storage.postgresql.search import TsSearch
+from app.storage.reader import (
+    DatabaseNotReady,
+    Dialect,
+    Memo,
+    OverBudget,
+    QueryTimeout,
+    Reader,
+    Row,
+)
+
+
+class ValueList(tuple[Any, ...]):
+    """A list of values bound as one parameter (a PostgreSQL array), hashable so that a
+    memoised query's parameters can be its key."""
+
+
+def _register_adapters() -> None:
+    from psycopg.types.array import ListDumper
+
+    psycopg.adapters.register_dumper(ValueList, ListDumper)
+
+
+_register_adapters()
+
+
+class PgDialect(Dialect):
+    """PostgreSQL's SQL: lists are arrays."""
+
+    def in_list(self, name: str) -> str:
+        """`= ANY` of the array `:name`."""
+        return f"= ANY(:{name})"
+
+    def list_param(self, values: Iterable[Any]) -> ValueList:
+        """The values as an array."""
+        return ValueList(values)
+
+    def year_of(self, column: str) -> str:
+        """The year of the date, as four digits."""
+        return f"to_char({column}, 'YYYY')"
+
+    def joined(self, expression: str, separator: str) -> str:
+        """`string_agg`."""
+        return f"string_agg({expression}, '{separator}')"
+
+    def days_between(self, first: str, last: str) -> str:
+        """The difference of two dates, in days."""
+        return f"({last} - {first})"
+
+
+DIALECT = PgDialect()
+SEARCH = TsSearch()
+
+# `:name` outside quoted literals and casts (`::`), SQLAlchemy's style, as psycopg's
+# `%(name)s`; a literal `%` doubled.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|::|(?<![:\w]):(\w+)|%")
+
+
+@lru_cache(maxsize=4096)
+def pyformat(sql: str) -> str:
+    """The statement with its `:name` parameters in psycopg's style."""
+
+    def replace(found: re.Match[str]) -> str:
+        matched = found.group(0)
+        if found.group(1) is not None:
+            return f"%({found.group(1)})s"
+        return matched.replace("%", "%%")  # a `%`, alone or in a literal
+
+    return _TOKENS.sub(replace, sql)
+
+
+class _DateText(Loader):
+    def load(self, data: Any) -> str:
+        return bytes(data).decode()
+
+
+class _TimestampText(TimestamptzLoader):
+    def load(self, data: Any) -> str:  # type: ignore[override]
+        moment: datetime = super().load(data)
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class _BooleanNumber(Loader):
+    def load(self, data: Any) -> int:
+        return 1 if bytes(data) == b"t" else 0
+
+
+class _NumericNumber(Loader):
+    def load(self, data: Any) -> int | float:
+        found = bytes(data).decode()
+        return float(found) if "." in found or "e" in found.lower() else int(found)
+
+
+def adapt_connection(connection: psycopg.Connection[Any] | psycopg.Cursor[Any]) -> None:
+    """Rows as SQLite's driver gives them (see the module's docstring)."""
+    adapters = connection.adapters
+    adapters.register_loader("date", _DateText)
+    adapters.register_loader("timestamptz", _TimestampText)
+    adapters.register_loader("bool", _BooleanNumber)
+    adapters.register_loader("numeric", _NumericNumber)
+
+
+def libpq_url(database_url: str) -> str:
+    """The URL as libpq reads it (no SQLAlchemy driver name)."""
+    url = make_url(database_url)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def where(database_url: str) -> str:
+    """The server and database a URL names, without its password: for messages."""
+    url = make_url(database_url)
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+POOL_MIN = 1
+POOL_MAX = 16
+
+
+class PgReader(Reader):
+    """Read-only transactions on pooled connections, one held per thread while a request
+    reads (`consistent`), every statement stopped by `statement_timeout`."""
+
+    MEMO_SIZE = 4096
+
+    dialect = DIALECT
+    search = SEARCH
+    on_the_loop = False  # every read waits on the server: on a worker thread
+
+    def __init__(
+        self,
+        database_url: str,
+        time_limit_ms: int,
+        memo: Memo | None = None,
+        pool: ConnectionPool | None = None,
+        backup: Callable[[str, Path], None] | None = None,
+        pool_size: int = POOL_MAX,
+    ) -> None:
+        self.database_url = database_url
+        self.backup = backup
+        self.pool_size = pool_size
+        self.time_limit_ms = time_limit_ms
+        self.memo = memo or Memo(self.MEMO_SIZE)
+        self._local = threading.local()
+        self._own_pool = pool is None
+        self._pool = pool
+        self._pool_lock = threading.Lock()
+
+    @property
+    def pool(self) -> ConnectionPool:
+        """The connection pool, opened on first use (and again after `close`)."""
+        pool = self._pool
+        if pool is None or pool.closed:
+            with self._pool_lock:
+                if self._pool is None or self._pool.closed:
+                    self._pool = ConnectionPool(
+                        libpq_url(self.database_url),
+                        min_size=POOL_MIN,
+                        max_size=max(POOL_MIN, self.pool_size),
+                        configure=self._configure,
+                        open=True,
+                        name="reads",
+                    )
+                pool = self._pool
+        return pool
+
+    def _configure(self, connection: psycopg.Connection[Any]) -> None:
+        adapt_connection(connection)
+        connection.execute(f"SET statement_timeout = {int(self.time_limit_ms)}")
+        connection.execute("SET TIME ZONE 'UTC'")
+        connection.execute("SET DateStyle = 'ISO, YMD'")
+        connection.commit()
+
+    @property
+    def location(self) -> str:
+        """The server and database."""
+        return where(self.database_url)
+
+    @contextmanager
+    def _held(self) -> Iterator[psycopg.Connection[Any]]:
+        """This thread's connection: the one its open transaction holds, else one from the
+        pool for a single statement."""
+        held: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
+        if held is not None:
+            yield held
+            return
+        with self.pool.connection() as connection:
+            connection.read_only = True
+            yield connection
+
+    @contextmanager
+    def consistent(self) -> Iterator[None]:
+        """One `REPEATABLE READ READ ONLY` transaction on one pooled connection for the
+        block: every query in it sees one snapshot."""
+        if getattr(self._local, "connection", None) is not None:
+            yield
+            return
+        with self.pool.connection() as connection:
+            connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            connection.read_only = True
+            self._local.connection = connection
+            self._local.version = None
+            try:
+                with connection.transaction():
+                    yield
+            finally:
+                self._local.connection = None
+                self._local.version = None
+
+    @contextmanager
+    def within(self, seconds: float) -> Iterator[None]:
+        """A budget for the block: on PostgreSQL the work runs in the server, so the budget
+        is checked between statements and the running one is cut by its `statement_timeout`
+        (no CPU of this thread to count)."""
+        self._local.budget_end = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self._local.budget_end = None
+
+    def snapshot(self) -> "PgSnapshot":
+        """A reader on its own connection inside one read transaction (sharing the kept
+        answers and the pool)."""
+        snapshot = PgSnapshot(self.database_url, self.time_limit_ms, self.memo, self.pool)
+        snapshot.pool_size = self.pool_size
+        snapshot.backup = self.backup
+        return snapshot
+
+    def backup_to(self, target: Path) -> None:
+        """The database as the SQLite file `target`: its records copied and its derived
+        data built there (the `backup` given by the layer above, `app.copy`)."""
+        if self.backup is None:
+            raise NotImplementedError("no copy to SQLite was given to this reader")
+        self.backup(self.database_url, target)
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Every row of a query, as dicts."""
+        budget_end = getattr(self._local, "budget_end", None)
+        if budget_end is not None and time.monotonic() > budget_end:
+            raise OverBudget(sql)
+        return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        statement = pyformat(sql)
+        with self._held() as connection:
+            try:
+                cursor = connection.execute(statement, dict(params) if params else None)
+            except errors.QueryCanceled as error:
+                raise QueryTimeout(sql) from error
+            if cursor.description is None:
+                return []
+            found = cursor.fetchall()
+            names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in found]
+
+    def _version(self) -> int:
+        found = self._execute("SELECT version FROM data_version WHERE id = 1")
+        return 0 if not found else int(found[0]["version"])
+
+    def close(self) -> None:
+        """Close the pool's connections (a reader made by `open_reader` owns its pool; the
+        next read opens a new one)."""
+        if self._own_pool and self._pool is not None:
+            self._pool.close()
+
+    def data_version(self) -> int:
+        """The `data_version` row every load moves, read once per transaction."""
+        held = getattr(self._local, "connection", None) is not None
+        if held and self._local.version is not None:
+            return int(self._local.version)
+        version = self._version()
+        if getattr(self._local, "connection", None) is not None:
+            self._local.version = version
+        return version
+
+
+class PgSnapshot(PgReader):
+    """Reads on one dedicated connection inside one read transaction: a consistent snapshot."""
+
+    def __init__(
+        self, database_url: str, time_limit_ms: int, memo: Memo | None, pool: ConnectionPool
+    ) -> None:
+        super().__init__(database_url, time_limit_ms, memo, pool)
+        self._connection = pool.getconn()
+        self._connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        self._connection.read_only = True
+        self._transaction = self._connection.transaction()
+        self._transaction.__enter__()
+        self._kept_version: int | None = None
+
+    @contextmanager
+    def _held(self) -> Iterator[psycopg.Connection[Any]]:
+        yield self._connection
+
+    @contextmanager
+    def consistent(self) -> Iterator[None]:
+        yield
+
+    def data_version(self) -> int:
+        """Read once: the snapshot does not move."""
+        if self._kept_version is None:
+            self._kept_version = self._version()
+        return self._kept_version
+
+    def close(self) -> None:
+        """End the read transaction and give the connection back."""
+        try:
+            self._transaction.__exit__(None, None, None)
+        finally:
+            self._connection.read_only = False
+            self._connection.isolation_level = None
+            self.pool.putconn(self._connection)
+
+
+class PgLoadReader(PgReader):
+    """The read queries on a load's own connection inside its open transaction (no time
+    limit): derived data is built by the code that serves, from what the load wrote."""
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self.database_url = "postgresql://load"
+        self.time_limit_ms = 0
+        self.memo = Memo(self.MEMO_SIZE)
+        self._local = threading.local()
+        self._own_pool = False
+        self.pool_size = POOL_MAX
+        self._pool = None
+        self._pool_lock = threading.Lock()
+        self.backup = None
+        self._connection = connection
+
+    @property
+    def location(self) -> str:
+        """The load's connection."""
+        return "load"
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Every row of a query, as dicts, on the load's connection."""
+        cursor = self._connection.cursor()
+        adapt_connection(cursor)
+        cursor.execute(pyformat(sql), dict(params) if params else None)
+        if cursor.description is None:
+            return []
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    @contextmanager
+    def consistent(self) -> Iterator[None]:
+        yield
+
+    def data_version(self) -> int:
+        """The load's own view of the version."""
+        value = self.scalar("SELECT version FROM data_version WHERE id = 1")
+        return 0 if value is None else int(value)
+
+    def close(self) -> None:
+        """Nothing to close: the connection is the load's."""
+
+
+def load_reader(connection: Connection) -> PgLoadReader:
+    """A reader on the load's own connection (a SQLAlchemy one), inside its transaction."""
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return PgLoadReader(raw)
+
+
+def derived_version(connection: Connection) -> int:
+    """The version of the derived data stored (0: none yet): the `derived_data` row."""
+    found = connection.execute(text("SELECT version FROM derived_data WHERE id = 1")).scalar()
+    return int(found or 0)
+
+
+def set_derived_version(connection: Connection, version: int) -> None:
+    """Record which version of the derived data is stored, in the caller's transaction."""
+    connection.execute(
+        text("UPDATE derived_data SET version = :version WHERE id = 1"), {"version": int(version)}
+    )
+
+
+def connect_or_fail(database_url: str) -> psycopg.Connection[Any]:
+    """A connection, or DatabaseNotReady in one line when the server cannot be reached."""
+    try:
+        return psycopg.connect(libpq_url(database_url), connect_timeout=5)
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
+        raise DatabaseNotReady(
+            f"cannot reach the PostgreSQL database {where(database_url)}: {reason}"
+        ) from None
+
+
+def check_database(database_url: str, schema_head: str, derived: int) -> None:
+    """Fail, with what to do, unless the database is reachable, migrated to `schema_head`
+    and holds derived data of version `derived`."""
+    place = where(database_url)
+    with connect_or_fail(database_url) as connection:
+        migrated = connection.execute("SELECT to_regclass('alembic_version')").fetchone()
+        if migrated is None or migrated[0] is None:
+            raise DatabaseNotReady(
+                f"the PostgreSQL database {place} has no schema (it was never migrated): "
+                "run `python -m app migrate` and `python -m app seed`"
+            )
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if row is None or row[0] != schema_head:
+            raise DatabaseNotReady(
+                f"the PostgreSQL database {place} is at schema {row[0] if row else 'none'}, "
+                f"not {schema_head}: run `python -m app migrate`"
+            )
+        stored = connection.execute("SELECT version FROM derived_data WHERE id = 1").fetchone()
+        if stored is None or stored[0] != derived:
+            raise DatabaseNotReady(
+                f"the search index and stored documents in {place} are version "
+                f"{stored[0] if stored else 0}, this service reads version {derived}: run "
+                "`python -m app migrate` to rebuild them"
+            )
+
+
+def check_integrity(database_url: str) -> int:
+    """The server keeps its own pages sound (checksums, WAL): count the tables' pages read
+    by a plain query, failing when the database cannot be read."""
+    with connect_or_fail(database_url) as connection:
+        try:
+            found = connection.execute(
+                "SELECT coalesce(sum(pg_relation_size(oid)), 0) / "
+                "current_setting('block_size')::int FROM pg_class WHERE relkind = 'r' "
+                "AND relnamespace = 'public'::regnamespace"
+            ).fetchone()
+        except psycopg.Error as error:
+            raise DatabaseNotReady(f"cannot read the PostgreSQL database: {error}") from None
+    return int(found[0]) if found else 0

@@ -1,0 +1,61 @@
+"""A PostgreSQL database for tests: created with a random name on the server at
+POSTGRES_URL (default `postgresql://root@127.0.0.1:5432/postgres`), dropped afterwards."""
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from app.derived import rebuild_if_stale
+from app.seed import load_seed
+from app.storage import create_write_engine, upgrade_to_head
+from tests.support import SEED_DIR
+
+SERVER = os.environ.get("POSTGRES_URL", "postgresql://root@127.0.0.1:5432/postgres")
+
+
+def server_problem() -> str | None:
+    """Why the server cannot be used, or None."""
+    try:
+        with psycopg.connect(SERVER, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return f"no PostgreSQL server at {make_url(SERVER).host}: {str(error).splitlines()[0]}"
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """The URL of a new empty database, dropped after: C collation (SQLite's byte order),
+    UTF-8 character type (the search's parser then splits words at `–` or `’`, as FTS5)."""
+    name = f"visits_test_{secrets.token_hex(6)}"
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+            "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
+        )
+    try:
+        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def migrate_and_seed(url: str) -> None:
+    """Migrate to head, build derived data and load the seed."""
+    upgrade_to_head(url)
+    rebuild_if_stale(url)
+    engine = create_write_engine(url)
+    with engine.begin() as connection:
+        load_seed(connection, SEED_DIR)
+    engine.dispose()
+
+
+@contextmanager
+def seeded_postgres() -> Iterator[str]:
+    """A fresh database holding the seed."""
+    with fresh_database() as url:
+        migrate_and_seed(url)
+        yield url
