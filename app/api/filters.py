@@ -1,8 +1,10 @@
 """Query parameters of every list, one model per endpoint; unknown parameters are a 422."""
 
 import datetime as dt
+import functools
 import re
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -10,10 +12,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
+from pydantic_core import core_schema
 
 from app.api.formats import Format
 from app.codes import CAMEO, PLOVER
@@ -128,6 +135,112 @@ def country_param(description: str, example: str) -> Any:
     )
 
 
+# A filter that takes several values takes at most this many in one parameter
+# (comma-separated), and the parameter at most this many times: both limits are in the schema
+# (`pattern`, `maxItems`), so that what it allows is what the API takes.
+MAX_VALUES = 10
+
+
+@dataclass(frozen=True, eq=False)
+class Several:
+    """A filter's type taking several values of type `single`, comma-separated
+    (`host_country=CU,NI`) or repeated (`host_country=CU&host_country=NI`), any of which a
+    record may match: `Annotated[list[str], Several(...)]`. Each value is checked as one would
+    be (a bad one is named); repeats and order do not matter. `items` is the schema of one
+    parameter's value (several values, comma-separated); the pages' forms offer `single`'s
+    control."""
+
+    single: Any
+    items: dict[str, Any]
+
+    @functools.cached_property
+    def _check(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.single)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """Split and check the values, then validate the list."""
+        return core_schema.no_info_before_validator_function(self._values, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        """An array of strings, each one or several values, comma-separated."""
+        return {"type": "array", "items": self.items, "maxItems": MAX_VALUES}
+
+    def _values(self, given: Any) -> Any:
+        if isinstance(given, str):
+            given = [given]
+        if not isinstance(given, list | tuple):
+            return given
+        if len(given) > MAX_VALUES:
+            raise ValueError(f"given {len(given)} times; give it at most {MAX_VALUES} times")
+        parts: list[Any] = []
+        for value in given:
+            if isinstance(value, str):
+                split = value.split(",")
+                if len(split) > MAX_VALUES:
+                    raise ValueError(f"at most {MAX_VALUES} values in one, comma-separated")
+                parts += split
+            else:
+                parts.append(value)
+        checked = []
+        for value in parts:
+            try:
+                checked.append(self._check.validate_python(value))
+            except ValidationError as error:
+                message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+                if repr(value) not in message:
+                    message = f"{value!r}: {message}"
+                raise ValueError(message) from None
+        return sorted(dict.fromkeys(checked))
+
+
+def comma_separated(pattern: str) -> dict[str, Any]:
+    """The schema of one parameter's value: values matching `pattern`, comma-separated."""
+    part = pattern.removeprefix("^").removesuffix("$")
+    return {"type": "string", "pattern": f"^(?:{part})(?:,(?:{part})){{0,{MAX_VALUES - 1}}}$"}
+
+
+def _one_of(values: Any) -> str:
+    """A pattern matching exactly `values` (a Literal's or a tuple)."""
+    options = get_args(values) or values
+    return "|".join(re.escape(str(value)) for value in options)
+
+
+def any_of(description: str, example: str) -> Any:
+    """A filter's field taking several values (`several`): any of them matches."""
+    return Field(
+        default=None,
+        description=f"{description} Several values, comma-separated or repeated, match any "
+        f"of them (at most {MAX_VALUES} in one parameter, given at most {MAX_VALUES} times).",
+        examples=[[example]],
+    )
+
+
+# The schema's component (added by app/api/openapi.py) for a list of country codes: the long
+# pattern once rather than on every country parameter.
+COUNTRY_CODES_SCHEMA: dict[str, Any] = {
+    **comma_separated(COUNTRY_CODE_PATTERN.pattern),
+    "description": "ISO 3166-1 alpha-2 or alpha-3 codes, any case, comma-separated (CU,nic).",
+    "examples": ["CU,NI"],
+}
+CountryCodes = Annotated[
+    list[str], Several(CountryCode, {"$ref": "#/components/schemas/CountryCodes"})
+]
+RecordIds = Annotated[list[str], Several(RecordId, comma_separated(SLUG_PATTERN))]
+Kinds = Annotated[
+    list[str],
+    Several(Annotated[str, Field(min_length=1, max_length=40)], comma_separated("[^,]{1,40}")),
+]
+
+
+def countries_param(description: str, example: str) -> Any:
+    """A country filter: alpha-2 or alpha-3, any case, one or several."""
+    return any_of(f"{description} ISO 3166-1 alpha-2 or alpha-3, any case.", example)
+
+
 PAGING_FIELDS = {"limit", "cursor", "sort", "format"}
 
 
@@ -213,19 +326,19 @@ PloverType = Annotated[
 ]
 
 
+CameoCodes = Annotated[list[str], Several(CameoCode, comma_separated(_one_of(tuple(CAMEO))))]
+PloverTypes = Annotated[list[str], Several(PloverType, comma_separated(_one_of(tuple(PLOVER))))]
+
+
 class CodedParams(BaseModel):
     """`cameo=`, `plover=`: keep records carrying an event code."""
 
-    cameo: CameoCode | None = Field(
-        default=None,
-        description="Only records with this CAMEO code (042 make a visit, 057 sign formal "
-        "agreement, ...).",
-        examples=["057"],
+    cameo: CameoCodes | None = any_of(
+        "Only records with this CAMEO code (042 make a visit, 057 sign formal agreement, ...).",
+        "057",
     )
-    plover: PloverType | None = Field(
-        default=None,
-        description="Only records with this PLOVER event type (CONSULT, SUPPORT, AGREE, ...).",
-        examples=["CONSULT"],
+    plover: PloverTypes | None = any_of(
+        "Only records with this PLOVER event type (CONSULT, SUPPORT, AGREE, ...).", "CONSULT"
     )
 
 
@@ -260,26 +373,15 @@ FACETS_VISIT = ("host_country", "visitor_country", "year", "kind", "topic")
 class VisitCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/visits` can be filtered and sorted by."""
 
-    country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
-    visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
-    host_country: CountryCode | None = country_param("Host country.", "CU")
-    participant: RecordId | None = Field(
-        default=None,
-        description="Participant id: the visitor or anyone who took part.",
-        examples=["ebrahim-raisi"],
+    country: CountryCodes | None = countries_param("Visitor's or host's country.", "CU")
+    visitor_country: CountryCodes | None = countries_param("Visitor's country.", "IR")
+    host_country: CountryCodes | None = countries_param("Host country.", "CU")
+    participant: RecordIds | None = any_of(
+        "Participant id: the visitor or anyone who took part.", "ebrahim-raisi"
     )
-    tour: RecordId | None = Field(
-        default=None, description="Tour id.", examples=["2023-06-raisi-latin-america"]
-    )
-    topic: RecordId | None = Field(
-        default=None, description="Topic id.", examples=["biotechnology"]
-    )
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="Visit kind (state, official, ...).",
-        examples=["official"],
-    )
+    tour: RecordIds | None = any_of("Tour id.", "2023-06-raisi-latin-america")
+    topic: RecordIds | None = any_of("Topic id.", "biotechnology")
+    kind: Kinds | None = any_of("Visit kind (state, official, ...).", "official")
     sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"] = Field(
         default="-start_date",
         description="Sort field; `-` for descending. The id breaks ties.",
@@ -300,26 +402,15 @@ FACETS_MEETING = ("kind", "year", "topic", "host_country")
 class MeetingCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/meetings` can be filtered and sorted by."""
 
-    visit: RecordId | None = Field(
-        default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
-    )
-    country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
-    visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
-    host_country: CountryCode | None = country_param("Host country.", "CU")
-    tour: RecordId | None = Field(
-        default=None, description="Tour id.", examples=["2023-06-raisi-latin-america"]
-    )
-    participant: RecordId | None = Field(
-        default=None, description="Participant id.", examples=["miguel-diaz-canel"]
-    )
-    topic: RecordId | None = Field(
-        default=None, description="Topic id.", examples=["biotechnology"]
-    )
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="Meeting kind (bilateral_talks, signing_ceremony, ...).",
-        examples=["bilateral_talks"],
+    visit: RecordIds | None = any_of("Visit id.", "2023-06-raisi-cuba")
+    country: CountryCodes | None = countries_param("Visitor's or host's country.", "CU")
+    visitor_country: CountryCodes | None = countries_param("Visitor's country.", "IR")
+    host_country: CountryCodes | None = countries_param("Host country.", "CU")
+    tour: RecordIds | None = any_of("Tour id.", "2023-06-raisi-latin-america")
+    participant: RecordIds | None = any_of("Participant id.", "miguel-diaz-canel")
+    topic: RecordIds | None = any_of("Topic id.", "biotechnology")
+    kind: Kinds | None = any_of(
+        "Meeting kind (bilateral_talks, signing_ceremony, ...).", "bilateral_talks"
     )
     sort: Literal["date", "-date", "id", "-id"] = Field(
         default="date",
@@ -335,33 +426,28 @@ class MeetingFilters(MeetingCriteria, Paging):
     _known_facets = known_facets(FACETS_MEETING)
 
 
+AgreementStatus = Literal["signed", "agreed"]
+Statuses = Annotated[
+    list[AgreementStatus], Several(AgreementStatus, comma_separated(_one_of(AgreementStatus)))
+]
+
 FACETS_AGREEMENT = ("kind", "status", "year", "topic", "country")
 
 
 class AgreementCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/agreements` can be filtered and sorted by."""
 
-    visit: RecordId | None = Field(
-        default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
+    visit: RecordIds | None = any_of("Visit id.", "2023-06-raisi-cuba")
+    country: CountryCodes | None = countries_param("A party's country.", "IR")
+    participant: RecordIds | None = any_of(
+        "A signatory's participant id.", "hossein-amir-abdollahian"
     )
-    country: CountryCode | None = country_param("A party's country.", "IR")
-    participant: RecordId | None = Field(
-        default=None,
-        description="A signatory's participant id.",
-        examples=["hossein-amir-abdollahian"],
+    topic: RecordIds | None = any_of("Topic id.", "nanotechnology")
+    kind: Kinds | None = any_of(
+        "cooperation_document, memorandum_of_understanding, joint_commission, ...",
+        "cooperation_document",
     )
-    topic: RecordId | None = Field(
-        default=None, description="Topic id.", examples=["nanotechnology"]
-    )
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="cooperation_document, memorandum_of_understanding, joint_commission, ...",
-        examples=["cooperation_document"],
-    )
-    status: Literal["signed", "agreed"] | None = Field(
-        default=None, description="signed or agreed.", examples=["signed"]
-    )
+    status: Statuses | None = any_of("signed or agreed.", "signed")
     sort: Literal["signed_on", "-signed_on", "id", "-id"] = Field(
         default="-signed_on",
         description="Sort field; `-` for descending. The id breaks ties.",
@@ -402,24 +488,25 @@ ExternalIdParam = Annotated[
     AfterValidator(_external_id),
 ]
 
+ExternalIds = Annotated[list[str], Several(ExternalIdParam, comma_separated(EXTERNAL_ID_PATTERN))]
+ParticipantKind = Literal["person", "group"]
+ParticipantKinds = Annotated[
+    list[ParticipantKind], Several(ParticipantKind, comma_separated(_one_of(ParticipantKind)))
+]
+
 FACETS_PARTICIPANT = ("country", "kind")
 
 
 class ParticipantCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/participants` can be filtered and sorted by."""
 
-    country: CountryCode | None = country_param("Country the participant represents.", "IR")
-    visit: RecordId | None = Field(
-        default=None, description="Took part in this visit.", examples=["2023-06-raisi-cuba"]
-    )
-    kind: Literal["person", "group"] | None = Field(
-        default=None, description="person or group.", examples=["person"]
-    )
-    external_id: ExternalIdParam | None = Field(
-        default=None,
-        description="An id in another register, as `scheme:id`: wikidata:Q..., viaf:..., "
+    country: CountryCodes | None = countries_param("Country the participant represents.", "IR")
+    visit: RecordIds | None = any_of("Took part in this visit.", "2023-06-raisi-cuba")
+    kind: ParticipantKinds | None = any_of("person or group.", "person")
+    external_id: ExternalIds | None = any_of(
+        "An id in another register, as `scheme:id`: wikidata:Q..., viaf:..., "
         "history-state-gov-people:....",
-        examples=["history-state-gov-people:100323"],
+        "history-state-gov-people:100323",
     )
     sort: Literal["name", "-name", "id", "-id"] = Field(
         default="name",
@@ -441,10 +528,8 @@ FACETS_TOUR = ("year",)
 class TourCriteria(SearchableCriteria, DisputedParams, DateSpanParams):
     """What `GET /v1/tours` can be filtered and sorted by."""
 
-    participant: RecordId | None = Field(
-        default=None, description="The principal's participant id.", examples=["ebrahim-raisi"]
-    )
-    country: CountryCode | None = country_param("A country visited (or the visitor's).", "NI")
+    participant: RecordIds | None = any_of("The principal's participant id.", "ebrahim-raisi")
+    country: CountryCodes | None = countries_param("A country visited (or the visitor's).", "NI")
     sort: Literal["start_date", "-start_date", "id", "-id"] = Field(
         default="-start_date",
         description="Sort field; `-` for descending. The id breaks ties.",
@@ -489,12 +574,7 @@ class TopicFilters(TopicCriteria, Paging):
 class SourceCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/sources` can be filtered and sorted by."""
 
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="news_article, dataset, ...",
-        examples=["news_article"],
-    )
+    kind: Kinds | None = any_of("news_article, dataset, ...", "news_article")
     sort: Literal["published_on", "-published_on", "id", "-id"] = Field(
         default="-published_on",
         description="Sort field; `-` for descending.",
@@ -506,34 +586,33 @@ class SourceFilters(SourceCriteria, Paging):
     """Filters of `GET /v1/sources`."""
 
 
+SubjectTypes = Annotated[
+    list[SubjectType], Several(SubjectType, comma_separated(_one_of(SubjectType)))
+]
+Ranks = Annotated[list[Rank], Several(Rank, comma_separated(_one_of(Rank)))]
+Properties = Annotated[
+    list[str],
+    Several(
+        Annotated[str, Field(max_length=60, pattern=r"^[a-z_]+$")], comma_separated("[a-z_]{1,60}")
+    ),
+]
+
 FACETS_CLAIM = ("subject_type", "property", "rank")
 
 
 class ClaimCriteria(Criteria):
     """What `GET /v1/claims` can be filtered and sorted by."""
 
-    subject_type: SubjectType | None = Field(
-        default=None, description="The subject's record type.", examples=["agreement"]
+    subject_type: SubjectTypes | None = any_of("The subject's record type.", "agreement")
+    subject: RecordIds | None = any_of(
+        "The subject's id.", "2023-06-15-iran-cuba-memorandum-of-understanding"
     )
-    subject: RecordId | None = Field(
-        default=None,
-        description="The subject's id.",
-        examples=["2023-06-15-iran-cuba-memorandum-of-understanding"],
+    property: Properties | None = any_of(
+        "The subject's field (count, name, topics, host_country, ...).", "count"
     )
-    property: str | None = Field(
-        default=None,
-        max_length=60,
-        pattern=r"^[a-z_]+$",
-        description="The subject's field (count, name, topics, host_country, ...).",
-        examples=["count"],
-    )
-    rank: Rank | None = Field(
-        default=None, description="preferred, normal or deprecated.", examples=["normal"]
-    )
-    source: RecordId | None = Field(
-        default=None,
-        description="Only claims citing this source (its id).",
-        examples=["telesur-2023-06-15-cuba-iran-six-agreements"],
+    rank: Ranks | None = any_of("preferred, normal or deprecated.", "normal")
+    source: RecordIds | None = any_of(
+        "Only claims citing this source (its id).", "telesur-2023-06-15-cuba-iran-six-agreements"
     )
     disputed: bool | None = Field(
         default=None,

@@ -135,6 +135,9 @@ class _Plan:
     exact: tuple[str, str] | None  # the stored count that is the total, if any
     search: str | None = None  # the match of `q` alone, in the search order
     needs_record: bool = False  # whether the residual conditions read the record (`r`)
+    # The driving filter's values when it has several (`:value_0`, ...): each is an index
+    # range of the entries, read in turn and merged in the sort order.
+    values: tuple[str, ...] = ()
 
     @property
     def _joins(self) -> str:
@@ -164,11 +167,29 @@ class _Plan:
                 break
         return rows
 
+    def _arms(self) -> list[str]:
+        """The condition choosing each value's entries (one arm: the range says it)."""
+        return [f" AND e.value = :value_{n}" for n in range(len(self.values))] or [""]
+
     def _select(self, stored: str, sort: Sort, ranged: Where, checked: Where) -> str:
         listing = self.listing
         column = f"{self.alias}.{sort.column}"
         direction = "DESC" if sort.descending else "ASC"
         where = Where(ranged.conditions + checked.conditions)
+        if self.values:
+            # One index range per value, merged in order (SQLite's MERGE of the UNION: no
+            # sort), a record listed under two values once; then the page's documents.
+            arms = " UNION ".join(
+                f"SELECT {self._id} AS id, {column} AS sort_key FROM {self.driver}{self._joins} "
+                f"WHERE {where.sql()}{arm}"
+                for arm in self._arms()
+            )
+            return (
+                f"SELECT d.{stored} AS {stored}, page.id AS id, page.sort_key AS sort_key "
+                f"FROM ({arms} ORDER BY sort_key {direction}, id {direction} "
+                "LIMIT :page_limit) page CROSS JOIN record_item d "
+                f"WHERE d.resource = '{listing.resource}' AND d.record_id = page.id"
+            )
         # CROSS JOIN: the table read in order is the outer loop (SQLite keeps it first).
         where.add(f"d.resource = '{listing.resource}' AND d.record_id = {self._id}")
         return (
@@ -340,6 +361,20 @@ class _Plan:
             return Sort(span.start)
         return Sort(self.listing.id_column)
 
+    def _capped(self, ranged: Where, checked: Where) -> str:
+        """The (id, ok) of the records a phase reads, no more than `:cap` of each value's
+        entries (a record listed under two values once); `ok`: 1 if the residual conditions
+        hold."""
+        ok = f"CASE WHEN {checked.sql()} THEN 1 ELSE 0 END" if checked.conditions else "1"
+        selects = [
+            f"SELECT {self._id} AS id, {ok} AS ok FROM {self.driver}{self._joins} "
+            f"WHERE {ranged.sql()}{arm} LIMIT :cap"
+            for arm in self._arms()
+        ]
+        if len(selects) == 1:
+            return selects[0]
+        return " UNION ".join(f"SELECT id, ok FROM ({select})" for select in selects)
+
     def total(self) -> tuple[int, bool]:
         """How many records match, and whether that is a lower bound (`COUNT_CAP`)."""
         if self.exact is not None:
@@ -352,11 +387,9 @@ class _Plan:
             if phase is None:
                 continue
             ranged, checked = phase
-            ok = f"CASE WHEN {checked.sql()} THEN 1 ELSE 0 END" if checked.conditions else "1"
             counted = self.db.memoised(
-                f"SELECT count(*) AS examined, coalesce(sum(ok), 0) AS matched FROM ("
-                f"SELECT {ok} AS ok FROM {self.driver}{self._joins} WHERE {ranged.sql()} "
-                "LIMIT :cap)",
+                "SELECT count(*) AS examined, coalesce(sum(ok), 0) AS matched FROM ("
+                f"{self._capped(ranged, checked)})",
                 {**ranged.params, **checked.params, "cap": COUNT_CAP + 1},
             )[0]
             matched += int(counted["matched"])
@@ -412,11 +445,7 @@ class _Plan:
             ranged, checked = phase
             params.update(ranged.params)
             params.update(checked.params)
-            ok = f"CASE WHEN {checked.sql()} THEN 1 ELSE 0 END" if checked.conditions else "1"
-            chosen.append(
-                f"SELECT id FROM (SELECT {self._id} AS id, {ok} AS ok FROM {self.driver}"
-                f"{self._joins} WHERE {ranged.sql()} LIMIT :cap) WHERE ok = 1"
-            )
+            chosen.append(f"SELECT id FROM ({self._capped(ranged, checked)}) WHERE ok = 1")
         if not chosen:
             return [], False
         ids = " UNION ALL ".join(chosen)
@@ -501,6 +530,11 @@ def _key_text(value: Any) -> str:
     return str(value)
 
 
+def _values(given: Any) -> Sequence[Any]:
+    """A filter's values: several (a list) or one."""
+    return given if isinstance(given, list | tuple) else [given]
+
+
 def _iso(day: date) -> str:
     return day.isoformat()
 
@@ -524,9 +558,9 @@ class _Planner:
         """The plan for `sort`: which table drives, and which conditions it checks."""
         listing, db, criteria = self.listing, self.db, self.criteria
         keyed = [
-            (name, _key_text(criteria[name]))
+            (name, tuple(_key_text(value) for value in _values(criteria[name])))
             for name in listing.keys
-            if criteria.get(name) is not None and criteria.get(name) != ""
+            if criteria.get(name) not in (None, "", [], ())
         ]
         checked = listing.conditions(criteria)
         since = criteria.get("updated_since")
@@ -546,21 +580,40 @@ class _Planner:
             checked.add(db.search.condition(listing.resource, "r"), match=match)
         exact = None
         if not (match or checked.conditions or dated):
-            exact = keyed[0] if len(keyed) == 1 else ("", "") if not keyed else None
+            if not keyed:
+                exact = ("", "")
+            elif len(keyed) == 1 and len(keyed[0][1]) == 1:
+                exact = (keyed[0][0], keyed[0][1][0])
         if not keyed:
             return _Plan(listing, db, f"{listing.resource} r", "r", Where(), checked, dates, exact)
-        # The rarest value drives; the others are looked up for each of its entries.
-        counts = {pair: stored_count(db, listing.resource, *pair) for pair in keyed}
+        # The rarest filter drives (its values' records, as stored, fewest); the others are
+        # looked up for each of its entries. Several values of one filter: any of them.
+        counts = {
+            pair: sum(stored_count(db, listing.resource, pair[0], value) for value in pair[1])
+            for pair in keyed
+        }
         driving = min(keyed, key=lambda pair: counts[pair])
-        ranged = Where(["e.filter = :filter", "e.value = :value"])
-        ranged.params.update(filter=driving[0], value=driving[1])
+        ranged = Where(["e.filter = :filter"], {"filter": driving[0]})
+        several: tuple[str, ...] = ()
+        if len(driving[1]) == 1:
+            ranged.add("e.value = :value", value=driving[1][0])
+        else:
+            several = driving[1]
+            ranged.params.update({f"value_{n}": value for n, value in enumerate(several)})
         others = Where()
-        for number, (name, value) in enumerate(pair for pair in keyed if pair != driving):
+        for number, (name, values) in enumerate(pair for pair in keyed if pair != driving):
+            named = {f"value{number}_{n}": value for n, value in enumerate(values)}
+            chosen = (
+                f"= :value{number}_0"
+                if len(values) == 1
+                else f"IN ({', '.join(':' + key for key in named)})"
+            )
             others.add(
                 f"EXISTS (SELECT 1 FROM {listing.entry_table} o{number} "
-                f"WHERE o{number}.filter = :filter{number} AND o{number}.value = :value{number} "
+                f"WHERE o{number}.filter = :filter{number} AND o{number}.value {chosen} "
                 f"AND o{number}.id = e.id)",
-                **{f"filter{number}": name, f"value{number}": value},
+                **{f"filter{number}": name},
+                **named,
             )
         others.conditions += checked.conditions
         others.params.update(checked.params)
@@ -574,4 +627,5 @@ class _Planner:
             dates,
             exact,
             needs_record=bool(checked.conditions),
+            values=several,
         )

@@ -5,8 +5,10 @@ Names are the API's query parameters, except `from` and `to` (Python keywords), 
 `datetime` or an ISO 8601 string; countries are ISO 3166-1 alpha-2 or alpha-3 in any case.
 `*Criteria` are what a list and its export share (the filters and the sort); `*Filters` add
 paging (`limit`, the page size; `cursor`, a page a previous response pointed to) and `facet`
-(count records per value of these fields; the counts come back in `ItemList.facets`). The
-server rejects an unknown or invalid value with a 422, raised as `InvalidParameters`.
+(count records per value of these fields; the counts come back in `ItemList.facets`). A filter
+given a list (`host_country=["CU", "NI"]`) matches records with any of its values (at most 10);
+filters together match records that pass each. The server rejects an unknown or invalid value
+with a 422, raised as `InvalidParameters`.
 """
 
 import datetime as dt
@@ -16,6 +18,22 @@ from typing import Literal, TypedDict
 DateLike = dt.date | str
 TimestampLike = dt.datetime | str
 Format = Literal["csv", "ndjson"]
+Status = Literal["signed", "agreed"]
+ParticipantKind = Literal["person", "group"]
+Rank = Literal["preferred", "normal", "deprecated"]
+SubjectType = Literal[
+    "source",
+    "topic",
+    "participant",
+    "tour",
+    "visit",
+    "meeting",
+    "agreement",
+    "participation",
+    "statement",
+]
+# A filter's value, or several (any of them matches).
+OneOrMore = str | Sequence[str]
 SearchType = Literal[
     "visit",
     "meeting",
@@ -60,21 +78,21 @@ class Coded(TypedDict, total=False):
     """Records carrying an event code: a CAMEO code (`"057"`) or a PLOVER event type
     (`"CONSULT"`)."""
 
-    cameo: str
-    plover: str
+    cameo: OneOrMore
+    plover: OneOrMore
 
 
 class VisitCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of visits."""
 
     q: str
-    country: str
-    visitor_country: str
-    host_country: str
-    participant: str
-    tour: str
-    topic: str
-    kind: str
+    country: OneOrMore
+    visitor_country: OneOrMore
+    host_country: OneOrMore
+    participant: OneOrMore
+    tour: OneOrMore
+    topic: OneOrMore
+    kind: OneOrMore
     sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"]
 
 
@@ -88,14 +106,14 @@ class MeetingCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of meetings."""
 
     q: str
-    visit: str
-    country: str
-    visitor_country: str
-    host_country: str
-    tour: str
-    participant: str
-    topic: str
-    kind: str
+    visit: OneOrMore
+    country: OneOrMore
+    visitor_country: OneOrMore
+    host_country: OneOrMore
+    tour: OneOrMore
+    participant: OneOrMore
+    topic: OneOrMore
+    kind: OneOrMore
     sort: Literal["date", "-date", "id", "-id"]
 
 
@@ -109,12 +127,12 @@ class AgreementCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of agreements."""
 
     q: str
-    visit: str
-    country: str
-    participant: str
-    topic: str
-    kind: str
-    status: Literal["signed", "agreed"]
+    visit: OneOrMore
+    country: OneOrMore
+    participant: OneOrMore
+    topic: OneOrMore
+    kind: OneOrMore
+    status: Status | Sequence[Status]
     sort: Literal["signed_on", "-signed_on", "id", "-id"]
 
 
@@ -128,10 +146,10 @@ class ParticipantCriteria(Criteria, Disputed, total=False):
     """Filters and sort of participants."""
 
     q: str
-    country: str
-    visit: str
-    kind: Literal["person", "group"]
-    external_id: str  # scheme:id, e.g. "history-state-gov-people:100323"
+    country: OneOrMore
+    visit: OneOrMore
+    kind: ParticipantKind | Sequence[ParticipantKind]
+    external_id: OneOrMore  # scheme:id, e.g. "history-state-gov-people:100323"
     sort: Literal["name", "-name", "id", "-id"]
 
 
@@ -145,8 +163,8 @@ class TourCriteria(Criteria, DateSpan, Disputed, total=False):
     """Filters and sort of tours."""
 
     q: str
-    participant: str
-    country: str
+    participant: OneOrMore
+    country: OneOrMore
     sort: Literal["start_date", "-start_date", "id", "-id"]
 
 
@@ -183,7 +201,7 @@ class SourceCriteria(Criteria, Disputed, total=False):
     """Filters and sort of sources."""
 
     q: str
-    kind: str
+    kind: OneOrMore
     sort: Literal["published_on", "-published_on", "id", "-id"]
 
 
@@ -194,21 +212,11 @@ class SourceFilters(SourceCriteria, Paging, total=False):
 class ClaimCriteria(Criteria, total=False):
     """Filters and sort of claims."""
 
-    subject_type: Literal[
-        "source",
-        "topic",
-        "participant",
-        "tour",
-        "visit",
-        "meeting",
-        "agreement",
-        "participation",
-        "statement",
-    ]
-    subject: str
-    property: str
-    rank: Literal["preferred", "normal", "deprecated"]
-    source: str
+    subject_type: SubjectType | Sequence[SubjectType]
+    subject: OneOrMore
+    property: OneOrMore
+    rank: Rank | Sequence[Rank]
+    source: OneOrMore
     disputed: bool
     sort: Literal["id", "-id"]
 

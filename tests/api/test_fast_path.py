@@ -69,12 +69,17 @@ LISTS = [
     "/v1/countries?q=cuba",
     "/v1/topics",
     "/v1/sources?kind=news_article&format=ndjson",
+    "/v1/visits?country=CU&country=IR",
+    "/v1/meetings?host_country=CU,NI&host_country=ve&facet=kind&limit=2",
+    "/v1/agreements?status=signed,agreed&kind=cooperation_document&format=csv",
 ]
 # Bad parameters: each is a 422 problem naming it, on both paths.
 BAD_LISTS = [
     "/v1/visits?limit=0",
     "/v1/visits?sort=nothing",
-    "/v1/visits?country=CU&country=IR",
+    "/v1/visits?country=CU,XX",
+    "/v1/visits?sort=id&sort=-id",
+    "/v1/visits?q=cuba&q=havana",
     "/v1/visits?unknown=1",
     "/v1/visits?cursor=not-a-cursor",
     "/v1/visits?q=%20",
