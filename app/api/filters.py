@@ -27,6 +27,8 @@ from app.codes import CAMEO, PLOVER
 from app.countries import code_pattern, lookup_country
 from app.models.claim import Rank, SubjectType
 from app.models.external_id import ID_PATTERNS
+from app.queries import agreements, claims, meetings, participants, tours, visits, vocabularies
+from app.queries.listing import Listing
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
@@ -241,6 +243,39 @@ def countries_param(description: str, example: str) -> Any:
     return any_of(f"{description} ISO 3166-1 alpha-2 or alpha-3, any case.", example)
 
 
+@dataclass(frozen=True, eq=False)
+class Sorts:
+    """The type of a list's `sort`: a sort of its `Listing` (the one place a resource's sorts
+    are declared), `-` before it for descending."""
+
+    listing: Listing
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every value `sort` takes, each order ascending then descending."""
+        return tuple(value for name in self.listing.sort_columns for value in (name, f"-{name}"))
+
+    @property
+    def form_type(self) -> Any:
+        """The same values as a Literal (the pages' forms offer them in a select)."""
+        return Literal[self.names]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """One of `names`, as a Literal of them would be checked (and documented)."""
+        return core_schema.literal_schema(list(self.names))
+
+
+def sort_field(listing: Listing) -> Any:
+    """The `sort` parameter of the list `listing` reads (its type: `Sorts(listing)`)."""
+    return Field(
+        default=listing.default_sort,
+        description="Sort field; `-` for descending. The id breaks ties.",
+        examples=[listing.default_sort],
+    )
+
+
 PAGING_FIELDS = {"limit", "cursor", "sort", "format"}
 
 
@@ -367,9 +402,6 @@ class DateSpanParams(BaseModel):
         return date_to
 
 
-FACETS_VISIT = ("host_country", "visitor_country", "year", "kind", "topic")
-
-
 class VisitCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/visits` can be filtered and sorted by."""
 
@@ -382,21 +414,14 @@ class VisitCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanPar
     tour: RecordIds | None = any_of("Tour id.", "2023-06-raisi-latin-america")
     topic: RecordIds | None = any_of("Topic id.", "biotechnology")
     kind: Kinds | None = any_of("Visit kind (state, official, ...).", "official")
-    sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"] = Field(
-        default="-start_date",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["-start_date"],
-    )
+    sort: Annotated[str, Sorts(visits.list_visits)] = sort_field(visits.list_visits)
 
 
 class VisitFilters(VisitCriteria, Paging):
     """Filters of `GET /v1/visits`."""
 
-    facet: Facets = facet_field(FACETS_VISIT, example="host_country")
-    _known_facets = known_facets(FACETS_VISIT)
-
-
-FACETS_MEETING = ("kind", "year", "topic", "host_country")
+    facet: Facets = facet_field(visits.list_visits.facets, example="host_country")
+    _known_facets = known_facets(visits.list_visits.facets)
 
 
 class MeetingCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
@@ -412,26 +437,20 @@ class MeetingCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanP
     kind: Kinds | None = any_of(
         "Meeting kind (bilateral_talks, signing_ceremony, ...).", "bilateral_talks"
     )
-    sort: Literal["date", "-date", "id", "-id"] = Field(
-        default="date",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["date"],
-    )
+    sort: Annotated[str, Sorts(meetings.list_meetings)] = sort_field(meetings.list_meetings)
 
 
 class MeetingFilters(MeetingCriteria, Paging):
     """Filters of `GET /v1/meetings`."""
 
-    facet: Facets = facet_field(FACETS_MEETING, example="kind")
-    _known_facets = known_facets(FACETS_MEETING)
+    facet: Facets = facet_field(meetings.list_meetings.facets, example="kind")
+    _known_facets = known_facets(meetings.list_meetings.facets)
 
 
 AgreementStatus = Literal["signed", "agreed"]
 Statuses = Annotated[
     list[AgreementStatus], Several(AgreementStatus, comma_separated(_one_of(AgreementStatus)))
 ]
-
-FACETS_AGREEMENT = ("kind", "status", "year", "topic", "country")
 
 
 class AgreementCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
@@ -448,18 +467,14 @@ class AgreementCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpa
         "cooperation_document",
     )
     status: Statuses | None = any_of("signed or agreed.", "signed")
-    sort: Literal["signed_on", "-signed_on", "id", "-id"] = Field(
-        default="-signed_on",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["-signed_on"],
-    )
+    sort: Annotated[str, Sorts(agreements.list_agreements)] = sort_field(agreements.list_agreements)
 
 
 class AgreementFilters(AgreementCriteria, Paging):
     """Filters of `GET /v1/agreements`."""
 
-    facet: Facets = facet_field(FACETS_AGREEMENT, example="kind")
-    _known_facets = known_facets(FACETS_AGREEMENT)
+    facet: Facets = facet_field(agreements.list_agreements.facets, example="kind")
+    _known_facets = known_facets(agreements.list_agreements.facets)
 
 
 def _external_id(value: str) -> str:
@@ -494,8 +509,6 @@ ParticipantKinds = Annotated[
     list[ParticipantKind], Several(ParticipantKind, comma_separated(_one_of(ParticipantKind)))
 ]
 
-FACETS_PARTICIPANT = ("country", "kind")
-
 
 class ParticipantCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/participants` can be filtered and sorted by."""
@@ -508,21 +521,16 @@ class ParticipantCriteria(SearchableCriteria, DisputedParams):
         "history-state-gov-people:....",
         "history-state-gov-people:100323",
     )
-    sort: Literal["name", "-name", "id", "-id"] = Field(
-        default="name",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["name"],
+    sort: Annotated[str, Sorts(participants.list_participants)] = sort_field(
+        participants.list_participants
     )
 
 
 class ParticipantFilters(ParticipantCriteria, Paging):
     """Filters of `GET /v1/participants`."""
 
-    facet: Facets = facet_field(FACETS_PARTICIPANT, example="country")
-    _known_facets = known_facets(FACETS_PARTICIPANT)
-
-
-FACETS_TOUR = ("year",)
+    facet: Facets = facet_field(participants.list_participants.facets, example="country")
+    _known_facets = known_facets(participants.list_participants.facets)
 
 
 class TourCriteria(SearchableCriteria, DisputedParams, DateSpanParams):
@@ -530,18 +538,14 @@ class TourCriteria(SearchableCriteria, DisputedParams, DateSpanParams):
 
     participant: RecordIds | None = any_of("The principal's participant id.", "ebrahim-raisi")
     country: CountryCodes | None = countries_param("A country visited (or the visitor's).", "NI")
-    sort: Literal["start_date", "-start_date", "id", "-id"] = Field(
-        default="-start_date",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["-start_date"],
-    )
+    sort: Annotated[str, Sorts(tours.list_tours)] = sort_field(tours.list_tours)
 
 
 class TourFilters(TourCriteria, Paging):
     """Filters of `GET /v1/tours`."""
 
-    facet: Facets = facet_field(FACETS_TOUR, example="year")
-    _known_facets = known_facets(FACETS_TOUR)
+    facet: Facets = facet_field(tours.list_tours.facets, example="year")
+    _known_facets = known_facets(tours.list_tours.facets)
 
 
 class CountryCriteria(SearchableCriteria):
@@ -550,8 +554,8 @@ class CountryCriteria(SearchableCriteria):
     has_visits: bool | None = Field(
         default=None, description="Only countries that made or hosted a visit.", examples=[True]
     )
-    sort: Literal["code", "-code", "name", "-name"] = Field(
-        default="code", description="Sort field; `-` for descending.", examples=["name"]
+    sort: Annotated[str, Sorts(vocabularies.list_countries)] = sort_field(
+        vocabularies.list_countries
     )
 
 
@@ -562,9 +566,7 @@ class CountryFilters(CountryCriteria, Paging):
 class TopicCriteria(SearchableCriteria):
     """What `GET /v1/topics` can be filtered and sorted by."""
 
-    sort: Literal["name", "-name", "id", "-id"] = Field(
-        default="name", description="Sort field; `-` for descending.", examples=["name"]
-    )
+    sort: Annotated[str, Sorts(vocabularies.list_topics)] = sort_field(vocabularies.list_topics)
 
 
 class TopicFilters(TopicCriteria, Paging):
@@ -575,11 +577,7 @@ class SourceCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/sources` can be filtered and sorted by."""
 
     kind: Kinds | None = any_of("news_article, dataset, ...", "news_article")
-    sort: Literal["published_on", "-published_on", "id", "-id"] = Field(
-        default="-published_on",
-        description="Sort field; `-` for descending.",
-        examples=["-published_on"],
-    )
+    sort: Annotated[str, Sorts(vocabularies.list_sources)] = sort_field(vocabularies.list_sources)
 
 
 class SourceFilters(SourceCriteria, Paging):
@@ -596,8 +594,6 @@ Properties = Annotated[
         Annotated[str, Field(max_length=60, pattern=r"^[a-z_]+$")], comma_separated("[a-z_]{1,60}")
     ),
 ]
-
-FACETS_CLAIM = ("subject_type", "property", "rank")
 
 
 class ClaimCriteria(Criteria):
@@ -620,16 +616,14 @@ class ClaimCriteria(Criteria):
         "the others.",
         examples=[True],
     )
-    sort: Literal["id", "-id"] = Field(
-        default="id", description="Sort field; `-` for descending.", examples=["id"]
-    )
+    sort: Annotated[str, Sorts(claims.list_claims)] = sort_field(claims.list_claims)
 
 
 class ClaimFilters(ClaimCriteria, Paging):
     """Filters of `GET /v1/claims`."""
 
-    facet: Facets = facet_field(FACETS_CLAIM, example="property")
-    _known_facets = known_facets(FACETS_CLAIM)
+    facet: Facets = facet_field(claims.list_claims.facets, example="property")
+    _known_facets = known_facets(claims.list_claims.facets)
 
 
 class VisitPartParams(Paging):

@@ -10,7 +10,7 @@ from annotated_types import Ge, Le, MaxLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from app.api.filters import Several
+from app.api.filters import Several, Sorts
 
 # Parameters a person does not set in the form: paging moves by links, formats are links,
 # and a list page always shows every facet.
@@ -68,7 +68,8 @@ def _sort_label(value: str) -> str:
 
 
 def _control(name: str, info: FieldInfo) -> Control:
-    annotation, optional = _base(info.annotation)
+    sorts = [mark.form_type for mark in info.metadata if isinstance(mark, Sorts)]
+    annotation, optional = _base(sorts[0] if sorts else info.annotation)
     hint = info.description or ""
     label = LABELS.get(name, name.replace("_", " ").capitalize())
     default = (

@@ -15,6 +15,7 @@ SORT_COLUMNS = {"signed_on": "signed_on", "id": "id"}
 list_agreements = Listing(
     resource="agreement",
     sort_columns=SORT_COLUMNS,
+    default_sort="-signed_on",
     keys={
         "visit": "SELECT id, visit_id AS value FROM agreement",
         "country": "SELECT agreement_id AS id, country_code AS value FROM agreement_party",

@@ -70,9 +70,12 @@ class Listing:
     """
 
     resource: str  # its table, its documents' and search documents' resource name
-    sort_columns: Mapping[str, str]  # the API's sort names -> columns of the record
+    # The API's sort names -> columns of the record (and its entries), the one declaration
+    # of a list's sorts: the filter model's `sort` and the exports take them from here.
+    sort_columns: Mapping[str, str]
+    default_sort: str  # `name` or `-name`, one of them
     keys: Mapping[str, Key] = field(default_factory=dict)
-    facets: tuple[str, ...] = ()  # the keys whose values are counted for `facet=`
+    facets: tuple[str, ...] = ()  # the keys whose values `facet=` counts (the one declaration)
     span: Span | None = None
     labels: Mapping[str, str] = field(default_factory=dict)  # facet -> "country" | "topic"
     conditions: Callable[[Mapping[str, Any]], Where] = _no_conditions  # over `r`

@@ -16,6 +16,7 @@ SORT_COLUMNS = {"start_date": "start_date", "end_date": "end_date", "id": "id"}
 list_visits = Listing(
     resource="visit",
     sort_columns=SORT_COLUMNS,
+    default_sort="-start_date",
     keys={
         "country": "SELECT id, visitor_country_code AS value FROM visit "
         "UNION SELECT id, host_country_code FROM visit",
