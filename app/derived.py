@@ -46,8 +46,9 @@ from app.storage import (
 # 2: visits' search documents numbered by start date. 3: visit details stored.
 # 4: every resource's items and details stored; list entries, counts and spans.
 # 5: claims, `disputed` and event codes in the documents; claims listed; the entries
-# `disputed`, `cameo`, `plover`, `external_id`.
-DERIVED_VERSION = 5
+# `disputed`, `cameo`, `plover`, `external_id`. 6: visits' entries carry their countries and
+# city, agreements' their count (sorts).
+DERIVED_VERSION = 6
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),

@@ -199,8 +199,9 @@ def not_a_range(resource: str, name: str, sort: str) -> str | None:
         return "q ascending: the undated matches come first, read as one block"
     if name == "updated_since":
         return "updated_since: the sort's index is walked, each change time checked"
-    if name == "dates" and column == "id":
-        return "from/to sorted by id: the id index is walked, each record's dates checked"
+    span = RESOURCES[resource][1].span
+    if name == "dates" and span is not None and column not in (span.start, span.end):
+        return "from/to sorted by another field than a date: its index is walked, dates checked"
     if name == "dates" and column == "end_date":
         return "from/to by end date: the records without an end date are read as a block"
     if name == "has_visits":

@@ -10,7 +10,7 @@ from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
 
-SORT_COLUMNS = {"signed_on": "signed_on", "id": "id"}
+SORT_COLUMNS = {"signed_on": "signed_on", "count": "count", "id": "id"}
 
 list_agreements = Listing(
     resource="agreement",

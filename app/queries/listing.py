@@ -503,18 +503,18 @@ def _keyset(
     (and whether its sort keys are NULL).
 
     The rows after a dated one, descending, are the earlier dates, then the undated; after
-    an undated one, ascending, the undated with a greater id, then the dated. The same
-    named parameter is used twice (`col >= :v AND (col > :v OR id > :i)`) so that the
-    planner sees a range, not a scan.
+    an undated one, ascending, the undated with a greater id, then the dated. Past a dated
+    row, the bound is a row value (`(col, id) > (:v, :i)`), which SQLite reads as one range
+    of the (col, id) index even where many rows share the value (an agreement's count, a
+    visit's country), which `col >= :v AND (col > :v OR id > :i)` would scan.
     """
     value, last_id = after
     bounds = {"after_value": value, "after_id": last_id}
     if descending:
         if value is None:
             return [(f"{column} IS NULL AND {id_column} < :after_id", {"after_id": last_id}, True)]
-        earlier = f"{column} < :after_value OR {id_column} < :after_id"
         return [
-            (f"{column} <= :after_value AND ({earlier})", bounds, False),
+            (f"({column}, {id_column}) < (:after_value, :after_id)", bounds, False),
             (f"{column} IS NULL", {}, True),
         ]
     if value is None:
@@ -522,8 +522,7 @@ def _keyset(
             (f"{column} IS NULL AND {id_column} > :after_id", {"after_id": last_id}, True),
             (f"{column} IS NOT NULL", {}, False),
         ]
-    later = f"{column} > :after_value OR {id_column} > :after_id"
-    return [(f"{column} >= :after_value AND ({later})", bounds, False)]
+    return [(f"({column}, {id_column}) > (:after_value, :after_id)", bounds, False)]
 
 
 def _key_text(value: Any) -> str:

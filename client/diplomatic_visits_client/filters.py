@@ -93,7 +93,20 @@ class VisitCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     tour: OneOrMore
     topic: OneOrMore
     kind: OneOrMore
-    sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"]
+    sort: Literal[
+        "start_date",
+        "-start_date",
+        "end_date",
+        "-end_date",
+        "host_country",
+        "-host_country",
+        "visitor_country",
+        "-visitor_country",
+        "city",
+        "-city",
+        "id",
+        "-id",
+    ]
 
 
 class VisitFilters(VisitCriteria, Paging, total=False):
@@ -133,7 +146,7 @@ class AgreementCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     topic: OneOrMore
     kind: OneOrMore
     status: Status | Sequence[Status]
-    sort: Literal["signed_on", "-signed_on", "id", "-id"]
+    sort: Literal["signed_on", "-signed_on", "count", "-count", "id", "-id"]
 
 
 class AgreementFilters(AgreementCriteria, Paging, total=False):
