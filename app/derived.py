@@ -18,15 +18,26 @@ from sqlalchemy import Connection, text
 
 from app.documents import Documents, store
 from app.models.agreement import AgreementPublic
+from app.models.citation import CitationItem
 from app.models.claim import ClaimPublic
 from app.models.country import CountryPublic
 from app.models.meeting import MeetingPublic
 from app.models.participant import ParticipantPublic
 from app.models.source import SourcePublic
+from app.models.statement import StatementItem
 from app.models.topic import TopicPublic
 from app.models.tour import TourPublic
 from app.models.visit import VisitPublic
-from app.queries import agreements, claims, meetings, participants, tours, visits, vocabularies
+from app.queries import (
+    agreements,
+    claims,
+    evidence,
+    meetings,
+    participants,
+    tours,
+    visits,
+    vocabularies,
+)
 from app.queries.listing import Listing
 from app.search import documents_sql
 from app.storage import (
@@ -46,9 +57,12 @@ from app.storage import (
 # 2: visits' search documents numbered by start date. 3: visit details stored.
 # 4: every resource's items and details stored; list entries, counts and spans.
 # 5: claims, `disputed` and event codes in the documents; claims listed; the entries
-# `disputed`, `cameo`, `plover`, `external_id`. 6: visits' entries carry their countries and
-# city, agreements' their count (sorts).
-DERIVED_VERSION = 6
+# `disputed`, `cameo`, `plover`, `external_id`. 6: `disputed` on countries and topics (and
+# their list entries), countries' details stored with `claims`; event codes in the details
+# only. 7: statements and citations listed (items, entries); `source_ids` in the items of
+# visits, meetings, agreements, participants and tours; search documents' fields kept apart.
+# 8: visits' entries carry their countries and city, agreements' their count (sorts).
+DERIVED_VERSION = 8
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),
@@ -57,11 +71,19 @@ DOCUMENTS = (
     Documents("participant", ParticipantPublic, participants.items, participants.details),
     Documents("tour", TourPublic, tours.items, tours.details),
     Documents("source", SourcePublic, vocabularies.source_items, vocabularies.source_details),
-    # A country's detail is its list item.
-    Documents("country", CountryPublic, vocabularies.country_items, None, id_column="code"),
+    Documents(
+        "country",
+        CountryPublic,
+        vocabularies.country_items,
+        vocabularies.country_details,
+        id_column="code",
+    ),
     Documents("topic", TopicPublic, vocabularies.topic_items, None),
     # A claim's detail is its list item.
     Documents("claim", ClaimPublic, claims.items, None),
+    # A statement's and a citation's detail is its list item.
+    Documents("statement", StatementItem, evidence.statement_items, None),
+    Documents("citation", CitationItem, evidence.citation_items, None),
 )
 
 LISTINGS: tuple[Listing, ...] = (
@@ -74,6 +96,8 @@ LISTINGS: tuple[Listing, ...] = (
     vocabularies.list_countries,
     vocabularies.list_topics,
     claims.list_claims,
+    evidence.list_statements,
+    evidence.list_citations,
 )
 
 # The tables filled here, which the models do not describe (the migrations make them; the
@@ -174,7 +198,15 @@ SHOWN_IN: tuple[tuple[str, str, str], ...] = (
             subject,
             f"SELECT subject_id FROM claim WHERE id {{ids}} AND subject_type = '{subject}'",
         )
-        for subject in ("visit", "meeting", "agreement", "participant", "tour", "source")
+        for subject in (
+            "visit",
+            "meeting",
+            "agreement",
+            "participant",
+            "tour",
+            "source",
+            "topic",
+        )
     ),
     ("external_id", "participant", "SELECT participant_id FROM external_id WHERE id {ids}"),
     ("event_code", "visit", _CODED.format(kind="visit")),

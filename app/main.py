@@ -63,9 +63,10 @@ def create_app(
             problems,
             rate_limits=rate_limits,
             page_policies=docs.POLICIES,
+            # A kept page goes out before the fast path parses anything (decision 0022).
             innermost=[
-                Middleware(FastPath, FAST_ROUTES, problems),
                 Middleware(KeptPages, page_routes.ROOTS),
+                Middleware(FastPath, [*FAST_ROUTES, *page_routes.FAST_ROUTES], problems),
             ],
         ),
     )

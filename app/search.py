@@ -5,11 +5,14 @@ reads it: FTS5 on SQLite). This module says what text each resource's document h
 SQL every engine runs, with the reader's dialect for string aggregation.
 """
 
-from app.storage import Dialect, DocumentsSql
+from app.storage import FIELD_SEPARATOR, Dialect, DocumentsSql
+
+# Fields of a body stay apart, so that a snippet shows one of them (app/storage/snippets.py).
+_APART = f"'{FIELD_SEPARATOR}'"
 
 
 def _concat(*parts: str) -> str:
-    return " || ' ' || ".join(f"coalesce({p}, '')" for p in parts)
+    return f" || {_APART} || ".join(f"coalesce({p}, '')" for p in parts)
 
 
 def _documents(dialect: Dialect) -> dict[str, tuple[str, str, str, str]]:
@@ -18,31 +21,29 @@ def _documents(dialect: Dialect) -> dict[str, tuple[str, str, str, str]]:
 
     def quotes(column: str) -> str:
         return (
-            f"(SELECT {joined('coalesce(quote, note)', ' ')} FROM citation "
+            f"(SELECT {joined('coalesce(quote, note)', FIELD_SEPARATOR)} FROM citation "
             f"WHERE citation.{column} = r.id)"
         )
 
     def participant_names(where: str) -> str:
         aliases = (
-            f"(SELECT {joined('alias', ' ')} FROM participant_alias a "
+            f"(SELECT {joined('alias', FIELD_SEPARATOR)} FROM participant_alias a "
             "WHERE a.participant_id = p.id)"
         )
-        named = (
-            f"coalesce(p.name, '') || ' ' || coalesce(p.description, '') || ' ' || "
-            f"coalesce({aliases}, '')"
-        )
+        named = _concat("p.name", "p.description", aliases)
         return (
-            f"(SELECT {joined(named, ' ')} FROM participation pa "
+            f"(SELECT {joined(named, FIELD_SEPARATOR)} FROM participation pa "
             f"JOIN participant p ON p.id = pa.participant_id WHERE {where})"
         )
 
     def topic_names(link: str, column: str) -> str:
         return (
-            f"(SELECT {joined('t.name', ' ')} FROM {link} l JOIN topic t ON t.id = l.topic_id "
+            f"(SELECT {joined('t.name', FIELD_SEPARATOR)} FROM {link} l "
+            "JOIN topic t ON t.id = l.topic_id "
             f"WHERE l.{column} = r.id)"
         )
 
-    meeting_text = "m.title || ' ' || coalesce(m.venue, '')"
+    meeting_text = _concat("m.title", "m.venue")
     return {
         "visit": (
             "visit r JOIN participant p ON p.id = r.visitor_id "
@@ -58,7 +59,8 @@ def _documents(dialect: Dialect) -> dict[str, tuple[str, str, str, str]]:
                 "hc.name",
                 participant_names("pa.visit_id = r.id"),
                 topic_names("visit_topic", "visit_id"),
-                f"(SELECT {joined(meeting_text, ' ')} FROM meeting m WHERE m.visit_id = r.id)",
+                f"(SELECT {joined(meeting_text, FIELD_SEPARATOR)} FROM meeting m "
+                "WHERE m.visit_id = r.id)",
                 quotes("visit_id"),
             ),
         ),
@@ -83,7 +85,7 @@ def _documents(dialect: Dialect) -> dict[str, tuple[str, str, str, str]]:
             _concat(
                 "r.description",
                 "c.name",
-                f"(SELECT {joined('alias', ' ')} FROM participant_alias a "
+                f"(SELECT {joined('alias', FIELD_SEPARATOR)} FROM participant_alias a "
                 "WHERE a.participant_id = r.id)",
             ),
         ),
@@ -94,7 +96,7 @@ def _documents(dialect: Dialect) -> dict[str, tuple[str, str, str, str]]:
             _concat(
                 "r.summary",
                 "replace(r.kind, '_', ' ')",
-                f"(SELECT {joined('c.name', ' ')} FROM agreement_party ap "
+                f"(SELECT {joined('c.name', FIELD_SEPARATOR)} FROM agreement_party ap "
                 "JOIN country c ON c.code = ap.country_code WHERE ap.agreement_id = r.id)",
                 topic_names("agreement_topic", "agreement_id"),
                 quotes("agreement_id"),
@@ -113,7 +115,7 @@ def _documents(dialect: Dialect) -> dict[str, tuple[str, str, str, str]]:
             _concat("p.name", "r.channel"),
         ),
         "source": ("source r", "r.id", "r.title", _concat("r.publisher", "r.dateline")),
-        "country": ("country r", "r.code", "r.name", "r.code || ' ' || r.alpha3"),
+        "country": ("country r", "r.code", "r.name", _concat("r.code", "r.alpha3")),
         "topic": ("topic r", "r.id", "r.name", "''"),
     }
 

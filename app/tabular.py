@@ -155,10 +155,13 @@ class CsvLayout(NamedTuple):
 
 
 @cache
-def csv_layout(model: type[BaseModel]) -> CsvLayout:
+def csv_layout(model: type[BaseModel], fields: tuple[str, ...] | None = None) -> CsvLayout:
     """The columns of `model` compiled into cell functions, once per model: a row then costs
-    one call per column and no walk of the schema."""
+    one call per column and no walk of the schema. With `fields` (top-level field names), the
+    columns of those fields alone, in their order."""
     columns = csv_columns(model)
+    if fields is not None:
+        columns = [column for name in fields for column in columns if column.path[0] == name]
     cells: list[Cell] = []
     for _, path, list_at in columns:
         if list_at is not None:
@@ -171,11 +174,15 @@ def csv_layout(model: type[BaseModel]) -> CsvLayout:
 
 
 def csv_lines(
-    records: Iterable[dict[str, Any] | str], model: type[BaseModel], header: bool = True
+    records: Iterable[dict[str, Any] | str],
+    model: type[BaseModel],
+    header: bool = True,
+    fields: tuple[str, ...] | None = None,
 ) -> Iterator[str]:
     """CSV text, a chunk per record (with the header and byte order mark first). A record
-    given as text is a row this layout already made (a stored one): written as it is."""
-    layout = csv_layout(model)
+    given as text is a row this layout already made (a stored one): written as it is. With
+    `fields`, the columns of those fields alone (records then given as dicts)."""
+    layout = csv_layout(model, fields)
     cells = layout.cells
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -39,6 +39,8 @@ RESOURCE_NAMES = [
     "topics",
     "sources",
     "claims",
+    "statements",
+    "citations",
 ]
 # Every path that names one record ({} for its id): details and a visit's parts.
 DETAIL_PATHS = [
@@ -53,6 +55,8 @@ DETAIL_PATHS = [
     "/v1/sources/{}",
     "/v1/countries/{}",
     "/v1/claims/{}",
+    "/v1/statements/{}",
+    "/v1/citations/{}",
 ]
 # Three million SQLite steps (about half a second here): long enough for a time limit or a
 # budget to stop, unlike a sleep, which SQLite's progress handler never sees.

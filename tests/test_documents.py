@@ -132,7 +132,9 @@ def test_a_detail_is_built_in_a_fixed_number_of_statements(
         visits.details(reader, ids)
         counts.append(len(ran))
     reader.close()
-    assert counts[0] == counts[1] == 20
+    # 23: the sources of the visits, their meetings and their agreements (`source_ids`) are
+    # one statement each.
+    assert counts[0] == counts[1] == 23
 
 
 # The seed article's count of the memorandums (1), one of two claims that dispute it.
@@ -157,7 +159,13 @@ CHANGES: dict[str, tuple[list[str], Changed]] = {
             {
                 "meeting": {"2023-06-havana-cigb-visit"},
                 "participation": {"2023-06-havana-cigb-visit--ebrahim-raisi"},
-                "citation": {"meeting:2023-06-havana-cigb-visit:69927a3f0b"},
+                # Its own citation and, cascading, its participation's and statement's (each
+                # a listed citation with its documents).
+                "citation": {
+                    "meeting:2023-06-havana-cigb-visit:69927a3f0b",
+                    "participation:2023-06-havana-cigb-visit--ebrahim-raisi:0b8f7a7344",
+                    "statement:2023-06-raisi-praises-cuban-biotechnology:d48151103c",
+                },
                 "statement": {"2023-06-raisi-praises-cuban-biotechnology"},
             },
             referenced={

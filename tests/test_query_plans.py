@@ -34,6 +34,7 @@ from app.api import filters
 from app.queries import (
     agreements,
     claims,
+    evidence,
     listing,
     meetings,
     participants,
@@ -151,6 +152,8 @@ RESOURCES: dict[str, tuple[type[BaseModel], listing.Listing, Mapping[str, str]]]
     ),
     "topics": (filters.TopicFilters, vocabularies.list_topics, vocabularies.TOPIC_SORT_COLUMNS),
     "claims": (filters.ClaimFilters, claims.list_claims, claims.SORT_COLUMNS),
+    "statements": (filters.StatementFilters, evidence.list_statements, evidence.SORT_COLUMNS),
+    "citations": (filters.CitationFilters, evidence.list_citations, evidence.SORT_COLUMNS),
 }
 NOT_FILTERS = {"limit", "cursor", "sort", "format", "facet", "date_from", "date_to"}
 
@@ -164,6 +167,7 @@ BUSY_WORDS = {
     "sources": "report",
     "countries": "islands",
     "topics": "energy",
+    "statements": "relations",
 }
 RARE_WORD = "desalination"
 # Filters whose busiest value holds few records whatever the size of the data: a visit's
@@ -180,6 +184,12 @@ FEW_BY_NATURE = {
     ("claims", "subject"),
     ("claims", "source"),
     ("participants", "external_id"),
+    # A meeting or visit has a few statements, and a record a few citations; in the
+    # generated data a person speaks at few visits, and each source reports few statements.
+    ("statements", "record"),
+    ("statements", "speaker"),
+    ("statements", "source"),
+    ("citations", "record"),
 }
 # Years at the start, in the middle and at the end of the generated dates.
 YEARS = {"start": 1950, "middle": 1987, "end": 2025}

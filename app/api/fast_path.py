@@ -7,7 +7,7 @@ and one for its detail, with that resource's `answer_list` or `answer_detail`, w
 routes call too (a list parses its query string with the route's own query model). `FastPath`
 sits innermost in the edge, so the access log, the security headers, CORS, the clock and gzip
 see its answers as any other. It answers only what it can answer exactly as the route would: a
-GET, with no query string for a detail, an id within the route's length limit, no dependency
+GET, with no query string for a record's page, an id within the route's length limit, no dependency
 overridden. Any other request goes on to FastAPI untouched. What the handler raises is answered
 by the same problem the exception handlers give (tests/api/test_fast_path.py compares the two
 paths). Why a fast path at all: docs/decisions/0011-fast-path-to-details.md.
@@ -34,6 +34,9 @@ class FastRoute:
     pattern: re.Pattern[str]  # a detail's has one group, the id
     answer: Callable[[Request, Reader, Settings, str], Awaitable[Response]]  # id ("" for a list)
     max_length: int  # of the id; 0 for a list, which takes the query string instead
+    # Whether the answer reads the query string; one that does not (a record's page) leaves a
+    # request with one to FastAPI, whose validation refuses the unknown parameters.
+    takes_query: bool = True
 
 
 def routes(resources: Iterable[Resource]) -> list[FastRoute]:
@@ -94,11 +97,11 @@ class FastPath:
                 break
         else:
             return None
+        if scope["query_string"] and not route.takes_query:
+            return None
         record_id = ""
         if route.max_length:
             record_id = matched[1]
-            if scope["query_string"]:
-                return None  # a detail takes no parameters: FastAPI's validation says so
             if len(record_id) > route.max_length:
                 return None  # FastAPI's validation names the parameter
         request = Request(scope, receive, send)

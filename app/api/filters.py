@@ -25,9 +25,19 @@ from pydantic_core import core_schema
 from app.api.formats import Format
 from app.codes import CAMEO, PLOVER
 from app.countries import code_pattern, lookup_country
+from app.models.citation import CitationKind, CitedType
 from app.models.claim import Rank, SubjectType
 from app.models.external_id import ID_PATTERNS
-from app.queries import agreements, claims, meetings, participants, tours, visits, vocabularies
+from app.queries import (
+    agreements,
+    claims,
+    evidence,
+    meetings,
+    participants,
+    tours,
+    visits,
+    vocabularies,
+)
 from app.queries.listing import Listing
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -276,7 +286,7 @@ def sort_field(listing: Listing) -> Any:
     )
 
 
-PAGING_FIELDS = {"limit", "cursor", "sort", "format"}
+PAGING_FIELDS = {"limit", "cursor", "sort", "format", "fields"}  # `fields`: app/api/fields.py
 
 
 class Criteria(BaseModel):
@@ -548,7 +558,7 @@ class TourFilters(TourCriteria, Paging):
     _known_facets = known_facets(tours.list_tours.facets)
 
 
-class CountryCriteria(SearchableCriteria):
+class CountryCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/countries` can be filtered and sorted by."""
 
     has_visits: bool | None = Field(
@@ -563,7 +573,7 @@ class CountryFilters(CountryCriteria, Paging):
     """Filters of `GET /v1/countries`."""
 
 
-class TopicCriteria(SearchableCriteria):
+class TopicCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/topics` can be filtered and sorted by."""
 
     sort: Annotated[str, Sorts(vocabularies.list_topics)] = sort_field(vocabularies.list_topics)
@@ -624,6 +634,82 @@ class ClaimFilters(ClaimCriteria, Paging):
 
     facet: Facets = facet_field(claims.list_claims.facets, example="property")
     _known_facets = known_facets(claims.list_claims.facets)
+
+
+StatementRecordType = Literal["visit", "meeting"]
+StatementRecordTypes = Annotated[
+    list[StatementRecordType],
+    Several(StatementRecordType, comma_separated(_one_of(StatementRecordType))),
+]
+StatementKind = Literal["direct_quote", "paraphrase"]
+StatementKinds = Annotated[
+    list[StatementKind], Several(StatementKind, comma_separated(_one_of(StatementKind)))
+]
+
+
+class StatementCriteria(SearchableCriteria):
+    """What `GET /v1/statements` can be filtered and sorted by."""
+
+    source: RecordIds | None = any_of(
+        "Only statements reported by this source (its id).", "tdi-2023-06-16-raisi-havana"
+    )
+    record_type: StatementRecordTypes | None = any_of(
+        "meeting: statements made at a meeting; visit: those made during a visit at no one "
+        "meeting.",
+        "meeting",
+    )
+    record: RecordIds | None = any_of(
+        "The id of the record a statement belongs to: its meeting, or its visit when it was "
+        "made at no meeting.",
+        "2023-06-havana-raisi-raul-castro-meeting",
+    )
+    visit: RecordIds | None = any_of(
+        "Visit id: every statement made during the visit, at its meetings too.",
+        "2023-06-raisi-cuba",
+    )
+    speaker: RecordIds | None = any_of("The speaker's participant id.", "raul-castro")
+    kind: StatementKinds | None = any_of("direct_quote or paraphrase.", "direct_quote")
+    sort: Annotated[str, Sorts(evidence.list_statements)] = sort_field(evidence.list_statements)
+
+
+class StatementFilters(StatementCriteria, Paging):
+    """Filters of `GET /v1/statements`."""
+
+    facet: Facets = facet_field(evidence.list_statements.facets, example="kind")
+    _known_facets = known_facets(evidence.list_statements.facets)
+
+
+CitedTypes = Annotated[list[CitedType], Several(CitedType, comma_separated(_one_of(CitedType)))]
+CitationKinds = Annotated[
+    list[CitationKind], Several(CitationKind, comma_separated(_one_of(CitationKind)))
+]
+
+
+class CitationCriteria(Criteria):
+    """What `GET /v1/citations` can be filtered and sorted by."""
+
+    source: RecordIds | None = any_of(
+        "Only citations of this source (its id).", "telesur-2023-06-15-cuba-iran-six-agreements"
+    )
+    record_type: CitedTypes | None = any_of(
+        "The type of the record cited for: tour, visit, meeting, agreement, participation, "
+        "statement, claim, external_id or event_code.",
+        "agreement",
+    )
+    record: RecordIds | None = any_of(
+        "The id of the record cited for.", "2023-06-15-iran-cuba-cooperation-documents"
+    )
+    kind: CitationKinds | None = any_of(
+        "quote (the source's exact words) or note (a restatement).", "quote"
+    )
+    sort: Annotated[str, Sorts(evidence.list_citations)] = sort_field(evidence.list_citations)
+
+
+class CitationFilters(CitationCriteria, Paging):
+    """Filters of `GET /v1/citations`."""
+
+    facet: Facets = facet_field(evidence.list_citations.facets, example="record_type")
+    _known_facets = known_facets(evidence.list_citations.facets)
 
 
 class VisitPartParams(Paging):

@@ -65,14 +65,21 @@ def negotiate(request: Request, requested: Format | None, offered: tuple[Format,
     raise not_acceptable(media)
 
 
-def csv_lines(items: Iterable[Item], model: type[BaseModel], header: bool = True) -> Iterator[str]:
-    """CSV text, a chunk per item (app.tabular), a stored document's row as it is stored."""
-    return tabular.csv_lines((_record(item) for item in items), model, header)
+def csv_lines(
+    items: Iterable[Item],
+    model: type[BaseModel],
+    header: bool = True,
+    fields: tuple[str, ...] | None = None,
+) -> Iterator[str]:
+    """CSV text, a chunk per item (app.tabular), a stored document's row as it is stored;
+    with `fields` (app/api/fields.py), their columns alone, from the items' JSON."""
+    stored = fields is None
+    return tabular.csv_lines((_record(item, stored) for item in items), model, header, fields)
 
 
-def _record(item: Item) -> dict[str, Any] | str:
+def _record(item: Item, stored: bool = True) -> dict[str, Any] | str:
     if isinstance(item, Encoded):
-        return item.csv if item.csv is not None else item.decoded()
+        return item.csv if stored and item.csv is not None else item.decoded()
     return item
 
 

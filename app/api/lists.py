@@ -7,6 +7,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from app.api.caching import conditional
+from app.api.fields import chosen, picked, picked_detail
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
 from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
@@ -59,10 +60,13 @@ def page_response(
     facets: dict[str, Any] | None = None,
     total_is_lower_bound: bool = False,
     facets_are_lower_bounds: bool = False,
+    fields: tuple[str, ...] | None = None,
 ) -> Response:
     """One page as JSON (`{items, total, next_cursor}`), CSV or NDJSON, with a next `Link`;
-    counts that stopped at their bound say so."""
+    counts that stopped at their bound say so; with `fields`, the items hold those alone."""
     headers = {}
+    if fields is not None and answer_in != "csv":
+        items = picked(items, fields)
     if next_cursor is not None:
         next_url = request.url.include_query_params(cursor=next_cursor)
         headers["Link"] = f'<{next_url}>; rel="next"'
@@ -79,7 +83,7 @@ def page_response(
     if total_is_lower_bound:
         headers["X-Total-Count-Is-Lower-Bound"] = "true"
     if answer_in == "csv":
-        content: bytes = "".join(csv_lines(items, model)).encode()
+        content: bytes = "".join(csv_lines(items, model, fields=fields)).encode()
     else:
         content = b"".join(ndjson_lines(items))
     return Response(content, media_type=MEDIA_TYPES[answer_in], headers=headers)
@@ -96,6 +100,7 @@ async def run_list(
 ) -> Response:
     """One page of `query` for `params`, in the format asked for, revalidated by ETag."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)
+    fields = chosen(params)
     criteria = params.criteria()
     digest = filters_digest(criteria)
     after = None
@@ -110,7 +115,7 @@ async def run_list(
                 parse_sort(params.sort, sort_columns),
                 after,
                 params.limit,
-                for_csv=answer_in == "csv",
+                for_csv=answer_in == "csv" and fields is None,
             )
         except NoSearchWords:
             raise no_words() from None
@@ -130,6 +135,7 @@ async def run_list(
             page.facets,
             page.total_is_lower_bound,
             page.facets_are_lower_bounds,
+            fields,
         )
 
     alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
@@ -145,14 +151,18 @@ def detail_response(
     fetch: Callable[[], dict[str, Any] | Gzipped | None],
     resource: str,
     record_id: str,
+    fields: tuple[str, ...] | None = None,
 ) -> Response:
-    """One record as JSON, 404 when there is none, revalidated by ETag."""
+    """One record as JSON (with `fields`, those alone), 404 when there is none, revalidated
+    by ETag."""
     negotiate(request, None, ("json",))
 
     def respond() -> Response:
         record = fetch()
         if record is None:
             raise not_found(resource, record_id)
+        if fields is not None:
+            return JSONBytes(picked_detail(record, fields))
         if isinstance(record, Gzipped):
             return gzipped_json(record, accepts_gzip(request.scope))
         return JSONBytes(record)

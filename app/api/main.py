@@ -10,11 +10,13 @@ from fastapi import APIRouter
 from app.api import fast_path
 from app.api.routes import export, health, meta, search
 from app.api.routes.agreements import AGREEMENTS
+from app.api.routes.citations import CITATIONS
 from app.api.routes.claims import CLAIMS
 from app.api.routes.countries import COUNTRIES
 from app.api.routes.meetings import MEETINGS
 from app.api.routes.participants import PARTICIPANTS
 from app.api.routes.sources import SOURCES
+from app.api.routes.statements import STATEMENTS
 from app.api.routes.topics import TOPICS
 from app.api.routes.tours import TOURS
 from app.api.routes.visits import VISITS
@@ -29,6 +31,8 @@ RESOURCES = (
     TOPICS,
     SOURCES,
     CLAIMS,
+    STATEMENTS,
+    CITATIONS,
 )
 
 ROUTERS: list[APIRouter] = [

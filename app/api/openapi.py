@@ -1,6 +1,7 @@
 """The OpenAPI document: the API's description and tags, operation ids, and the answers
 FastAPI cannot see from the routes (problems as `application/problem+json`, the formats a
-`format` parameter offers, what the edge may answer on any operation)."""
+`format` parameter offers, what the edge may answer on any operation, records holding some of
+their fields when `fields=` names them)."""
 
 from collections.abc import Iterable
 from importlib.metadata import version
@@ -9,6 +10,7 @@ from typing import Any, Protocol
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.api.fields import sparse_answers
 from app.api.filters import COUNTRY_CODE_SCHEMA, COUNTRY_CODES_SCHEMA
 from app.api.formats import MEDIA_TYPES
 from app.edge.limits import UNLIMITED_PATHS
@@ -132,6 +134,7 @@ def _completed(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["CountryCode"] = COUNTRY_CODE_SCHEMA
     schemas["CountryCodes"] = COUNTRY_CODES_SCHEMA
+    sparse_answers(document)
     return document
 
 

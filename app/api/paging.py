@@ -33,27 +33,30 @@ def encode_cursor(sort: str, after: tuple[Any, Any], digest: str, secret: str) -
     return f"{body}.{_sign(payload, secret)}"
 
 
-def _bad_cursor(message: str) -> ApiError:
-    return invalid_parameter("cursor", message)
+def _bad_cursor(message: str, name: str = "cursor") -> ApiError:
+    return invalid_parameter(name, message)
 
 
-def decode_cursor(cursor: str, sort: str, digest: str, secret: str) -> tuple[Any, Any]:
-    """The (sort value, id) a cursor points after; 422 if it is forged, stale or malformed."""
+def decode_cursor(
+    cursor: str, sort: str, digest: str, secret: str, name: str = "cursor"
+) -> tuple[Any, Any]:
+    """The (sort value, id) a cursor points after; 422 naming the parameter `name` if it is
+    forged, stale or malformed."""
     if len(cursor) > MAX_CURSOR_LENGTH or cursor.count(".") != 1:
-        raise _bad_cursor("not a cursor issued by this API")
+        raise _bad_cursor("not a cursor issued by this API", name)
     body, signature = cursor.split(".")
     try:
         payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
-        raise _bad_cursor("not a cursor issued by this API") from None
+        raise _bad_cursor("not a cursor issued by this API", name) from None
     canonical = base64.urlsafe_b64encode(payload).decode().rstrip("=") == body
     if not canonical or not hmac.compare_digest(_sign(payload, secret), signature):
         # Canonical only: a body that decodes to the same bytes is still not the cursor issued.
-        raise _bad_cursor("not a cursor issued by this API")
+        raise _bad_cursor("not a cursor issued by this API", name)
     try:
         cursor_sort, value, last_id, cursor_digest = json.loads(payload)
     except (ValueError, TypeError):
-        raise _bad_cursor("not a cursor issued by this API") from None
+        raise _bad_cursor("not a cursor issued by this API", name) from None
     if cursor_sort != sort or cursor_digest != digest:
-        raise _bad_cursor("this cursor belongs to another sort or other filters")
+        raise _bad_cursor("this cursor belongs to another sort or other filters", name)
     return value, last_id

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
+from app.api.fields import chosen, with_fields
 from app.api.filters import NoParams, OnePageParams, VisitPartParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
@@ -98,6 +99,22 @@ class Resource:
         """Where the resource's list is."""
         return f"{API_PREFIX}/{self.name}"
 
+    @property
+    def list_params(self) -> type[BaseModel]:
+        """The list's query parameters: its filters and `fields` (app/api/fields.py)."""
+        return with_fields(self.filters, self.item)
+
+    @property
+    def export_params(self) -> type[BaseModel]:
+        """The export's query parameters: the filters alone and `fields`."""
+        return with_fields(self.criteria, self.item)
+
+    @property
+    def detail_params(self) -> type[BaseModel]:
+        """A record's query parameters: `fields` alone."""
+        assert self.detail is not None, f"{self.name} have no detail"
+        return with_fields(NoParams, self.detail.model)
+
     def router(self) -> APIRouter:
         """The routes of this resource."""
         router = APIRouter(prefix=self.path, tags=[self.name])
@@ -114,19 +131,33 @@ class Resource:
         """One page of the list for the request's query string (`filters`: parsed already,
         as the FastAPI route's dependency does)."""
         if filters is None:
-            filters = await parse_query(self.filters, request)
+            filters = await parse_query(self.list_params, request)
         return await run_list(
             request, reader, settings, filters, self.listing, self.sorts, self.item
         )
 
     async def answer_detail(
-        self, request: Request, reader: Reader, settings: Settings, record_id: str
+        self,
+        request: Request,
+        reader: Reader,
+        settings: Settings,
+        record_id: str,
+        params: Any = None,
     ) -> Response:
-        """One record as JSON, revalidated by ETag; 404 when there is none."""
+        """One record as JSON, revalidated by ETag; 404 when there is none (`params`: parsed
+        already, as the FastAPI route's dependency does)."""
         assert self.detail is not None, f"{self.name} have no detail"
+        if params is None and request.scope["query_string"]:  # none: every field, as stored
+            params = await parse_query(self.detail_params, request)
         get = self.detail.get
         return detail_response(
-            request, reader, settings, lambda: get(reader, record_id), self.singular, record_id
+            request,
+            reader,
+            settings,
+            lambda: get(reader, record_id),
+            self.singular,
+            record_id,
+            chosen(params),
         )
 
     def _add_list(self, router: APIRouter) -> None:
@@ -134,7 +165,7 @@ class Resource:
             request: Request,
             reader: ReaderDep,
             settings: SettingsDep,
-            filters: Annotated[Any, from_query(self.filters)],
+            filters: Annotated[Any, from_query(self.list_params)],
         ) -> Response:
             return await self.answer_list(request, reader, settings, filters)
 
@@ -146,7 +177,7 @@ class Resource:
             description=self.list_summary,
             response_model=ItemList[self.item],  # type: ignore[name-defined]
             responses=LIST_ERRORS,
-            openapi_extra=documented(self.filters),
+            openapi_extra=documented(self.list_params),
         )
 
     def _add_detail(self, router: APIRouter, detail: Detail) -> None:
@@ -155,9 +186,9 @@ class Resource:
             record_id: Annotated[str, _id_parameter(detail)],
             reader: ReaderDep,
             settings: SettingsDep,
-            params: Annotated[Any, from_query(NoParams)],
+            params: Annotated[Any, from_query(self.detail_params)],
         ) -> Response:
-            return await self.answer_detail(request, reader, settings, record_id)
+            return await self.answer_detail(request, reader, settings, record_id, params)
 
         router.add_api_route(
             f"/{{{detail.id_name}}}",
@@ -167,6 +198,7 @@ class Resource:
             description=detail.summary,
             response_model=detail.model,
             responses=DETAIL_ERRORS,
+            openapi_extra=documented(self.detail_params),
         )
 
     def _add_part(self, router: APIRouter, detail: Detail, part: PagedPart | WholePart) -> None:
@@ -179,22 +211,24 @@ class Resource:
 
         if isinstance(part, PagedPart):
             listed = part.resource
+            paged_params = with_fields(VisitPartParams, listed.item)
 
             async def list_paged(
                 request: Request,
                 record_id: Annotated[str, _id_parameter(detail)],
                 reader: ReaderDep,
                 settings: SettingsDep,
-                params: Annotated[Any, from_query(VisitPartParams)],
+                params: Annotated[Any, from_query(paged_params)],
             ) -> Response:
                 require(reader, record_id)
-                chosen = {"sort": part.sort} if part.sort else {}
-                filters: Any = listed.filters(
+                order = {"sort": part.sort} if part.sort else {}
+                filters: Any = listed.list_params(
                     limit=params.limit,
                     cursor=params.cursor,
                     format=params.format,
+                    fields=params.fields,
                     **{part.by: record_id},
-                    **chosen,
+                    **order,
                 )
                 return await run_list(
                     request, reader, settings, filters, listed.listing, listed.sorts, listed.item
@@ -202,29 +236,33 @@ class Resource:
 
             endpoint: Callable[..., Any] = list_paged
             model: type[BaseModel] = listed.item
-            parameters: type[BaseModel] = VisitPartParams
+            parameters: type[BaseModel] = paged_params
         else:
             read = part.read
+            whole_params = with_fields(OnePageParams, part.model)
 
             async def list_whole(
                 request: Request,
                 record_id: Annotated[str, _id_parameter(detail)],
                 reader: ReaderDep,
                 settings: SettingsDep,
-                params: Annotated[Any, from_query(OnePageParams)],
+                params: Annotated[Any, from_query(whole_params)],
             ) -> Response:
                 answer_in = negotiate(request, params.format, LIST_FORMATS)
+                fields = chosen(params)
 
                 def respond() -> Response:
                     require(reader, record_id)
                     items = read(reader, record_id)
-                    return page_response(request, answer_in, part.model, items, len(items), None)
+                    return page_response(
+                        request, answer_in, part.model, items, len(items), None, fields=fields
+                    )
 
                 return await run_read(
                     request, reader, lambda: conditional(request, reader, settings, respond)
                 )
 
-            endpoint, model, parameters = list_whole, part.model, OnePageParams
+            endpoint, model, parameters = list_whole, part.model, whole_params
         router.add_api_route(
             f"/{{{detail.id_name}}}/{part.name}",
             endpoint,

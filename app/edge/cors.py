@@ -27,6 +27,7 @@ EXPOSED_HEADERS = [
     "Repr-Digest",
     "X-Checksum-SHA256",
     "X-Total-Count",
+    "X-Undated-Count",
     REQUEST_ID_HEADER,
     "Retry-After",
     *RATE_LIMIT_HEADERS,

@@ -11,6 +11,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -105,13 +106,14 @@ class AgreementPublic(TimestampsPublic):
     )
     parties: list[CountryRef] = Field(description="Countries party to it.")
     topics: list[TopicRef] = Field(description="Fields of cooperation it covers.")
-    codes: list[EventCodePublic] = codes_field()
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class AgreementDetail(AgreementPublic):
     """One agreement with its signatories and citations."""
 
+    codes: list[EventCodePublic] = codes_field()
     signatories: list[ParticipationPublic] = Field(
         description="Who signed, with the title held at the time."
     )

@@ -65,6 +65,18 @@ def disputed_field() -> Any:
     )
 
 
+def source_ids_field() -> Any:
+    """The `source_ids` field of visits, meetings, agreements, participants and tours."""
+    return Field(
+        description="The ids of the sources cited for the record, sorted: its own citations' "
+        "and its claims' (a participant's: those of its parts in visits and meetings and of "
+        'its external ids). In CSV, one column with the ids joined by "; ".',
+        schema_extra={
+            "examples": [["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]]
+        },
+    )
+
+
 def claims_field() -> Any:
     """The `claims` field of every record's detail."""
     return Field(

@@ -1,9 +1,11 @@
 """Citations: the link from one fact-bearing record to the words of a source that support it."""
 
+from typing import Literal
+
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import ID_MAX_LENGTH, Timestamped
+from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
 
 # The records a citation may support; exactly one of these columns is set on each citation.
 CITED_COLUMNS = (
@@ -87,6 +89,67 @@ class CitationPublic(SQLModel):
         schema_extra={"examples": ["meeting:havana-talks:3f9a1c2e"]},
     )
     source: SourceRef = Field(description="The document cited.")
+    quote: str | None = Field(
+        description="The source's exact words (verbatim), where its text is held.",
+        schema_extra={
+            "examples": [
+                "President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the Palace "
+                "of the Revolution in Havana on June 15."
+            ]
+        },
+    )
+    note: str | None = Field(
+        description="Restatement of what the source reports, where its text is not held.",
+        schema_extra={"examples": [None]},
+    )
+
+
+# The record types a citation may support, as `record.type` and the `record_type` filter
+# name them: each cited column without its `_id`.
+CITED_TYPES = tuple(column.removesuffix("_id") for column in CITED_COLUMNS)
+CitedType = Literal[
+    "tour",
+    "visit",
+    "meeting",
+    "agreement",
+    "participation",
+    "statement",
+    "claim",
+    "external_id",
+    "event_code",
+]
+CitationKind = Literal["quote", "note"]
+
+
+class RecordRef(SQLModel):
+    """The record a citation or a statement belongs to, by type and id."""
+
+    type: str = Field(
+        description="Its record type (tour, visit, meeting, agreement, participation, "
+        "statement, claim, external_id, event_code).",
+        schema_extra={"examples": ["meeting"]},
+    )
+    id: str = Field(
+        description="Its id.",
+        schema_extra={"examples": ["2023-06-15-havana-raisi-diaz-canel-talks"]},
+    )
+
+
+class CitationItem(TimestampsPublic):
+    """A citation as listed (`GET /v1/citations`): the record it supports, the source and
+    the source's words."""
+
+    id: str = Field(
+        description="Stable id of the citation.",
+        schema_extra={"examples": ["meeting:havana-talks:3f9a1c2e"]},
+    )
+    record: RecordRef = Field(description="The record the citation supports.")
+    source: SourceRef = Field(description="The document cited.")
+    kind: str = Field(
+        description="quote (the source's exact words are held) or note (a restatement of "
+        "what the source reports).",
+        schema_extra={"examples": ["quote"]},
+    )
     quote: str | None = Field(
         description="The source's exact words (verbatim), where its text is held.",
         schema_extra={

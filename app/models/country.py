@@ -3,7 +3,8 @@
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from app.models.base import Timestamped, TimestampsPublic
+from app.models.base import Timestamped, TimestampsPublic, claims_field, disputed_field
+from app.models.claim import ClaimPublic
 
 
 class CountryBase(SQLModel):
@@ -52,3 +53,10 @@ class CountryPublic(CountryBase, TimestampsPublic):
     visits_hosted: int = Field(
         description="Visits this country hosted.", schema_extra={"examples": [1]}
     )
+    disputed: list[str] = disputed_field()
+
+
+class CountryDetail(CountryPublic):
+    """One country with how many visits it made and hosted, and its claims."""
+
+    claims: dict[str, list[ClaimPublic]] = claims_field()

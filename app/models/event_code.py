@@ -47,5 +47,6 @@ def codes_field() -> Any:
     """The `codes` field of visits, meetings and agreements."""
     return Field(
         description="Event codes (CAMEO, PLOVER), from the record's kind by one table, or "
-        "as a source gives them.",
+        "as a source gives them. In details only: a list item is compact (its list takes "
+        "`cameo=` and `plover=`).",
     )

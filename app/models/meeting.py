@@ -11,6 +11,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -75,13 +76,14 @@ class MeetingPublic(TimestampsPublic):
         },
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation discussed.")
-    codes: list[EventCodePublic] = codes_field()
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class MeetingDetail(MeetingPublic):
     """One meeting with its participants, statements and citations."""
 
+    codes: list[EventCodePublic] = codes_field()
     participants: list[ParticipationPublic] = Field(
         description="Who took part, with role and title."
     )

@@ -9,6 +9,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -121,6 +122,7 @@ class ParticipantPublic(TimestampsPublic):
         description="Wikidata item id, if known.", schema_extra={"examples": [None]}
     )
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class ParticipantDetail(ParticipantPublic):

@@ -3,7 +3,7 @@
 from sqlmodel import Field
 
 from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
-from app.models.citation import CitationPublic
+from app.models.citation import CitationPublic, RecordRef
 from app.models.participant import ParticipantRef
 
 
@@ -59,3 +59,17 @@ class StatementPublic(TimestampsPublic):
         schema_extra={"examples": [None]},
     )
     citations: list[CitationPublic] = Field(description="Where it is reported.")
+
+
+class StatementItem(StatementPublic):
+    """A statement as listed (`GET /v1/statements`): also the record it belongs to and the
+    ids of the sources that report it."""
+
+    record: RecordRef = Field(
+        description="The record it was said at: its meeting, or its visit when it belongs "
+        "to no meeting (type meeting or visit)."
+    )
+    source_ids: list[str] = Field(
+        description='The ids of the sources that report it, sorted (in CSV, joined by "; ").',
+        schema_extra={"examples": [["tdi-2023-06-16-raisi-havana"]]},
+    )

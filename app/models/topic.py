@@ -3,7 +3,7 @@
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic, disputed_field
 
 
 class TopicBase(SQLModel):
@@ -52,6 +52,7 @@ class TopicPublic(TopicBase, TimestampsPublic):
     agreement_count: int = Field(
         description="Agreements tagged with this topic.", schema_extra={"examples": [2]}
     )
+    disputed: list[str] = disputed_field()
 
 
 class VisitTopic(SQLModel, table=True):

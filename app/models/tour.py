@@ -11,6 +11,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -59,6 +60,7 @@ class TourPublic(TimestampsPublic):
     )
     legs: list[TourLeg] = Field(description="Its visits, in order.")
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class TourDetail(TourPublic):

@@ -12,6 +12,7 @@ from app.models.base import (
     TimestampsPublic,
     claims_field,
     disputed_field,
+    source_ids_field,
 )
 from app.models.citation import CitationPublic
 from app.models.claim import ClaimPublic
@@ -105,19 +106,21 @@ class VisitPublic(TimestampsPublic):
         schema_extra={"examples": ["Concluding leg of a three-nation tour of Latin America."]},
     )
     topics: list[TopicRef] = Field(description="Fields of cooperation on the agenda.")
-    codes: list[EventCodePublic] = codes_field()
     disputed: list[str] = disputed_field()
+    source_ids: list[str] = source_ids_field()
 
 
 class MeetingCited(MeetingPublic):
     """A meeting embedded in its visit, with its own citations."""
 
+    codes: list[EventCodePublic] = codes_field()
     citations: list[CitationPublic] = Field(description="Where the meeting is reported.")
 
 
 class VisitDetail(VisitPublic):
     """One visit with its meetings, agreements, participants, statements and citations."""
 
+    codes: list[EventCodePublic] = codes_field()
     meetings: list[MeetingCited] = Field(description="Engagements, in date order.")
     agreements: list[AgreementDetail] = Field(description="What was signed or agreed.")
     participants: list[ParticipationPublic] = Field(

@@ -14,7 +14,7 @@ from app.api import filters
 from app.api.main import RESOURCES as DECLARED
 from app.queries import changes
 from app.queries import search as search_queries
-from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort
+from app.queries.common import Encoded, Gzipped, Item, Page, parse_sort, stored_items
 from app.queries.listing import Listing
 from app.storage import Reader
 
@@ -95,14 +95,31 @@ def first(
     return items, page.total or 0
 
 
+def sources(db: Reader, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The sources of `ids` as listed (title, publisher, date, dateline; not their text), by
+    id, in one read; the ids not found are left out."""
+    found = stored_items(db, "source", ids)
+    return {source_id: item.decoded() for source_id, item in found.items()}
+
+
 def dataset(db: Reader) -> dict[str, Any]:
     """The data version, counts per resource and every source (`GET /v1`)."""
     return changes.dataset_summary(db)
 
 
+def datasets(db: Reader) -> list[dict[str, Any]]:
+    """Each dataset loaded, with how many visits and sources it holds."""
+    return changes.datasets(db)
+
+
 def search(
-    db: Reader, query: str, kind: str | None, after: tuple[Any, int] | None, limit: int
-) -> tuple[list[dict[str, Any]], int, tuple[float, int] | None]:
-    """Ranked hits of every type (NoSearchWords when `query` holds no word)."""
-    items, total, next_after, _ = search_queries.search(db, query, kind, after, limit)
-    return items, total, next_after
+    db: Reader,
+    query: str,
+    kind: str | None,
+    after: tuple[Any, int] | None,
+    before: tuple[Any, int] | None,
+    limit: int,
+) -> search_queries.Hits:
+    """A page of ranked hits of every type, after `after` or just before `before`
+    (NoSearchWords when `query` holds no word)."""
+    return search_queries.search_page(db, query, kind, after, before, limit)

@@ -157,7 +157,7 @@ def list_view(
     wanted = {**criteria, "facet": list(resource.facets)}
     secret = settings.cursor_secret
     if before is not None:
-        back = decode_cursor(before, reverse(sort), digest, secret)
+        back = decode_cursor(before, reverse(sort), digest, secret, "before")
         items, page = data.list_page(db, resource, wanted, reverse(sort), back, limit)
         items.reverse()
         more_before, more_after = page.next_after is not None, bool(items)

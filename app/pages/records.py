@@ -5,7 +5,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from app.pages import data
+from app.pages.render import templates
 from app.storage import Reader
 
 
@@ -22,13 +25,15 @@ def _citations(value: Any) -> Iterator[dict[str, Any]]:
             yield from _citations(inner)
 
 
-def cited_sources(db: Reader, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The sources a record's citations name, by id, with their date and dateline (a citation
-    carries the source's title, publisher and address only)."""
-    sources = data.RESOURCES["sources"]
-    ids = sorted({citation["source"]["id"] for citation in _citations(record)})
-    found = {source_id: sources.get(db, source_id) for source_id in ids}
-    return {source_id: source for source_id, source in found.items() if source is not None}
+def cited_sources(db: Reader, record: dict[str, Any]) -> dict[str, Markup]:
+    """What the record's citations say of each source they name, by its id: its title,
+    publisher, date and address (a citation carries all but the date), made once per source
+    however many citations name it (a participant's page cites a few sources a hundred
+    times)."""
+    refs = {citation["source"]["id"]: citation["source"] for citation in _citations(record)}
+    found = data.sources(db, sorted(refs))
+    line = templates.get_template("macros.html").module.source_line  # type: ignore[attr-defined]
+    return {source_id: line(ref, found.get(source_id)) for source_id, ref in refs.items()}
 
 
 @dataclass(frozen=True)

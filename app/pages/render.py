@@ -4,6 +4,7 @@ every page takes."""
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from app.api.caching import conditional
 from app.config import Settings
+from app.pages import fragments
 from app.pages.kept import RenderedPages
 from app.storage import Reader
 
@@ -79,15 +81,22 @@ def highlighted(snippet: str) -> Markup:
     return Markup("".join(parts))  # noqa: S704 (every piece escaped above)
 
 
+@lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    # A list page's links repeat the same few pairs (its filters, sort and limit) once per
+    # facet value: each is encoded once, not once per link.
+    return urlencode(((name, value),))
+
+
 def query_string(values: dict[str, Any]) -> str:
     """`?a=1&b=2` from the values that are set (lists repeat their name), or ''."""
     pairs = [
-        (name, str(item))
+        _pair(name, str(item))
         for name, value in values.items()
         for item in (value if isinstance(value, list | tuple) else [value])
         if item not in (None, "")
     ]
-    return "?" + urlencode(pairs) if pairs else ""
+    return "?" + "&".join(pairs) if pairs else ""
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -119,6 +128,8 @@ def _environment() -> jinja2.Environment:
         auto_reload=False,  # templates change with a deploy, not while serving
     )
     environment.globals["stylesheet"] = STYLESHEET.url
+    for fragment in (fragments.country, fragments.person, fragments.span):
+        environment.globals[fragment.__name__] = fragment
     environment.filters["highlighted"] = highlighted
     environment.filters["query"] = query_string
     environment.filters["label"] = lambda name: str(name).replace("_", " ")
@@ -141,10 +152,15 @@ class Site:
     rendered: RenderedPages
 
 
-async def get_site(request: Request) -> Site:
+def site_of(request: Request) -> Site:
     """The app's database, settings and rendered pages, for a page."""
     state = request.app.state
     return Site(state.reader, state.settings, state.rendered_pages)
+
+
+async def get_site(request: Request) -> Site:
+    """The app's database, settings and rendered pages, for a page (a dependency)."""
+    return site_of(request)
 
 
 SiteDep = Annotated[Site, Depends(get_site)]

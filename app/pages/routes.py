@@ -2,28 +2,34 @@
 
 Each page reads through `app.pages.data` and answers as the API does: ETag and 304,
 `Cache-Control`, gzip (the app's middleware); lists and search off the event loop when slow.
+Like the API's lists and records, the pages are on the fast path (`FAST_ROUTES`,
+app/api/fast_path.py): a page's route and its row in that table call the same function.
 """
 
-from collections.abc import Callable, Coroutine
+import re
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import Field, create_model
 
+from app.api.fast_path import FastRoute
 from app.api.filters import NoParams
 from app.api.lists import no_words
 from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest
-from app.api.query import from_query
+from app.api.query import from_query, parse_query
+from app.config import Settings
 from app.errors import not_found
 from app.pages import data
 from app.pages.forms import controls
 from app.pages.lists import FormParams, form_controls, given, list_view, page_model
 from app.pages.records import cited_sources, claimed_fields
-from app.pages.render import STYLESHEET, Site, SiteDep, answer, page, query_string
-from app.pages.timeline import Series, draw, visit_years
+from app.pages.render import STYLESHEET, Site, SiteDep, answer, page, query_string, site_of
+from app.pages.timeline import Series, draw, visit_years, years_of
 from app.queries.common import NoSearchWords
+from app.storage import Reader
 
 router = APIRouter(include_in_schema=False)
 # The first segment of every page's path (`/` has ''): where a kept page may be sent from.
@@ -34,12 +40,21 @@ LATEST = 5  # latest visits on the home page
 CITED = 10  # the most cited sources on the home page (all of them: /sources)
 SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
 RANKED = "rank"
+BACK = "-rank"  # the previous page's cursors: the hits before a hit, in reverse order
 Handler = Callable[..., Coroutine[Any, Any, Response]]
+# A page as the fast path calls it: the request, the site, the parameters (parsed already by
+# the route, or None: parsed from the query string) and the record's id ('' for no record).
+Answer = Callable[[Request, Site, Any, str], Awaitable[Response]]
+ID_MAX_LENGTH = 200
 
 SearchPage = create_model(
     "SearchPage",
     __base__=(FormParams, data.SearchParams),
     q=(str | None, Field(default=None, min_length=1, max_length=500)),
+    before=(
+        str | None,
+        Field(default=None, max_length=1000, description="Cursor of the previous page."),
+    ),
 )
 SEARCH_CONTROLS = controls(SearchPage)
 
@@ -57,6 +72,13 @@ async def stylesheet(params: NoQuery) -> Response:
 @router.get("/")
 async def home(request: Request, site: SiteDep, params: NoQuery) -> Response:
     """What the data holds, one search box, the latest visits, links to everything else."""
+    return await answer_home(request, site, params, "")
+
+
+async def answer_home(request: Request, site: Site, params: Any, _: str) -> Response:
+    """The home page."""
+    if params is None:
+        await parse_query(NoParams, request)
 
     def respond() -> Response:
         visits = data.RESOURCES["visits"]
@@ -67,6 +89,7 @@ async def home(request: Request, site: SiteDep, params: NoQuery) -> Response:
         cited = sorted(dataset["sources"], key=lambda s: (-s["citation_count"], s["id"]))
         context = {
             "dataset": dataset,
+            "datasets": data.datasets(site.reader),
             "cited": cited[:CITED],
             "earliest": earliest[0]["start_date"] if earliest else None,
             "latest": latest,
@@ -77,12 +100,17 @@ async def home(request: Request, site: SiteDep, params: NoQuery) -> Response:
     return answer(request, site, respond)
 
 
-def _list_page(resource: data.Resource) -> Handler:
+def _list_page(resource: data.Resource) -> tuple[Handler, Answer]:
     model = page_model(resource)
 
     async def list_page(
         request: Request, site: SiteDep, params: Annotated[Any, from_query(model)]
     ) -> Response:
+        return await answer_list(request, site, params, "")
+
+    async def answer_list(request: Request, site: Site, params: Any, _: str) -> Response:
+        if params is None:
+            params = await parse_query(model, request)
         shown = given(request.query_params)
         if params.format is not None:  # the same list in a format of the API's: the API
             kept = {k: v for k, v in shown.items() if k != "before"}
@@ -103,16 +131,20 @@ def _list_page(resource: data.Resource) -> Handler:
         return await run_read(request, site.reader, lambda: answer(request, site, respond), key)
 
     list_page.__doc__ = f"{resource.title}: filters, facets and pages."
-    return list_page
+    return list_page, answer_list
 
 
-def _record_page(resource: data.Resource) -> Handler:
+def _record_page(resource: data.Resource) -> tuple[Handler, Answer]:
     async def record_page(
         request: Request,
-        record_id: Annotated[str, Path(max_length=200)],
+        record_id: Annotated[str, Path(max_length=ID_MAX_LENGTH)],
         site: SiteDep,
         params: NoQuery,
     ) -> Response:
+        return await answer_record(request, site, params, record_id)
+
+    async def answer_record(request: Request, site: Site, _: Any, record_id: str) -> Response:
+        # The fast path sends no query string here (the route refuses any).
         def respond() -> Response:
             record = resource.get(site.reader, record_id)
             if record is None:
@@ -122,7 +154,7 @@ def _record_page(resource: data.Resource) -> Handler:
         return answer(request, site, respond)
 
     record_page.__doc__ = f"One {resource.singular}: every fact with its sources."
-    return record_page
+    return record_page, answer_record
 
 
 def render_record(
@@ -156,7 +188,9 @@ def _extra(site: Site, resource: data.Resource, record: dict[str, Any]) -> dict[
     shown = {}
     for name, sort in (("visits", "start_date"), ("meetings", "date"), ("agreements", "signed_on")):
         shown[name] = data.first(site.reader, data.RESOURCES[name], by_them, sort, SHOWN)
-    years, undated = visit_years(site.reader, by_them)
+    visits, total = shown["visits"]
+    # All their visits listed already: counted from those, not read again.
+    years, undated = years_of(visits) if total <= len(visits) else visit_years(site.reader, by_them)
     return {
         "shown": shown,
         # Their parts name a visit and a meeting by id: those listed above, by id (a part in
@@ -166,13 +200,34 @@ def _extra(site: Site, resource: data.Resource, record: dict[str, Any]) -> dict[
     }
 
 
+def _fast(answer_page: Answer) -> Callable[[Request, Reader, Settings, str], Awaitable[Response]]:
+    """A page as the fast path's table calls it."""
+
+    async def fast(request: Request, _: Reader, __: Settings, record_id: str) -> Response:
+        return await answer_page(request, site_of(request), None, record_id)
+
+    return fast
+
+
+# The pages' rows of the fast path's table, filled below beside their routes.
+FAST_ROUTES: list[FastRoute] = []
+
+
+def _add(path: str, handler: Handler, answer_page: Answer, name: str) -> None:
+    router.add_api_route(path, handler, name=name)
+    if "{record_id}" in path:
+        pattern = re.escape(path.replace("/{record_id}", "")) + "/([^/]+)"
+        FAST_ROUTES.append(
+            FastRoute(re.compile(pattern), _fast(answer_page), ID_MAX_LENGTH, takes_query=False)
+        )
+    else:
+        FAST_ROUTES.append(FastRoute(re.compile(re.escape(path)), _fast(answer_page), 0))
+
+
+FAST_ROUTES.append(FastRoute(re.compile("/"), _fast(answer_home), 0))
 for _resource in data.RESOURCES.values():
-    router.add_api_route(f"/{_resource.name}", _list_page(_resource), name=f"{_resource.name}_page")
-    router.add_api_route(
-        f"/{_resource.name}/{{record_id}}",
-        _record_page(_resource),
-        name=f"{_resource.singular}_page",
-    )
+    _add(f"/{_resource.name}", *_list_page(_resource), f"{_resource.name}_page")
+    _add(f"/{_resource.name}/{{record_id}}", *_record_page(_resource), f"{_resource.singular}_page")
 
 
 @router.get("/search")
@@ -180,6 +235,13 @@ async def search_page(
     request: Request, site: SiteDep, params: Annotated[Any, from_query(SearchPage)]
 ) -> Response:
     """One search box over every record: typed, ranked results, matches highlighted."""
+    return await answer_search(request, site, params, "")
+
+
+async def answer_search(request: Request, site: Site, params: Any, _: str) -> Response:
+    """The search page."""
+    if params is None:
+        params = await parse_query(SearchPage, request)
     shown = given(request.query_params)
     if params.q is None:
         return answer(
@@ -194,29 +256,38 @@ async def search_page(
     digest = filters_digest({"q": params.q, "type": params.type})
     secret = site.settings.cursor_secret
     after = None if params.cursor is None else decode_cursor(params.cursor, RANKED, digest, secret)
+    before = (
+        None
+        if params.before is None
+        else decode_cursor(params.before, BACK, digest, secret, "before")
+    )
 
     def respond() -> Response:
         try:
-            hits, total, next_after = data.search(
-                site.reader, params.q, params.type, after, params.limit
-            )
+            hits = data.search(site.reader, params.q, params.type, after, before, params.limit)
         except NoSearchWords:
             raise no_words() from None
-        next_url = None
-        if next_after is not None:
-            at = encode_cursor(RANKED, next_after, digest, secret)
-            next_url = "/search" + query_string({**shown, "cursor": at})
+        first = {k: v for k, v in shown.items() if k not in ("cursor", "before")}
+        previous_url = next_url = None
+        if hits.first is not None:  # a cursor for the reverse order, as a list page's
+            at = encode_cursor(BACK, hits.first, digest, secret)
+            previous_url = "/search" + query_string({**first, "before": at})
+        if hits.last is not None:
+            at = encode_cursor(RANKED, hits.last, digest, secret)
+            next_url = "/search" + query_string({**first, "cursor": at})
         context = {
             "values": shown,
-            "results": hits,
-            "total": total,
+            "results": hits.items,
+            "total": hits.total,
+            "previous_url": previous_url,
             "next_url": next_url,
-            "first_url": "/search" + query_string({k: v for k, v in shown.items() if k != "cursor"})
-            if params.cursor
-            else None,
+            "first_url": "/search" + query_string(first) if after or before else None,
             "controls": SEARCH_CONTROLS,
         }
         return page(request, "search.html", context)
 
     alike = f"{request.scope['path']} {digest}"
     return await run_read(request, site.reader, lambda: answer(request, site, respond), alike)
+
+
+FAST_ROUTES.append(FastRoute(re.compile("/search"), _fast(answer_search), 0))

@@ -83,26 +83,37 @@ def visit_years(db: Reader, criteria: Mapping[str, Any]) -> tuple[dict[int, int]
     """Visits matching `criteria` per year of their start, and how many have no start date."""
     visits = data.RESOURCES["visits"]
     dated = {**criteria, "date_from": data.EARLIEST}
-    earliest, _ = data.first(db, visits, dated, "start_date", 1)
+    earliest, dated_total = data.first(db, visits, dated, "start_date", 1)
     _, total = data.first(db, visits, criteria, "start_date", 1)
-    if not earliest:
-        return {}, total
-    latest, _ = data.first(db, visits, dated, "-start_date", 1)
-    first_year, last_year = int(earliest[0]["start_date"][:4]), int(latest[0]["start_date"][:4])
     years: dict[int, int] = {}
-    for start in range(first_year, last_year + 1, WINDOW_YEARS):
+    # Window after window from the first year, until every dated visit is counted (the
+    # last year needs no read of its own).
+    start = int(earliest[0]["start_date"][:4]) if earliest else dt.MAXYEAR + 1
+    while sum(years.values()) < dated_total and start <= dt.MAXYEAR:
         end = start + WINDOW_YEARS - 1
         window = {
             **criteria,
             "date_from": dt.date(start, 1, 1),
-            "date_to": dt.date(min(end, 9999), 12, 31),
+            "date_to": dt.date(min(end, dt.MAXYEAR), 12, 31),
             "facet": ["year"],
         }
         _, page = data.list_page(db, visits, window, "start_date", None, 1)
         for row in (page.facets or {}).get("year", []):
             if row["value"] is not None and start <= int(row["value"]) <= end:
                 years[int(row["value"])] = row["count"]
+        start = end + 1
     return years, total - sum(years.values())
+
+
+def years_of(visits: list[dict[str, Any]]) -> tuple[dict[int, int], int]:
+    """Visits per year of their start, and how many have no start date, counted from the
+    visits themselves (when a page lists them all already)."""
+    years: dict[int, int] = {}
+    for visit in visits:
+        if visit["start_date"]:
+            year = int(visit["start_date"][:4])
+            years[year] = years.get(year, 0) + 1
+    return years, sum(1 for visit in visits if not visit["start_date"])
 
 
 def _step(span: int) -> int:

@@ -5,7 +5,7 @@ from typing import Any
 
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
-from app.queries.embeds import Citations, parties_for, signatories_for, topics_for
+from app.queries.embeds import Citations, parties_for, signatories_for, topics_for, with_sources
 from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
@@ -44,7 +44,7 @@ def get_agreement(db: Reader, agreement_id: str) -> Gzipped | None:
     return stored_detail(db, "agreement", agreement_id)
 
 
-def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
+def _items(db: Reader, rows: list[Row], coded: bool = False) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     parties = parties_for(db, ids)
     topics = topics_for(db, "agreement", ids)
@@ -54,11 +54,16 @@ def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
         )
         for row in rows
     ]
-    return with_disputed(db, "agreement", with_codes(db, "agreement", built))
+    return with_sources(
+        db,
+        "agreement",
+        with_disputed(db, "agreement", with_codes(db, "agreement", built) if coded else built),
+    )
 
 
 def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
-    """Agreements as list items (AgreementPublic), built from the tables."""
+    """Agreements as list items (AgreementPublic), built from the tables (compact: no event
+    codes, which the details carry)."""
     rows = db.rows(
         f"SELECT {SELECT} FROM agreement g WHERE g.id {db.dialect.in_list('ids')} ORDER BY g.id",
         {"ids": db.dialect.list_param(ids)},
@@ -72,7 +77,7 @@ def agreements_detail(
     """AgreementDetail dicts matching `where` (over `g`) with signatories, by id; their
     citations come with `cited.fill`."""
     rows = db.rows(f"SELECT {SELECT} FROM agreement g WHERE {where} ORDER BY g.id", params)
-    built = _items(db, rows)
+    built = _items(db, rows, coded=True)
     signatories = signatories_for(db, [r["id"] for r in rows], cited)
     for item in built:
         item["signatories"] = signatories.get(item["id"], [])

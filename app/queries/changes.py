@@ -39,6 +39,17 @@ def dataset_summary(db: Reader) -> dict[str, Any]:
     }
 
 
+def datasets(db: Reader) -> list[dict[str, Any]]:
+    """Each dataset loaded (the seed, an import), by name, with how many visits and sources
+    it holds."""
+    return db.memoised(
+        "SELECT dataset AS name, sum(visits) AS visits, sum(sources) AS sources FROM ("
+        "SELECT dataset, count(*) AS visits, 0 AS sources FROM visit GROUP BY dataset "
+        "UNION ALL SELECT dataset, 0, count(*) FROM source GROUP BY dataset) "
+        "GROUP BY dataset ORDER BY dataset"
+    )
+
+
 def list_deletions(
     db: Reader, since: Any, after: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int, int | None]:

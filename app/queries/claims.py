@@ -32,15 +32,15 @@ DISPUTED_SQL = (
 )
 
 
-def disputed_key(subject_type: str, table: str | None = None) -> str:
+def disputed_key(subject_type: str, table: str | None = None, id_column: str = "id") -> str:
     """The list key `disputed` of a resource: each record listed under 'true' (it has a
     disputed property) or 'false'."""
     disputed_ids = (
         f"SELECT subject_id FROM ({DISPUTED_SQL}) d WHERE d.subject_type = '{subject_type}'"
     )
     return (
-        f"SELECT id, 'false' AS value FROM {table or subject_type} "
-        f"WHERE id NOT IN ({disputed_ids}) "
+        f"SELECT {id_column} AS id, 'false' AS value FROM {table or subject_type} "
+        f"WHERE {id_column} NOT IN ({disputed_ids}) "
         f"UNION SELECT subject_id AS id, 'true' AS value FROM ({DISPUTED_SQL}) d "
         f"WHERE d.subject_type = '{subject_type}'"
     )
@@ -135,22 +135,26 @@ def by_property(claims: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
 
 
 def with_claims(
-    db: Reader, subject_type: str, records: list[dict[str, Any]], cited: Citations
+    db: Reader,
+    subject_type: str,
+    records: list[dict[str, Any]],
+    cited: Citations,
+    id_key: str = "id",
 ) -> list[dict[str, Any]]:
     """Add `claims` (by property) to each record's detail, in place; return them."""
-    found = claims_of(db, subject_type, [record["id"] for record in records], cited)
+    found = claims_of(db, subject_type, [record[id_key] for record in records], cited)
     for record in records:
-        record["claims"] = by_property(found.get(record["id"], []))
+        record["claims"] = by_property(found.get(record[id_key], []))
     return records
 
 
 def with_disputed(
-    db: Reader, subject_type: str, records: list[dict[str, Any]]
+    db: Reader, subject_type: str, records: list[dict[str, Any]], id_key: str = "id"
 ) -> list[dict[str, Any]]:
     """Add `disputed` to each record's list item, in place; return them."""
-    found = disputed_of(db, subject_type, [record["id"] for record in records])
+    found = disputed_of(db, subject_type, [record[id_key] for record in records])
     for record in records:
-        record["disputed"] = found.get(record["id"], [])
+        record["disputed"] = found.get(record[id_key], [])
     return records
 
 

@@ -136,3 +136,14 @@ def stored_detail(db: Reader, resource: str, record_id: str) -> Gzipped | None:
         {"resource": resource, "id": record_id},
     )
     return None if row is None else Gzipped(row["detail"])
+
+
+def stored_items(db: Reader, resource: str, record_ids: list[str]) -> dict[str, Encoded]:
+    """Records' list items as the load stored them (app/documents.py), by id, in one read;
+    the ids not found are left out."""
+    rows = db.rows(
+        "SELECT record_id, item FROM record_item WHERE resource = :resource "
+        f"AND record_id {db.dialect.in_list('ids')}",
+        {"resource": resource, "ids": db.dialect.list_param(record_ids)},
+    )
+    return {row["record_id"]: Encoded(row["item"]) for row in rows}

@@ -210,3 +210,38 @@ def grouped(records: list[dict[str, Any]], key: Callable[[dict[str, Any]], str])
     for record in records:
         found[key(record)].append(record)
     return found
+
+
+# The sources cited for a record of each kind, as (owner, source_id) pairs of `:ids`: its own
+# citations and its claims'; a participant has no citations of its own, but its parts in
+# visits and meetings and its external ids have.
+def _sources_sql(kind: str, in_ids: str) -> str:
+    claimed = (
+        "SELECT cl.subject_id AS owner, c.source_id FROM claim cl "
+        "JOIN citation c ON c.claim_id = cl.id "
+        f"WHERE cl.subject_type = '{kind}' AND cl.subject_id {in_ids}"
+    )
+    if kind == "participant":
+        own = (
+            "SELECT pa.participant_id AS owner, c.source_id FROM participation pa "
+            f"JOIN citation c ON c.participation_id = pa.id WHERE pa.participant_id {in_ids} "
+            "UNION SELECT e.participant_id AS owner, c.source_id FROM external_id e "
+            f"JOIN citation c ON c.external_id_id = e.id WHERE e.participant_id {in_ids}"
+        )
+    else:
+        own = f"SELECT {kind}_id AS owner, source_id FROM citation WHERE {kind}_id {in_ids}"
+    return f"SELECT owner, source_id FROM ({own} UNION {claimed}) ORDER BY owner, source_id"
+
+
+def with_sources(db: Reader, kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add `source_ids` (sorted) to each record of `kind`, in place; return them."""
+    found: dict[str, list[str]] = defaultdict(list)
+    if records:
+        for row in db.rows(
+            _sources_sql(kind, db.dialect.in_list("ids")),
+            {"ids": db.dialect.list_param([record["id"] for record in records])},
+        ):
+            found[row["owner"]].append(row["source_id"])
+    for record in records:
+        record["source_ids"] = found.get(record["id"], [])
+    return records

@@ -153,6 +153,13 @@ class _Plan:
     def _id(self) -> str:
         return f"{self.alias}.{self.listing.id_column if self.alias == 'r' else 'id'}"
 
+    def _sort_column(self, sort: Sort) -> str:
+        """The sort's column as the table read names it (entries name every record's id
+        `id`, a country's code included)."""
+        if sort.column == self.listing.id_column:
+            return self._id
+        return f"{self.alias}.{sort.column}"
+
     def rows(self, sort: Sort, after: tuple[Any, str] | None, limit: int, stored: str) -> list[Row]:
         """`limit + 1` rows after `after`: the stored `item` or `csv_row`, id, sort key."""
         if self.search is not None:
@@ -176,7 +183,7 @@ class _Plan:
 
     def _select(self, stored: str, sort: Sort, ranged: Where, checked: Where) -> str:
         listing = self.listing
-        column = f"{self.alias}.{sort.column}"
+        column = self._sort_column(sort)
         direction = "DESC" if sort.descending else "ASC"
         where = Where(ranged.conditions + checked.conditions)
         if self.values:
@@ -208,7 +215,7 @@ class _Plan:
         """The index ranges to read in turn (None: one that cannot match), each with its
         range and residual conditions: the NULL sort keys apart from the others, and past
         `after`."""
-        column = f"{self.alias}.{sort.column}"
+        column = self._sort_column(sort)
         by_id = sort.column == self.listing.id_column
         bounds: list[tuple[str, dict[str, Any], bool]]  # condition, params, NULL keys
         if by_id:

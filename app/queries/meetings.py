@@ -5,7 +5,14 @@ from typing import Any
 
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
-from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.embeds import (
+    Citations,
+    grouped,
+    participations,
+    statements,
+    topics_for,
+    with_sources,
+)
 from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
@@ -49,30 +56,35 @@ def get_meeting(db: Reader, meeting_id: str) -> Gzipped | None:
     return stored_detail(db, "meeting", meeting_id)
 
 
-def _items(db: Reader, rows: list[Row]) -> list[dict[str, Any]]:
+def _items(db: Reader, rows: list[Row], coded: bool) -> list[dict[str, Any]]:
     topics = topics_for(db, "meeting", [r["id"] for r in rows])
     built = [with_timestamps({**row, "topics": topics.get(row["id"], [])}) for row in rows]
-    return with_disputed(db, "meeting", with_codes(db, "meeting", built))
+    return with_sources(
+        db,
+        "meeting",
+        with_disputed(db, "meeting", with_codes(db, "meeting", built) if coded else built),
+    )
 
 
-def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
-    """Meetings as list items (MeetingPublic), built from the tables."""
+def items(db: Reader, ids: list[str], coded: bool = False) -> list[dict[str, Any]]:
+    """Meetings as list items (MeetingPublic), built from the tables; with their event codes
+    when `coded` (the details': a list item is compact)."""
     rows = db.rows(
         f"SELECT {SELECT} FROM meeting m WHERE m.id {db.dialect.in_list('ids')} ORDER BY m.id",
         {"ids": db.dialect.list_param(ids)},
     )
-    return _items(db, rows)
+    return _items(db, rows, coded)
 
 
 def of_visits(db: Reader, visit_ids: list[str]) -> list[dict[str, Any]]:
-    """Every meeting of these visits, as list items, by visit then in the list order (by
-    date, undated first)."""
+    """Every meeting of these visits, as list items with their event codes, by visit then in
+    the list order (by date, undated first)."""
     rows = db.rows(
         f"SELECT {SELECT} FROM meeting m WHERE m.visit_id {db.dialect.in_list('ids')} "
         "ORDER BY m.visit_id, m.date ASC NULLS FIRST, m.id",
         {"ids": db.dialect.list_param(visit_ids)},
     )
-    return _items(db, rows)
+    return _items(db, rows, coded=True)
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -89,7 +101,7 @@ def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     ):
         signed[row["meeting_id"]].append(row["id"])
     built = []
-    for meeting in items(db, ids):
+    for meeting in items(db, ids, coded=True):
         meeting_id = meeting["id"]
         meeting["participants"] = people.get(meeting_id, [])
         meeting["statements"] = said.get(meeting_id, [])

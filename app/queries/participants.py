@@ -6,7 +6,7 @@ from typing import Any
 
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
-from app.queries.embeds import Citations, grouped, participations
+from app.queries.embeds import Citations, grouped, participations, with_sources
 from app.queries.listing import Listing
 from app.storage import Reader
 
@@ -77,7 +77,7 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         )
         for row in rows
     ]
-    return with_disputed(db, "participant", built)
+    return with_sources(db, "participant", with_disputed(db, "participant", built))
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:

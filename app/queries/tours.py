@@ -6,7 +6,12 @@ from typing import Any
 
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
-from app.queries.embeds import PARTICIPANT_REF_COLUMNS, Citations, participant_ref
+from app.queries.embeds import (
+    PARTICIPANT_REF_COLUMNS,
+    Citations,
+    participant_ref,
+    with_sources,
+)
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader
 
@@ -82,7 +87,7 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         )
         for row in rows
     ]
-    return with_disputed(db, "tour", built)
+    return with_sources(db, "tour", with_disputed(db, "tour", built))
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:

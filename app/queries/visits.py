@@ -6,7 +6,14 @@ from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
-from app.queries.embeds import Citations, grouped, participations, statements, topics_for
+from app.queries.embeds import (
+    Citations,
+    grouped,
+    participations,
+    statements,
+    topics_for,
+    with_sources,
+)
 from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader
@@ -57,8 +64,9 @@ def get_visit(db: Reader, visit_id: str) -> Gzipped | None:
     return stored_detail(db, "visit", visit_id)
 
 
-def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
-    """Visits as list items (VisitPublic), built from the tables."""
+def items(db: Reader, ids: list[str], coded: bool = False) -> list[dict[str, Any]]:
+    """Visits as list items (VisitPublic), built from the tables; with their event codes
+    when `coded` (the details': a list item is compact)."""
     rows = db.rows(
         "SELECT v.id, v.tour_id, v.leg, v.visitor_id, p.name AS visitor_name, "
         "p.country_code AS visitor_own_country, pc.name AS visitor_own_country_name, "
@@ -104,7 +112,9 @@ def items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         )
         for row in rows
     ]
-    return with_disputed(db, "visit", with_codes(db, "visit", built))
+    return with_sources(
+        db, "visit", with_disputed(db, "visit", with_codes(db, "visit", built) if coded else built)
+    )
 
 
 def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -122,7 +132,7 @@ def details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     people = grouped(participations(db, f"pa.visit_id {of_these}", in_ids, cited), _visit_id)
     said = grouped(statements(db, f"s.visit_id {of_these}", in_ids, cited), _visit_id)
     built = []
-    for visit in items(db, ids):
+    for visit in items(db, ids, coded=True):
         visit_id = visit["id"]
         visit["meetings"] = [
             {**meeting, "citations": cited.of("meeting", meeting["id"])}

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.queries.claims import disputed_key, with_claims, with_disputed
-from app.queries.common import Encoded, Gzipped, Where, stored_detail, with_timestamps
+from app.queries.common import Gzipped, Where, stored_detail, with_timestamps
 from app.queries.embeds import Citations
 from app.queries.listing import Listing
 from app.storage import Reader
@@ -32,8 +32,14 @@ list_countries = Listing(
     default_sort="code",
     conditions=_country_conditions,
     id_column="code",
+    keys={"disputed": disputed_key("country", id_column="code")},
 )
-list_topics = Listing(resource="topic", sort_columns=TOPIC_SORT_COLUMNS, default_sort="name")
+list_topics = Listing(
+    resource="topic",
+    sort_columns=TOPIC_SORT_COLUMNS,
+    default_sort="name",
+    keys={"disputed": disputed_key("topic")},
+)
 list_sources = Listing(
     resource="source",
     sort_columns=SOURCE_SORT_COLUMNS,
@@ -42,13 +48,9 @@ list_sources = Listing(
 )
 
 
-def get_country(db: Reader, code: str) -> dict[str, Any] | None:
-    """One country with its visit counts: its stored list item."""
-    row = db.one(
-        "SELECT item FROM record_item WHERE resource = 'country' AND record_id = :code",
-        {"code": code},
-    )
-    return None if row is None else Encoded(row["item"]).decoded()
+def get_country(db: Reader, code: str) -> Gzipped | None:
+    """One country with its visit counts and claims, as stored."""
+    return stored_detail(db, "country", code)
 
 
 def get_source(db: Reader, source_id: str) -> Gzipped | None:
@@ -65,7 +67,15 @@ def country_items(db: Reader, codes: list[str]) -> list[dict[str, Any]]:
         f"FROM country c WHERE c.code {db.dialect.in_list('ids')} ORDER BY c.code",
         {"ids": db.dialect.list_param(codes)},
     )
-    return [with_timestamps(row) for row in rows]
+    return with_disputed(db, "country", [with_timestamps(row) for row in rows], id_key="code")
+
+
+def country_details(db: Reader, codes: list[str]) -> list[dict[str, Any]]:
+    """Countries with their visit counts and claims (CountryDetail)."""
+    cited = Citations()
+    built = with_claims(db, "country", country_items(db, codes), cited, id_key="code")
+    cited.fill(db)
+    return built
 
 
 def topic_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
@@ -78,7 +88,7 @@ def topic_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
         f"FROM topic t WHERE t.id {db.dialect.in_list('ids')} ORDER BY t.id",
         {"ids": db.dialect.list_param(ids)},
     )
-    return [with_timestamps(row) for row in rows]
+    return with_disputed(db, "topic", [with_timestamps(row) for row in rows])
 
 
 _SOURCE_SELECT = """s.id, s.kind, s.title, s.publisher, s.published_on, s.dateline, s.url,

@@ -29,12 +29,14 @@ from app.storage.reader import (
     SearchIndex,
     search_words,
 )
+from app.storage.snippets import FIELD_SEPARATOR, snippet
 from app.storage.sqlite import sqlite_path
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 __all__ = [
+    "FIELD_SEPARATOR",
     "SEARCHABLE",
     "SEARCH_ORDER",
     "DatabaseNotReady",
@@ -58,6 +60,7 @@ __all__ = [
     "search_index",
     "search_words",
     "set_derived_version",
+    "snippet",
     "sqlite_path",
     "upgrade_to_head",
 ]

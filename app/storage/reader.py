@@ -142,11 +142,13 @@ class TextSearch(ABC):
         resource: str | None,
         after: tuple[float, int] | None,
         limit: int,
+        before: tuple[float, int] | None = None,
     ) -> list[Row]:
         """Up to `limit + 1` matches (of `resource`, else of every resource), best first,
-        after the (score, position) `after`: rows of `resource`, `record_id`, `title`,
-        `snippet`, `score` (1 to 2: 1 + how much of the title the query's words are) and
-        `position`. Only a bounded number of candidates per resource is ranked (the
+        after the (score, position) `after` (or, given `before`, the `limit + 1` just before
+        that one): rows of `resource`, `record_id`, `title`, `body` (the search document's),
+        `score` (1 to 2: 1 + how much of the title the query's words are, whatever `resource`
+        is) and `position`. Only a bounded number of candidates per resource is ranked (the
         engine says which); ties go to the latest records."""
 
 

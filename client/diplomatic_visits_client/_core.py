@@ -4,15 +4,16 @@ Nothing here does I/O; `aio.py` (and `sync.py`, made from it) send the requests.
 """
 
 import datetime as dt
+import json
 import os
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar, get_args
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from diplomatic_visits_client._version import __version__
 from diplomatic_visits_client.errors import (
@@ -29,14 +30,17 @@ from diplomatic_visits_client.errors import (
 from diplomatic_visits_client.filters import Format
 from diplomatic_visits_client.models import (
     AgreementDetail,
+    CitationItem,
     ClaimPublic,
-    CountryPublic,
+    CountryDetail,
     ItemListAgreementPublic,
+    ItemListCitationItem,
     ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListMeetingPublic,
     ItemListParticipantPublic,
     ItemListSourcePublic,
+    ItemListStatementItem,
     ItemListTopicPublic,
     ItemListTourPublic,
     ItemListVisitPublic,
@@ -44,6 +48,7 @@ from diplomatic_visits_client.models import (
     ParticipantDetail,
     Problem,
     SourceDetail,
+    StatementItem,
     TopicPublic,
     TourDetail,
     VisitDetail,
@@ -122,8 +127,8 @@ PARTICIPANTS: Endpoint[ItemListParticipantPublic, ParticipantDetail] = Endpoint(
 TOURS: Endpoint[ItemListTourPublic, TourDetail] = Endpoint(
     "/v1/tours", "tours", ItemListTourPublic, TourDetail
 )
-COUNTRIES: Endpoint[ItemListCountryPublic, CountryPublic] = Endpoint(
-    "/v1/countries", "countries", ItemListCountryPublic, CountryPublic
+COUNTRIES: Endpoint[ItemListCountryPublic, CountryDetail] = Endpoint(
+    "/v1/countries", "countries", ItemListCountryPublic, CountryDetail
 )
 # Topics have no single-record route; the detail model is never used.
 TOPICS: Endpoint[ItemListTopicPublic, TopicPublic] = Endpoint(
@@ -134,6 +139,12 @@ SOURCES: Endpoint[ItemListSourcePublic, SourceDetail] = Endpoint(
 )
 CLAIMS: Endpoint[ItemListClaimPublic, ClaimPublic] = Endpoint(
     "/v1/claims", "claims", ItemListClaimPublic, ClaimPublic
+)
+STATEMENTS: Endpoint[ItemListStatementItem, StatementItem] = Endpoint(
+    "/v1/statements", "statements", ItemListStatementItem, StatementItem
+)
+CITATIONS: Endpoint[ItemListCitationItem, CitationItem] = Endpoint(
+    "/v1/citations", "citations", ItemListCitationItem, CitationItem
 )
 SEARCH_PATH = "/v1/search"
 DATASET_PATH = "/v1"
@@ -172,9 +183,15 @@ def default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return merged
 
 
-def decode(model: type[Model], response: httpx.Response, content: bytes) -> Model:
-    """The body as `model`; `UnexpectedResponse` when it is not that shape."""
+def decode(
+    model: type[Model], response: httpx.Response, content: bytes, sparse: bool = False
+) -> Model:
+    """The body as `model`; `UnexpectedResponse` when it is not that shape. `sparse`: asked
+    with `fields=`, each record holds some of its fields (`sparse_record`)."""
     try:
+        if sparse:
+            answer: Model = _sparse_answer(model, json_loads(content))
+            return answer
         return model.model_validate_json(content)
     except ValidationError as error:
         raise UnexpectedResponse(
@@ -183,6 +200,32 @@ def decode(model: type[Model], response: httpx.Response, content: bytes) -> Mode
             f"{error.errors()[0]['msg']}",
             response,
         ) from error
+
+
+def json_loads(content: bytes) -> Any:
+    """A JSON body as Python values."""
+    return json.loads(content)
+
+
+def sparse_record(model: type[BaseModel], data: Mapping[str, Any]) -> Any:
+    """A record answered with `fields=`: a `model` holding the fields given, each validated,
+    and no others (`model_fields_set` names them; reading another raises AttributeError)."""
+    values = {}
+    for name, value in data.items():
+        field = model.model_fields.get(name)
+        if field is not None:  # a field this client does not know is left out, as in a whole one
+            values[name] = TypeAdapter(field.annotation or Any).validate_python(value)
+    return model.model_construct(_fields_set=set(values), **values)
+
+
+def _sparse_answer(model: Any, data: Any) -> Any:
+    fields = model.model_fields
+    if "items" in fields and "next_cursor" in fields:  # a page: its records are sparse
+        (item,) = get_args(fields["items"].annotation)
+        page = model.model_validate({**data, "items": []})
+        page.items = [sparse_record(item, record) for record in data["items"]]
+        return page
+    return sparse_record(model, data)
 
 
 def retry_after(response: httpx.Response) -> float | None:

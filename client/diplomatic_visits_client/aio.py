@@ -7,7 +7,7 @@ import builtins
 import datetime as dt
 import hashlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Generic, Self, TypeVar, Unpack
@@ -17,6 +17,7 @@ import httpx
 
 from diplomatic_visits_client._core import (
     AGREEMENTS,
+    CITATIONS,
     CLAIMS,
     COUNTRIES,
     DATABASE_PATH,
@@ -28,6 +29,7 @@ from diplomatic_visits_client._core import (
     PARTICIPANTS,
     SEARCH_PATH,
     SOURCES,
+    STATEMENTS,
     TOPICS,
     TOURS,
     VISITS,
@@ -57,6 +59,8 @@ from diplomatic_visits_client.errors import UnexpectedResponse
 from diplomatic_visits_client.filters import (
     AgreementCriteria,
     AgreementFilters,
+    CitationCriteria,
+    CitationFilters,
     ClaimCriteria,
     ClaimFilters,
     CountryCriteria,
@@ -69,6 +73,8 @@ from diplomatic_visits_client.filters import (
     SearchType,
     SourceCriteria,
     SourceFilters,
+    StatementCriteria,
+    StatementFilters,
     TopicCriteria,
     TopicFilters,
     TourCriteria,
@@ -79,11 +85,14 @@ from diplomatic_visits_client.filters import (
 from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
+    CitationItem,
     ClaimPublic,
+    CountryDetail,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
     ItemListAgreementPublic,
+    ItemListCitationItem,
     ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListDeletionPublic,
@@ -92,6 +101,7 @@ from diplomatic_visits_client.models import (
     ItemListParticipationPublic,
     ItemListSearchHit,
     ItemListSourcePublic,
+    ItemListStatementItem,
     ItemListTopicPublic,
     ItemListTourPublic,
     ItemListVisitPublic,
@@ -103,6 +113,7 @@ from diplomatic_visits_client.models import (
     SearchHit,
     SourceDetail,
     SourcePublic,
+    StatementItem,
     TopicPublic,
     TourDetail,
     TourPublic,
@@ -163,8 +174,8 @@ class _AsyncHttp:
         if response.status_code == 304:
             if cached is None:
                 raise UnexpectedResponse(f"304 for {key} that was not asked for", response)
-            return decode(model, response, cached.content)
-        value = decode(model, response, response.content)
+            return decode(model, response, cached.content, "fields" in params)
+        value = decode(model, response, response.content, "fields" in params)
         if self.cache is not None:
             etag = response.headers.get("ETag")
             if etag:
@@ -258,10 +269,13 @@ class _AsyncResource(Generic[PageT, PublicT, DetailT]):
 class _AsyncRecordResource(_AsyncResource[PageT, PublicT, DetailT]):
     """A list resource whose records can also be fetched one by one."""
 
-    async def get(self, record_id: str) -> DetailT:
-        """One record by id; `NotFound` if no record has it."""
+    async def get(self, record_id: str, *, fields: Sequence[str] | None = None) -> DetailT:
+        """One record by id; `NotFound` if no record has it. With `fields`, the record holds
+        those fields alone (`model_fields_set` names them)."""
         return await self._http.get(
-            self._endpoint.detail, self._endpoint.record_path(record_id), {}
+            self._endpoint.detail,
+            self._endpoint.record_path(record_id),
+            query_params({"fields": fields}),
         )
 
 
@@ -383,7 +397,7 @@ class AsyncTours(_AsyncRecordResource[ItemListTourPublic, TourPublic, TourDetail
         return await self._download(file, format, filters)
 
 
-class AsyncCountries(_AsyncRecordResource[ItemListCountryPublic, CountryPublic, CountryPublic]):
+class AsyncCountries(_AsyncRecordResource[ItemListCountryPublic, CountryPublic, CountryDetail]):
     """`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
 
     async def list(self, **filters: Unpack[CountryFilters]) -> ItemListCountryPublic:
@@ -465,6 +479,49 @@ class AsyncClaims(_AsyncRecordResource[ItemListClaimPublic, ClaimPublic, ClaimPu
         return await self._download(file, format, filters)
 
 
+class AsyncStatements(_AsyncRecordResource[ItemListStatementItem, StatementItem, StatementItem]):
+    """`/v1/statements`: what was said, in the sources' own words."""
+
+    async def list(self, **filters: Unpack[StatementFilters]) -> ItemListStatementItem:
+        """One page of statements."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[StatementFilters]) -> AsyncIterator[StatementItem]:
+        """Every statement matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[StatementCriteria],
+    ) -> int:
+        """Every matching statement as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
+class AsyncCitations(_AsyncRecordResource[ItemListCitationItem, CitationItem, CitationItem]):
+    """`/v1/citations`: the record each citation supports, its source and the source's
+    words."""
+
+    async def list(self, **filters: Unpack[CitationFilters]) -> ItemListCitationItem:
+        """One page of citations."""
+        return await self._list(filters)
+
+    def iter(self, **filters: Unpack[CitationFilters]) -> AsyncIterator[CitationItem]:
+        """Every citation matching the filters."""
+        return self._iter(filters)
+
+    async def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[CitationCriteria],
+    ) -> int:
+        """Every matching citation as CSV or NDJSON, streamed into `file`; bytes written."""
+        return await self._download(file, format, filters)
+
+
 class AsyncDiplomaticVisitsClient:
     """An asynchronous client of the Diplomatic Visits API.
 
@@ -515,6 +572,8 @@ class AsyncDiplomaticVisitsClient:
         self.topics = AsyncTopics(self._http, TOPICS)
         self.sources = AsyncSources(self._http, SOURCES)
         self.claims = AsyncClaims(self._http, CLAIMS)
+        self.statements = AsyncStatements(self._http, STATEMENTS)
+        self.citations = AsyncCitations(self._http, CITATIONS)
 
     @property
     def base_url(self) -> httpx.URL:

@@ -55,9 +55,11 @@ class Paging(TypedDict, total=False):
 
 
 class Criteria(TypedDict, total=False):
-    """What every list can be filtered by."""
+    """What every list can be filtered by, and `fields`: the fields each record is answered
+    with (lists and downloads; the records of a page then hold those alone)."""
 
     updated_since: TimestampLike
+    fields: Sequence[str]
 
 
 class DateSpan(TypedDict, total=False):
@@ -187,7 +189,7 @@ class TourFilters(TourCriteria, Paging, total=False):
     facet: Sequence[Literal["year"]]
 
 
-class CountryCriteria(Criteria, total=False):
+class CountryCriteria(Criteria, Disputed, total=False):
     """Filters and sort of countries."""
 
     q: str
@@ -199,7 +201,7 @@ class CountryFilters(CountryCriteria, Paging, total=False):
     """Parameters of `GET /v1/countries`."""
 
 
-class TopicCriteria(Criteria, total=False):
+class TopicCriteria(Criteria, Disputed, total=False):
     """Filters and sort of topics."""
 
     q: str
@@ -238,3 +240,54 @@ class ClaimFilters(ClaimCriteria, Paging, total=False):
     """Parameters of `GET /v1/claims`."""
 
     facet: Sequence[Literal["subject_type", "property", "rank"]]
+
+
+StatementRecordType = Literal["visit", "meeting"]
+StatementKind = Literal["direct_quote", "paraphrase"]
+CitedType = Literal[
+    "tour",
+    "visit",
+    "meeting",
+    "agreement",
+    "participation",
+    "statement",
+    "claim",
+    "external_id",
+    "event_code",
+]
+CitationKind = Literal["quote", "note"]
+
+
+class StatementCriteria(Criteria, total=False):
+    """Filters and sort of statements."""
+
+    q: str
+    source: OneOrMore
+    record_type: StatementRecordType | Sequence[StatementRecordType]
+    record: OneOrMore
+    visit: OneOrMore
+    speaker: OneOrMore
+    kind: StatementKind | Sequence[StatementKind]
+    sort: Literal["id", "-id"]
+
+
+class StatementFilters(StatementCriteria, Paging, total=False):
+    """Parameters of `GET /v1/statements`."""
+
+    facet: Sequence[Literal["kind", "record_type", "speaker"]]
+
+
+class CitationCriteria(Criteria, total=False):
+    """Filters and sort of citations."""
+
+    source: OneOrMore
+    record_type: CitedType | Sequence[CitedType]
+    record: OneOrMore
+    kind: CitationKind | Sequence[CitationKind]
+    sort: Literal["id", "-id"]
+
+
+class CitationFilters(CitationCriteria, Paging, total=False):
+    """Parameters of `GET /v1/citations`."""
+
+    facet: Sequence[Literal["kind", "record_type", "source"]]

@@ -63,6 +63,10 @@ class CountryPublic(BaseModel):
     """
     Visits this country hosted.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class CountryRef(BaseModel):
@@ -303,6 +307,16 @@ class ParticipantPublic(BaseModel):
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
     """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
 
 
 class ParticipantRef(BaseModel):
@@ -418,6 +432,21 @@ class Qualifiers(BaseModel):
     ] = None
     """
     The country as the Office of the Historian's data labels it.
+    """
+
+
+class RecordRef(BaseModel):
+    """
+    The record a citation or a statement belongs to, by type and id.
+    """
+
+    type: Annotated[str, Field(examples=["meeting"], title="Type")]
+    """
+    Its record type (tour, visit, meeting, agreement, participation, statement, claim, external_id, event_code).
+    """
+    id: Annotated[str, Field(examples=["2023-06-15-havana-raisi-diaz-canel-talks"], title="Id")]
+    """
+    Its id.
     """
 
 
@@ -625,6 +654,10 @@ class TopicPublic(BaseModel):
     """
     Agreements tagged with this topic.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
 
 
 class TopicRef(BaseModel):
@@ -722,6 +755,16 @@ class TourPublic(BaseModel):
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
     """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
 
 
 class VisitPublic(BaseModel):
@@ -803,13 +846,19 @@ class VisitPublic(BaseModel):
     """
     Fields of cooperation on the agenda.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
     """
 
 
@@ -902,13 +951,71 @@ class AgreementPublic(BaseModel):
     """
     Fields of cooperation it covers.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
+
+
+class CitationItem(BaseModel):
+    """
+    A citation as listed (`GET /v1/citations`): the record it supports, the source and
+    the source's words.
+    """
+
+    created_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
+    ]
+    """
+    When the record was first stored (ISO 8601, UTC).
+    """
+    updated_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
+    ]
+    """
+    When the record's content last changed (ISO 8601, UTC).
+    """
+    id: Annotated[str, Field(examples=["meeting:havana-talks:3f9a1c2e"], title="Id")]
+    """
+    Stable id of the citation.
+    """
+    record: RecordRef
+    """
+    The record the citation supports.
+    """
+    source: SourceRef
+    """
+    The document cited.
+    """
+    kind: Annotated[str, Field(examples=["quote"], title="Kind")]
+    """
+    quote (the source's exact words are held) or note (a restatement of what the source reports).
+    """
+    quote: Annotated[
+        str | None,
+        Field(
+            examples=[
+                "President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the Palace of the Revolution in Havana on June 15."
+            ],
+            title="Quote",
+        ),
+    ]
+    """
+    The source's exact words (verbatim), where its text is held.
+    """
+    note: Annotated[str | None, Field(examples=[None], title="Note")]
+    """
+    Restatement of what the source reports, where its text is not held.
     """
 
 
@@ -1003,6 +1110,53 @@ class ClaimPublic(BaseModel):
     """
 
 
+class CountryDetail(BaseModel):
+    """
+    One country with how many visits it made and hosted, and its claims.
+    """
+
+    created_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
+    ]
+    """
+    When the record was first stored (ISO 8601, UTC).
+    """
+    updated_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
+    ]
+    """
+    When the record's content last changed (ISO 8601, UTC).
+    """
+    code: Annotated[str, Field(examples=["CU"], max_length=2, min_length=2, title="Code")]
+    """
+    ISO 3166-1 alpha-2 code, upper case.
+    """
+    alpha3: Annotated[str, Field(examples=["CUB"], max_length=3, title="Alpha3")]
+    """
+    ISO 3166-1 alpha-3 code.
+    """
+    name: Annotated[str, Field(examples=["Cuba"], title="Name")]
+    """
+    Short English name (ISO 3166-1).
+    """
+    visits_made: Annotated[int, Field(examples=[0], title="Visits Made")]
+    """
+    Visits whose visitor came from this country.
+    """
+    visits_hosted: Annotated[int, Field(examples=[1], title="Visits Hosted")]
+    """
+    Visits this country hosted.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
+    """
+
+
 class DatasetInfo(BaseModel):
     """
     The dataset: its version, what it holds and where it comes from.
@@ -1059,6 +1213,43 @@ class ExternalIdPublic(BaseModel):
 
 class ItemListAgreementPublic(BaseModel):
     items: Annotated[list[AgreementPublic], Field(title="Items")]
+    """
+    This page's records.
+    """
+    total: Annotated[int, Field(examples=[3], title="Total")]
+    """
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
+    """
+    next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
+    """
+    Cursor for the next page (also in the `Link` header); null on the last page.
+    """
+    facets: Annotated[
+        dict[str, list[FacetValue]] | None,
+        Field(
+            examples=[{"host_country": [{"count": 1, "label": "Cuba", "value": "CU"}]}],
+            title="Facets",
+        ),
+    ] = None
+    """
+    Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
+    """
+
+
+class ItemListCitationItem(BaseModel):
+    items: Annotated[list[CitationItem], Field(title="Items")]
     """
     This page's records.
     """
@@ -1414,13 +1605,23 @@ class MeetingCited(BaseModel):
     """
     Fields of cooperation discussed.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
@@ -1489,13 +1690,19 @@ class MeetingPublic(BaseModel):
     """
     Fields of cooperation discussed.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
     """
 
 
@@ -1613,6 +1820,78 @@ class SourceDetail(BaseModel):
     """
 
 
+class StatementItem(BaseModel):
+    """
+    A statement as listed (`GET /v1/statements`): also the record it belongs to and the
+    ids of the sources that report it.
+    """
+
+    created_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
+    ]
+    """
+    When the record was first stored (ISO 8601, UTC).
+    """
+    updated_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
+    ]
+    """
+    When the record's content last changed (ISO 8601, UTC).
+    """
+    id: Annotated[str, Field(examples=["raisi-business-hope"], title="Id")]
+    """
+    Stable id of the statement.
+    """
+    speaker: ParticipantRef
+    """
+    Who said it.
+    """
+    visit_id: Annotated[str, Field(examples=["2023-06-raisi-cuba"], title="Visit Id")]
+    """
+    Visit during which it was said.
+    """
+    meeting_id: Annotated[
+        str | None, Field(examples=["havana-business-meeting"], title="Meeting Id")
+    ]
+    """
+    Meeting at which it was said, if any.
+    """
+    text: Annotated[
+        str,
+        Field(
+            examples=[
+                "I hope this meeting will help facilitate integration as well as an exchange of ideas and opinions."
+            ],
+            title="Text",
+        ),
+    ]
+    """
+    The words, exactly as the source gives them.
+    """
+    kind: Annotated[str, Field(examples=["direct_quote"], title="Kind")]
+    """
+    direct_quote (the source quotes the speaker) or paraphrase (the source reports the speaker's words in its own).
+    """
+    channel: Annotated[str | None, Field(examples=[None], title="Channel")]
+    """
+    Where it was said, when not in person (e.g. a Twitter post).
+    """
+    citations: Annotated[list[CitationPublic], Field(title="Citations")]
+    """
+    Where it is reported.
+    """
+    record: RecordRef
+    """
+    The record it was said at: its meeting, or its visit when it belongs to no meeting (type meeting or visit).
+    """
+    source_ids: Annotated[
+        list[str], Field(examples=[["tdi-2023-06-16-raisi-havana"]], title="Source Ids")
+    ]
+    """
+    The ids of the sources that report it, sorted (in CSV, joined by "; ").
+    """
+
+
 class StatementPublic(BaseModel):
     """
     A statement with its speaker and citations.
@@ -1723,6 +2002,16 @@ class TourDetail(BaseModel):
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
     """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where the tour is reported.
@@ -1796,13 +2085,23 @@ class AgreementDetail(BaseModel):
     """
     Fields of cooperation it covers.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     signatories: Annotated[list[ParticipationPublic], Field(title="Signatories")]
     """
@@ -1857,6 +2156,43 @@ class ItemListMeetingPublic(BaseModel):
 
 class ItemListParticipationPublic(BaseModel):
     items: Annotated[list[ParticipationPublic], Field(title="Items")]
+    """
+    This page's records.
+    """
+    total: Annotated[int, Field(examples=[3], title="Total")]
+    """
+    How many records match the filters, over all pages (counted up to 10,000 where the count is not stored: see `total_is_lower_bound`).
+    """
+    total_is_lower_bound: Annotated[
+        bool | None, Field(examples=[False], title="Total Is Lower Bound")
+    ] = False
+    """
+    Present (true) only when the count stopped at 10,000: at least `total` records match.
+    """
+    next_cursor: Annotated[str | None, Field(examples=[None], title="Next Cursor")]
+    """
+    Cursor for the next page (also in the `Link` header); null on the last page.
+    """
+    facets: Annotated[
+        dict[str, list[FacetValue]] | None,
+        Field(
+            examples=[{"host_country": [{"count": 1, "label": "Cuba", "value": "CU"}]}],
+            title="Facets",
+        ),
+    ] = None
+    """
+    Counts per value of each field named in `facet`, over every page, most frequent first (at most 30 values each); present only when asked for.
+    """
+    facets_are_lower_bounds: Annotated[
+        bool | None, Field(examples=[False], title="Facets Are Lower Bounds")
+    ] = False
+    """
+    Present (true) only when the facets were counted over the first 10,000 matching records: each count is then a lower bound.
+    """
+
+
+class ItemListStatementItem(BaseModel):
+    items: Annotated[list[StatementItem], Field(title="Items")]
     """
     This page's records.
     """
@@ -1953,13 +2289,23 @@ class MeetingDetail(BaseModel):
     """
     Fields of cooperation discussed.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     participants: Annotated[list[ParticipationPublic], Field(title="Participants")]
     """
@@ -2034,6 +2380,16 @@ class ParticipantDetail(BaseModel):
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
     """
     participations: Annotated[list[ParticipationPublic], Field(title="Participations")]
     """
@@ -2135,13 +2491,23 @@ class VisitDetail(BaseModel):
     """
     Fields of cooperation on the agenda.
     """
-    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
-    """
-    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them.
-    """
     disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
     """
     The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    source_ids: Annotated[
+        list[str],
+        Field(
+            examples=[["efe-2023-06-16-cuba-iran-accords", "tdi-2023-06-16-raisi-havana"]],
+            title="Source Ids",
+        ),
+    ]
+    """
+    The ids of the sources cited for the record, sorted: its own citations' and its claims' (a participant's: those of its parts in visits and meetings and of its external ids). In CSV, one column with the ids joined by "; ".
+    """
+    codes: Annotated[list[EventCodePublic], Field(title="Codes")]
+    """
+    Event codes (CAMEO, PLOVER), from the record's kind by one table, or as a source gives them. In details only: a list item is compact (its list takes `cameo=` and `plover=`).
     """
     meetings: Annotated[list[MeetingCited], Field(title="Meetings")]
     """

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Generic, Self, TypeVar, Unpack
@@ -15,6 +15,7 @@ import httpx
 
 from diplomatic_visits_client._core import (
     AGREEMENTS,
+    CITATIONS,
     CLAIMS,
     COUNTRIES,
     DATABASE_PATH,
@@ -26,6 +27,7 @@ from diplomatic_visits_client._core import (
     PARTICIPANTS,
     SEARCH_PATH,
     SOURCES,
+    STATEMENTS,
     TOPICS,
     TOURS,
     VISITS,
@@ -55,6 +57,8 @@ from diplomatic_visits_client.errors import UnexpectedResponse
 from diplomatic_visits_client.filters import (
     AgreementCriteria,
     AgreementFilters,
+    CitationCriteria,
+    CitationFilters,
     ClaimCriteria,
     ClaimFilters,
     CountryCriteria,
@@ -67,6 +71,8 @@ from diplomatic_visits_client.filters import (
     SearchType,
     SourceCriteria,
     SourceFilters,
+    StatementCriteria,
+    StatementFilters,
     TopicCriteria,
     TopicFilters,
     TourCriteria,
@@ -77,11 +83,14 @@ from diplomatic_visits_client.filters import (
 from diplomatic_visits_client.models import (
     AgreementDetail,
     AgreementPublic,
+    CitationItem,
     ClaimPublic,
+    CountryDetail,
     CountryPublic,
     DatasetInfo,
     DeletionPublic,
     ItemListAgreementPublic,
+    ItemListCitationItem,
     ItemListClaimPublic,
     ItemListCountryPublic,
     ItemListDeletionPublic,
@@ -90,6 +99,7 @@ from diplomatic_visits_client.models import (
     ItemListParticipationPublic,
     ItemListSearchHit,
     ItemListSourcePublic,
+    ItemListStatementItem,
     ItemListTopicPublic,
     ItemListTourPublic,
     ItemListVisitPublic,
@@ -101,6 +111,7 @@ from diplomatic_visits_client.models import (
     SearchHit,
     SourceDetail,
     SourcePublic,
+    StatementItem,
     TopicPublic,
     TourDetail,
     TourPublic,
@@ -161,8 +172,8 @@ class _Http:
         if response.status_code == 304:
             if cached is None:
                 raise UnexpectedResponse(f"304 for {key} that was not asked for", response)
-            return decode(model, response, cached.content)
-        value = decode(model, response, response.content)
+            return decode(model, response, cached.content, "fields" in params)
+        value = decode(model, response, response.content, "fields" in params)
         if self.cache is not None:
             etag = response.headers.get("ETag")
             if etag:
@@ -252,9 +263,14 @@ class _Resource(Generic[PageT, PublicT, DetailT]):
 class _RecordResource(_Resource[PageT, PublicT, DetailT]):
     """A list resource whose records can also be fetched one by one."""
 
-    def get(self, record_id: str) -> DetailT:
-        """One record by id; `NotFound` if no record has it."""
-        return self._http.get(self._endpoint.detail, self._endpoint.record_path(record_id), {})
+    def get(self, record_id: str, *, fields: Sequence[str] | None = None) -> DetailT:
+        """One record by id; `NotFound` if no record has it. With `fields`, the record holds
+        those fields alone (`model_fields_set` names them)."""
+        return self._http.get(
+            self._endpoint.detail,
+            self._endpoint.record_path(record_id),
+            query_params({"fields": fields}),
+        )
 
 
 class Visits(_RecordResource[ItemListVisitPublic, VisitPublic, VisitDetail]):
@@ -373,7 +389,7 @@ class Tours(_RecordResource[ItemListTourPublic, TourPublic, TourDetail]):
         return self._download(file, format, filters)
 
 
-class Countries(_RecordResource[ItemListCountryPublic, CountryPublic, CountryPublic]):
+class Countries(_RecordResource[ItemListCountryPublic, CountryPublic, CountryDetail]):
     """`/v1/countries`: ISO 3166-1 countries with counts of visits made and hosted."""
 
     def list(self, **filters: Unpack[CountryFilters]) -> ItemListCountryPublic:
@@ -455,6 +471,49 @@ class Claims(_RecordResource[ItemListClaimPublic, ClaimPublic, ClaimPublic]):
         return self._download(file, format, filters)
 
 
+class Statements(_RecordResource[ItemListStatementItem, StatementItem, StatementItem]):
+    """`/v1/statements`: what was said, in the sources' own words."""
+
+    def list(self, **filters: Unpack[StatementFilters]) -> ItemListStatementItem:
+        """One page of statements."""
+        return self._list(filters)
+
+    def iter(self, **filters: Unpack[StatementFilters]) -> Iterator[StatementItem]:
+        """Every statement matching the filters."""
+        return self._iter(filters)
+
+    def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[StatementCriteria],
+    ) -> int:
+        """Every matching statement as CSV or NDJSON, streamed into `file`; bytes written."""
+        return self._download(file, format, filters)
+
+
+class Citations(_RecordResource[ItemListCitationItem, CitationItem, CitationItem]):
+    """`/v1/citations`: the record each citation supports, its source and the source's
+    words."""
+
+    def list(self, **filters: Unpack[CitationFilters]) -> ItemListCitationItem:
+        """One page of citations."""
+        return self._list(filters)
+
+    def iter(self, **filters: Unpack[CitationFilters]) -> Iterator[CitationItem]:
+        """Every citation matching the filters."""
+        return self._iter(filters)
+
+    def download(
+        self,
+        file: FileTarget | IO[bytes],
+        format: Format = "csv",
+        **filters: Unpack[CitationCriteria],
+    ) -> int:
+        """Every matching citation as CSV or NDJSON, streamed into `file`; bytes written."""
+        return self._download(file, format, filters)
+
+
 class DiplomaticVisitsClient:
     """A synchronous client of the Diplomatic Visits API.
 
@@ -505,6 +564,8 @@ class DiplomaticVisitsClient:
         self.topics = Topics(self._http, TOPICS)
         self.sources = Sources(self._http, SOURCES)
         self.claims = Claims(self._http, CLAIMS)
+        self.statements = Statements(self._http, STATEMENTS)
+        self.citations = Citations(self._http, CITATIONS)
 
     @property
     def base_url(self) -> httpx.URL:

@@ -1,7 +1,7 @@
 """more sorts: visits by host country, visitor country and city; agreements by count
 
 Revision ID: 0060
-Revises: 0040
+Revises: 0080
 Create Date: 2026-12-02 15:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0060"
-down_revision: str | None = "0040"
+down_revision: str | None = "0080"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -30,7 +30,7 @@ SORTS: dict[str, list[tuple[str, sa.types.TypeEngine[object]]]] = {
 
 def upgrade() -> None:
     """Add the sort columns to the entries, their indexes, and the record tables' indexes;
-    `python -m app migrate` rebuilds the entries (derived version 6)."""
+    `python -m app migrate` rebuilds the entries (derived version 8)."""
     for resource, columns in SORTS.items():
         table = f"{resource}_list_entry"
         for name, kind in columns:

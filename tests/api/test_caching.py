@@ -88,8 +88,9 @@ def test_cors_is_open_for_reads(client: TestClient) -> None:
 
 
 EXPOSED = (
-    "ETag, Link, Last-Modified, Repr-Digest, X-Checksum-SHA256, X-Total-Count, X-Request-ID, "
-    "Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy"
+    "ETag, Link, Last-Modified, Repr-Digest, X-Checksum-SHA256, X-Total-Count, X-Undated-Count, "
+    "X-Request-ID, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+    "RateLimit-Policy"
 )
 
 

@@ -3,18 +3,24 @@
 import csv
 import io
 import json
+import shutil
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.codes import CAMEO
+from app.config import Settings
+from app.main import create_app
 from app.models.claim import disputed
 from app.queries.claims import DISPUTED_SQL
 from app.queries.events import OWN_FIELDS, PLOVER_FIELDS
 from app.storage import sqlite_path
 from app.storage.sqlite import SqliteReader
+from tests.support import SEED_DIR, build_database
 
 MEMORANDUM = "2023-06-15-iran-cuba-memorandum-of-understanding"
 DOCUMENTS = "2023-06-15-iran-cuba-cooperation-documents"
@@ -240,6 +246,91 @@ def test_codes_follow_the_table(client: TestClient) -> None:
     assert [c["code"] for c in commission["codes"]] == ["030", "AGREE"]
 
 
+def test_codes_are_in_the_details_and_the_lists_stay_compact(client: TestClient) -> None:
+    for resource in ("visits", "meetings", "agreements"):
+        items = client.get(f"/v1/{resource}?limit=500").json()["items"]
+        assert items
+        assert all("codes" not in item and "disputed" in item for item in items)
+        header = client.get(f"/v1/export/{resource}.csv").text.splitlines()[0]
+        assert "codes" not in header
+        assert "disputed" in header.split(",")
+        detail = client.get(f"/v1/{resource}/{items[0]['id']}").json()
+        assert {code["scheme"] for code in detail["codes"]} == {"cameo", "plover"}
+    # A visit's embedded meetings and agreements carry theirs, as their details do.
+    visit = client.get("/v1/visits/2023-06-raisi-cuba").json()
+    signing = next(m for m in visit["meetings"] if m["id"] == "2023-06-15-havana-signing-ceremony")
+    assert [c["code"] for c in signing["codes"]] == ["057", "SUPPORT"]
+    memorandum = next(a for a in visit["agreements"] if a["id"] == MEMORANDUM)
+    assert [c["code"] for c in memorandum["codes"]] == ["057", "SUPPORT"]
+
+
+def test_countries_and_topics_carry_disputed_and_countries_claims(client: TestClient) -> None:
+    cuba = client.get("/v1/countries/CUB").json()
+    assert (cuba["code"], cuba["visits_hosted"], cuba["disputed"], cuba["claims"]) == (
+        "CU",
+        1,
+        [],
+        {},
+    )
+    countries = client.get("/v1/countries?has_visits=true").json()["items"]
+    assert [(c["code"], c["disputed"]) for c in countries] == [
+        ("CU", []),
+        ("IR", []),
+        ("NI", []),
+        ("VE", []),
+    ]
+    assert client.get("/v1/countries?disputed=true").json()["total"] == 0
+    assert client.get("/v1/countries?disputed=false").json()["total"] == 250
+    listed = client.get("/v1/countries?disputed=false&sort=-code&limit=2").json()
+    assert [c["code"] for c in listed["items"]] == ["ZW", "ZM"]
+    topics = client.get("/v1/topics?limit=500").json()["items"]
+    assert len(topics) == 18
+    assert all(topic["disputed"] == [] for topic in topics)
+    assert client.get("/v1/topics?disputed=true").json()["total"] == 0
+    assert "disputed" in client.get("/v1/topics?format=csv").text.splitlines()[0].split(",")
+    for resource in ("countries", "topics"):
+        refused = client.get(f"/v1/{resource}?disputed=perhaps")
+        assert refused.status_code == 422
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert [e["name"] for e in refused.json()["errors"]] == ["disputed"]
+
+
+# Two outlets naming one topic two ways (a made-up disagreement, for the test only).
+TOPIC_CLAIMS = """
+- id: energy
+  name: energy
+  claims:
+    - property: name
+      value: energy
+      citations:
+        - source: tdi-2023-06-16-raisi-havana
+          quote: "energy"
+    - property: name
+      value: power generation
+      citations:
+        - source: telesur-2023-06-15-cuba-iran-six-agreements
+          note: Names the field power generation.
+"""
+
+
+def test_a_topic_with_two_names_is_disputed(tmp_path: Path) -> None:
+    seed = tmp_path / "seed_data"
+    shutil.copytree(SEED_DIR, seed)
+    topics = seed / "topics.yaml"
+    text = topics.read_text().replace("- {id: energy, name: energy}\n", "")
+    topics.write_text(text + TOPIC_CLAIMS)
+    url = build_database(tmp_path / "visits.sqlite3", seed)
+    with TestClient(create_app(Settings(database_url=url, cursor_secret="x"))) as other:
+        listed = other.get("/v1/topics?disputed=true").json()
+        assert [(t["id"], t["disputed"]) for t in listed["items"]] == [("energy", ["name"])]
+        assert other.get("/v1/topics?disputed=false").json()["total"] == 17
+        claims = other.get("/v1/claims?subject_type=topic&subject=energy").json()["items"]
+        assert sorted((c["value"], c["disputed"]) for c in claims) == [
+            ("energy", True),
+            ("power generation", True),
+        ]
+
+
 def test_exports_carry_claims_and_the_disputed_column(client: TestClient) -> None:
     claims = list(
         csv.DictReader(io.StringIO(client.get("/v1/export/claims.csv").text.lstrip("\ufeff")))
@@ -270,6 +361,30 @@ PLOVER_JSON = (
     "text_info", "cite_info", "coder", "coded_date", "coded_time", "comment",
 )  # fmt: skip
 PLOVER_REQUIRED = ("id", "date", "source", "event")
+DATED_EVENTS = [
+    "visit:2023-06-raisi-cuba",
+    "visit:2023-06-raisi-nicaragua",
+    "visit:2023-06-raisi-venezuela",
+    "meeting:2023-06-14-havana-airport-arrival",
+    "meeting:2023-06-15-havana-raisi-diaz-canel-talks",
+    "meeting:2023-06-15-havana-signing-ceremony",
+    f"agreement:{DOCUMENTS}",
+    f"agreement:{MEMORANDUM}",
+]
+# No source gives these a day: the article's Havana meetings after the talks, the other
+# outlets' meetings in Caracas and Managua, the Tehran Times' welcome, the agreed joint
+# commission and the Venezuela agreements.
+UNDATED_EVENTS = [
+    "meeting:2023-06-havana-business-meeting",
+    "meeting:2023-06-havana-cigb-visit",
+    "meeting:2023-06-havana-raisi-raul-castro-meeting",
+    "meeting:2023-06-havana-welcoming-ceremony",
+    "meeting:2023-06-raisi-jorge-rodriguez-meeting",
+    "meeting:2023-06-raisi-maduro-talks",
+    "meeting:2023-06-raisi-ortega-talks",
+    "agreement:2023-06-iran-cuba-joint-commission-technological-cooperation",
+    f"agreement:{VENEZUELA}",
+]
 PLOVER_ACTOR = (
     "code", "sector", "actor_text", "identifier_id", "identifier_text", "actor_loc",
     "religion", "ethnicity", "office", "gender", "age",
@@ -286,11 +401,14 @@ def test_events_are_plover_records(client: TestClient) -> None:
     assert answer.headers["content-type"] == "application/x-ndjson"
     events = [json.loads(line) for line in answer.text.splitlines()]
     assert set(PLOVER_FIELDS) <= set(PLOVER_JSON)
-    # 3 visits, 10 meetings (none a press conference) and 4 agreements.
-    assert len(events) == 17
+    # Of 3 visits, 10 meetings (none a press conference) and 4 agreements, those a source
+    # dates: PLOVER requires a date, and none is guessed.
+    assert [event["id"] for event in events] == DATED_EVENTS
+    assert answer.headers["X-Undated-Count"] == str(len(UNDATED_EVENTS))
     for event in events:
         assert list(event) == [*PLOVER_FIELDS, *OWN_FIELDS]
-        assert all(field in event for field in PLOVER_REQUIRED)
+        assert all(event[field] not in (None, []) for field in PLOVER_REQUIRED)
+        assert date.fromisoformat(event["date"]).isoformat() == event["date"]
         for actor in event["source"] + event["recipient"]:
             assert set(actor) <= set(PLOVER_ACTOR)
         assert set(event["event_loc"]) <= set(GEONAMES_LOCATION)
@@ -311,6 +429,20 @@ def test_events_are_plover_records(client: TestClient) -> None:
     signed = next(e for e in events if e["id"] == f"agreement:{MEMORANDUM}")
     assert (signed["event"], signed["mode"], signed["cameo"]) == (["SUPPORT"], [], ["057"])
     assert signed["event_loc"]["name"] == "Havana"
+
+
+def test_the_events_left_out_are_the_records_no_source_dates(client: TestClient) -> None:
+    undated = []
+    for name, kind, field in (
+        ("visits", "visit", "start_date"),
+        ("meetings", "meeting", "date"),
+        ("agreements", "agreement", "signed_on"),
+    ):
+        lines = client.get(f"/v1/export/{name}.ndjson").text.splitlines()
+        undated += [f"{kind}:{r['id']}" for r in map(json.loads, lines) if r[field] is None]
+    assert sorted(undated) == sorted(UNDATED_EVENTS)
+    head = client.head("/v1/export/events.ndjson")
+    assert (head.status_code, head.headers["X-Undated-Count"]) == (200, "9")
 
 
 @pytest.fixture

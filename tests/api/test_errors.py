@@ -103,6 +103,8 @@ def test_details_reject_unknown_parameters(client: TestClient, template: str) ->
             "/v1/tours/{}": "2023-06-raisi-latin-america",
             "/v1/sources/{}": "tdi-2023-06-16-raisi-havana",
             "/v1/claims/{}": "participant:cuba-foreign-minister-2023:name:02f6565b5e",
+            "/v1/statements/{}": "2023-06-raul-castro-unilateralism-over",
+            "/v1/citations/{}": "meeting:2023-06-15-havana-raisi-diaz-canel-talks:a066d7f316",
         }.get(template, "2023-06-raisi-cuba")
     )
     assert client.get(template.format(known)).status_code == 200

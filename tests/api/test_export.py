@@ -63,4 +63,4 @@ def test_bad_export_parameters_fail_before_streaming(
 
 
 def test_unknown_export_is_404(client: TestClient) -> None:
-    assert client.get("/v1/export/statements.csv").status_code == 404
+    assert client.get("/v1/export/speeches.csv").status_code == 404

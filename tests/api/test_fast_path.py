@@ -72,6 +72,18 @@ LISTS = [
     "/v1/visits?country=CU&country=IR",
     "/v1/meetings?host_country=CU,NI&host_country=ve&facet=kind&limit=2",
     "/v1/agreements?status=signed,agreed&kind=cooperation_document&format=csv",
+    "/v1/statements?kind=direct_quote,paraphrase&speaker=raul-castro&speaker=ebrahim-raisi",
+    "/v1/citations?record_type=agreement,meeting&facet=kind&limit=3",
+    "/v1/visits?fields=id,start_date",
+    "/v1/visits?fields=city&fields=visitor,id&format=csv",
+    "/v1/meetings?fields=id,date&format=ndjson",
+]
+# `fields=` on a record by id (and its errors): the fast path parses it as the route does.
+SPARSE_DETAILS = [
+    "/v1/visits/2023-06-raisi-cuba?fields=id,meetings",
+    "/v1/countries/CU?fields=name,code",
+    "/v1/visits/2023-06-raisi-cuba?fields=nope",
+    "/v1/visits/no-such-visit?fields=id",
 ]
 # Bad parameters: each is a 422 problem naming it, on both paths.
 BAD_LISTS = [
@@ -84,6 +96,9 @@ BAD_LISTS = [
     "/v1/visits?cursor=not-a-cursor",
     "/v1/visits?q=%20",
     "/v1/meetings?from=2023-13-01",
+    "/v1/visits?fields=nope",
+    "/v1/visits?fields=",
+    "/v1/agreements?fields=id,meetings&format=csv",
 ]
 
 
@@ -99,6 +114,8 @@ def test_the_table_has_a_row_for_each_list_and_each_resource_with_a_detail() -> 
         "/v1/countries/([^/]+)",
         "/v1/sources/([^/]+)",
         "/v1/claims/([^/]+)",
+        "/v1/statements/([^/]+)",
+        "/v1/citations/([^/]+)",
     ]
     assert [route.max_length for route in FAST_ROUTES] == [0] * len(lists) + [
         200,
@@ -107,6 +124,8 @@ def test_the_table_has_a_row_for_each_list_and_each_resource_with_a_detail() -> 
         200,
         200,
         3,
+        200,
+        200,
         200,
         200,
     ]
@@ -137,6 +156,9 @@ def _requests() -> Iterator[tuple[str, str, dict[str, str]]]:
         yield "GET", path, {"Accept": "image/png"}  # 406
     for path in BAD_LISTS:
         yield "GET", path, {}
+    for path in SPARSE_DETAILS:
+        yield "GET", path, {}
+        yield "GET", path, {"Accept-Encoding": "gzip"}
     for path in DETAILS:
         yield "GET", path, {}
         yield "HEAD", path, {}
@@ -144,7 +166,7 @@ def _requests() -> Iterator[tuple[str, str, dict[str, str]]]:
         yield "GET", path, {"Accept-Encoding": "identity"}
         yield "GET", path, {"Accept": "text/csv"}  # 406
         yield "GET", path, {"Accept": "application/*;q=0.5, text/html"}
-        yield "GET", path + "?format=json", {}  # 422: a detail takes no parameters
+        yield "GET", path + "?format=json", {}  # 422: a detail takes `fields` alone
         yield "GET", path + "/", {}
         yield "GET", path + "x" * 200, {}  # over the id's length limit: 422
         yield "GET", path.rsplit("/", 1)[0] + "/no-such-record", {}  # 404
@@ -197,9 +219,16 @@ def test_a_database_error_is_the_same_problem_on_both_paths(
     assert answers[0][2]["type"].endswith("/database-unavailable")
 
 
+def test_the_fast_path_answers_fields_on_a_record_and_its_errors(clients: Any) -> None:
+    served, _ = clients
+    for path, status in zip(SPARSE_DETAILS, (200, 200, 422, 404), strict=True):
+        assert served.get(path).status_code == status, path
+        assert not routed_by_fastapi(served, path), path
+    assert not routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba?format=json")
+
+
 def test_what_the_fast_path_does_not_take_goes_on_to_fastapi(clients: Any) -> None:
     served, _ = clients
-    assert routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba?format=json")
     assert routed_by_fastapi(served, "/v1/visits/" + "x" * 201)
     assert routed_by_fastapi(served, "/v1/visits/2023-06-raisi-cuba/meetings")
     assert routed_by_fastapi(served, "/v1/search?q=havana")

@@ -170,7 +170,8 @@ def _array_filters(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for parameter in operation.get("parameters", []):
         schema = parameter["schema"]
         for choice in schema.get("anyOf", [schema]):
-            if choice.get("type") == "array" and parameter["name"] != "facet":
+            # `facet` and `fields` (app/api/fields.py) are lists too, but no filter.
+            if choice.get("type") == "array" and parameter["name"] not in ("facet", "fields"):
                 found[parameter["name"]] = choice
     return found
 
@@ -224,6 +225,8 @@ def test_every_list_and_export_takes_several_values_of_the_same_filters(
     assert by_list["agreements"] >= {"status", "kind", "country"}
     assert by_list["participants"] == {"country", "visit", "kind", "external_id"}
     assert by_list["claims"] == {"subject_type", "subject", "property", "rank", "source"}
+    assert by_list["statements"] == {"source", "record_type", "record", "visit", "speaker", "kind"}
+    assert by_list["citations"] == {"source", "record_type", "record", "kind"}
     for name, filters in by_list.items():
         export = paths.get(f"/v1/export/{name}.{{format}}")
         if export is not None:
@@ -235,3 +238,28 @@ def test_an_empty_value_is_refused_not_ignored(client: TestClient, query: str) -
     answer = client.get(f"/v1/visits?{query}")
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["name"] == query.split("=")[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "values"),
+    [
+        ("/v1/statements?limit=100", "speaker", ("raul-castro", "ebrahim-raisi")),
+        ("/v1/statements?limit=100", "record_type", ("visit", "meeting")),
+        ("/v1/statements?limit=100", "kind", ("direct_quote", "paraphrase")),
+        ("/v1/citations?limit=100", "record_type", ("agreement", "meeting")),
+        ("/v1/citations?limit=100&record_type=agreement", "kind", ("quote", "note")),
+    ],
+)
+def test_statements_and_citations_take_several_values(
+    client: TestClient, path: str, name: str, values: tuple[str, str]
+) -> None:
+    # Each of these records has one value of the filter: either value's records, once each.
+    first, first_total = ids(client, f"{path}&{name}={values[0]}")
+    second, second_total = ids(client, f"{path}&{name}={values[1]}")
+    assert first
+    assert second
+    assert not set(first) & set(second)
+    assert first_total + second_total <= 100
+    both = sorted(first + second)
+    for query in (f"{name}={values[0]},{values[1]}", f"{name}={values[1]}&{name}={values[0]}"):
+        assert ids(client, f"{path}&{query}") == (both, first_total + second_total)

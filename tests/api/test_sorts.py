@@ -24,6 +24,8 @@ CLIENT = {
     "topics": client_filters.TopicFilters,
     "sources": client_filters.SourceFilters,
     "claims": client_filters.ClaimFilters,
+    "statements": client_filters.StatementFilters,
+    "citations": client_filters.CitationFilters,
 }
 
 

@@ -68,6 +68,19 @@ def test_typed_results_of_every_resource(api: DiplomaticVisitsClient) -> None:
     assert "biotechnology" in [topic.id for topic in api.topics.iter()]
     assert "tdi-2023-06-16-raisi-havana" in [source.id for source in api.sources.iter()]
     assert api.search("diaz canel", type="participant").items[0].id == "miguel-diaz-canel"
+    said = api.statements.list(speaker="raul-castro")
+    assert [(s.record.type, s.source_ids) for s in said.items] == [
+        ("meeting", ["tdi-2023-06-16-raisi-havana"])
+    ] * 2
+    castro = api.statements.get("2023-06-raul-castro-unilateralism-over")
+    assert castro.record.id == "2023-06-havana-raisi-raul-castro-meeting"
+    assert [c.record.type for c in api.citations.iter(record_type="tour")] == ["tour"] * 4
+    assert visit.source_ids == [
+        "acn-2023-06-12-raisi-official-visit",
+        "efe-2023-06-16-cuba-iran-accords",
+        "radio-reloj-2023-06-15-iran-cuba-agenda",
+        "tdi-2023-06-16-raisi-havana",
+    ]
 
 
 def test_several_values_of_a_filter(api: DiplomaticVisitsClient, network: Recording) -> None:
@@ -187,3 +200,32 @@ def test_async_dataset_and_database(api_url: str, tmp_path: Path) -> None:
     meetings, digest = asyncio.run(run())
     assert meetings == 10
     assert len(digest) == 64
+
+
+def test_fields_give_records_holding_those_alone(api: DiplomaticVisitsClient) -> None:
+    page = api.visits.list(fields=["id", "host_country"], sort="id")
+    assert [(visit.id, visit.host_country.code) for visit in page.items] == [
+        ("2023-06-raisi-cuba", "CU"),
+        ("2023-06-raisi-nicaragua", "NI"),
+        ("2023-06-raisi-venezuela", "VE"),
+    ]
+    assert page.items[0].model_fields_set == {"id", "host_country"}
+    with pytest.raises(AttributeError):
+        _ = page.items[0].city
+    walked = [visit.id for visit in api.visits.iter(fields=["id"], limit=1, sort="id")]
+    assert walked == VISITS
+    visit = api.visits.get(CUBA, fields=["meetings"])
+    assert isinstance(visit, VisitDetail)
+    assert visit.model_fields_set == {"meetings"}
+    assert len(visit.meetings) == 7
+    out = io.BytesIO()
+    api.visits.download(out, fields=["city", "id"], sort="id")
+    assert out.getvalue().decode().removeprefix("\ufeff").splitlines() == [
+        "city,id",
+        "Havana,2023-06-raisi-cuba",
+        "Managua,2023-06-raisi-nicaragua",
+        "Caracas,2023-06-raisi-venezuela",
+    ]
+    with pytest.raises(InvalidParameters) as raised:
+        api.visits.list(fields=["nope"])
+    assert raised.value.problem.errors[0].name == "fields"

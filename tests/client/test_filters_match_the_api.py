@@ -20,6 +20,8 @@ RESOURCES = {
     "topics": (filters.TopicFilters, filters.TopicCriteria),
     "sources": (filters.SourceFilters, filters.SourceCriteria),
     "claims": (filters.ClaimFilters, filters.ClaimCriteria),
+    "statements": (filters.StatementFilters, filters.StatementCriteria),
+    "citations": (filters.CitationFilters, filters.CitationCriteria),
 }
 # The format is the client's business: JSON for lists, `download(format=...)` for files.
 FORMAT = {"format"}

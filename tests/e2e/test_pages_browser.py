@@ -116,6 +116,24 @@ def test_page_through_a_list_and_back(visitor: Visitor) -> None:
     expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
 
 
+def test_page_through_search_results_and_back(visitor: Visitor) -> None:
+    page = visitor.open("/search?q=havana&limit=2")
+    titles = page.locator(".hits h3")
+    expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
+    seen = [titles.all_inner_texts()]
+    for _ in range(2):
+        page.get_by_role("link", name="Next page").click()
+        expect(titles).not_to_have_text(seen[-1])
+        seen.append(titles.all_inner_texts())
+    assert len({tuple(shown) for shown in seen}) == 3
+    for shown in reversed(seen[:-1]):
+        page.get_by_role("link", name="Previous page").click()
+        expect(titles).to_have_text(shown)
+    expect(page).to_have_url(re.compile(r"/search\?q=havana&limit=2&before="))
+    expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
+    expect(page.get_by_role("link", name="Next page")).to_have_count(1)
+
+
 def test_apply_a_facet_then_a_filter_from_the_form(visitor: Visitor) -> None:
     page = visitor.open("/visits")
     facets = page.get_by_role("complementary")

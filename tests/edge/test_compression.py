@@ -166,9 +166,15 @@ def test_the_api_compresses_a_list_and_passes_a_stored_detail(client: TestClient
     assert listed.headers["content-length"] == str(len(raw))
     assert listed.headers["vary"] == "Accept, Accept-Encoding, Origin"
     assert plain.headers["vary"] == "Accept, Accept-Encoding, Origin"
-    small = client.get("/v1/countries/CU", headers=headers)
+    small = client.get("/v1/countries?limit=1", headers=headers)
     assert "content-encoding" not in small.headers
     assert small.headers["content-length"] == str(len(small.content))
+    # A country's detail is stored gzipped, like every detail, and sent as stored.
+    with client.stream("GET", "/v1/countries/CU", headers=headers) as stored:
+        raw = b"".join(stored.iter_raw())
+    assert stored.headers["content-encoding"] == "gzip"
+    as_text = client.get("/v1/countries/CU", headers={"Accept-Encoding": "identity"})
+    assert gzip.decompress(raw) == as_text.content
 
 
 def test_head_of_a_compressed_answer_has_the_compressed_length(client: TestClient) -> None:

@@ -38,7 +38,7 @@ def test_a_rate_limit_counts_after_cors_and_before_the_clock(settings: Settings)
 
 def test_the_app_is_built_with_the_edge_and_the_fast_paths_innermost(settings: Settings) -> None:
     app = create_app(settings)
-    assert [m.cls for m in app.user_middleware] == [*EDGE, FastPath, KeptPages]
+    assert [m.cls for m in app.user_middleware] == [*EDGE, KeptPages, FastPath]
     problems = app.state.problems
     answering = [m for m in app.user_middleware if problems in m.args]
     assert [m.cls for m in answering] == [AccessLog, RequestShape, RequestTimeout, FastPath]

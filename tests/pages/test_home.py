@@ -18,3 +18,8 @@ def test_the_most_cited_sources_come_first_and_link_to_every_source(client: Test
     first = cited[0]
     assert f"cited {first['citation_count']} times" in document.text
     assert document.link_texts["/sources"] == "Every source"
+
+
+def test_the_datasets_are_named_with_their_visits_and_sources(client: TestClient) -> None:
+    document = read(client.get("/", headers=BROWSER).text)
+    assert "1 dataset: seed (3 visits, 7 sources)." in document.text

@@ -1,9 +1,14 @@
 """The search page: typed, ranked results, matches highlighted and everything else escaped."""
 
+import sqlite3
+from contextlib import closing
+
 from fastapi.testclient import TestClient
 
+from app.api.paging import decode_cursor, filters_digest
+from app.config import Settings
 from app.pages.render import highlighted
-from tests.pages.support import BROWSER, read
+from tests.pages.support import BROWSER, Document, read
 
 
 def test_the_search_page_without_words_is_the_form(client: TestClient) -> None:
@@ -38,6 +43,87 @@ def test_results_are_typed_ranked_linked_and_highlighted(client: TestClient) -> 
     assert document.link_texts[paths[first["resource"]] + first["id"]] == first["title"]
     assert {mark.lower()[:7] for mark in document.marks} == {"biotech"}
     assert document.link_texts["/v1/search?q=biotech"] == "JSON"
+
+
+def hits(document: Document) -> list[str]:
+    """The titles of a search page's hits, in order."""
+    return [text for level, text in document.headings if level == 3]
+
+
+def search_page(client: TestClient, path: str) -> Document:
+    response = client.get(path, headers=BROWSER)
+    assert response.status_code == 200, response.text
+    return read(response.text)
+
+
+def link(document: Document, rel: str) -> str | None:
+    """The page's "next" or "prev" link, None when it shows the words alone."""
+    found = document.having("a", rel=rel)
+    return str(found[0]["href"]) if found else None
+
+
+def test_search_pages_forward_then_back_with_exact_links(
+    client: TestClient, settings: Settings
+) -> None:
+    pages = []
+    api = client.get("/v1/search?q=havana&limit=2").json()
+    document = search_page(client, "/search?q=havana&limit=2")
+    assert link(document, "prev") is None
+    assert "Previous page" in document.text  # said, not linked, on the first page
+    while True:
+        assert hits(document) == [hit["title"] for hit in api["items"]]
+        pages.append(document)
+        if api["next_cursor"] is None:
+            assert link(document, "next") is None
+            break
+        next_url = f"/search?q=havana&limit=2&cursor={api['next_cursor']}"
+        assert link(document, "next") == next_url
+        api = client.get(f"/v1{next_url}").json()
+        document = search_page(client, next_url)
+        # "Previous" points before this page's first hit, by a cursor for the reverse order.
+        previous = str(link(document, "prev"))
+        assert previous.startswith("/search?q=havana&limit=2&before=")
+        before = previous.removeprefix("/search?q=havana&limit=2&before=")
+        digest = filters_digest({"q": "havana", "type": None})
+        score, position = decode_cursor(before, "-rank", digest, settings.cursor_secret)
+        assert score == api["items"][0]["score"]
+        first = api["items"][0]
+        assert position == row_of(settings, first["resource"], first["id"])
+    assert len(pages) >= 3
+    # Back from the last page: the same pages in reverse, each with the links it had going
+    # forward (the first page's "next" included), down to the first, which has no previous.
+    document = pages[-1]
+    for expected in reversed(pages[:-1]):
+        document = search_page(client, str(link(document, "prev")))
+        assert hits(document) == hits(expected)
+        assert link(document, "next") == link(expected, "next")
+    assert link(document, "prev") is None
+    assert document.link_texts["/search?q=havana&limit=2"] == "First page"
+
+
+def row_of(settings: Settings, resource: str, record_id: str) -> int:
+    """A record's row in the search index (the position a search cursor holds)."""
+    path = settings.database_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        (position,) = db.execute(
+            "SELECT rowid FROM search_index WHERE resource = ? AND record_id = ?",
+            (resource, record_id),
+        ).fetchone()
+    return int(position)
+
+
+def test_a_bad_previous_cursor_is_a_422_page_naming_it(client: TestClient) -> None:
+    for path in ("/search?q=havana&before=junk", "/visits?before=junk"):
+        response = client.get(path, headers=BROWSER)
+        assert response.status_code == 422
+        assert "before (query): not a cursor issued by this API" in read(response.text).text
+    # A "next" cursor is not a "previous" one: it belongs to the other order.
+    api = client.get("/v1/search?q=havana&limit=2").json()
+    swapped = client.get(f"/search?q=havana&limit=2&before={api['next_cursor']}", headers=BROWSER)
+    assert swapped.status_code == 422
+    assert "before (query): this cursor belongs to another sort or other filters" in (
+        read(swapped.text).text
+    )
 
 
 def test_search_pages_forward_with_a_link_back_to_the_first(client: TestClient) -> None:

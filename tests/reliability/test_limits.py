@@ -164,6 +164,8 @@ def test_no_request_writes_the_database(tmp_path: Path) -> None:
         "tour_id": "2023-06-raisi-latin-america",
         "source_id": "tdi-2023-06-16-raisi-havana",
         "claim_id": "agreement:2023-06-15-iran-cuba-cooperation-documents:count:1d2a017099",
+        "statement_id": "2023-06-raul-castro-unilateralism-over",
+        "citation_id": "meeting:2023-06-15-havana-raisi-diaz-canel-talks:a066d7f316",
         "code": "CU",
         "format": "csv",
     }

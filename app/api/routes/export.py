@@ -17,6 +17,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from app.api.caching import conditional, data_version
 from app.api.deps import ReaderDep, SettingsDep
+from app.api.fields import chosen
+from app.api.fields import ndjson_lines as sparse_lines
 from app.api.filters import NoParams
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
 from app.api.lists import no_words
@@ -29,11 +31,13 @@ from app.config import Settings
 from app.edge.problems import Problems
 from app.errors import ApiError
 from app.queries.common import NoSearchWords, Sort, parse_sort
-from app.queries.events import EVENT_KINDS, events
+from app.queries.events import EVENT_KINDS, events, undated
 from app.queries.listing import stored_count
 from app.storage import Reader
 
 EXPORT_PAGE = 1000
+# The events export's count of the records it leaves out for want of a date.
+UNDATED_HEADER = "X-Undated-Count"
 ExportFormat = Literal["csv", "ndjson"]
 
 
@@ -46,16 +50,25 @@ def router(resources: Iterable[Resource]) -> APIRouter:
         "/events.ndjson",
         export_events,
         methods=["GET"],
-        description="Every visit, meeting and agreement as a PLOVER event (the Open Event "
-        "Data Alliance's event records: id, date, enddate, source and recipient actors, "
-        "event type, mode, context, location, citation), one JSON object a line.",
+        description="Every dated visit, meeting and agreement as a PLOVER event (the Open "
+        "Event Data Alliance's event records: id, date, enddate, source and recipient actors, "
+        "event type, mode, context, location, citation), one JSON object a line. PLOVER "
+        "requires a date: a record no source dates is left out, never given a guessed one; "
+        f"`{UNDATED_HEADER}` says how many were.",
         responses={
             422: problem(
                 "A parameter was given (it takes none), or more records than one export may stream."
             ),
             200: {
-                "description": "Every event, streamed.",
+                "description": "Every dated event, streamed.",
                 "content": {"application/x-ndjson": {}},
+                "headers": {
+                    UNDATED_HEADER: {
+                        "description": "How many visits, meetings and agreements were left "
+                        "out because no source gives their date.",
+                        "schema": {"type": "integer"},
+                    }
+                },
             },
         },
         response_class=StreamingResponse,
@@ -89,14 +102,19 @@ def _page(
     order: Sort,
     after: tuple[Any, str] | None,
     answer_in: ExportFormat,
+    fields: tuple[str, ...] | None = None,
 ) -> tuple[bytes, tuple[Any, str] | None]:
     """One page of the export, encoded (with the CSV header on the first), and where the next
-    one starts (None: this was the last)."""
+    one starts (None: this was the last); with `fields`, those alone."""
+    for_csv = answer_in == "csv" and fields is None
     items, page = resource.listing(
-        snapshot, criteria, order, after, EXPORT_PAGE, count=False, for_csv=answer_in == "csv"
+        snapshot, criteria, order, after, EXPORT_PAGE, count=False, for_csv=for_csv
     )
     if answer_in == "csv":
-        chunk = "".join(csv_lines(items, resource.item, header=after is None)).encode()
+        lines = csv_lines(items, resource.item, header=after is None, fields=fields)
+        chunk = "".join(lines).encode()
+    elif fields is not None:
+        chunk = b"".join(sparse_lines(items, fields))
     else:
         chunk = b"".join(ndjson_lines(items))
     return chunk, page.next_after
@@ -109,6 +127,7 @@ async def _stream(
     criteria: Mapping[str, Any],
     sort: str,
     answer_in: ExportFormat,
+    fields: tuple[str, ...] | None = None,
 ) -> AsyncIterator[bytes]:
     """Every matching record, a page at a time from one consistent snapshot, each page read
     and encoded on a worker thread (app/api/offload.py)."""
@@ -117,7 +136,9 @@ async def _stream(
         order = parse_sort(sort, resource.sorts)
         after = None
         while True:
-            read = functools.partial(_page, snapshot, resource, criteria, order, after, answer_in)
+            read = functools.partial(
+                _page, snapshot, resource, criteria, order, after, answer_in, fields
+            )
             chunk, after = await on_a_worker(request, read)
             yield chunk
             if after is None:
@@ -164,7 +185,10 @@ async def export_events(
         return StreamingResponse(
             _events(request, reader),
             media_type=MEDIA_TYPES["ndjson"],
-            headers={"Content-Disposition": 'attachment; filename="events.ndjson"'},
+            headers={
+                "Content-Disposition": 'attachment; filename="events.ndjson"',
+                UNDATED_HEADER: str(undated(reader)),
+            },
         )
 
     return await run_read(request, reader, lambda: conditional(request, reader, settings, respond))
@@ -191,10 +215,11 @@ def _add_export(exports: APIRouter, resource: Resource) -> None:
         reader: ReaderDep,
         settings: SettingsDep,
         format: Annotated[ExportFormat, Path(description="csv or ndjson.", examples=["csv"])],
-        filters: Annotated[Any, from_query(resource.criteria)],  # a Criteria, with a `sort`
+        filters: Annotated[Any, from_query(resource.export_params)],  # with a `sort`
     ) -> Response:
         criteria: dict[str, Any] = filters.criteria()
         sort: str = filters.sort
+        fields = chosen(filters)
 
         def respond() -> Response:
             # Check `q` and the size before the first byte goes out: a stream cannot turn
@@ -208,7 +233,7 @@ def _add_export(exports: APIRouter, resource: Resource) -> None:
             if (probe.total or 0) > settings.export_max_rows:
                 raise export_too_large(name, probe.total or 0, settings.export_max_rows)
             return StreamingResponse(
-                _stream(request, reader, resource, criteria, sort, format),
+                _stream(request, reader, resource, criteria, sort, format, fields),
                 media_type=MEDIA_TYPES[format],
                 headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
             )
@@ -235,7 +260,7 @@ def _add_export(exports: APIRouter, resource: Resource) -> None:
             },
         },
         response_class=StreamingResponse,
-        openapi_extra=documented(resource.criteria),
+        openapi_extra=documented(resource.export_params),
     )
 
 

@@ -198,10 +198,12 @@ class Fts5Search(TextSearch):
         resource: str | None,
         after: tuple[float, int] | None,
         limit: int,
+        before: tuple[float, int] | None = None,
     ) -> list[Row]:
         """The CANDIDATES latest matches of each resource, best first: by how much of the
         title the query's words are (the score, from 1 to 2), then by day (latest first),
-        resource and record; then the page's hits read with a snippet each.
+        resource and record; then the page's hits read with their title and body (the
+        snippet is made from them: app/storage/snippets.py).
 
         Not FTS5's BM25: its weight of each word is the number of documents holding it,
         which FTS5 counts from the word's whole posting list on every query, a cost that
@@ -227,6 +229,9 @@ class Fts5Search(TextSearch):
         if after is not None:
             passed = _best_first(after[0], after[1])
             order = [p for p in order if _best_first(scores[p], p) > passed]
+        if before is not None:  # the page before `before`: the last ones ahead of it
+            ahead = _best_first(before[0], before[1])
+            order = [p for p in order if _best_first(scores[p], p) < ahead][-(limit + 1) :]
         page = order[: limit + 1]
         if not page:
             return []
@@ -236,12 +241,11 @@ class Fts5Search(TextSearch):
             # One seek per hit: FTS5 reads `rowid = ?` from the index, not `rowid IN (...)`.
             for row in db.rows(
                 " UNION ALL ".join(
-                    "SELECT rowid AS position, resource, record_id, title, "
-                    "snippet(search_index, -1, '<mark>', '</mark>', '…', 16) AS snippet "
-                    f"FROM search_index WHERE search_index MATCH :match AND rowid = :p{number}"
+                    "SELECT rowid AS position, resource, record_id, title, body "
+                    f"FROM search_index WHERE rowid = :p{number}"
                     for number in range(len(chosen))
                 ),
-                {"match": match, **{f"p{n}": position for n, position in enumerate(chosen)}},
+                {f"p{n}": position for n, position in enumerate(chosen)},
             ):
                 hits[row["position"]] = row
         return [{**hits[position], "score": scores[position]} for position in page]
