@@ -62,7 +62,8 @@ from app.storage import (
 # their list entries), countries' details stored with `claims`; event codes in the details
 # only. 7: statements and citations listed (items, entries); `source_ids` in the items of
 # visits, meetings, agreements, participants and tours; search documents' fields kept apart.
-DERIVED_VERSION = 7
+# 8: visits' entries carry their countries and city, agreements' their count (sorts).
+DERIVED_VERSION = 8
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),

@@ -1,8 +1,10 @@
 """Query parameters of every list, one model per endpoint; unknown parameters are a 422."""
 
 import datetime as dt
+import functools
 import re
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -10,10 +12,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
+from pydantic_core import core_schema
 
 from app.api.formats import Format
 from app.codes import CAMEO, PLOVER
@@ -21,6 +28,17 @@ from app.countries import code_pattern, lookup_country
 from app.models.citation import CitationKind, CitedType
 from app.models.claim import Rank, SubjectType
 from app.models.external_id import ID_PATTERNS
+from app.queries import (
+    agreements,
+    claims,
+    evidence,
+    meetings,
+    participants,
+    tours,
+    visits,
+    vocabularies,
+)
+from app.queries.listing import Listing
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
@@ -129,6 +147,145 @@ def country_param(description: str, example: str) -> Any:
     )
 
 
+# A filter that takes several values takes at most this many in one parameter
+# (comma-separated), and the parameter at most this many times: both limits are in the schema
+# (`pattern`, `maxItems`), so that what it allows is what the API takes.
+MAX_VALUES = 10
+
+
+@dataclass(frozen=True, eq=False)
+class Several:
+    """A filter's type taking several values of type `single`, comma-separated
+    (`host_country=CU,NI`) or repeated (`host_country=CU&host_country=NI`), any of which a
+    record may match: `Annotated[list[str], Several(...)]`. Each value is checked as one would
+    be (a bad one is named); repeats and order do not matter. `items` is the schema of one
+    parameter's value (several values, comma-separated); the pages' forms offer `single`'s
+    control."""
+
+    single: Any
+    items: dict[str, Any]
+
+    @functools.cached_property
+    def _check(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.single)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """Split and check the values, then validate the list."""
+        return core_schema.no_info_before_validator_function(self._values, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        """An array of strings, each one or several values, comma-separated."""
+        return {"type": "array", "items": self.items, "maxItems": MAX_VALUES}
+
+    def _values(self, given: Any) -> Any:
+        if isinstance(given, str):
+            given = [given]
+        if not isinstance(given, list | tuple):
+            return given
+        if len(given) > MAX_VALUES:
+            raise ValueError(f"given {len(given)} times; give it at most {MAX_VALUES} times")
+        parts: list[Any] = []
+        for value in given:
+            if isinstance(value, str):
+                split = value.split(",")
+                if len(split) > MAX_VALUES:
+                    raise ValueError(f"at most {MAX_VALUES} values in one, comma-separated")
+                parts += split
+            else:
+                parts.append(value)
+        checked = []
+        for value in parts:
+            try:
+                checked.append(self._check.validate_python(value))
+            except ValidationError as error:
+                message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+                if repr(value) not in message:
+                    message = f"{value!r}: {message}"
+                raise ValueError(message) from None
+        return sorted(dict.fromkeys(checked))
+
+
+def comma_separated(pattern: str) -> dict[str, Any]:
+    """The schema of one parameter's value: values matching `pattern`, comma-separated."""
+    part = pattern.removeprefix("^").removesuffix("$")
+    return {"type": "string", "pattern": f"^(?:{part})(?:,(?:{part})){{0,{MAX_VALUES - 1}}}$"}
+
+
+def _one_of(values: Any) -> str:
+    """A pattern matching exactly `values` (a Literal's or a tuple)."""
+    options = get_args(values) or values
+    return "|".join(re.escape(str(value)) for value in options)
+
+
+def any_of(description: str, example: str) -> Any:
+    """A filter's field taking several values (`several`): any of them matches."""
+    return Field(
+        default=None,
+        description=f"{description} Several values, comma-separated or repeated, match any "
+        f"of them (at most {MAX_VALUES} in one parameter, given at most {MAX_VALUES} times).",
+        examples=[[example]],
+    )
+
+
+# The schema's component (added by app/api/openapi.py) for a list of country codes: the long
+# pattern once rather than on every country parameter.
+COUNTRY_CODES_SCHEMA: dict[str, Any] = {
+    **comma_separated(COUNTRY_CODE_PATTERN.pattern),
+    "description": "ISO 3166-1 alpha-2 or alpha-3 codes, any case, comma-separated (CU,nic).",
+    "examples": ["CU,NI"],
+}
+CountryCodes = Annotated[
+    list[str], Several(CountryCode, {"$ref": "#/components/schemas/CountryCodes"})
+]
+RecordIds = Annotated[list[str], Several(RecordId, comma_separated(SLUG_PATTERN))]
+Kinds = Annotated[
+    list[str],
+    Several(Annotated[str, Field(min_length=1, max_length=40)], comma_separated("[^,]{1,40}")),
+]
+
+
+def countries_param(description: str, example: str) -> Any:
+    """A country filter: alpha-2 or alpha-3, any case, one or several."""
+    return any_of(f"{description} ISO 3166-1 alpha-2 or alpha-3, any case.", example)
+
+
+@dataclass(frozen=True, eq=False)
+class Sorts:
+    """The type of a list's `sort`: a sort of its `Listing` (the one place a resource's sorts
+    are declared), `-` before it for descending."""
+
+    listing: Listing
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every value `sort` takes, each order ascending then descending."""
+        return tuple(value for name in self.listing.sort_columns for value in (name, f"-{name}"))
+
+    @property
+    def form_type(self) -> Any:
+        """The same values as a Literal (the pages' forms offer them in a select)."""
+        return Literal[self.names]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """One of `names`, as a Literal of them would be checked (and documented)."""
+        return core_schema.literal_schema(list(self.names))
+
+
+def sort_field(listing: Listing) -> Any:
+    """The `sort` parameter of the list `listing` reads (its type: `Sorts(listing)`)."""
+    return Field(
+        default=listing.default_sort,
+        description="Sort field; `-` for descending. The id breaks ties.",
+        examples=[listing.default_sort],
+    )
+
+
 PAGING_FIELDS = {"limit", "cursor", "sort", "format", "fields"}  # `fields`: app/api/fields.py
 
 
@@ -214,19 +371,19 @@ PloverType = Annotated[
 ]
 
 
+CameoCodes = Annotated[list[str], Several(CameoCode, comma_separated(_one_of(tuple(CAMEO))))]
+PloverTypes = Annotated[list[str], Several(PloverType, comma_separated(_one_of(tuple(PLOVER))))]
+
+
 class CodedParams(BaseModel):
     """`cameo=`, `plover=`: keep records carrying an event code."""
 
-    cameo: CameoCode | None = Field(
-        default=None,
-        description="Only records with this CAMEO code (042 make a visit, 057 sign formal "
-        "agreement, ...).",
-        examples=["057"],
+    cameo: CameoCodes | None = any_of(
+        "Only records with this CAMEO code (042 make a visit, 057 sign formal agreement, ...).",
+        "057",
     )
-    plover: PloverType | None = Field(
-        default=None,
-        description="Only records with this PLOVER event type (CONSULT, SUPPORT, AGREE, ...).",
-        examples=["CONSULT"],
+    plover: PloverTypes | None = any_of(
+        "Only records with this PLOVER event type (CONSULT, SUPPORT, AGREE, ...).", "CONSULT"
     )
 
 
@@ -255,126 +412,79 @@ class DateSpanParams(BaseModel):
         return date_to
 
 
-FACETS_VISIT = ("host_country", "visitor_country", "year", "kind", "topic")
-
-
 class VisitCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/visits` can be filtered and sorted by."""
 
-    country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
-    visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
-    host_country: CountryCode | None = country_param("Host country.", "CU")
-    participant: RecordId | None = Field(
-        default=None,
-        description="Participant id: the visitor or anyone who took part.",
-        examples=["ebrahim-raisi"],
+    country: CountryCodes | None = countries_param("Visitor's or host's country.", "CU")
+    visitor_country: CountryCodes | None = countries_param("Visitor's country.", "IR")
+    host_country: CountryCodes | None = countries_param("Host country.", "CU")
+    participant: RecordIds | None = any_of(
+        "Participant id: the visitor or anyone who took part.", "ebrahim-raisi"
     )
-    tour: RecordId | None = Field(
-        default=None, description="Tour id.", examples=["2023-06-raisi-latin-america"]
-    )
-    topic: RecordId | None = Field(
-        default=None, description="Topic id.", examples=["biotechnology"]
-    )
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="Visit kind (state, official, ...).",
-        examples=["official"],
-    )
-    sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"] = Field(
-        default="-start_date",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["-start_date"],
-    )
+    tour: RecordIds | None = any_of("Tour id.", "2023-06-raisi-latin-america")
+    topic: RecordIds | None = any_of("Topic id.", "biotechnology")
+    kind: Kinds | None = any_of("Visit kind (state, official, ...).", "official")
+    sort: Annotated[str, Sorts(visits.list_visits)] = sort_field(visits.list_visits)
 
 
 class VisitFilters(VisitCriteria, Paging):
     """Filters of `GET /v1/visits`."""
 
-    facet: Facets = facet_field(FACETS_VISIT, example="host_country")
-    _known_facets = known_facets(FACETS_VISIT)
-
-
-FACETS_MEETING = ("kind", "year", "topic", "host_country")
+    facet: Facets = facet_field(visits.list_visits.facets, example="host_country")
+    _known_facets = known_facets(visits.list_visits.facets)
 
 
 class MeetingCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/meetings` can be filtered and sorted by."""
 
-    visit: RecordId | None = Field(
-        default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
+    visit: RecordIds | None = any_of("Visit id.", "2023-06-raisi-cuba")
+    country: CountryCodes | None = countries_param("Visitor's or host's country.", "CU")
+    visitor_country: CountryCodes | None = countries_param("Visitor's country.", "IR")
+    host_country: CountryCodes | None = countries_param("Host country.", "CU")
+    tour: RecordIds | None = any_of("Tour id.", "2023-06-raisi-latin-america")
+    participant: RecordIds | None = any_of("Participant id.", "miguel-diaz-canel")
+    topic: RecordIds | None = any_of("Topic id.", "biotechnology")
+    kind: Kinds | None = any_of(
+        "Meeting kind (bilateral_talks, signing_ceremony, ...).", "bilateral_talks"
     )
-    country: CountryCode | None = country_param("Visitor's or host's country.", "CU")
-    visitor_country: CountryCode | None = country_param("Visitor's country.", "IR")
-    host_country: CountryCode | None = country_param("Host country.", "CU")
-    tour: RecordId | None = Field(
-        default=None, description="Tour id.", examples=["2023-06-raisi-latin-america"]
-    )
-    participant: RecordId | None = Field(
-        default=None, description="Participant id.", examples=["miguel-diaz-canel"]
-    )
-    topic: RecordId | None = Field(
-        default=None, description="Topic id.", examples=["biotechnology"]
-    )
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="Meeting kind (bilateral_talks, signing_ceremony, ...).",
-        examples=["bilateral_talks"],
-    )
-    sort: Literal["date", "-date", "id", "-id"] = Field(
-        default="date",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["date"],
-    )
+    sort: Annotated[str, Sorts(meetings.list_meetings)] = sort_field(meetings.list_meetings)
 
 
 class MeetingFilters(MeetingCriteria, Paging):
     """Filters of `GET /v1/meetings`."""
 
-    facet: Facets = facet_field(FACETS_MEETING, example="kind")
-    _known_facets = known_facets(FACETS_MEETING)
+    facet: Facets = facet_field(meetings.list_meetings.facets, example="kind")
+    _known_facets = known_facets(meetings.list_meetings.facets)
 
 
-FACETS_AGREEMENT = ("kind", "status", "year", "topic", "country")
+AgreementStatus = Literal["signed", "agreed"]
+Statuses = Annotated[
+    list[AgreementStatus], Several(AgreementStatus, comma_separated(_one_of(AgreementStatus)))
+]
 
 
 class AgreementCriteria(SearchableCriteria, DisputedParams, CodedParams, DateSpanParams):
     """What `GET /v1/agreements` can be filtered and sorted by."""
 
-    visit: RecordId | None = Field(
-        default=None, description="Visit id.", examples=["2023-06-raisi-cuba"]
+    visit: RecordIds | None = any_of("Visit id.", "2023-06-raisi-cuba")
+    country: CountryCodes | None = countries_param("A party's country.", "IR")
+    participant: RecordIds | None = any_of(
+        "A signatory's participant id.", "hossein-amir-abdollahian"
     )
-    country: CountryCode | None = country_param("A party's country.", "IR")
-    participant: RecordId | None = Field(
-        default=None,
-        description="A signatory's participant id.",
-        examples=["hossein-amir-abdollahian"],
+    topic: RecordIds | None = any_of("Topic id.", "nanotechnology")
+    kind: Kinds | None = any_of(
+        "cooperation_document, memorandum_of_understanding, joint_commission, ...",
+        "cooperation_document",
     )
-    topic: RecordId | None = Field(
-        default=None, description="Topic id.", examples=["nanotechnology"]
-    )
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="cooperation_document, memorandum_of_understanding, joint_commission, ...",
-        examples=["cooperation_document"],
-    )
-    status: Literal["signed", "agreed"] | None = Field(
-        default=None, description="signed or agreed.", examples=["signed"]
-    )
-    sort: Literal["signed_on", "-signed_on", "id", "-id"] = Field(
-        default="-signed_on",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["-signed_on"],
-    )
+    status: Statuses | None = any_of("signed or agreed.", "signed")
+    sort: Annotated[str, Sorts(agreements.list_agreements)] = sort_field(agreements.list_agreements)
 
 
 class AgreementFilters(AgreementCriteria, Paging):
     """Filters of `GET /v1/agreements`."""
 
-    facet: Facets = facet_field(FACETS_AGREEMENT, example="kind")
-    _known_facets = known_facets(FACETS_AGREEMENT)
+    facet: Facets = facet_field(agreements.list_agreements.facets, example="kind")
+    _known_facets = known_facets(agreements.list_agreements.facets)
 
 
 def _external_id(value: str) -> str:
@@ -403,61 +513,49 @@ ExternalIdParam = Annotated[
     AfterValidator(_external_id),
 ]
 
-FACETS_PARTICIPANT = ("country", "kind")
+ExternalIds = Annotated[list[str], Several(ExternalIdParam, comma_separated(EXTERNAL_ID_PATTERN))]
+ParticipantKind = Literal["person", "group"]
+ParticipantKinds = Annotated[
+    list[ParticipantKind], Several(ParticipantKind, comma_separated(_one_of(ParticipantKind)))
+]
 
 
 class ParticipantCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/participants` can be filtered and sorted by."""
 
-    country: CountryCode | None = country_param("Country the participant represents.", "IR")
-    visit: RecordId | None = Field(
-        default=None, description="Took part in this visit.", examples=["2023-06-raisi-cuba"]
-    )
-    kind: Literal["person", "group"] | None = Field(
-        default=None, description="person or group.", examples=["person"]
-    )
-    external_id: ExternalIdParam | None = Field(
-        default=None,
-        description="An id in another register, as `scheme:id`: wikidata:Q..., viaf:..., "
+    country: CountryCodes | None = countries_param("Country the participant represents.", "IR")
+    visit: RecordIds | None = any_of("Took part in this visit.", "2023-06-raisi-cuba")
+    kind: ParticipantKinds | None = any_of("person or group.", "person")
+    external_id: ExternalIds | None = any_of(
+        "An id in another register, as `scheme:id`: wikidata:Q..., viaf:..., "
         "history-state-gov-people:....",
-        examples=["history-state-gov-people:100323"],
+        "history-state-gov-people:100323",
     )
-    sort: Literal["name", "-name", "id", "-id"] = Field(
-        default="name",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["name"],
+    sort: Annotated[str, Sorts(participants.list_participants)] = sort_field(
+        participants.list_participants
     )
 
 
 class ParticipantFilters(ParticipantCriteria, Paging):
     """Filters of `GET /v1/participants`."""
 
-    facet: Facets = facet_field(FACETS_PARTICIPANT, example="country")
-    _known_facets = known_facets(FACETS_PARTICIPANT)
-
-
-FACETS_TOUR = ("year",)
+    facet: Facets = facet_field(participants.list_participants.facets, example="country")
+    _known_facets = known_facets(participants.list_participants.facets)
 
 
 class TourCriteria(SearchableCriteria, DisputedParams, DateSpanParams):
     """What `GET /v1/tours` can be filtered and sorted by."""
 
-    participant: RecordId | None = Field(
-        default=None, description="The principal's participant id.", examples=["ebrahim-raisi"]
-    )
-    country: CountryCode | None = country_param("A country visited (or the visitor's).", "NI")
-    sort: Literal["start_date", "-start_date", "id", "-id"] = Field(
-        default="-start_date",
-        description="Sort field; `-` for descending. The id breaks ties.",
-        examples=["-start_date"],
-    )
+    participant: RecordIds | None = any_of("The principal's participant id.", "ebrahim-raisi")
+    country: CountryCodes | None = countries_param("A country visited (or the visitor's).", "NI")
+    sort: Annotated[str, Sorts(tours.list_tours)] = sort_field(tours.list_tours)
 
 
 class TourFilters(TourCriteria, Paging):
     """Filters of `GET /v1/tours`."""
 
-    facet: Facets = facet_field(FACETS_TOUR, example="year")
-    _known_facets = known_facets(FACETS_TOUR)
+    facet: Facets = facet_field(tours.list_tours.facets, example="year")
+    _known_facets = known_facets(tours.list_tours.facets)
 
 
 class CountryCriteria(SearchableCriteria, DisputedParams):
@@ -466,8 +564,8 @@ class CountryCriteria(SearchableCriteria, DisputedParams):
     has_visits: bool | None = Field(
         default=None, description="Only countries that made or hosted a visit.", examples=[True]
     )
-    sort: Literal["code", "-code", "name", "-name"] = Field(
-        default="code", description="Sort field; `-` for descending.", examples=["name"]
+    sort: Annotated[str, Sorts(vocabularies.list_countries)] = sort_field(
+        vocabularies.list_countries
     )
 
 
@@ -478,9 +576,7 @@ class CountryFilters(CountryCriteria, Paging):
 class TopicCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/topics` can be filtered and sorted by."""
 
-    sort: Literal["name", "-name", "id", "-id"] = Field(
-        default="name", description="Sort field; `-` for descending.", examples=["name"]
-    )
+    sort: Annotated[str, Sorts(vocabularies.list_topics)] = sort_field(vocabularies.list_topics)
 
 
 class TopicFilters(TopicCriteria, Paging):
@@ -490,51 +586,39 @@ class TopicFilters(TopicCriteria, Paging):
 class SourceCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/sources` can be filtered and sorted by."""
 
-    kind: str | None = Field(
-        default=None,
-        max_length=40,
-        description="news_article, dataset, ...",
-        examples=["news_article"],
-    )
-    sort: Literal["published_on", "-published_on", "id", "-id"] = Field(
-        default="-published_on",
-        description="Sort field; `-` for descending.",
-        examples=["-published_on"],
-    )
+    kind: Kinds | None = any_of("news_article, dataset, ...", "news_article")
+    sort: Annotated[str, Sorts(vocabularies.list_sources)] = sort_field(vocabularies.list_sources)
 
 
 class SourceFilters(SourceCriteria, Paging):
     """Filters of `GET /v1/sources`."""
 
 
-FACETS_CLAIM = ("subject_type", "property", "rank")
+SubjectTypes = Annotated[
+    list[SubjectType], Several(SubjectType, comma_separated(_one_of(SubjectType)))
+]
+Ranks = Annotated[list[Rank], Several(Rank, comma_separated(_one_of(Rank)))]
+Properties = Annotated[
+    list[str],
+    Several(
+        Annotated[str, Field(max_length=60, pattern=r"^[a-z_]+$")], comma_separated("[a-z_]{1,60}")
+    ),
+]
 
 
 class ClaimCriteria(Criteria):
     """What `GET /v1/claims` can be filtered and sorted by."""
 
-    subject_type: SubjectType | None = Field(
-        default=None, description="The subject's record type.", examples=["agreement"]
+    subject_type: SubjectTypes | None = any_of("The subject's record type.", "agreement")
+    subject: RecordIds | None = any_of(
+        "The subject's id.", "2023-06-15-iran-cuba-memorandum-of-understanding"
     )
-    subject: RecordId | None = Field(
-        default=None,
-        description="The subject's id.",
-        examples=["2023-06-15-iran-cuba-memorandum-of-understanding"],
+    property: Properties | None = any_of(
+        "The subject's field (count, name, topics, host_country, ...).", "count"
     )
-    property: str | None = Field(
-        default=None,
-        max_length=60,
-        pattern=r"^[a-z_]+$",
-        description="The subject's field (count, name, topics, host_country, ...).",
-        examples=["count"],
-    )
-    rank: Rank | None = Field(
-        default=None, description="preferred, normal or deprecated.", examples=["normal"]
-    )
-    source: RecordId | None = Field(
-        default=None,
-        description="Only claims citing this source (its id).",
-        examples=["telesur-2023-06-15-cuba-iran-six-agreements"],
+    rank: Ranks | None = any_of("preferred, normal or deprecated.", "normal")
+    source: RecordIds | None = any_of(
+        "Only claims citing this source (its id).", "telesur-2023-06-15-cuba-iran-six-agreements"
     )
     disputed: bool | None = Field(
         default=None,
@@ -542,101 +626,90 @@ class ClaimCriteria(Criteria):
         "the others.",
         examples=[True],
     )
-    sort: Literal["id", "-id"] = Field(
-        default="id", description="Sort field; `-` for descending.", examples=["id"]
-    )
+    sort: Annotated[str, Sorts(claims.list_claims)] = sort_field(claims.list_claims)
 
 
 class ClaimFilters(ClaimCriteria, Paging):
     """Filters of `GET /v1/claims`."""
 
-    facet: Facets = facet_field(FACETS_CLAIM, example="property")
-    _known_facets = known_facets(FACETS_CLAIM)
+    facet: Facets = facet_field(claims.list_claims.facets, example="property")
+    _known_facets = known_facets(claims.list_claims.facets)
 
 
-FACETS_STATEMENT = ("kind", "record_type", "speaker")
+StatementRecordType = Literal["visit", "meeting"]
+StatementRecordTypes = Annotated[
+    list[StatementRecordType],
+    Several(StatementRecordType, comma_separated(_one_of(StatementRecordType))),
+]
+StatementKind = Literal["direct_quote", "paraphrase"]
+StatementKinds = Annotated[
+    list[StatementKind], Several(StatementKind, comma_separated(_one_of(StatementKind)))
+]
 
 
 class StatementCriteria(SearchableCriteria):
     """What `GET /v1/statements` can be filtered and sorted by."""
 
-    source: RecordId | None = Field(
-        default=None,
-        description="Only statements reported by this source (its id).",
-        examples=["tdi-2023-06-16-raisi-havana"],
+    source: RecordIds | None = any_of(
+        "Only statements reported by this source (its id).", "tdi-2023-06-16-raisi-havana"
     )
-    record_type: Literal["visit", "meeting"] | None = Field(
-        default=None,
-        description="meeting: statements made at a meeting; visit: those made during a "
-        "visit at no one meeting.",
-        examples=["meeting"],
+    record_type: StatementRecordTypes | None = any_of(
+        "meeting: statements made at a meeting; visit: those made during a visit at no one "
+        "meeting.",
+        "meeting",
     )
-    record: RecordId | None = Field(
-        default=None,
-        description="The id of the record a statement belongs to: its meeting, or its visit "
-        "when it was made at no meeting.",
-        examples=["2023-06-havana-raisi-raul-castro-meeting"],
+    record: RecordIds | None = any_of(
+        "The id of the record a statement belongs to: its meeting, or its visit when it was "
+        "made at no meeting.",
+        "2023-06-havana-raisi-raul-castro-meeting",
     )
-    visit: RecordId | None = Field(
-        default=None,
-        description="Visit id: every statement made during the visit, at its meetings too.",
-        examples=["2023-06-raisi-cuba"],
+    visit: RecordIds | None = any_of(
+        "Visit id: every statement made during the visit, at its meetings too.",
+        "2023-06-raisi-cuba",
     )
-    speaker: RecordId | None = Field(
-        default=None, description="The speaker's participant id.", examples=["raul-castro"]
-    )
-    kind: Literal["direct_quote", "paraphrase"] | None = Field(
-        default=None, description="direct_quote or paraphrase.", examples=["direct_quote"]
-    )
-    sort: Literal["id", "-id"] = Field(
-        default="id", description="Sort field; `-` for descending.", examples=["id"]
-    )
+    speaker: RecordIds | None = any_of("The speaker's participant id.", "raul-castro")
+    kind: StatementKinds | None = any_of("direct_quote or paraphrase.", "direct_quote")
+    sort: Annotated[str, Sorts(evidence.list_statements)] = sort_field(evidence.list_statements)
 
 
 class StatementFilters(StatementCriteria, Paging):
     """Filters of `GET /v1/statements`."""
 
-    facet: Facets = facet_field(FACETS_STATEMENT, example="kind")
-    _known_facets = known_facets(FACETS_STATEMENT)
+    facet: Facets = facet_field(evidence.list_statements.facets, example="kind")
+    _known_facets = known_facets(evidence.list_statements.facets)
 
 
-FACETS_CITATION = ("kind", "record_type", "source")
+CitedTypes = Annotated[list[CitedType], Several(CitedType, comma_separated(_one_of(CitedType)))]
+CitationKinds = Annotated[
+    list[CitationKind], Several(CitationKind, comma_separated(_one_of(CitationKind)))
+]
 
 
 class CitationCriteria(Criteria):
     """What `GET /v1/citations` can be filtered and sorted by."""
 
-    source: RecordId | None = Field(
-        default=None,
-        description="Only citations of this source (its id).",
-        examples=["telesur-2023-06-15-cuba-iran-six-agreements"],
+    source: RecordIds | None = any_of(
+        "Only citations of this source (its id).", "telesur-2023-06-15-cuba-iran-six-agreements"
     )
-    record_type: CitedType | None = Field(
-        default=None,
-        description="The type of the record cited for: tour, visit, meeting, agreement, "
-        "participation, statement, claim, external_id or event_code.",
-        examples=["agreement"],
+    record_type: CitedTypes | None = any_of(
+        "The type of the record cited for: tour, visit, meeting, agreement, participation, "
+        "statement, claim, external_id or event_code.",
+        "agreement",
     )
-    record: RecordId | None = Field(
-        default=None,
-        description="The id of the record cited for.",
-        examples=["2023-06-15-iran-cuba-cooperation-documents"],
+    record: RecordIds | None = any_of(
+        "The id of the record cited for.", "2023-06-15-iran-cuba-cooperation-documents"
     )
-    kind: CitationKind | None = Field(
-        default=None,
-        description="quote (the source's exact words) or note (a restatement).",
-        examples=["quote"],
+    kind: CitationKinds | None = any_of(
+        "quote (the source's exact words) or note (a restatement).", "quote"
     )
-    sort: Literal["id", "-id"] = Field(
-        default="id", description="Sort field; `-` for descending.", examples=["id"]
-    )
+    sort: Annotated[str, Sorts(evidence.list_citations)] = sort_field(evidence.list_citations)
 
 
 class CitationFilters(CitationCriteria, Paging):
     """Filters of `GET /v1/citations`."""
 
-    facet: Facets = facet_field(FACETS_CITATION, example="record_type")
-    _known_facets = known_facets(FACETS_CITATION)
+    facet: Facets = facet_field(evidence.list_citations.facets, example="record_type")
+    _known_facets = known_facets(evidence.list_citations.facets)
 
 
 class VisitPartParams(Paging):

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.api.fields import sparse_answers
-from app.api.filters import COUNTRY_CODE_SCHEMA
+from app.api.filters import COUNTRY_CODE_SCHEMA, COUNTRY_CODES_SCHEMA
 from app.api.formats import MEDIA_TYPES
 from app.edge.limits import UNLIMITED_PATHS
 from app.errors import PROBLEM_MEDIA_TYPE
@@ -133,6 +133,7 @@ def _completed(document: dict[str, Any]) -> dict[str, Any]:
                     operation["responses"].setdefault(status, answer)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["CountryCode"] = COUNTRY_CODE_SCHEMA
+    schemas["CountryCodes"] = COUNTRY_CODES_SCHEMA
     sparse_answers(document)
     return document
 

@@ -77,14 +77,22 @@ class Resource:
     about: str  # the tag's description
     filters: type[BaseModel]  # the list's query parameters (app/api/filters.py)
     criteria: type[BaseModel]  # the filters alone (an export takes them)
-    listing: Listing
-    sorts: Mapping[str, str]
+    listing: Listing  # with its sorts and facets (app/queries/listing.py)
     item: type[BaseModel]
     list_summary: str
-    facets: tuple[str, ...] = ()  # what `facet=` counts (app/api/filters.py)
     detail: Detail | None = None
     exists: Callable[[Reader, str], bool] | None = None  # needed by parts
     parts: tuple[PagedPart | WholePart, ...] = ()
+
+    @property
+    def sorts(self) -> Mapping[str, str]:
+        """The list's sort names and their columns, as its listing declares them."""
+        return self.listing.sort_columns
+
+    @property
+    def facets(self) -> tuple[str, ...]:
+        """What `facet=` counts, as the listing declares it."""
+        return self.listing.facets
 
     @property
     def path(self) -> str:

@@ -30,6 +30,7 @@ class Agreement(Timestamped, table=True):
         Index(None, "visit_id", "signed_on", "id"),
         Index(None, "kind", "signed_on", "id"),
         Index(None, "status", "signed_on", "id"),
+        Index(None, "count", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)

@@ -38,6 +38,9 @@ class Visit(Timestamped, table=True):
         Index(None, "visitor_id", "start_date", "id"),
         Index(None, "tour_id", "leg", "id"),
         Index(None, "kind", "start_date", "id"),
+        Index(None, "host_country_code", "id"),
+        Index(None, "visitor_country_code", "id"),
+        Index(None, "city", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=ID_MAX_LENGTH)

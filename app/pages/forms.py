@@ -10,6 +10,8 @@ from annotated_types import Ge, Le, MaxLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from app.api.filters import Several, Sorts
+
 # Parameters a person does not set in the form: paging moves by links, formats are links,
 # and a list page always shows every facet.
 NOT_IN_FORM = frozenset({"cursor", "format", "facet"})
@@ -45,7 +47,9 @@ def _base(annotation: Any) -> tuple[Any, bool]:
     while True:
         origin = get_origin(annotation)
         if origin is Annotated:
-            annotation = get_args(annotation)[0]
+            # A filter taking several values: its form control is one value's.
+            marks = [mark for mark in get_args(annotation)[1:] if isinstance(mark, Several)]
+            annotation = marks[0].single if marks else get_args(annotation)[0]
         elif origin in (Union, types.UnionType):
             others = [arg for arg in get_args(annotation) if arg is not type(None)]
             optional = optional or len(others) < len(get_args(annotation))
@@ -64,7 +68,8 @@ def _sort_label(value: str) -> str:
 
 
 def _control(name: str, info: FieldInfo) -> Control:
-    annotation, optional = _base(info.annotation)
+    sorts = [mark.form_type for mark in info.metadata if isinstance(mark, Sorts)]
+    annotation, optional = _base(sorts[0] if sorts else info.annotation)
     hint = info.description or ""
     label = LABELS.get(name, name.replace("_", " ").capitalize())
     default = (

@@ -132,6 +132,8 @@ def _facet_links(
 def _cursor_value(item: Mapping[str, Any], sort: str) -> tuple[Any, str]:
     """The (sort value, id) of a record, as a cursor holds it: the sort's field is the item's."""
     value = item[sort.removeprefix("-")]
+    if isinstance(value, dict):  # a country, sorted by its code
+        value = value["code"]
     if isinstance(value, dt.date):
         value = value.isoformat()
     return value, item["id"] if "id" in item else item["code"]  # a country's id is its code

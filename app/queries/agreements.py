@@ -10,11 +10,12 @@ from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row
 
-SORT_COLUMNS = {"signed_on": "signed_on", "id": "id"}
+SORT_COLUMNS = {"signed_on": "signed_on", "count": "count", "id": "id"}
 
 list_agreements = Listing(
     resource="agreement",
     sort_columns=SORT_COLUMNS,
+    default_sort="-signed_on",
     keys={
         "visit": "SELECT id, visit_id AS value FROM agreement",
         "country": "SELECT agreement_id AS id, country_code AS value FROM agreement_party",

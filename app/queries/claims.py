@@ -49,6 +49,7 @@ def disputed_key(subject_type: str, table: str | None = None, id_column: str = "
 list_claims = Listing(
     resource="claim",
     sort_columns=SORT_COLUMNS,
+    default_sort="id",
     keys={
         "subject_type": "SELECT id, subject_type AS value FROM claim",
         "subject": "SELECT id, subject_id AS value FROM claim",

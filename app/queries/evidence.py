@@ -21,6 +21,7 @@ _STATEMENT_RECORD_TYPE = "CASE WHEN meeting_id IS NULL THEN 'visit' ELSE 'meetin
 list_statements = Listing(
     resource="statement",
     sort_columns=SORT_COLUMNS,
+    default_sort="id",
     keys={
         "source": "SELECT statement_id AS id, source_id AS value FROM citation "
         "WHERE statement_id IS NOT NULL",
@@ -47,6 +48,7 @@ _CITATION_KIND = "CASE WHEN quote IS NULL THEN 'note' ELSE 'quote' END"
 list_citations = Listing(
     resource="citation",
     sort_columns=SORT_COLUMNS,
+    default_sort="id",
     keys={
         "source": "SELECT id, source_id AS value FROM citation",
         "record_type": f"SELECT id, {_CITED_TYPE} AS value FROM citation",

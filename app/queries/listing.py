@@ -70,9 +70,12 @@ class Listing:
     """
 
     resource: str  # its table, its documents' and search documents' resource name
-    sort_columns: Mapping[str, str]  # the API's sort names -> columns of the record
+    # The API's sort names -> columns of the record (and its entries), the one declaration
+    # of a list's sorts: the filter model's `sort` and the exports take them from here.
+    sort_columns: Mapping[str, str]
+    default_sort: str  # `name` or `-name`, one of them
     keys: Mapping[str, Key] = field(default_factory=dict)
-    facets: tuple[str, ...] = ()  # the keys whose values are counted for `facet=`
+    facets: tuple[str, ...] = ()  # the keys whose values `facet=` counts (the one declaration)
     span: Span | None = None
     labels: Mapping[str, str] = field(default_factory=dict)  # facet -> "country" | "topic"
     conditions: Callable[[Mapping[str, Any]], Where] = _no_conditions  # over `r`
@@ -135,6 +138,9 @@ class _Plan:
     exact: tuple[str, str] | None  # the stored count that is the total, if any
     search: str | None = None  # the match of `q` alone, in the search order
     needs_record: bool = False  # whether the residual conditions read the record (`r`)
+    # The driving filter's values when it has several (`:value_0`, ...): each is an index
+    # range of the entries, read in turn and merged in the sort order.
+    values: tuple[str, ...] = ()
 
     @property
     def _joins(self) -> str:
@@ -163,19 +169,41 @@ class _Plan:
             if phase is None:
                 continue
             ranged, checked = phase
-            rows += self.db.rows(
+            found = self.db.rows(
                 self._select(stored, sort, ranged, checked),
                 {**ranged.params, **checked.params, "page_limit": limit + 1 - len(rows)},
             )
+            if self.values:
+                _in_order(found, sort.descending)
+            rows += found
             if len(rows) > limit:
                 break
         return rows
+
+    def _arms(self) -> list[str]:
+        """The condition choosing each value's entries (one arm: the range says it)."""
+        return [f" AND e.value = :value_{n}" for n in range(len(self.values))] or [""]
 
     def _select(self, stored: str, sort: Sort, ranged: Where, checked: Where) -> str:
         listing = self.listing
         column = self._sort_column(sort)
         direction = "DESC" if sort.descending else "ASC"
         where = Where(ranged.conditions + checked.conditions)
+        if self.values:
+            nulls = "NULLS LAST" if sort.descending else "NULLS FIRST"  # SQLite's, everywhere
+            # One index range per value, merged in order (SQLite's MERGE of the UNION: no
+            # sort), a record listed under two values once; then the page's documents.
+            arms = " UNION ".join(
+                f"SELECT {self._id} AS id, {column} AS sort_key FROM {self.driver}{self._joins} "
+                f"WHERE {where.sql()}{arm}"
+                for arm in self._arms()
+            )
+            return (
+                f"SELECT d.{stored} AS {stored}, page.id AS id, page.sort_key AS sort_key "
+                f"FROM ({arms} ORDER BY sort_key {direction} {nulls}, id {direction} "
+                "LIMIT :page_limit) page CROSS JOIN record_item d "
+                f"WHERE d.resource = '{listing.resource}' AND d.record_id = page.id"
+            )
         # CROSS JOIN: the table read in order is the outer loop (SQLite keeps it first).
         where.add(f"d.resource = '{listing.resource}' AND d.record_id = {self._id}")
         return (
@@ -347,6 +375,22 @@ class _Plan:
             return Sort(span.start)
         return Sort(self.listing.id_column)
 
+    def _capped(self, ranged: Where, checked: Where) -> str:
+        """The (id, ok) of the records a phase reads, no more than `:cap` of each value's
+        entries (a record listed under two values once); `ok`: 1 if the residual conditions
+        hold."""
+        ok = f"CASE WHEN {checked.sql()} THEN 1 ELSE 0 END" if checked.conditions else "1"
+        selects = [
+            f"SELECT {self._id} AS id, {ok} AS ok FROM {self.driver}{self._joins} "
+            f"WHERE {ranged.sql()}{arm} LIMIT :cap"
+            for arm in self._arms()
+        ]
+        if len(selects) == 1:
+            return selects[0]
+        return " UNION ".join(
+            f"SELECT id, ok FROM ({select}) AS arm{n}" for n, select in enumerate(selects)
+        )
+
     def total(self) -> tuple[int, bool]:
         """How many records match, and whether that is a lower bound (`COUNT_CAP`)."""
         if self.exact is not None:
@@ -359,11 +403,9 @@ class _Plan:
             if phase is None:
                 continue
             ranged, checked = phase
-            ok = f"CASE WHEN {checked.sql()} THEN 1 ELSE 0 END" if checked.conditions else "1"
             counted = self.db.memoised(
-                f"SELECT count(*) AS examined, coalesce(sum(ok), 0) AS matched FROM ("
-                f"SELECT {ok} AS ok FROM {self.driver}{self._joins} WHERE {ranged.sql()} "
-                "LIMIT :cap) AS examined",
+                "SELECT count(*) AS examined, coalesce(sum(ok), 0) AS matched FROM ("
+                f"{self._capped(ranged, checked)}) AS examined",
                 {**ranged.params, **checked.params, "cap": COUNT_CAP + 1},
             )[0]
             matched += int(counted["matched"])
@@ -419,11 +461,7 @@ class _Plan:
             ranged, checked = phase
             params.update(ranged.params)
             params.update(checked.params)
-            ok = f"CASE WHEN {checked.sql()} THEN 1 ELSE 0 END" if checked.conditions else "1"
-            chosen.append(
-                f"SELECT id FROM (SELECT {self._id} AS id, {ok} AS ok FROM {self.driver}"
-                f"{self._joins} WHERE {ranged.sql()} LIMIT :cap) AS phase WHERE ok = 1"
-            )
+            chosen.append(f"SELECT id FROM ({self._capped(ranged, checked)}) AS phase WHERE ok = 1")
         if not chosen:
             return [], False
         ids = " UNION ALL ".join(chosen)
@@ -478,18 +516,18 @@ def _keyset(
     (and whether its sort keys are NULL).
 
     The rows after a dated one, descending, are the earlier dates, then the undated; after
-    an undated one, ascending, the undated with a greater id, then the dated. The same
-    named parameter is used twice (`col >= :v AND (col > :v OR id > :i)`) so that the
-    planner sees a range, not a scan.
+    an undated one, ascending, the undated with a greater id, then the dated. Past a dated
+    row, the bound is a row value (`(col, id) > (:v, :i)`), which SQLite reads as one range
+    of the (col, id) index even where many rows share the value (an agreement's count, a
+    visit's country), which `col >= :v AND (col > :v OR id > :i)` would scan.
     """
     value, last_id = after
     bounds = {"after_value": value, "after_id": last_id}
     if descending:
         if value is None:
             return [(f"{column} IS NULL AND {id_column} < :after_id", {"after_id": last_id}, True)]
-        earlier = f"{column} < :after_value OR {id_column} < :after_id"
         return [
-            (f"{column} <= :after_value AND ({earlier})", bounds, False),
+            (f"({column}, {id_column}) < (:after_value, :after_id)", bounds, False),
             (f"{column} IS NULL", {}, True),
         ]
     if value is None:
@@ -497,8 +535,7 @@ def _keyset(
             (f"{column} IS NULL AND {id_column} > :after_id", {"after_id": last_id}, True),
             (f"{column} IS NOT NULL", {}, False),
         ]
-    later = f"{column} > :after_value OR {id_column} > :after_id"
-    return [(f"{column} >= :after_value AND ({later})", bounds, False)]
+    return [(f"({column}, {id_column}) > (:after_value, :after_id)", bounds, False)]
 
 
 def _key_text(value: Any) -> str:
@@ -506,6 +543,11 @@ def _key_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _values(given: Any) -> Sequence[Any]:
+    """A filter's values: several (a list) or one."""
+    return given if isinstance(given, list | tuple) else [given]
 
 
 def _iso(day: date) -> str:
@@ -531,9 +573,9 @@ class _Planner:
         """The plan for `sort`: which table drives, and which conditions it checks."""
         listing, db, criteria = self.listing, self.db, self.criteria
         keyed = [
-            (name, _key_text(criteria[name]))
+            (name, tuple(_key_text(value) for value in _values(criteria[name])))
             for name in listing.keys
-            if criteria.get(name) is not None and criteria.get(name) != ""
+            if criteria.get(name) not in (None, "", [], ())
         ]
         checked = listing.conditions(criteria)
         since = criteria.get("updated_since")
@@ -553,21 +595,40 @@ class _Planner:
             checked.add(db.search.condition(listing.resource, "r"), match=match)
         exact = None
         if not (match or checked.conditions or dated):
-            exact = keyed[0] if len(keyed) == 1 else ("", "") if not keyed else None
+            if not keyed:
+                exact = ("", "")
+            elif len(keyed) == 1 and len(keyed[0][1]) == 1:
+                exact = (keyed[0][0], keyed[0][1][0])
         if not keyed:
             return _Plan(listing, db, f"{listing.resource} r", "r", Where(), checked, dates, exact)
-        # The rarest value drives; the others are looked up for each of its entries.
-        counts = {pair: stored_count(db, listing.resource, *pair) for pair in keyed}
+        # The rarest filter drives (its values' records, as stored, fewest); the others are
+        # looked up for each of its entries. Several values of one filter: any of them.
+        counts = {
+            pair: sum(stored_count(db, listing.resource, pair[0], value) for value in pair[1])
+            for pair in keyed
+        }
         driving = min(keyed, key=lambda pair: counts[pair])
-        ranged = Where(["e.filter = :filter", "e.value = :value"])
-        ranged.params.update(filter=driving[0], value=driving[1])
+        ranged = Where(["e.filter = :filter"], {"filter": driving[0]})
+        several: tuple[str, ...] = ()
+        if len(driving[1]) == 1:
+            ranged.add("e.value = :value", value=driving[1][0])
+        else:
+            several = driving[1]
+            ranged.params.update({f"value_{n}": value for n, value in enumerate(several)})
         others = Where()
-        for number, (name, value) in enumerate(pair for pair in keyed if pair != driving):
+        for number, (name, values) in enumerate(pair for pair in keyed if pair != driving):
+            named = {f"value{number}_{n}": value for n, value in enumerate(values)}
+            chosen = (
+                f"= :value{number}_0"
+                if len(values) == 1
+                else f"IN ({', '.join(':' + key for key in named)})"
+            )
             others.add(
                 f"EXISTS (SELECT 1 FROM {listing.entry_table} o{number} "
-                f"WHERE o{number}.filter = :filter{number} AND o{number}.value = :value{number} "
+                f"WHERE o{number}.filter = :filter{number} AND o{number}.value {chosen} "
                 f"AND o{number}.id = e.id)",
-                **{f"filter{number}": name, f"value{number}": value},
+                **{f"filter{number}": name},
+                **named,
             )
         others.conditions += checked.conditions
         others.params.update(checked.params)
@@ -581,4 +642,17 @@ class _Planner:
             dates,
             exact,
             needs_record=bool(checked.conditions),
+            values=several,
         )
+
+
+def _in_order(rows: list[Row], descending: bool) -> None:
+    """A page merged from several values' ranges, put in its sort order (NULLs first
+    ascending, as SQLite sorts): the join to the documents need not keep the chosen ids'
+    order (PostgreSQL's does not), and an ORDER BY after it would sort again in SQL."""
+    rows.sort(
+        key=lambda row: (
+            (0, "", row["id"]) if row["sort_key"] is None else (1, row["sort_key"], row["id"])
+        ),
+        reverse=descending,
+    )

@@ -25,6 +25,7 @@ _OF_VISIT = "SELECT m.id, v.{column} AS value FROM meeting m JOIN visit v ON v.i
 list_meetings = Listing(
     resource="meeting",
     sort_columns=SORT_COLUMNS,
+    default_sort="date",
     keys={
         "visit": "SELECT id, visit_id AS value FROM meeting",
         "country": f"{_OF_VISIT.format(column='visitor_country_code')} "

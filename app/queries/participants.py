@@ -15,6 +15,7 @@ SORT_COLUMNS = {"name": "name", "id": "id"}
 list_participants = Listing(
     resource="participant",
     sort_columns=SORT_COLUMNS,
+    default_sort="name",
     keys={
         "country": "SELECT id, country_code AS value FROM participant",
         "kind": "SELECT id, kind AS value FROM participant",

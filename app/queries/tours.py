@@ -23,6 +23,7 @@ _OF_LEGS = "SELECT tour_id AS id, {column} AS value FROM visit WHERE tour_id IS 
 list_tours = Listing(
     resource="tour",
     sort_columns=SORT_COLUMNS,
+    default_sort="-start_date",
     keys={
         "participant": "SELECT id, principal_id AS value FROM tour",
         "country": f"{_OF_LEGS.format(column='host_country_code')} "

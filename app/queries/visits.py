@@ -18,11 +18,19 @@ from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader
 
-SORT_COLUMNS = {"start_date": "start_date", "end_date": "end_date", "id": "id"}
+SORT_COLUMNS = {
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "host_country": "host_country_code",
+    "visitor_country": "visitor_country_code",
+    "city": "city",
+    "id": "id",
+}
 
 list_visits = Listing(
     resource="visit",
     sort_columns=SORT_COLUMNS,
+    default_sort="-start_date",
     keys={
         "country": "SELECT id, visitor_country_code AS value FROM visit "
         "UNION SELECT id, host_country_code FROM visit",

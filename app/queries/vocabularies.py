@@ -29,6 +29,7 @@ def _country_conditions(criteria: Mapping[str, Any]) -> Where:
 list_countries = Listing(
     resource="country",
     sort_columns=COUNTRY_SORT_COLUMNS,
+    default_sort="code",
     conditions=_country_conditions,
     id_column="code",
     keys={"disputed": disputed_key("country", id_column="code")},
@@ -36,11 +37,13 @@ list_countries = Listing(
 list_topics = Listing(
     resource="topic",
     sort_columns=TOPIC_SORT_COLUMNS,
+    default_sort="name",
     keys={"disputed": disputed_key("topic")},
 )
 list_sources = Listing(
     resource="source",
     sort_columns=SOURCE_SORT_COLUMNS,
+    default_sort="-published_on",
     keys={"kind": "SELECT id, kind AS value FROM source", "disputed": disputed_key("source")},
 )
 

@@ -5,8 +5,10 @@ Names are the API's query parameters, except `from` and `to` (Python keywords), 
 `datetime` or an ISO 8601 string; countries are ISO 3166-1 alpha-2 or alpha-3 in any case.
 `*Criteria` are what a list and its export share (the filters and the sort); `*Filters` add
 paging (`limit`, the page size; `cursor`, a page a previous response pointed to) and `facet`
-(count records per value of these fields; the counts come back in `ItemList.facets`). The
-server rejects an unknown or invalid value with a 422, raised as `InvalidParameters`.
+(count records per value of these fields; the counts come back in `ItemList.facets`). A filter
+given a list (`host_country=["CU", "NI"]`) matches records with any of its values (at most 10);
+filters together match records that pass each. The server rejects an unknown or invalid value
+with a 422, raised as `InvalidParameters`.
 """
 
 import datetime as dt
@@ -16,6 +18,22 @@ from typing import Literal, TypedDict
 DateLike = dt.date | str
 TimestampLike = dt.datetime | str
 Format = Literal["csv", "ndjson"]
+Status = Literal["signed", "agreed"]
+ParticipantKind = Literal["person", "group"]
+Rank = Literal["preferred", "normal", "deprecated"]
+SubjectType = Literal[
+    "source",
+    "topic",
+    "participant",
+    "tour",
+    "visit",
+    "meeting",
+    "agreement",
+    "participation",
+    "statement",
+]
+# A filter's value, or several (any of them matches).
+OneOrMore = str | Sequence[str]
 SearchType = Literal[
     "visit",
     "meeting",
@@ -62,22 +80,35 @@ class Coded(TypedDict, total=False):
     """Records carrying an event code: a CAMEO code (`"057"`) or a PLOVER event type
     (`"CONSULT"`)."""
 
-    cameo: str
-    plover: str
+    cameo: OneOrMore
+    plover: OneOrMore
 
 
 class VisitCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of visits."""
 
     q: str
-    country: str
-    visitor_country: str
-    host_country: str
-    participant: str
-    tour: str
-    topic: str
-    kind: str
-    sort: Literal["start_date", "-start_date", "end_date", "-end_date", "id", "-id"]
+    country: OneOrMore
+    visitor_country: OneOrMore
+    host_country: OneOrMore
+    participant: OneOrMore
+    tour: OneOrMore
+    topic: OneOrMore
+    kind: OneOrMore
+    sort: Literal[
+        "start_date",
+        "-start_date",
+        "end_date",
+        "-end_date",
+        "host_country",
+        "-host_country",
+        "visitor_country",
+        "-visitor_country",
+        "city",
+        "-city",
+        "id",
+        "-id",
+    ]
 
 
 class VisitFilters(VisitCriteria, Paging, total=False):
@@ -90,14 +121,14 @@ class MeetingCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of meetings."""
 
     q: str
-    visit: str
-    country: str
-    visitor_country: str
-    host_country: str
-    tour: str
-    participant: str
-    topic: str
-    kind: str
+    visit: OneOrMore
+    country: OneOrMore
+    visitor_country: OneOrMore
+    host_country: OneOrMore
+    tour: OneOrMore
+    participant: OneOrMore
+    topic: OneOrMore
+    kind: OneOrMore
     sort: Literal["date", "-date", "id", "-id"]
 
 
@@ -111,13 +142,13 @@ class AgreementCriteria(Criteria, DateSpan, Disputed, Coded, total=False):
     """Filters and sort of agreements."""
 
     q: str
-    visit: str
-    country: str
-    participant: str
-    topic: str
-    kind: str
-    status: Literal["signed", "agreed"]
-    sort: Literal["signed_on", "-signed_on", "id", "-id"]
+    visit: OneOrMore
+    country: OneOrMore
+    participant: OneOrMore
+    topic: OneOrMore
+    kind: OneOrMore
+    status: Status | Sequence[Status]
+    sort: Literal["signed_on", "-signed_on", "count", "-count", "id", "-id"]
 
 
 class AgreementFilters(AgreementCriteria, Paging, total=False):
@@ -130,10 +161,10 @@ class ParticipantCriteria(Criteria, Disputed, total=False):
     """Filters and sort of participants."""
 
     q: str
-    country: str
-    visit: str
-    kind: Literal["person", "group"]
-    external_id: str  # scheme:id, e.g. "history-state-gov-people:100323"
+    country: OneOrMore
+    visit: OneOrMore
+    kind: ParticipantKind | Sequence[ParticipantKind]
+    external_id: OneOrMore  # scheme:id, e.g. "history-state-gov-people:100323"
     sort: Literal["name", "-name", "id", "-id"]
 
 
@@ -147,8 +178,8 @@ class TourCriteria(Criteria, DateSpan, Disputed, total=False):
     """Filters and sort of tours."""
 
     q: str
-    participant: str
-    country: str
+    participant: OneOrMore
+    country: OneOrMore
     sort: Literal["start_date", "-start_date", "id", "-id"]
 
 
@@ -185,7 +216,7 @@ class SourceCriteria(Criteria, Disputed, total=False):
     """Filters and sort of sources."""
 
     q: str
-    kind: str
+    kind: OneOrMore
     sort: Literal["published_on", "-published_on", "id", "-id"]
 
 
@@ -196,21 +227,11 @@ class SourceFilters(SourceCriteria, Paging, total=False):
 class ClaimCriteria(Criteria, total=False):
     """Filters and sort of claims."""
 
-    subject_type: Literal[
-        "source",
-        "topic",
-        "participant",
-        "tour",
-        "visit",
-        "meeting",
-        "agreement",
-        "participation",
-        "statement",
-    ]
-    subject: str
-    property: str
-    rank: Literal["preferred", "normal", "deprecated"]
-    source: str
+    subject_type: SubjectType | Sequence[SubjectType]
+    subject: OneOrMore
+    property: OneOrMore
+    rank: Rank | Sequence[Rank]
+    source: OneOrMore
     disputed: bool
     sort: Literal["id", "-id"]
 
@@ -221,16 +242,32 @@ class ClaimFilters(ClaimCriteria, Paging, total=False):
     facet: Sequence[Literal["subject_type", "property", "rank"]]
 
 
+StatementRecordType = Literal["visit", "meeting"]
+StatementKind = Literal["direct_quote", "paraphrase"]
+CitedType = Literal[
+    "tour",
+    "visit",
+    "meeting",
+    "agreement",
+    "participation",
+    "statement",
+    "claim",
+    "external_id",
+    "event_code",
+]
+CitationKind = Literal["quote", "note"]
+
+
 class StatementCriteria(Criteria, total=False):
     """Filters and sort of statements."""
 
     q: str
-    source: str
-    record_type: Literal["visit", "meeting"]
-    record: str
-    visit: str
-    speaker: str
-    kind: Literal["direct_quote", "paraphrase"]
+    source: OneOrMore
+    record_type: StatementRecordType | Sequence[StatementRecordType]
+    record: OneOrMore
+    visit: OneOrMore
+    speaker: OneOrMore
+    kind: StatementKind | Sequence[StatementKind]
     sort: Literal["id", "-id"]
 
 
@@ -243,20 +280,10 @@ class StatementFilters(StatementCriteria, Paging, total=False):
 class CitationCriteria(Criteria, total=False):
     """Filters and sort of citations."""
 
-    source: str
-    record_type: Literal[
-        "tour",
-        "visit",
-        "meeting",
-        "agreement",
-        "participation",
-        "statement",
-        "claim",
-        "external_id",
-        "event_code",
-    ]
-    record: str
-    kind: Literal["quote", "note"]
+    source: OneOrMore
+    record_type: CitedType | Sequence[CitedType]
+    record: OneOrMore
+    kind: CitationKind | Sequence[CitationKind]
     sort: Literal["id", "-id"]
 
 

@@ -1,7 +1,7 @@
 """country and topic list entries: `disputed=` on `GET /v1/countries` and `GET /v1/topics`
 
 Revision ID: 0080
-Revises: 0040
+Revises: 0050
 Create Date: 2026-12-02 15:30:00.000000
 """
 

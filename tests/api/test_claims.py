@@ -151,9 +151,17 @@ def test_the_claims_list_counts_by_property_and_a_claim_reads_by_id(client: Test
 @pytest.mark.parametrize(
     ("query", "name", "message"),
     [
-        ("/v1/claims?rank=best", "rank", "Input should be 'preferred', 'normal' or 'deprecated'"),
+        (
+            "/v1/claims?rank=best",
+            "rank",
+            "'best': Input should be 'preferred', 'normal' or 'deprecated'",
+        ),
         ("/v1/claims?disputed=perhaps", "disputed", BOOLEAN),
-        ("/v1/claims?property=Count", "property", "String should match pattern '^[a-z_]+$'"),
+        (
+            "/v1/claims?property=Count",
+            "property",
+            "'Count': String should match pattern '^[a-z_]+$'",
+        ),
         ("/v1/visits?disputed=perhaps", "disputed", BOOLEAN),
         (
             "/v1/meetings?cameo=999",
@@ -167,11 +175,15 @@ def test_the_claims_list_counts_by_property_and_a_claim_reads_by_id(client: Test
             "COOPERATE, AID, RETREAT, ACCUSE, DEMAND, REJECT, THREATEN, PROTEST, MOBILIZE, "
             "SANCTION, COERCE, ASSAULT",
         ),
-        ("/v1/participants?external_id=wikidata:X1", "external_id", "'X1' is not a wikidata id"),
+        (
+            "/v1/participants?external_id=wikidata:X1",
+            "external_id",
+            "'wikidata:X1': 'X1' is not a wikidata id",
+        ),
         (
             "/v1/participants?external_id=orcid:0000",
             "external_id",
-            "unknown register 'orcid'; use scheme:id with one of wikidata, viaf, "
+            "'orcid:0000': unknown register 'orcid'; use scheme:id with one of wikidata, viaf, "
             "history-state-gov-people",
         ),
     ],

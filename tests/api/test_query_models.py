@@ -122,7 +122,7 @@ def test_parameters_are_documented_as_fastapi_documents_them() -> None:
     ("query", "named"),
     [
         ("limit=10&limit=20", ["limit"]),
-        ("sort=id&sort=-id&kind=a&kind=b", ["sort", "kind"]),
+        ("sort=id&sort=-id&q=a&q=b&kind=a&kind=b", ["sort", "q"]),
     ],
 )
 def test_a_single_value_given_twice_is_refused_not_dropped(

@@ -83,6 +83,14 @@ def test_typed_results_of_every_resource(api: DiplomaticVisitsClient) -> None:
     ]
 
 
+def test_several_values_of_a_filter(api: DiplomaticVisitsClient, network: Recording) -> None:
+    either = api.visits.list(host_country=["CU", "NI"], sort="id")
+    assert [visit.id for visit in either.items] == [CUBA, "2023-06-raisi-nicaragua"]
+    assert "host_country=CU%2CNI" in str(network.responses[-1].request.url)
+    assert api.meetings.list(host_country=("CU", "NI")).total == 8
+    assert api.agreements.list(status=["signed", "agreed"], visit=CUBA).total == 3
+
+
 def test_a_visits_parts(api: DiplomaticVisitsClient) -> None:
     meetings = api.visits.meetings(CUBA)
     assert len(meetings) == 7

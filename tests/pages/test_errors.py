@@ -44,7 +44,7 @@ def test_a_bad_parameter_is_named_beside_its_control_in_the_form(client: TestCli
     assert "default-src 'none'" in response.headers["content-security-policy"]
     document = read(response.text)
     assert document.headings[0] == (1, "Invalid parameters")
-    assert "status (query): Input should be 'signed' or 'agreed'" in document.text
+    assert "status (query): 'lost': Input should be 'signed' or 'agreed'" in document.text
     assert "limit (query): Input should be greater than or equal to 1" in document.text
     status = document.having("select", name="status")[0]
     assert status["aria-invalid"] == "true"

@@ -1,6 +1,6 @@
 """`/v1/agreements`: what was signed or agreed."""
 
-from app.api.filters import FACETS_AGREEMENT, AgreementCriteria, AgreementFilters
+from app.api.filters import AgreementCriteria, AgreementFilters
 from app.api.resource import Detail, Resource
 from app.models.agreement import AgreementDetail, AgreementPublic
 from app.queries import agreements
@@ -12,10 +12,8 @@ AGREEMENTS = Resource(
     filters=AgreementFilters,
     criteria=AgreementCriteria,
     listing=agreements.list_agreements,
-    sorts=agreements.SORT_COLUMNS,
     item=AgreementPublic,
     list_summary="List agreements, filtered, sorted and paged.",
-    facets=FACETS_AGREEMENT,
     detail=Detail(
         model=AgreementDetail,
         get=agreements.get_agreement,

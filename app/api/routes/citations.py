@@ -1,6 +1,6 @@
 """`/v1/citations`: the link from each record to the words of a source that support it."""
 
-from app.api.filters import FACETS_CITATION, CitationCriteria, CitationFilters
+from app.api.filters import CitationCriteria, CitationFilters
 from app.api.resource import Detail, Resource
 from app.models.citation import CitationItem
 from app.queries import evidence
@@ -13,10 +13,8 @@ CITATIONS = Resource(
     filters=CitationFilters,
     criteria=CitationCriteria,
     listing=evidence.list_citations,
-    sorts=evidence.SORT_COLUMNS,
     item=CitationItem,
     list_summary="List citations, filtered, sorted and paged.",
-    facets=FACETS_CITATION,
     detail=Detail(
         model=CitationItem,
         get=evidence.get_citation,

@@ -1,6 +1,6 @@
 """`/v1/claims`: every source's version of a record's field, where sources disagree or add."""
 
-from app.api.filters import FACETS_CLAIM, ClaimCriteria, ClaimFilters
+from app.api.filters import ClaimCriteria, ClaimFilters
 from app.api.resource import Detail, Resource
 from app.models.claim import ClaimPublic
 from app.queries import claims
@@ -13,10 +13,8 @@ CLAIMS = Resource(
     filters=ClaimFilters,
     criteria=ClaimCriteria,
     listing=claims.list_claims,
-    sorts=claims.SORT_COLUMNS,
     item=ClaimPublic,
     list_summary="List claims, filtered, sorted and paged.",
-    facets=FACETS_CLAIM,
     detail=Detail(
         model=ClaimPublic,
         get=claims.get_claim,

@@ -22,7 +22,6 @@ COUNTRIES = Resource(
     filters=CountryFilters,
     criteria=CountryCriteria,
     listing=vocabularies.list_countries,
-    sorts=vocabularies.COUNTRY_SORT_COLUMNS,
     item=CountryPublic,
     list_summary="List countries with how many visits each made and hosted.",
     detail=Detail(

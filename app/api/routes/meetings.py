@@ -1,6 +1,6 @@
 """`/v1/meetings`: the engagements of every visit."""
 
-from app.api.filters import FACETS_MEETING, MeetingCriteria, MeetingFilters
+from app.api.filters import MeetingCriteria, MeetingFilters
 from app.api.resource import Detail, Resource
 from app.models.meeting import MeetingDetail, MeetingPublic
 from app.queries import meetings
@@ -12,10 +12,8 @@ MEETINGS = Resource(
     filters=MeetingFilters,
     criteria=MeetingCriteria,
     listing=meetings.list_meetings,
-    sorts=meetings.SORT_COLUMNS,
     item=MeetingPublic,
     list_summary="List meetings, filtered, sorted and paged.",
-    facets=FACETS_MEETING,
     detail=Detail(
         model=MeetingDetail,
         get=meetings.get_meeting,

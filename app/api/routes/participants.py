@@ -1,6 +1,6 @@
 """`/v1/participants`: people and groups, with what they attended and signed."""
 
-from app.api.filters import FACETS_PARTICIPANT, ParticipantCriteria, ParticipantFilters
+from app.api.filters import ParticipantCriteria, ParticipantFilters
 from app.api.resource import Detail, Resource
 from app.models.participant import ParticipantDetail, ParticipantPublic
 from app.queries import participants
@@ -12,10 +12,8 @@ PARTICIPANTS = Resource(
     filters=ParticipantFilters,
     criteria=ParticipantCriteria,
     listing=participants.list_participants,
-    sorts=participants.SORT_COLUMNS,
     item=ParticipantPublic,
     list_summary="List people and groups, filtered, sorted and paged.",
-    facets=FACETS_PARTICIPANT,
     detail=Detail(
         model=ParticipantDetail,
         get=participants.get_participant,

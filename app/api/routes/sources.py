@@ -12,7 +12,6 @@ SOURCES = Resource(
     filters=SourceFilters,
     criteria=SourceCriteria,
     listing=vocabularies.list_sources,
-    sorts=vocabularies.SOURCE_SORT_COLUMNS,
     item=SourcePublic,
     list_summary="List sources with how many citations point to each.",
     detail=Detail(

@@ -1,6 +1,6 @@
 """`/v1/statements`: what was said, in the sources' own words, with who said it and where."""
 
-from app.api.filters import FACETS_STATEMENT, StatementCriteria, StatementFilters
+from app.api.filters import StatementCriteria, StatementFilters
 from app.api.resource import Detail, Resource
 from app.models.statement import StatementItem
 from app.queries import evidence
@@ -14,10 +14,8 @@ STATEMENTS = Resource(
     filters=StatementFilters,
     criteria=StatementCriteria,
     listing=evidence.list_statements,
-    sorts=evidence.SORT_COLUMNS,
     item=StatementItem,
     list_summary="List statements, filtered, sorted and paged.",
-    facets=FACETS_STATEMENT,
     detail=Detail(
         model=StatementItem,
         get=evidence.get_statement,

@@ -12,7 +12,6 @@ TOPICS = Resource(
     filters=TopicFilters,
     criteria=TopicCriteria,
     listing=vocabularies.list_topics,
-    sorts=vocabularies.TOPIC_SORT_COLUMNS,
     item=TopicPublic,
     list_summary="List topics with how many visits, meetings and agreements carry each.",
 )

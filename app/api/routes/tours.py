@@ -1,6 +1,6 @@
 """`/v1/tours`: multi-country trips with their legs in order."""
 
-from app.api.filters import FACETS_TOUR, TourCriteria, TourFilters
+from app.api.filters import TourCriteria, TourFilters
 from app.api.resource import Detail, Resource
 from app.models.tour import TourDetail, TourPublic
 from app.queries import tours
@@ -12,10 +12,8 @@ TOURS = Resource(
     filters=TourFilters,
     criteria=TourCriteria,
     listing=tours.list_tours,
-    sorts=tours.SORT_COLUMNS,
     item=TourPublic,
     list_summary="List tours with their legs, filtered, sorted and paged.",
-    facets=FACETS_TOUR,
     detail=Detail(
         model=TourDetail,
         get=tours.get_tour,

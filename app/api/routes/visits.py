@@ -1,6 +1,6 @@
 """`/v1/visits`: who visited whom, when and where, with everything that happened."""
 
-from app.api.filters import FACETS_VISIT, VisitCriteria, VisitFilters
+from app.api.filters import VisitCriteria, VisitFilters
 from app.api.resource import Detail, PagedPart, Resource, WholePart
 from app.api.routes.agreements import AGREEMENTS
 from app.api.routes.meetings import MEETINGS
@@ -15,10 +15,8 @@ VISITS = Resource(
     filters=VisitFilters,
     criteria=VisitCriteria,
     listing=visits.list_visits,
-    sorts=visits.SORT_COLUMNS,
     item=VisitPublic,
     list_summary="List visits (compact), filtered, sorted and paged.",
-    facets=FACETS_VISIT,
     detail=Detail(
         model=VisitDetail,
         get=visits.get_visit,

@@ -1,6 +1,6 @@
 """PostgreSQL's full-text index and derived-data version
 
-Revision ID: 0070
+Revision ID: 0085
 Revises: 0080
 Create Date: 2026-12-02 15:00:00.000000
 """
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0070"
+revision: str = "0085"
 down_revision: str | None = "0080"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
