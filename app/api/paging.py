@@ -50,7 +50,9 @@ def decode_cursor(
     except (binascii.Error, ValueError):
         raise _bad_cursor("not a cursor issued by this API", name) from None
     canonical = base64.urlsafe_b64encode(payload).decode().rstrip("=") == body
-    if not canonical or not hmac.compare_digest(_sign(payload, secret), signature):
+    if not canonical or not hmac.compare_digest(
+        _sign(payload, secret).encode(), signature.encode()
+    ):
         # Canonical only: a body that decodes to the same bytes is still not the cursor issued.
         raise _bad_cursor("not a cursor issued by this API", name)
     try:

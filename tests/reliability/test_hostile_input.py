@@ -284,11 +284,15 @@ def test_forged_cursors_are_422(client: TestClient) -> None:
         "a" * 999 + ".",
         "%00.%00",
         "eyJ9.e30",
+        '.\u00e1"',  # a signature that is not ASCII (was a 500 on a visit's meetings)
+        "e30.\u00e9\u00e9",
     ]
-    for cursor in forged:
-        response = _get(client, f"/v1/visits?cursor={quote(cursor, safe='')}")
-        check(response, cursor)
-        assert response.status_code == 422
+    lists = ("/v1/visits", "/v1/visits/2023-06-raisi-nicaragua/meetings", "/v1/statements")
+    for path in lists:
+        for cursor in forged:
+            response = _get(client, f"{path}?cursor={quote(cursor, safe='')}")
+            check(response, cursor)
+            assert response.status_code == 422, (path, cursor)
 
 
 def test_a_cursor_is_refused_under_other_filters(client: TestClient) -> None:
