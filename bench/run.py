@@ -11,6 +11,12 @@ server in turn with wrk (1 thread, 16 connections; a warm-up, then rounds of a f
 duration that alternate which server goes first) and print req/s, p50, p99 and server CPU
 per request for each case, with the ratios. Results also go to bench/out/results.json
 (merged by scale). Only 127.0.0.1 is ever contacted; every run is bounded in time.
+
+With `--backend postgresql`, the file is also copied to a fresh PostgreSQL database
+(bench/postgres.py), served by our server with DATABASE_URL pointing at it and loaded with
+the same cases in the same rounds (and with `--workers N`, by a second server with N
+workers); the report adds a table for it, with the database's CPU and its own time for the
+same SQL.
 """
 
 from __future__ import annotations
