@@ -11,6 +11,12 @@ server in turn with wrk (1 thread, 16 connections; a warm-up, then rounds of a f
 duration that alternate which server goes first) and print req/s, p50, p99 and server CPU
 per request for each case, with the ratios. Results also go to bench/out/results.json
 (merged by scale). Only 127.0.0.1 is ever contacted; every run is bounded in time.
+
+With `--backend postgresql`, the file is also copied to a fresh PostgreSQL database
+(bench/postgres.py), served by our server with DATABASE_URL pointing at it and loaded with
+the same cases in the same rounds (and with `--workers N`, by a second server with N
+workers); the report adds a table for it, with the database's CPU and its own time for the
+same SQL.
 """
 
 from __future__ import annotations
@@ -31,13 +37,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from app.derived import DERIVED_VERSION, rebuild_if_stale
 from app.storage import SEARCHABLE, open_reader, upgrade_to_head
@@ -49,6 +56,7 @@ from app.storage.sqlite.search import (
     resource_base,
 )
 from bench.generate import DATA_VERSION, DEFAULT_SEED, SEARCH_WORD
+from bench.postgres import SERVER, DatabaseCpu, copy_into, cpu_between, floors, fresh_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -179,6 +187,7 @@ class Server:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     startup_seconds: float | None = None
+    database: DatabaseCpu | None = None  # the PostgreSQL database it serves
 
     @property
     def base(self) -> str:
@@ -238,9 +247,23 @@ class Server:
             self.process.wait(timeout=10)
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system, all threads) the process has used so far."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time (user + system, all threads) the process and its children (the workers
+        of `serve --workers N`) have used so far."""
+        total, pending = 0.0, [self.pid]
+        while pending:
+            pid = pending.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                tasks = list(Path(f"/proc/{pid}/task").iterdir())
+            except OSError:  # ended in between
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in tasks:
+                try:
+                    pending += [int(child) for child in (task / "children").read_text().split()]
+                except OSError:
+                    continue
+        return total
 
     def peak_rss_mb(self) -> float | None:
         """The process's peak resident memory so far (VmHWM), in MB."""
@@ -256,16 +279,31 @@ class Server:
 
 def our_server(path: Path, name: str = "ours", **settings: str) -> Server:
     """`python -m app serve`, one worker, on `path` (other settings as environment)."""
+    return _served(f"sqlite:///{path}", name, 1, settings)
+
+
+def postgresql_server(url: str, name: str = "postgresql", workers: int = 1) -> Server:
+    """`python -m app serve`, `workers` workers, on the PostgreSQL database at `url`, with
+    its backends' CPU read too."""
+    server = _served(url, name, workers, {})
+    server.database = DatabaseCpu(url)
+    return server
+
+
+def _served(database_url: str, name: str, workers: int, settings: dict[str, str]) -> Server:
     env = {
-        "DATABASE_URL": f"sqlite:///{path}",
+        "DATABASE_URL": database_url,
         "QUERY_TIME_LIMIT_MS": str(TIME_LIMIT_MS),
         # The background integrity check reads the whole file (17 minutes at 1M visits): its
         # CPU would be counted as the requests' (Datasette checks nothing either).
         "INTEGRITY_CHECK_IN_BACKGROUND": "false",
     }
+    command = [sys.executable, "-m", "app", "serve", "--host", HOST, "--port", "{port}"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     return Server(
         name,
-        [sys.executable, "-m", "app", "serve", "--host", HOST, "--port", "{port}"],
+        command,
         "/healthz",
         env={**env, **settings},
     )
@@ -968,10 +1006,14 @@ def compare(
         order = targets if round_number % 2 == 0 else targets[::-1]
         for name, server, paths in order:
             cpu_before = server.cpu_seconds()
+            database_before = server.database.by_backend() if server.database else {}
             sent = request_headers(args)
             result: dict[str, Any] = dict(load(server.base, paths, duration, connections, sent))
             cpu = server.cpu_seconds() - cpu_before
             result["cpu_ms_per_request"] = 1000 * cpu / max(1, int(result["requests"]))
+            if server.database:
+                used = cpu_between(database_before, server.database.by_backend())
+                result["db_cpu_ms_per_request"] = 1000 * used / max(1, int(result["requests"]))
             result["loadavg_1m"] = os.getloadavg()[0]
             runs[name].append(result)
     summary = {}
@@ -983,6 +1025,11 @@ def compare(
             "p99_ms": _median([r["p99_ms"] for r in rounds]),
             "cpu_ms_per_request": _median([r["cpu_ms_per_request"] for r in rounds]),
             "loadavg_1m": _median([r["loadavg_1m"] for r in rounds]),
+            **(
+                {"db_cpu_ms_per_request": _median([r["db_cpu_ms_per_request"] for r in rounds])}
+                if "db_cpu_ms_per_request" in rounds[0]
+                else {}
+            ),
             "requests": sum(r["requests"] for r in rounds),
             "errors": sum(r["errors"] for r in rounds),
             "bytes_per_request": rounds[0]["bytes_per_request"],
@@ -1109,6 +1156,68 @@ def table(scale: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def both_cpu(result: dict[str, Any]) -> float:
+    """CPU ms per request of our server and of the database together."""
+    return float(result["cpu_ms_per_request"] + result.get("db_cpu_ms_per_request", 0.0))
+
+
+def postgresql_table(scale: dict[str, Any]) -> str:
+    """The PostgreSQL columns of one scale: our server on the PostgreSQL copy, against
+    Datasette (on the SQLite file) and against ours on SQLite, the database's CPU and its
+    own time for the same SQL, and with `--workers N` that server's req/s over one worker's."""
+    settings = scale["postgresql"]
+    workers = settings["workers"]
+    multi = f"postgresql_{workers}w"
+    lines = [
+        f"PostgreSQL: the same data copied by `python -m app copy` "
+        f"({settings['copy_seconds']:,.0f} s), served by ours with 1 worker"
+        + (f" and with {workers}" if workers > 1 else ""),
+        f"{'case':<40} {'req/s':>7} {'p50':>7} {'cpu':>7} {'db cpu':>7} {'floor':>7}  "
+        f"{'pg/Datasette':>14}  {'pg/ours':>7}"
+        + (f"  {f'{workers}w req/s':>9} {f'{workers}w/1w':>6}" if workers > 1 else ""),
+    ]
+    ratios = []
+    for case in scale["cases"]:
+        pg, other, mine = case.get("postgresql"), case.get("datasette"), case.get("ours")
+        if pg is None:
+            continue
+        floor = case.get("database_floor", {}).get("ms")
+        line = (
+            f"{case['title']:<40} {pg['rps']:>7,.0f} {pg['p50_ms']:>7.1f} "
+            f"{pg['cpu_ms_per_request']:>7.2f} {pg.get('db_cpu_ms_per_request', 0):>7.2f} "
+            + (f"{floor:>7.2f}" if floor is not None else f"{'n/a':>7}")
+        )
+        if other and other["rps"] and pg["rps"]:
+            ratios.append(pg["rps"] / other["rps"])
+            line += (
+                f"  {pg['rps'] / other['rps']:>5.1f}x "
+                f"{other['cpu_ms_per_request'] / both_cpu(pg):>6.1f}x"
+            )
+        else:
+            line += f"  {'n/a':>14}"
+        line += f"  {pg['rps'] / mine['rps']:>6.2f}x" if mine and mine["rps"] else f"  {'n/a':>7}"
+        if workers > 1:
+            both = case.get(multi)
+            if both and pg["rps"]:
+                line += f"  {both['rps']:>9,.0f} {both['rps'] / pg['rps']:>5.2f}x"
+        lines.append(line)
+    lines.append(
+        "cpu = our server's CPU ms per request; db cpu = the database backends' CPU ms per "
+        "request; floor = the database's own time (ms) for the SQL our server runs per "
+        "request (EXPLAIN (ANALYZE), planning + execution); pg/Datasette = req/s, and "
+        "Datasette's CPU over ours on PostgreSQL's with the database's (cpu + db cpu); "
+        "pg/ours = req/s over ours on SQLite"
+    )
+    if ratios:
+        by_rps = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+        at_3x = sum(1 for r in ratios if r >= 3)
+        lines.append(
+            f"PostgreSQL over Datasette, {len(ratios)} cases: geometric mean {by_rps:.1f}x "
+            f"req/s, lowest {min(ratios):.1f}x, {at_3x} at 3x or more"
+        )
+    return "\n".join(lines)
+
+
 def csv_peak_memory(client: httpx.Client, server: Server) -> dict[str, Any] | str:
     """Peak RSS of our server streaming the whole CSV export once (fresh process)."""
     if _export_operation(client, server) is None:
@@ -1131,7 +1240,28 @@ def csv_peak_memory(client: httpx.Client, server: Server) -> dict[str, Any] | st
 def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
     """Everything for one file: generate, start, check, load, report."""
     path = args.file.resolve() if args.file else data_file(visits, args.seed)
+    with ExitStack() as stack:
+        postgresql = None
+        if args.backend == "postgresql":
+            url = stack.enter_context(fresh_database(args.postgres_url))
+            log(f"copying the file to PostgreSQL ({make_url(url).database}) ...")
+            postgresql = {"copy_seconds": round(copy_into(path, url, PROJECT_ROOT), 1), "url": url}
+            log(f"copied in {postgresql['copy_seconds']} s")
+        return _run_servers(visits, path, args, postgresql)
+    raise AssertionError("unreachable")
+
+
+def _run_servers(
+    visits: int, path: Path, args: argparse.Namespace, postgresql: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Start the servers on `path` (and on the PostgreSQL copy), check, load, report."""
     ours, theirs = our_server(path), datasette_server(path)
+    extra: list[Server] = []  # PostgreSQL's, one worker (and `--workers` workers)
+    if postgresql:
+        url = postgresql["url"]
+        extra.append(postgresql_server(url))
+        if args.workers > 1:
+            extra.append(postgresql_server(url, f"postgresql_{args.workers}w", args.workers))
     client = httpx.Client(timeout=60)
     scale: dict[str, Any] = {
         "file": str(path.relative_to(PROJECT_ROOT)),
@@ -1142,12 +1272,22 @@ def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
         "accept_encoding": "gzip" if args.gzip else "identity",
         "cases": [],
     }
+    if postgresql:
+        scale["postgresql"] = {
+            "copy_seconds": postgresql["copy_seconds"],
+            "workers": args.workers,
+            "floor_method": "EXPLAIN (ANALYZE): planning + execution time of the statements "
+            "our server runs for one request, best of 3",
+        }
     try:
         ours.start()
         theirs.start()
+        for server in extra:
+            server.start()
         scale["startup_seconds"] = {
             "ours": ours.startup_seconds,
             "datasette": theirs.startup_seconds,
+            **{server.name: server.startup_seconds for server in extra},
         }
         log(f"started in {ours.startup_seconds} s (ours), {theirs.startup_seconds} s (Datasette)")
         cases, scale["params"] = build_cases(client, ours, theirs, path)
@@ -1161,6 +1301,7 @@ def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
                 targets.append(("ours", ours, case.ours))
                 if case.theirs:
                     targets.append(("datasette", theirs, case.theirs))
+                targets += [(server.name, server, case.ours) for server in extra]
                 log(f"loading {' and '.join(t[0] for t in targets)}: {case.title}")
                 result.update(compare(targets, args, case))
             if args.profile and case.ours:
@@ -1170,6 +1311,14 @@ def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
                 if profile(ours, case.ours, args.duration, args.connections, out, sent):
                     result["profile"] = str(out.relative_to(PROJECT_ROOT))
             scale["cases"].append(result)
+        if postgresql:
+            log("timing the same SQL in PostgreSQL (EXPLAIN ANALYZE) ...")
+            measured = {c.name: c.ours for c in cases if c.ours}
+            measured = {n: p for n, p in measured.items() if not args.cases or n in args.cases}
+            for name, floor in floors(postgresql["url"], measured).items():
+                for result in scale["cases"]:
+                    if result["name"] == name:
+                        result["database_floor"] = floor
         if not args.cases or "csv_memory" in args.cases:
             ours.stop()
             # A fresh process, so its peak memory is the export's; the export cap
@@ -1186,10 +1335,12 @@ def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
         client.close()
         ours.stop()
         theirs.stop()
+        for server in extra:
+            server.stop()
     loads = [
         r["loadavg_1m"]
         for case in scale["cases"]
-        for name in ("ours", "datasette")
+        for name in ("ours", "datasette", *(server.name for server in extra))
         for r in case.get(name, {}).get("rounds", [])
     ]
     scale["loadavg"] = _median(loads) if loads else 0.0
@@ -1224,8 +1375,8 @@ def datasette_version() -> str:
     return done.stdout.strip()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line."""
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line's options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visits", type=int, nargs="+", default=[100_000])
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -1246,9 +1397,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="send Accept-Encoding: gzip, as browsers and httpx do (results-gzip.json)",
     )
     parser.add_argument("--results", type=Path, help="JSON file to merge into")
+    parser.add_argument(
+        "--backend",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="postgresql: also copy the data to a fresh PostgreSQL database and serve it "
+        "(a third column, and the database's own time for the same SQL)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="with --backend postgresql: also serve PostgreSQL with this many workers",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=SERVER,
+        help="the PostgreSQL server the database is created on (POSTGRES_URL)",
+    )
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers: at least 1")
+    if args.workers > 1 and args.backend != "postgresql":
+        parser.error("--workers: only with --backend postgresql")
     if args.results is None:
         args.results = OUT_DIR / ("results-gzip.json" if args.gzip else "results.json")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line."""
+    args = parse_args(argv)
     wrk_path()
     OUT_DIR.mkdir(exist_ok=True)
     results_path = args.results
@@ -1272,6 +1451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         scales[str(visits)] = scale
         results_path.write_text(json.dumps(results, indent=2, default=str))
         reports.append(table(scale))
+        if scale.get("postgresql"):
+            reports[-1] += "\n" + postgresql_table(scale)
         print(reports[-1], flush=True)
         print(flush=True)
     log(f"results written to {results_path}")

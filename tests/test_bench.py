@@ -1,0 +1,131 @@
+"""The benchmark's command line and report (bench/run.py), without wrk or servers."""
+
+from pathlib import Path
+
+import pytest
+
+from bench.postgres import cpu_between
+from bench.run import OUT_DIR, parse_args, postgresql_table
+
+
+def test_the_postgresql_backend_and_its_workers_are_options() -> None:
+    args = parse_args(["--visits", "10000", "--backend", "postgresql", "--workers", "2"])
+    assert (args.visits, args.backend, args.workers) == ([10000], "postgresql", 2)
+    assert args.postgres_url.startswith("postgresql://")
+    assert args.results == OUT_DIR / "results.json"
+
+
+def test_by_default_only_sqlite_is_served_by_one_worker() -> None:
+    args = parse_args([])
+    assert (args.backend, args.workers, args.results) == ("sqlite", 1, OUT_DIR / "results.json")
+    assert parse_args(["--gzip", "--results", "r.json"]).results == Path("r.json")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--workers", "2"], "--workers: only with --backend postgresql"),
+        (["--backend", "postgresql", "--workers", "0"], "--workers: at least 1"),
+        (["--backend", "mysql"], "argument --backend: invalid choice: 'mysql'"),
+    ],
+)
+def test_bad_options_stop_with_the_reason(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse_args(argv)
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def result(rps: float, cpu: float, db_cpu: float | None = None) -> dict[str, float]:
+    found = {"rps": rps, "p50_ms": 2.0, "p99_ms": 9.0, "cpu_ms_per_request": cpu}
+    if db_cpu is not None:
+        found["db_cpu_ms_per_request"] = db_cpu
+    return found
+
+
+def test_the_postgresql_report_gives_its_ratios_to_datasette_sqlite_and_one_worker() -> None:
+    scale = {
+        "postgresql": {"copy_seconds": 131.2, "workers": 2},
+        "cases": [
+            {
+                "name": "page_1",
+                "title": "page 1, start_date, 10",
+                "ours": result(1200, 0.5),
+                "datasette": result(200, 4.0),
+                "postgresql": result(800, 1.5, 0.5),
+                "postgresql_2w": result(1400, 1.5, 0.5),
+                "database_floor": {"statements": 3, "ms": 0.8},
+            },
+            {
+                "name": "csv_10k",
+                "title": "CSV export, ~10k rows",
+                "ours": result(10, 90.0),
+                "postgresql": result(5, 120.0, 30.0),
+            },
+            {"name": "not_timed", "title": "not timed", "note": "Datasette's SQL ran too long"},
+        ],
+    }
+    lines = postgresql_table(scale).splitlines()
+    assert lines[0] == (
+        "PostgreSQL: the same data copied by `python -m app copy` (131 s), served by ours "
+        "with 1 worker and with 2"
+    )
+    assert lines[1].split() == [
+        "case",
+        "req/s",
+        "p50",
+        "cpu",
+        "db",
+        "cpu",
+        "floor",
+        "pg/Datasette",
+        "pg/ours",
+        "2w",
+        "req/s",
+        "2w/1w",
+    ]
+    # 800/200 req/s; Datasette's 4.0 ms over 1.5 + 0.5; 800/1200; 1400/800.
+    assert lines[2].split()[-10:] == [
+        "800",
+        "2.0",
+        "1.50",
+        "0.50",
+        "0.80",
+        "4.0x",
+        "2.0x",
+        "0.67x",
+        "1,400",
+        "1.75x",
+    ]
+    # No Datasette figure, no floor, no second server: said, not divided by zero.
+    assert lines[3].split()[-7:] == ["5", "2.0", "120.00", "30.00", "n/a", "n/a", "0.50x"]
+    assert lines[-1] == (
+        "PostgreSQL over Datasette, 1 cases: geometric mean 4.0x req/s, lowest 4.0x, "
+        "1 at 3x or more"
+    )
+    assert not any("not timed" in line for line in lines)
+
+
+def test_one_worker_reports_no_worker_columns() -> None:
+    scale = {
+        "postgresql": {"copy_seconds": 2.0, "workers": 1},
+        "cases": [
+            {
+                "name": "page_1",
+                "title": "page 1",
+                "ours": result(100, 1.0),
+                "datasette": result(50, 2.0),
+                "postgresql": result(300, 0.5, 0.5),
+            }
+        ],
+    }
+    lines = postgresql_table(scale).splitlines()
+    assert lines[0].endswith("served by ours with 1 worker")
+    assert "2w" not in lines[1]
+    assert lines[2].split()[-3:] == ["6.0x", "2.0x", "3.00x"]
+
+
+def test_database_cpu_counts_new_backends_from_zero_and_forgets_ended_ones() -> None:
+    assert cpu_between({1: 2.0, 2: 5.0}, {1: 2.5, 3: 0.25}) == 0.75
