@@ -3,6 +3,7 @@ the command line and a server run as a user runs them, raw requests, and the sha
 answer shares."""
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -77,6 +78,62 @@ def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:
         load_seed(connection, seed_dir)
     engine.dispose()
     return url
+
+
+# A copy of the seed where two sources give the business meeting's parts in two versions:
+# Raisi's title there (a participation) and the words of one of his statements.
+BUSINESS_MEETING = "2023-06-havana-business-meeting"
+RAISI_THERE = f"{BUSINESS_MEETING}--ebrahim-raisi"
+COLLABORATIONS = "2023-06-raisi-strategic-collaborations"
+_TITLE_AT_THE_MEETING = """            title: President
+            citations:
+              - source: tdi-2023-06-16-raisi-havana
+                quote: "President Raisi also attended the meeting of Iranian and Cuban businesspeople."
+"""
+_COLLABORATIONS_TEXT = """            text: "He stressed the strategic collaborations in sustainable fields between both countries."
+"""
+
+
+def seed_with_parts_claimed(target: Path, other_title: str = "President of Iran") -> Path:
+    """Copy the seed to `target` with the claims on the business meeting's parts (see
+    above), the second title `other_title`; return `target`."""
+    shutil.copytree(SEED_DIR, target, dirs_exist_ok=True)
+    tour = target / "tours" / "2023-06-raisi-latin-america.yaml"
+    text = tour.read_text()
+    assert text.count(_TITLE_AT_THE_MEETING) == 1 and text.count(_COLLABORATIONS_TEXT) == 1
+    text = text.replace(
+        _TITLE_AT_THE_MEETING,
+        _TITLE_AT_THE_MEETING
+        + f"""            claims:
+              - property: title
+                value: President
+                citations:
+                  - source: tdi-2023-06-16-raisi-havana
+                    quote: "President Raisi"
+              - property: title
+                value: {other_title}
+                citations:
+                  - source: efe-2023-06-16-cuba-iran-accords
+                    note: Gives his title in full.
+""",
+    ).replace(
+        _COLLABORATIONS_TEXT,
+        _COLLABORATIONS_TEXT
+        + """            claims:
+              - property: text
+                value: "He stressed the strategic collaborations in sustainable fields between both countries."
+                citations:
+                  - source: tdi-2023-06-16-raisi-havana
+                    quote: "He stressed the strategic collaborations"
+              - property: text
+                value: "He stressed lasting cooperation between both countries."
+                citations:
+                  - source: efe-2023-06-16-cuba-iran-accords
+                    note: Reports the remark in other words.
+""",
+    )
+    tour.write_text(text)
+    return target
 
 
 def damage_a_page(source: Path, target: Path) -> Path:

@@ -132,9 +132,10 @@ def test_a_detail_is_built_in_a_fixed_number_of_statements(
         visits.details(reader, ids)
         counts.append(len(ran))
     reader.close()
-    # 23: the sources of the visits, their meetings and their agreements (`source_ids`) are
-    # one statement each.
-    assert counts[0] == counts[1] == 23
+    # 26: the sources of the visits, their meetings and their agreements (`source_ids`) are
+    # one statement each, and so are the claims about the participations (the visits' and the
+    # signatories') and the statements.
+    assert counts[0] == counts[1] == 26
 
 
 # The seed article's count of the memorandums (1), one of two claims that dispute it.
