@@ -85,13 +85,17 @@ def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:
 BUSINESS_MEETING = "2023-06-havana-business-meeting"
 RAISI_THERE = f"{BUSINESS_MEETING}--ebrahim-raisi"
 COLLABORATIONS = "2023-06-raisi-strategic-collaborations"
-_TITLE_AT_THE_MEETING = """            title: President
-            citations:
-              - source: tdi-2023-06-16-raisi-havana
-                quote: "President Raisi also attended the meeting of Iranian and Cuban businesspeople."
-"""
-_COLLABORATIONS_TEXT = """            text: "He stressed the strategic collaborations in sustainable fields between both countries."
-"""
+_TITLE_AT_THE_MEETING = (
+    "            title: President\n"
+    "            citations:\n"
+    "              - source: tdi-2023-06-16-raisi-havana\n"
+    '                quote: "President Raisi also attended the meeting of Iranian and Cuban '
+    'businesspeople."\n'
+)
+COLLABORATIONS_WORDS = (
+    "He stressed the strategic collaborations in sustainable fields between both countries."
+)
+_COLLABORATIONS_TEXT = f'            text: "{COLLABORATIONS_WORDS}"\n'
 
 
 def seed_with_parts_claimed(target: Path, other_title: str = "President of Iran") -> Path:
@@ -100,7 +104,8 @@ def seed_with_parts_claimed(target: Path, other_title: str = "President of Iran"
     shutil.copytree(SEED_DIR, target, dirs_exist_ok=True)
     tour = target / "tours" / "2023-06-raisi-latin-america.yaml"
     text = tour.read_text()
-    assert text.count(_TITLE_AT_THE_MEETING) == 1 and text.count(_COLLABORATIONS_TEXT) == 1
+    assert text.count(_TITLE_AT_THE_MEETING) == 1
+    assert text.count(_COLLABORATIONS_TEXT) == 1
     text = text.replace(
         _TITLE_AT_THE_MEETING,
         _TITLE_AT_THE_MEETING
@@ -119,9 +124,9 @@ def seed_with_parts_claimed(target: Path, other_title: str = "President of Iran"
     ).replace(
         _COLLABORATIONS_TEXT,
         _COLLABORATIONS_TEXT
-        + """            claims:
+        + f"""            claims:
               - property: text
-                value: "He stressed the strategic collaborations in sustainable fields between both countries."
+                value: "{COLLABORATIONS_WORDS}"
                 citations:
                   - source: tdi-2023-06-16-raisi-havana
                     quote: "He stressed the strategic collaborations"

@@ -18,6 +18,7 @@ CITED = {
     "external_id": "external_id_id",
 }
 
+
 def _citations_sql(dialect: Dialect) -> str:
     # One branch per kind of cited record (an OR of the conditions was planned as a
     # multi-index OR that re-read every id list per candidate row: 6x slower for one visit).
