@@ -98,6 +98,19 @@ COLLABORATIONS_WORDS = (
 _COLLABORATIONS_TEXT = f'            text: "{COLLABORATIONS_WORDS}"\n'
 
 
+@contextmanager
+def database_of(seed_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """A database holding another seed directory, on the engine under test (TEST_BACKEND)."""
+    if os.environ.get("TEST_BACKEND", "sqlite") == "postgresql":
+        from tests.postgres import fresh_database, migrate_and_seed
+
+        with fresh_database() as url:
+            migrate_and_seed(url, seed_dir)
+            yield url
+        return
+    yield build_database(tmp_path / "visits.sqlite3", seed_dir)
+
+
 def seed_with_parts_claimed(target: Path, other_title: str = "President of Iran") -> Path:
     """Copy the seed to `target` with the claims on the business meeting's parts (see
     above), the second title `other_title`; return `target`."""

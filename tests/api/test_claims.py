@@ -25,6 +25,7 @@ from tests.support import (
     RAISI_THERE,
     SEED_DIR,
     build_database,
+    database_of,
     seed_with_parts_claimed,
 )
 
@@ -374,8 +375,10 @@ WORDS = {
 
 
 def test_participations_and_statements_carry_their_claims(tmp_path: Path) -> None:
-    url = build_database(tmp_path / "visits.sqlite3", seed_with_parts_claimed(tmp_path / "seed"))
-    with TestClient(create_app(Settings(database_url=url, cursor_secret="x"))) as other:
+    with (
+        database_of(seed_with_parts_claimed(tmp_path / "seed"), tmp_path) as url,
+        TestClient(create_app(Settings(database_url=url, cursor_secret="x"))) as other,
+    ):
         visit = other.get("/v1/visits/2023-06-raisi-cuba").json()
         meeting = other.get(f"/v1/meetings/{BUSINESS_MEETING}").json()
         for detail in (visit, meeting):
