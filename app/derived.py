@@ -63,7 +63,9 @@ from app.storage import (
 # only. 7: statements and citations listed (items, entries); `source_ids` in the items of
 # visits, meetings, agreements, participants and tours; search documents' fields kept apart.
 # 8: visits' entries carry their countries and city, agreements' their count (sorts).
-DERIVED_VERSION = 8
+# 9: `disputed` and `claims` on embedded participations and statements; `disputed` in
+# statements' items and entries; statements' details stored, with `claims`.
+DERIVED_VERSION = 9
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),
@@ -82,8 +84,8 @@ DOCUMENTS = (
     Documents("topic", TopicPublic, vocabularies.topic_items, None),
     # A claim's detail is its list item.
     Documents("claim", ClaimPublic, claims.items, None),
-    # A statement's and a citation's detail is its list item.
-    Documents("statement", StatementItem, evidence.statement_items, None),
+    Documents("statement", StatementItem, evidence.statement_items, evidence.statement_details),
+    # A citation's detail is its list item.
     Documents("citation", CitationItem, evidence.citation_items, None),
 )
 
@@ -207,6 +209,8 @@ SHOWN_IN: tuple[tuple[str, str, str], ...] = (
             "tour",
             "source",
             "topic",
+            "participation",
+            "statement",
         )
     ),
     ("external_id", "participant", "SELECT participant_id FROM external_id WHERE id {ids}"),

@@ -5,6 +5,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -43,13 +44,13 @@ def fresh_database() -> Iterator[str]:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def migrate_and_seed(url: str) -> None:
-    """Migrate to head, build derived data and load the seed."""
+def migrate_and_seed(url: str, seed_dir: Path = SEED_DIR) -> None:
+    """Migrate to head, build derived data and load the seed (or another seed directory)."""
     upgrade_to_head(url)
     rebuild_if_stale(url)
     engine = create_write_engine(url)
     with engine.begin() as connection:
-        load_seed(connection, SEED_DIR)
+        load_seed(connection, seed_dir)
     engine.dispose()
 
 

@@ -3,6 +3,7 @@ the command line and a server run as a user runs them, raw requests, and the sha
 answer shares."""
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -77,6 +78,80 @@ def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:
         load_seed(connection, seed_dir)
     engine.dispose()
     return url
+
+
+# A copy of the seed where two sources give the business meeting's parts in two versions:
+# Raisi's title there (a participation) and the words of one of his statements.
+BUSINESS_MEETING = "2023-06-havana-business-meeting"
+RAISI_THERE = f"{BUSINESS_MEETING}--ebrahim-raisi"
+COLLABORATIONS = "2023-06-raisi-strategic-collaborations"
+_TITLE_AT_THE_MEETING = (
+    "            title: President\n"
+    "            citations:\n"
+    "              - source: tdi-2023-06-16-raisi-havana\n"
+    '                quote: "President Raisi also attended the meeting of Iranian and Cuban '
+    'businesspeople."\n'
+)
+COLLABORATIONS_WORDS = (
+    "He stressed the strategic collaborations in sustainable fields between both countries."
+)
+_COLLABORATIONS_TEXT = f'            text: "{COLLABORATIONS_WORDS}"\n'
+
+
+@contextmanager
+def database_of(seed_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """A database holding another seed directory, on the engine under test (TEST_BACKEND)."""
+    if os.environ.get("TEST_BACKEND", "sqlite") == "postgresql":
+        from tests.postgres import fresh_database, migrate_and_seed
+
+        with fresh_database() as url:
+            migrate_and_seed(url, seed_dir)
+            yield url
+        return
+    yield build_database(tmp_path / "visits.sqlite3", seed_dir)
+
+
+def seed_with_parts_claimed(target: Path, other_title: str = "President of Iran") -> Path:
+    """Copy the seed to `target` with the claims on the business meeting's parts (see
+    above), the second title `other_title`; return `target`."""
+    shutil.copytree(SEED_DIR, target, dirs_exist_ok=True)
+    tour = target / "tours" / "2023-06-raisi-latin-america.yaml"
+    text = tour.read_text()
+    assert text.count(_TITLE_AT_THE_MEETING) == 1
+    assert text.count(_COLLABORATIONS_TEXT) == 1
+    text = text.replace(
+        _TITLE_AT_THE_MEETING,
+        _TITLE_AT_THE_MEETING
+        + f"""            claims:
+              - property: title
+                value: President
+                citations:
+                  - source: tdi-2023-06-16-raisi-havana
+                    quote: "President Raisi"
+              - property: title
+                value: {other_title}
+                citations:
+                  - source: efe-2023-06-16-cuba-iran-accords
+                    note: Gives his title in full.
+""",
+    ).replace(
+        _COLLABORATIONS_TEXT,
+        _COLLABORATIONS_TEXT
+        + f"""            claims:
+              - property: text
+                value: "{COLLABORATIONS_WORDS}"
+                citations:
+                  - source: tdi-2023-06-16-raisi-havana
+                    quote: "He stressed the strategic collaborations"
+              - property: text
+                value: "He stressed lasting cooperation between both countries."
+                citations:
+                  - source: efe-2023-06-16-cuba-iran-accords
+                    note: Reports the remark in other words.
+""",
+    )
+    tour.write_text(text)
+    return target
 
 
 def damage_a_page(source: Path, target: Path) -> Path:

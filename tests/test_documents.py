@@ -25,6 +25,13 @@ from app.storage import create_write_engine, load_reader
 from app.storage.sqlite import SqliteReader
 from app.tabular import csv_lines
 from tests.generated import generated_database
+from tests.support import (
+    BUSINESS_MEETING,
+    COLLABORATIONS,
+    RAISI_THERE,
+    build_database,
+    seed_with_parts_claimed,
+)
 
 VISITS = 150
 
@@ -89,6 +96,7 @@ DETAILS = {
     "agreements": "2023-06-15-iran-cuba-memorandum-of-understanding",
     "participants": "ebrahim-raisi",
     "tours": "2023-06-raisi-latin-america",
+    "statements": "2023-06-raisi-praises-cuban-biotechnology",
 }
 
 
@@ -132,9 +140,10 @@ def test_a_detail_is_built_in_a_fixed_number_of_statements(
         visits.details(reader, ids)
         counts.append(len(ran))
     reader.close()
-    # 23: the sources of the visits, their meetings and their agreements (`source_ids`) are
-    # one statement each.
-    assert counts[0] == counts[1] == 23
+    # 26: the sources of the visits, their meetings and their agreements (`source_ids`) are
+    # one statement each, and so are the claims about the participations (the visits' and the
+    # signatories') and the statements.
+    assert counts[0] == counts[1] == 26
 
 
 # The seed article's count of the memorandums (1), one of two claims that dispute it.
@@ -295,3 +304,63 @@ def test_what_a_change_makes_stale(database_url: str) -> None:
     assert stale["tour"] == {"2023-06-raisi-latin-america"}
     assert "2023-06-havana-cigb-visit" in stale["meeting"]
     assert stale["country"] >= {"IR", "CU"}  # counted, not shown: no further
+
+
+# A claim about a part of a visit (a participation, a statement) edited as a load writes it:
+# (subject type, subject id, the claim's value before and after, as stored).
+PART_CLAIMS = {
+    "participation": (RAISI_THERE, '"President of Iran"', '"President of the Islamic Republic"'),
+    "statement": (
+        COLLABORATIONS,
+        '"He stressed lasting cooperation between both countries."',
+        '"He stressed lasting ties between both countries."',
+    ),
+}
+
+
+@pytest.mark.parametrize("subject_type", PART_CLAIMS)
+def test_a_claim_about_a_part_refreshes_the_visit_and_the_meeting_that_show_it(
+    subject_type: str, tmp_path: Path
+) -> None:
+    subject, before_value, after_value = PART_CLAIMS[subject_type]
+    part = tmp_path / "part.sqlite3"
+    build_database(part, seed_with_parts_claimed(tmp_path / "seed"))
+    full = tmp_path / "full.sqlite3"
+    with closing(sqlite3.connect(part)) as original, closing(sqlite3.connect(full)) as to:
+        original.backup(to)
+        (claim,) = original.execute(
+            "SELECT id FROM claim WHERE subject_type = ? AND subject_id = ? AND value = ?",
+            (subject_type, subject, before_value),
+        ).fetchone()
+    changed = Changed({"claim": {claim}})
+    engine = create_write_engine(f"sqlite:///{part}")
+    with engine.connect() as connection:
+        stale = stale_records(load_reader(connection), changed)
+    engine.dispose()
+    assert stale["visit"] == {"2023-06-raisi-cuba"}
+    assert BUSINESS_MEETING in stale["meeting"]  # with the visit's others, which list it
+    assert stale.get("statement", set()) == (
+        {COLLABORATIONS} if subject_type == "statement" else set()
+    )
+    before = _derived(part)
+    for copy in (part, full):
+        _apply(copy, [f"UPDATE claim SET value = '{after_value}' WHERE id = '{claim}'"])
+    _refresh(part, changed)
+    _refresh(full, EVERYTHING)
+    partly = _derived(part)
+    assert partly == _derived(full)
+    shown = {
+        (resource, record): orjson.loads(detail)
+        for resource, record, detail in partly["record_detail"]
+        if (resource, record) in {("visit", "2023-06-raisi-cuba"), ("meeting", BUSINESS_MEETING)}
+    }
+    assert len(shown) == 2
+    key = "participants" if subject_type == "participation" else "statements"
+    for detail in shown.values():
+        (embedded,) = [p for p in detail[key] if p["id"] == subject]
+        property_name = "title" if subject_type == "participation" else "text"
+        assert embedded["disputed"] == [property_name]
+        assert orjson.dumps(orjson.loads(after_value)) in {
+            orjson.dumps(c["value"]) for c in embedded["claims"][property_name]
+        }
+    assert partly["record_detail"] != before["record_detail"]

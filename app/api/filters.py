@@ -647,7 +647,7 @@ StatementKinds = Annotated[
 ]
 
 
-class StatementCriteria(SearchableCriteria):
+class StatementCriteria(SearchableCriteria, DisputedParams):
     """What `GET /v1/statements` can be filtered and sorted by."""
 
     source: RecordIds | None = any_of(

@@ -96,6 +96,8 @@ class ParticipationPublic(SQLModel):
         schema_extra={"examples": ["President"]},
     )
     citations: list[CitationPublic] = Field(description="Where the part is reported.")
+    disputed: list[str] = disputed_field()
+    claims: dict[str, list[ClaimPublic]] = claims_field()
 
 
 class ParticipantPublic(TimestampsPublic):

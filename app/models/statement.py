@@ -2,8 +2,15 @@
 
 from sqlmodel import Field
 
-from app.models.base import ID_MAX_LENGTH, Timestamped, TimestampsPublic
+from app.models.base import (
+    ID_MAX_LENGTH,
+    Timestamped,
+    TimestampsPublic,
+    claims_field,
+    disputed_field,
+)
 from app.models.citation import CitationPublic, RecordRef
+from app.models.claim import ClaimPublic
 from app.models.participant import ParticipantRef
 
 
@@ -24,8 +31,9 @@ class Statement(Timestamped, table=True):
     channel: str | None = None
 
 
-class StatementPublic(TimestampsPublic):
-    """A statement with its speaker and citations."""
+class StatementFields(TimestampsPublic):
+    """What every form of a statement shows: its speaker, words, citations and disputed
+    properties."""
 
     id: str = Field(
         description="Stable id of the statement.",
@@ -59,9 +67,16 @@ class StatementPublic(TimestampsPublic):
         schema_extra={"examples": [None]},
     )
     citations: list[CitationPublic] = Field(description="Where it is reported.")
+    disputed: list[str] = disputed_field()
 
 
-class StatementItem(StatementPublic):
+class StatementPublic(StatementFields):
+    """A statement with its speaker, citations and claims, as its visit or meeting shows it."""
+
+    claims: dict[str, list[ClaimPublic]] = claims_field()
+
+
+class StatementItem(StatementFields):
     """A statement as listed (`GET /v1/statements`): also the record it belongs to and the
     ids of the sources that report it."""
 
@@ -73,3 +88,9 @@ class StatementItem(StatementPublic):
         description='The ids of the sources that report it, sorted (in CSV, joined by "; ").',
         schema_extra={"examples": [["tdi-2023-06-16-raisi-havana"]]},
     )
+
+
+class StatementDetail(StatementItem):
+    """One statement (`GET /v1/statements/{statement_id}`): its list item with its claims."""
+
+    claims: dict[str, list[ClaimPublic]] = claims_field()

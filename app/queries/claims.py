@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 
 from app.models.claim import RANKS, disputed
+from app.queries.citing import Citations
 from app.queries.common import Encoded, with_timestamps
-from app.queries.embeds import Citations
 from app.queries.listing import Listing
 from app.storage import Reader, Row
 

@@ -1,28 +1,20 @@
 """Related records embedded in responses, fetched for a whole page at once (never N+1).
 
-Citations go further: every record shaped for one response takes its (still empty) list from
-one `Citations`, and one query fills them all when the response is complete.
+Citations go further: one query fills those of a whole response (app/queries/citing.py).
+Participations and statements carry the claims about them, as every record does.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from app.models.claim import disputed
+from app.queries.citing import Citations as Citations  # re-exported: the queries take it here
+from app.queries.claims import by_property, claims_of
 from app.queries.common import country_ref, with_timestamps
-from app.storage import Dialect, Reader, Row
+from app.storage import Reader, Row
 
 Grouped = dict[str, list[dict[str, Any]]]
-
-CITED = {
-    "tour": "tour_id",
-    "visit": "visit_id",
-    "meeting": "meeting_id",
-    "agreement": "agreement_id",
-    "participation": "participation_id",
-    "statement": "statement_id",
-    "claim": "claim_id",
-    "external_id": "external_id_id",
-}
 
 TOPIC_LINKS = {
     "visit": ("visit_topic", "visit_id"),
@@ -46,52 +38,6 @@ def participant_ref(row: Row) -> dict[str, Any]:
     }
 
 
-def _citations_sql(dialect: Dialect) -> str:
-    # One branch per kind of cited record (an OR of the conditions was planned as a
-    # multi-index OR that re-read every id list per candidate row: 6x slower for one visit).
-    return (
-        " UNION ALL ".join(
-            f"SELECT '{kind}' AS kind, c.{column} AS subject_id, c.id AS citation_id, "
-            "c.quote, c.note, s.id AS source_id, s.title AS source_title, "
-            "s.publisher AS source_publisher, s.url AS source_url "
-            f"FROM citation c JOIN source s ON s.id = c.source_id "
-            f"WHERE c.{column} {dialect.in_list(kind)}"
-            for kind, column in CITED.items()
-        )
-        + " ORDER BY citation_id"
-    )
-
-
-class Citations:
-    """The citation lists of the records in one response, filled by one query (`fill`)."""
-
-    def __init__(self) -> None:
-        self._wanted: dict[str, dict[str, list[dict[str, Any]]]] = {kind: {} for kind in CITED}
-
-    def of(self, kind: str, record_id: str) -> list[dict[str, Any]]:
-        """The list that will hold the citations of one record (empty until `fill`)."""
-        return self._wanted[kind].setdefault(record_id, [])
-
-    def fill(self, db: Reader) -> None:
-        """Read every asked-for record's citations, in a stable order, into its list."""
-        if not any(self._wanted.values()):
-            return
-        params = {kind: db.dialect.list_param(wanted) for kind, wanted in self._wanted.items()}
-        for row in db.rows(_citations_sql(db.dialect), params):
-            citation = {
-                "id": row["citation_id"],
-                "source": {
-                    "id": row["source_id"],
-                    "title": row["source_title"],
-                    "publisher": row["source_publisher"],
-                    "url": row["source_url"],
-                },
-                "quote": row["quote"],
-                "note": row["note"],
-            }
-            self._wanted[row["kind"]][row["subject_id"]].append(citation)
-
-
 def topics_for(db: Reader, kind: str, ids: Sequence[str]) -> Grouped:
     """Topic refs of visits, meetings or agreements, by record id."""
     if not ids:
@@ -111,8 +57,8 @@ def topics_for(db: Reader, kind: str, ids: Sequence[str]) -> Grouped:
 def participations(
     db: Reader, where: str, params: dict[str, Any], cited: Citations
 ) -> list[dict[str, Any]]:
-    """ParticipationPublic dicts matching `where` (over `pa`), with participants; their
-    citations come with `cited.fill`."""
+    """ParticipationPublic dicts matching `where` (over `pa`), with participants and the
+    claims about them; their citations (and their claims') come with `cited.fill`."""
     rows = db.rows(
         "SELECT pa.id, pa.visit_id, pa.meeting_id, pa.role, pa.title, "
         f"{PARTICIPANT_REF_COLUMNS} FROM participation pa "
@@ -120,6 +66,7 @@ def participations(
         f"WHERE {where} ORDER BY pa.visit_id, pa.meeting_id IS NOT NULL, pa.meeting_id, pa.id",
         params,
     )
+    claimed = claims_of(db, "participation", [row["id"] for row in rows], cited)
     return [
         {
             "id": row["id"],
@@ -129,16 +76,25 @@ def participations(
             "role": row["role"],
             "title": row["title"],
             "citations": cited.of("participation", row["id"]),
+            **_claimed(claimed.get(row["id"], [])),
         }
         for row in rows
     ]
 
 
+def _claimed(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `disputed` and `claims` of an embedded record, from its claims (`claims_of`)."""
+    return {
+        "disputed": disputed(claims),
+        "claims": by_property(claims),
+    }
+
+
 def statements(
     db: Reader, where: str, params: dict[str, Any], cited: Citations
 ) -> list[dict[str, Any]]:
-    """StatementPublic dicts matching `where` (over `s`), with speakers; their citations come
-    with `cited.fill`."""
+    """StatementPublic dicts matching `where` (over `s`), with speakers and the claims about
+    them; their citations (and their claims') come with `cited.fill`."""
     rows = db.rows(
         "SELECT s.id, s.visit_id, s.meeting_id, s.text, s.kind, s.channel, s.created_at, "
         f"s.updated_at, {PARTICIPANT_REF_COLUMNS} FROM statement s "
@@ -146,6 +102,7 @@ def statements(
         f"WHERE {where} ORDER BY s.visit_id, s.meeting_id IS NOT NULL, s.meeting_id, s.id",
         params,
     )
+    claimed = claims_of(db, "statement", [row["id"] for row in rows], cited)
     return [
         with_timestamps(
             {
@@ -157,6 +114,7 @@ def statements(
                 "kind": row["kind"],
                 "channel": row["channel"],
                 "citations": cited.of("statement", row["id"]),
+                **_claimed(claimed.get(row["id"], [])),
                 "created_at": row["created_at"],
                 "updated_at": row["updated_at"],
             }

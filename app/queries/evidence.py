@@ -1,6 +1,6 @@
 """The evidence as data: statements (`GET /v1/statements`) and citations (`GET /v1/citations`),
-how they are listed, and their list items as the load stores them (a statement's or a
-citation's detail is its list item).
+how they are listed, and their documents as the load stores them (a statement's detail is
+its list item with its claims; a citation's detail is its list item).
 
 A statement belongs to its meeting, or to its visit when it was said at none; a citation
 to the one record its `<type>_id` column names (app/models/citation.py).
@@ -9,7 +9,8 @@ to the one record its `<type>_id` column names (app/models/citation.py).
 from typing import Any
 
 from app.models.citation import CITED_COLUMNS
-from app.queries.common import Encoded, with_timestamps
+from app.queries.claims import disputed_key
+from app.queries.common import Encoded, Gzipped, stored_detail, with_timestamps
 from app.queries.embeds import Citations, statements, with_sources
 from app.queries.listing import Listing
 from app.storage import Reader
@@ -30,6 +31,7 @@ list_statements = Listing(
         "visit": "SELECT id, visit_id AS value FROM statement",
         "speaker": "SELECT id, speaker_id AS value FROM statement",
         "kind": "SELECT id, kind AS value FROM statement",
+        "disputed": disputed_key("statement"),
     },
     facets=("kind", "record_type", "speaker"),
 )
@@ -62,6 +64,23 @@ list_citations = Listing(
 def statement_items(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     """Statements as list items (StatementItem), with their citations, built from the
     tables."""
+    built = _statements(db, ids)
+    for statement in built:
+        del statement["claims"]  # the detail's
+    return built
+
+
+def statement_details(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """Statements with their claims (StatementDetail), built from the tables."""
+    built = _statements(db, ids)
+    for statement in built:  # claims after the item's fields, timestamps last
+        statement["claims"] = statement.pop("claims")
+        statement["created_at"] = statement.pop("created_at")
+        statement["updated_at"] = statement.pop("updated_at")
+    return built
+
+
+def _statements(db: Reader, ids: list[str]) -> list[dict[str, Any]]:
     cited = Citations()
     built = statements(
         db, f"s.id {db.dialect.in_list('ids')}", {"ids": db.dialect.list_param(ids)}, cited
@@ -121,9 +140,9 @@ def _stored_item(db: Reader, resource: str, record_id: str) -> dict[str, Any] | 
     return None if row is None else Encoded(row["item"]).decoded()
 
 
-def get_statement(db: Reader, statement_id: str) -> dict[str, Any] | None:
-    """One statement with its citations: its stored list item."""
-    return _stored_item(db, "statement", statement_id)
+def get_statement(db: Reader, statement_id: str) -> Gzipped | None:
+    """One statement with its citations and claims, as stored."""
+    return stored_detail(db, "statement", statement_id)
 
 
 def get_citation(db: Reader, citation_id: str) -> dict[str, Any] | None:

@@ -48,7 +48,7 @@ from diplomatic_visits_client.models import (
     ParticipantDetail,
     Problem,
     SourceDetail,
-    StatementItem,
+    StatementDetail,
     TopicPublic,
     TourDetail,
     VisitDetail,
@@ -140,8 +140,8 @@ SOURCES: Endpoint[ItemListSourcePublic, SourceDetail] = Endpoint(
 CLAIMS: Endpoint[ItemListClaimPublic, ClaimPublic] = Endpoint(
     "/v1/claims", "claims", ItemListClaimPublic, ClaimPublic
 )
-STATEMENTS: Endpoint[ItemListStatementItem, StatementItem] = Endpoint(
-    "/v1/statements", "statements", ItemListStatementItem, StatementItem
+STATEMENTS: Endpoint[ItemListStatementItem, StatementDetail] = Endpoint(
+    "/v1/statements", "statements", ItemListStatementItem, StatementDetail
 )
 CITATIONS: Endpoint[ItemListCitationItem, CitationItem] = Endpoint(
     "/v1/citations", "citations", ItemListCitationItem, CitationItem

@@ -113,6 +113,7 @@ from diplomatic_visits_client.models import (
     SearchHit,
     SourceDetail,
     SourcePublic,
+    StatementDetail,
     StatementItem,
     TopicPublic,
     TourDetail,
@@ -479,7 +480,7 @@ class AsyncClaims(_AsyncRecordResource[ItemListClaimPublic, ClaimPublic, ClaimPu
         return await self._download(file, format, filters)
 
 
-class AsyncStatements(_AsyncRecordResource[ItemListStatementItem, StatementItem, StatementItem]):
+class AsyncStatements(_AsyncRecordResource[ItemListStatementItem, StatementItem, StatementDetail]):
     """`/v1/statements`: what was said, in the sources' own words."""
 
     async def list(self, **filters: Unpack[StatementFilters]) -> ItemListStatementItem:

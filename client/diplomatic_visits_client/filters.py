@@ -268,6 +268,7 @@ class StatementCriteria(Criteria, total=False):
     visit: OneOrMore
     speaker: OneOrMore
     kind: StatementKind | Sequence[StatementKind]
+    disputed: bool
     sort: Literal["id", "-id"]
 
 

@@ -1739,6 +1739,14 @@ class ParticipationPublic(BaseModel):
     """
     Where the part is reported.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
+    """
 
 
 class SourceDetail(BaseModel):
@@ -1820,6 +1828,85 @@ class SourceDetail(BaseModel):
     """
 
 
+class StatementDetail(BaseModel):
+    """
+    One statement (`GET /v1/statements/{statement_id}`): its list item with its claims.
+    """
+
+    created_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Created At")
+    ]
+    """
+    When the record was first stored (ISO 8601, UTC).
+    """
+    updated_at: Annotated[
+        AwareDatetime, Field(examples=["2026-11-28T07:00:00Z"], title="Updated At")
+    ]
+    """
+    When the record's content last changed (ISO 8601, UTC).
+    """
+    id: Annotated[str, Field(examples=["raisi-business-hope"], title="Id")]
+    """
+    Stable id of the statement.
+    """
+    speaker: ParticipantRef
+    """
+    Who said it.
+    """
+    visit_id: Annotated[str, Field(examples=["2023-06-raisi-cuba"], title="Visit Id")]
+    """
+    Visit during which it was said.
+    """
+    meeting_id: Annotated[
+        str | None, Field(examples=["havana-business-meeting"], title="Meeting Id")
+    ]
+    """
+    Meeting at which it was said, if any.
+    """
+    text: Annotated[
+        str,
+        Field(
+            examples=[
+                "I hope this meeting will help facilitate integration as well as an exchange of ideas and opinions."
+            ],
+            title="Text",
+        ),
+    ]
+    """
+    The words, exactly as the source gives them.
+    """
+    kind: Annotated[str, Field(examples=["direct_quote"], title="Kind")]
+    """
+    direct_quote (the source quotes the speaker) or paraphrase (the source reports the speaker's words in its own).
+    """
+    channel: Annotated[str | None, Field(examples=[None], title="Channel")]
+    """
+    Where it was said, when not in person (e.g. a Twitter post).
+    """
+    citations: Annotated[list[CitationPublic], Field(title="Citations")]
+    """
+    Where it is reported.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    record: RecordRef
+    """
+    The record it was said at: its meeting, or its visit when it belongs to no meeting (type meeting or visit).
+    """
+    source_ids: Annotated[
+        list[str], Field(examples=[["tdi-2023-06-16-raisi-havana"]], title="Source Ids")
+    ]
+    """
+    The ids of the sources that report it, sorted (in CSV, joined by "; ").
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
+    """
+
+
 class StatementItem(BaseModel):
     """
     A statement as listed (`GET /v1/statements`): also the record it belongs to and the
@@ -1880,6 +1967,10 @@ class StatementItem(BaseModel):
     """
     Where it is reported.
     """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
     record: RecordRef
     """
     The record it was said at: its meeting, or its visit when it belongs to no meeting (type meeting or visit).
@@ -1894,7 +1985,7 @@ class StatementItem(BaseModel):
 
 class StatementPublic(BaseModel):
     """
-    A statement with its speaker and citations.
+    A statement with its speaker, citations and claims, as its visit or meeting shows it.
     """
 
     created_at: Annotated[
@@ -1950,6 +2041,14 @@ class StatementPublic(BaseModel):
     citations: Annotated[list[CitationPublic], Field(title="Citations")]
     """
     Where it is reported.
+    """
+    disputed: Annotated[list[str], Field(examples=[["count"]], title="Disputed")]
+    """
+    The record's disputed properties, sorted: those with two or more different values among their claims not deprecated, and none preferred.
+    """
+    claims: Annotated[dict[str, list[ClaimPublic]], Field(examples=[{}], title="Claims")]
+    """
+    Every source's version of the record's fields, by property (each claim with its rank, qualifiers and citations); empty when no source disagrees or adds to them.
     """
 
 

@@ -111,6 +111,7 @@ from diplomatic_visits_client.models import (
     SearchHit,
     SourceDetail,
     SourcePublic,
+    StatementDetail,
     StatementItem,
     TopicPublic,
     TourDetail,
@@ -471,7 +472,7 @@ class Claims(_RecordResource[ItemListClaimPublic, ClaimPublic, ClaimPublic]):
         return self._download(file, format, filters)
 
 
-class Statements(_RecordResource[ItemListStatementItem, StatementItem, StatementItem]):
+class Statements(_RecordResource[ItemListStatementItem, StatementItem, StatementDetail]):
     """`/v1/statements`: what was said, in the sources' own words."""
 
     def list(self, **filters: Unpack[StatementFilters]) -> ItemListStatementItem:

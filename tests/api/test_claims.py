@@ -19,7 +19,15 @@ from app.models.claim import disputed
 from app.queries.claims import DISPUTED_SQL
 from app.queries.events import OWN_FIELDS, PLOVER_FIELDS
 from app.storage import Reader, open_reader
-from tests.support import SEED_DIR, build_database
+from tests.support import (
+    BUSINESS_MEETING,
+    COLLABORATIONS,
+    RAISI_THERE,
+    SEED_DIR,
+    build_database,
+    database_of,
+    seed_with_parts_claimed,
+)
 
 MEMORANDUM = "2023-06-15-iran-cuba-memorandum-of-understanding"
 DOCUMENTS = "2023-06-15-iran-cuba-cooperation-documents"
@@ -328,6 +336,90 @@ def test_a_topic_with_two_names_is_disputed(tmp_path: Path) -> None:
             ("energy", True),
             ("power generation", True),
         ]
+
+
+def _versions(claims: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Each property's claims as (value, rank, disputed, their sources)."""
+    return {
+        name: [
+            (c["value"], c["rank"], c["disputed"], [x["source"]["id"] for x in c["citations"]])
+            for c in found
+        ]
+        for name, found in claims.items()
+    }
+
+
+TITLES = {
+    "title": [
+        ("President of Iran", "normal", True, ["efe-2023-06-16-cuba-iran-accords"]),
+        ("President", "normal", True, ["tdi-2023-06-16-raisi-havana"]),
+    ]
+}
+WORDS = {
+    "text": [
+        (
+            "He stressed the strategic collaborations in sustainable fields between both "
+            "countries.",
+            "normal",
+            True,
+            ["tdi-2023-06-16-raisi-havana"],
+        ),
+        (
+            "He stressed lasting cooperation between both countries.",
+            "normal",
+            True,
+            ["efe-2023-06-16-cuba-iran-accords"],
+        ),
+    ]
+}
+
+
+def test_participations_and_statements_carry_their_claims(tmp_path: Path) -> None:
+    with (
+        database_of(seed_with_parts_claimed(tmp_path / "seed"), tmp_path) as url,
+        TestClient(create_app(Settings(database_url=url, cursor_secret="x"))) as other,
+    ):
+        visit = other.get("/v1/visits/2023-06-raisi-cuba").json()
+        meeting = other.get(f"/v1/meetings/{BUSINESS_MEETING}").json()
+        for detail in (visit, meeting):
+            parts = {p["id"]: p for p in detail["participants"]}
+            assert parts[RAISI_THERE]["title"] == "President"
+            assert parts[RAISI_THERE]["disputed"] == ["title"]
+            assert _versions(parts[RAISI_THERE]["claims"]) == TITLES
+            said = {s["id"]: s for s in detail["statements"]}
+            assert said[COLLABORATIONS]["disputed"] == ["text"]
+            assert _versions(said[COLLABORATIONS]["claims"]) == WORDS
+            # The other parts: nothing claimed, nothing disputed.
+            assert {p["id"] for p in parts.values() if p["disputed"] or p["claims"]} == {
+                RAISI_THERE
+            }
+            assert {s["id"] for s in said.values() if s["disputed"] or s["claims"]} == {
+                COLLABORATIONS
+            }
+        on_its_own = other.get(f"/v1/statements/{COLLABORATIONS}").json()
+        assert on_its_own["disputed"] == ["text"]
+        assert _versions(on_its_own["claims"]) == WORDS
+        assert list(on_its_own)[-3:] == ["claims", "created_at", "updated_at"]
+        listed = other.get("/v1/statements?disputed=true").json()
+        assert [(s["id"], s["disputed"]) for s in listed["items"]] == [(COLLABORATIONS, ["text"])]
+        assert "claims" not in listed["items"][0]  # a list item stays compact
+        assert other.get("/v1/statements?disputed=false").json()["total"] == 10
+        assert other.get("/v1/statements?disputed=maybe").status_code == 422
+        # The participant's own detail lists the part with its claims too.
+        raisi = other.get("/v1/participants/ebrahim-raisi").json()
+        (there,) = [p for p in raisi["participations"] if p["id"] == RAISI_THERE]
+        assert _versions(there["claims"]) == TITLES
+        claims = other.get("/v1/claims?subject_type=statement&disputed=true").json()
+        assert claims["total"] == 2
+
+
+def test_the_seed_s_statements_are_not_disputed(client: TestClient) -> None:
+    listed = client.get("/v1/statements?disputed=false").json()
+    assert listed["total"] == client.get("/v1/statements").json()["total"] == 11
+    assert {tuple(s["disputed"]) for s in listed["items"]} == {()}
+    assert client.get("/v1/statements?disputed=true").json()["total"] == 0
+    detail = client.get("/v1/statements/2023-06-raisi-praises-cuban-biotechnology").json()
+    assert (detail["disputed"], detail["claims"]) == ([], {})
 
 
 def test_exports_carry_claims_and_the_disputed_column(client: TestClient) -> None:

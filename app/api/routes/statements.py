@@ -2,7 +2,7 @@
 
 from app.api.filters import StatementCriteria, StatementFilters
 from app.api.resource import Detail, Resource
-from app.models.statement import StatementItem
+from app.models.statement import StatementDetail, StatementItem
 from app.queries import evidence
 
 STATEMENTS = Resource(
@@ -17,9 +17,9 @@ STATEMENTS = Resource(
     item=StatementItem,
     list_summary="List statements, filtered, sorted and paged.",
     detail=Detail(
-        model=StatementItem,
+        model=StatementDetail,
         get=evidence.get_statement,
-        summary="One statement with its citations.",
+        summary="One statement with its citations and claims.",
         id_name="statement_id",
         id_description="Statement id.",
         id_example="2023-06-raul-castro-unilateralism-over",
