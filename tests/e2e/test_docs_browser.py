@@ -84,6 +84,8 @@ def test_swagger_ui_try_it_out_lists_the_havana_visit(
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     host_country = operation.locator('tr[data-param-name="host_country"]')
+    # An array parameter (several values): Swagger UI adds one input per value.
+    host_country.get_by_role("button", name="Add string item").click()
     host_country.locator("input").fill("CU")
     operation.get_by_role("button", name="Execute").click()
 
