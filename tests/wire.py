@@ -45,11 +45,11 @@ def valid_on_the_wire(case: Any, document: dict[str, Any]) -> bool:
             scalar_for_array = True
             value = [value]
         wire: Any = [_wire(v) for v in value] if isinstance(value, list) else value
-        if isinstance(wire, bool | int | float):
-            return False  # a scalar parameter's own negative value: not this case
         checked = jsonschema_rs.Draft202012Validator(
             {**schema, "components": document["components"]}, validate_formats=True
         )
+        # A scalar is held to its own schema as generated (limit=327 is valid; limit=true, or
+        # a boolean for a string, is a negative value of that parameter: not this case).
         if not checked.is_valid(wire):
             return False
     required = {name for name, p in parameters.items() if p.get("required")}
