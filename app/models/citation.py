@@ -105,8 +105,7 @@ class CitationPublic(SQLModel):
 
 
 # The record types a citation may support, as `record.type` and the `record_type` filter
-# name them: each cited column without its `_id`.
-CITED_TYPES = tuple(column.removesuffix("_id") for column in CITED_COLUMNS)
+# name them: each cited column without its `_id` (tests/api/test_citations.py holds them equal).
 CitedType = Literal[
     "tour",
     "visit",

@@ -3,12 +3,13 @@
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from app.models.citation import CITED_COLUMNS, CitedType
 from tests.support import ARTICLE, SEED_DIR
 
 TDI = "tdi-2023-06-16-raisi-havana"
@@ -234,3 +235,7 @@ def test_the_records_csvs_carry_their_sources(client: TestClient) -> None:
     # JSON carries the same list.
     visit = client.get("/v1/visits/2023-06-raisi-venezuela").json()
     assert visit["source_ids"] == [RMOL, TDI, TELESUR]
+
+
+def test_the_record_types_are_the_cited_columns() -> None:
+    assert get_args(CitedType) == tuple(c.removesuffix("_id") for c in CITED_COLUMNS)
