@@ -4,8 +4,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from app import paths
 
@@ -25,6 +26,12 @@ class Settings(BaseSettings):
         description="URL of the database: `sqlite:///PATH` or `postgresql://USER@HOST:PORT/DB` "
         "(libpq's form; the driver is psycopg 3); by default SQLite in `data/visits.sqlite3` "
         "of the repository, or in the user's data folder when installed.",
+    )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="URL of a read replica of DATABASE_URL (PostgreSQL streaming replication, "
+        "same form): the API's reads go there, while `migrate`, loads and `copy` write to "
+        "DATABASE_URL; unset, the API reads DATABASE_URL.",
     )
     seed_dir: Path = Field(
         default_factory=lambda: paths.shipped("seed_data"),
@@ -102,6 +109,22 @@ class Settings(BaseSettings):
         description="Where rate-limit counters live: `memory://` (this process only) or "
         "`redis://host:port/db` (shared by every worker and server).",
     )
+
+    @field_validator("database_replica_url")
+    @classmethod
+    def _replica_of_the_same_engine(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        primary = info.data.get("database_url")
+        engine = make_url(primary).get_backend_name() if primary else None
+        if engine is not None and make_url(value).get_backend_name() != engine:
+            raise ValueError(f"name a {engine} database, as DATABASE_URL does")
+        return value.strip()
+
+    @property
+    def read_url(self) -> str:
+        """The database the API reads: the replica when there is one."""
+        return self.database_replica_url or self.database_url
 
     @field_validator("rate_limit")
     @classmethod
