@@ -18,7 +18,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
+from app.cli import main
+from app.config import Settings, get_settings
 from app.derived import rebuild_if_stale
 from app.main import create_app
 from app.seed import load_seed
@@ -37,6 +38,7 @@ def _access_processes(log: Path) -> list[int]:
     return [line["process"] for line in lines if line["logger"] == "app.access"]
 
 
+@pytest.mark.slow
 def test_two_workers_serve_one_database(database_url: str, tmp_path: Path) -> None:
     """Both processes of `serve --workers 2` answer, the same, from the one database (the
     engine under test: SQLite, or a fresh PostgreSQL database); the access log names the
@@ -148,12 +150,28 @@ def test_reads_go_to_the_replica_and_see_a_load_once_it_has_replayed(
         assert _version_of(answer.headers["ETag"]) == version
         assert answer.headers["ETag"] == expected.headers["ETag"]
         assert on_replica.get(f"/v1/visits/{VISIT}").json()["city"] == "Caracas"
-        checked = run_app(primary.url, "check", DATABASE_REPLICA_URL=replica.url)
-        assert checked.returncode == 0, checked.stderr
-        assert [line.split(":")[0] for line in checked.stdout.splitlines()] == [
-            "database ok",
-            "replica ok",
-        ]
+
+
+@replication
+@pytest.mark.postgresql
+@pytest.mark.postgresql_only
+def test_check_checks_the_primary_and_the_replica(
+    servers: tuple[pg_cluster.Server, pg_cluster.Server],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    primary, replica = servers
+    monkeypatch.setenv("DATABASE_URL", primary.url)
+    monkeypatch.setenv("DATABASE_REPLICA_URL", replica.url)
+    get_settings.cache_clear()
+    try:
+        assert main(["check"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert [line.split(":")[0] for line in capsys.readouterr().out.splitlines()] == [
+        "database ok",
+        "replica ok",
+    ]
 
 
 @replication
