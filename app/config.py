@@ -6,7 +6,6 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 from app import paths
 
@@ -14,6 +13,11 @@ from app import paths
 PROJECT_ROOT = paths.CHECKOUT
 
 LogFormat = Literal["auto", "text", "json"]
+
+
+def _engine_of(database_url: str) -> str:
+    """`sqlite`, `postgresql`, ...: the scheme of a URL without its driver."""
+    return database_url.split(":", 1)[0].split("+", 1)[0]
 
 
 class Settings(BaseSettings):
@@ -116,8 +120,8 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         primary = info.data.get("database_url")
-        engine = make_url(primary).get_backend_name() if primary else None
-        if engine is not None and make_url(value).get_backend_name() != engine:
+        engine = _engine_of(primary) if primary else None
+        if engine is not None and _engine_of(value) != engine:
             raise ValueError(f"name a {engine} database, as DATABASE_URL does")
         return value.strip()
 

@@ -6,6 +6,7 @@ The replica tests make their own primary (`initdb`) and replica (`pg_basebackup`
 temporary folder, each on a free port (tests/pg_cluster.py), and remove them afterwards.
 """
 
+import base64
 import json
 import re
 import time
@@ -17,7 +18,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
+from app.api.paging import decode_cursor, encode_cursor
 from app.cli import main
 from app.config import Settings, get_settings
 from app.derived import rebuild_if_stale
@@ -73,6 +76,61 @@ def test_two_workers_serve_one_database(database_url: str, tmp_path: Path) -> No
         "2023-06-raisi-nicaragua",
         "2023-06-raisi-cuba",
     ]
+
+
+def test_a_replica_is_of_the_primary_s_engine_and_takes_the_reads() -> None:
+    both = Settings(
+        database_url="postgresql://app@primary:5432/visits",
+        database_replica_url="postgresql://app@replica:5432/visits",
+    )
+    assert (both.database_url, both.read_url) == (
+        "postgresql://app@primary:5432/visits",
+        "postgresql://app@replica:5432/visits",
+    )
+    alone = Settings(database_url="sqlite:///visits.sqlite3", database_replica_url=" ")
+    assert (alone.database_replica_url, alone.read_url) == (None, "sqlite:///visits.sqlite3")
+    with pytest.raises(ValidationError, match="name a sqlite database, as DATABASE_URL does"):
+        Settings(
+            database_url="sqlite:///visits.sqlite3",
+            database_replica_url="postgresql://app@replica:5432/visits",
+        )
+
+
+def test_a_cursor_from_a_newer_data_version_is_refused_and_an_older_one_followed(
+    client: TestClient, settings: Settings
+) -> None:
+    """What a replica behind the cursor's server answers, on the engine under test: a cursor
+    signed as if issued at a later version than the database's."""
+    path = "/v1/visits?limit=1&sort=start_date"
+    first = client.get(path)
+    held = _version_of(first.headers["ETag"])
+    issued = first.json()["next_cursor"]
+    body = issued.split(".")[0]
+    sort, value, last_id, digest, version = json.loads(base64.urlsafe_b64decode(body + "=="))
+    assert (sort, value, last_id, version) == (
+        "start_date",
+        "2023-06-12",
+        "2023-06-raisi-venezuela",
+        held,
+    )
+    after = (value, last_id)
+    assert encode_cursor(sort, after, digest, settings.cursor_secret, held) == issued
+    newer = encode_cursor("start_date", after, digest, settings.cursor_secret, held + 1)
+    refused = client.get(f"{path}&cursor={newer}")
+    assert (refused.status_code, refused.headers["Retry-After"]) == (503, "1")
+    assert refused.json()["type"].endswith("/data-version-behind")
+    assert refused.json()["detail"].startswith(
+        f"The cursor was issued at data version {held + 1}; this server holds version {held} "
+    )
+    # An older version's cursor (or one from before cursors named theirs) is followed.
+    older = encode_cursor("start_date", after, digest, settings.cursor_secret, held - 1)
+    followed = client.get(f"{path}&cursor={older}")
+    assert followed.status_code == 200
+    assert [item["id"] for item in followed.json()["items"]] == ["2023-06-raisi-nicaragua"]
+    assert decode_cursor(older, "start_date", digest, settings.cursor_secret) == (
+        (after[0], after[1]),
+        held - 1,
+    )
 
 
 # --- a streaming replica (PostgreSQL) ---------------------------------------------------
