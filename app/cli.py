@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 # The command's name when installed; `python -m app` passes its own.
 PROG = "diplomatic-visits"
+# Seconds a worker of `serve --workers N` may take to answer its supervisor (see `_serve`).
+WORKER_HEALTHCHECK_SECONDS = 60
 # Problems listed in full before the rest are only counted.
 MAX_PROBLEMS_SHOWN = 50
 
@@ -150,11 +152,12 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
         if args.migrate:
-            _migrate_existing(settings.database_url)
-        check_database(settings.database_url, DERIVED_VERSION)
+            _migrate_existing(settings.database_url)  # the primary: a replica replays it
+        # What the app reads: DATABASE_REPLICA_URL when set.
+        check_database(settings.read_url, DERIVED_VERSION)
         # A larger file would hold start-up for minutes: the app checks it while serving.
         if not checks_integrity_in_background(settings):
-            check_integrity(settings.database_url)
+            check_integrity(settings.read_url)
     except ValidationError as error:
         print(f"cannot serve: invalid settings: {_settings_problems(error)}", file=sys.stderr)
         return 1
@@ -168,6 +171,10 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        # How long a worker process may take to answer its supervisor's first ping: it
+        # imports the app first (seconds on a busy machine). uvicorn's 5 s default had the
+        # supervisor kill and restart every worker, again and again, under a load of 6.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         proxy_headers=True,
         server_header=False,
         # Requests are logged by the app, with their ids (app.edge.access).
@@ -181,18 +188,23 @@ def _serve(args: argparse.Namespace) -> int:
 def _check(_args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    started = time.perf_counter()
     try:
-        database_url = get_settings().database_url
-        check_database(database_url, DERIVED_VERSION)
-        pages = check_integrity(database_url)
+        settings = get_settings()
     except ValidationError as error:
         print(f"cannot check: invalid settings: {_settings_problems(error)}", file=sys.stderr)
         return 1
-    except DatabaseNotReady as error:
-        print(f"database not ok: {error}", file=sys.stderr)
-        return 1
-    print(f"database ok: {pages:,} pages checked in {time.perf_counter() - started:.1f} s")
+    checked = [("database", settings.database_url)]
+    if settings.database_replica_url is not None:
+        checked.append(("replica", settings.database_replica_url))
+    for name, database_url in checked:
+        started = time.perf_counter()
+        try:
+            check_database(database_url, DERIVED_VERSION)
+            pages = check_integrity(database_url)
+        except DatabaseNotReady as error:
+            print(f"{name} not ok: {error}", file=sys.stderr)
+            return 1
+        print(f"{name} ok: {pages:,} pages checked in {time.perf_counter() - started:.1f} s")
     return 0
 
 

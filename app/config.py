@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app import paths
@@ -13,6 +13,11 @@ from app import paths
 PROJECT_ROOT = paths.CHECKOUT
 
 LogFormat = Literal["auto", "text", "json"]
+
+
+def _engine_of(database_url: str) -> str:
+    """`sqlite`, `postgresql`, ...: the scheme of a URL without its driver."""
+    return database_url.split(":", 1)[0].split("+", 1)[0]
 
 
 class Settings(BaseSettings):
@@ -25,6 +30,12 @@ class Settings(BaseSettings):
         description="URL of the database: `sqlite:///PATH` or `postgresql://USER@HOST:PORT/DB` "
         "(libpq's form; the driver is psycopg 3); by default SQLite in `data/visits.sqlite3` "
         "of the repository, or in the user's data folder when installed.",
+    )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="URL of a read replica of DATABASE_URL (PostgreSQL streaming replication, "
+        "same form): the API's reads go there, while `migrate`, loads and `copy` write to "
+        "DATABASE_URL; unset, the API reads DATABASE_URL.",
     )
     seed_dir: Path = Field(
         default_factory=lambda: paths.shipped("seed_data"),
@@ -102,6 +113,22 @@ class Settings(BaseSettings):
         description="Where rate-limit counters live: `memory://` (this process only) or "
         "`redis://host:port/db` (shared by every worker and server).",
     )
+
+    @field_validator("database_replica_url")
+    @classmethod
+    def _replica_of_the_same_engine(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        primary = info.data.get("database_url")
+        engine = _engine_of(primary) if primary else None
+        if engine is not None and _engine_of(value) != engine:
+            raise ValueError(f"name a {engine} database, as DATABASE_URL does")
+        return value.strip()
+
+    @property
+    def read_url(self) -> str:
+        """The database the API reads: the replica when there is one."""
+        return self.database_replica_url or self.database_url
 
     @field_validator("rate_limit")
     @classmethod

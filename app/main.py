@@ -34,7 +34,8 @@ def create_app(
     renders errors as pages for browsers (the pages' own by default; None: problem JSON for
     every client)."""
     settings = settings or get_settings()
-    check_database(settings.database_url, DERIVED_VERSION)
+    # The API only reads: from the replica when there is one (loads write to DATABASE_URL).
+    check_database(settings.read_url, DERIVED_VERSION)
     problems = Problems(problem_page)
     rate_limits = None
     if settings.rate_limit:
@@ -43,7 +44,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.integrity_check_in_background and checks_integrity_in_background(settings):
-            check_integrity_in_background(app, settings.database_url)
+            check_integrity_in_background(app, settings.read_url)
         yield
         app.state.reader.close()
         if rate_limits is not None:
@@ -73,7 +74,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.reader = open_reader(
-        settings.database_url,
+        settings.read_url,
         settings.query_time_limit_ms,
         backup=copy_to_sqlite,
         pool_size=settings.database_pool_size,

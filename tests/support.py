@@ -243,11 +243,15 @@ def free_port() -> int:
 
 
 def wait_until_up(
-    url: str, server: "subprocess.Popen[bytes]", log: Path, ready_status: int = 200
+    url: str,
+    server: "subprocess.Popen[bytes]",
+    log: Path,
+    ready_status: int = 200,
+    startup_seconds: float = STARTUP_SECONDS,
 ) -> None:
     """Return once `url/healthz` answers `ready_status`; fail the test, with the server's
-    output (`log`), if the server exits or does not answer so within STARTUP_SECONDS."""
-    deadline = time.monotonic() + STARTUP_SECONDS
+    output (`log`), if the server exits or does not answer so within `startup_seconds`."""
+    deadline = time.monotonic() + startup_seconds
     while True:
         if server.poll() is not None:
             pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
@@ -258,7 +262,7 @@ def wait_until_up(
             pass
         if time.monotonic() > deadline:
             pytest.fail(
-                f"/healthz did not answer {ready_status} in {STARTUP_SECONDS} s:\n{log.read_text()}"
+                f"/healthz did not answer {ready_status} in {startup_seconds} s:\n{log.read_text()}"
             )
         time.sleep(0.1)
 
@@ -273,12 +277,13 @@ def served(
     command: Sequence[str] = (sys.executable, "-m", "app"),
     cwd: Path = PROJECT_ROOT,
     env: Mapping[str, str] = os.environ,
+    startup_seconds: float = STARTUP_SECONDS,
 ) -> Iterator[str]:
     """`COMMAND serve ARGS` (the app of this checkout by default; an installed
     `diplomatic-visits`, say) on a free loopback port until the block ends; its address.
 
     It runs from `cwd` with `env` and `settings`, and is up once `/healthz` answers
-    `ready_status`. Its output (the logs) goes to `log`.
+    `ready_status` (within `startup_seconds`). Its output (the logs) goes to `log`.
     """
     port = free_port()
     arguments = [*command, "serve", "--host", "127.0.0.1", "--port", str(port), *args]
@@ -292,7 +297,7 @@ def served(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url, server, log, ready_status)
+        wait_until_up(url, server, log, ready_status, startup_seconds)
         yield url
     finally:
         server.terminate()

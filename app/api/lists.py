@@ -10,7 +10,7 @@ from app.api.caching import conditional
 from app.api.fields import chosen, picked, picked_detail
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
 from app.api.offload import run_read
-from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
 from app.edge.headers import accepts_gzip
@@ -103,11 +103,13 @@ async def run_list(
     fields = chosen(params)
     criteria = params.criteria()
     digest = filters_digest(criteria)
-    after = None
+    position = None
     if params.cursor is not None:
-        after = decode_cursor(params.cursor, params.sort, digest, settings.cursor_secret)
+        position = decode_cursor(params.cursor, params.sort, digest, settings.cursor_secret)
 
     def respond() -> Response:
+        version = reader.data_version()
+        after = resume(position, version)
         try:
             items, page = query(
                 reader,
@@ -122,7 +124,7 @@ async def run_list(
         next_cursor = None
         if page.next_after is not None:
             next_cursor = encode_cursor(
-                params.sort, page.next_after, digest, settings.cursor_secret
+                params.sort, page.next_after, digest, settings.cursor_secret, version
             )
         total = page.total or 0  # always counted here: `count` defaults to True
         return page_response(

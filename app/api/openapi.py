@@ -98,7 +98,9 @@ EVERY_OPERATION_MAY = {
         "`RateLimit-Policy`."
     ),
     "503": _retry_problem(
-        "The query or the request ran past its time limit, or the database did not answer."
+        "The query or the request ran past its time limit, the database did not answer, or "
+        "a cursor was issued at a newer data version than this server holds yet "
+        "(`data-version-behind`: a read replica still replaying a load)."
     ),
 }
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field, create_model, model_validator
 from starlette.datastructures import QueryParams
 
-from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.config import Settings
 from app.pages import data
 from app.pages.forms import Control, controls
@@ -156,22 +156,24 @@ def list_view(
     before: str | None = params.before  # type: ignore[attr-defined]
     wanted = {**criteria, "facet": list(resource.facets)}
     secret = settings.cursor_secret
+    version = db.data_version()
     if before is not None:
-        back = decode_cursor(before, reverse(sort), digest, secret, "before")
+        back = resume(decode_cursor(before, reverse(sort), digest, secret, "before"), version)
         items, page = data.list_page(db, resource, wanted, reverse(sort), back, limit)
         items.reverse()
         more_before, more_after = page.next_after is not None, bool(items)
     else:
-        after = None if cursor is None else decode_cursor(cursor, sort, digest, secret)
+        position = None if cursor is None else decode_cursor(cursor, sort, digest, secret)
+        after = resume(position, version)
         items, page = data.list_page(db, resource, wanted, sort, after, limit)
         more_before, more_after = cursor is not None and bool(items), page.next_after is not None
     base = {k: v for k, v in shown.items() if k not in ("cursor", "before")}
     previous_url = next_url = None
     if more_before:
-        at = encode_cursor(reverse(sort), _cursor_value(items[0], sort), digest, secret)
+        at = encode_cursor(reverse(sort), _cursor_value(items[0], sort), digest, secret, version)
         previous_url = f"/{resource.name}" + query_string({**base, "before": at})
     if more_after:
-        at = encode_cursor(sort, _cursor_value(items[-1], sort), digest, secret)
+        at = encode_cursor(sort, _cursor_value(items[-1], sort), digest, secret, version)
         next_url = f"/{resource.name}" + query_string({**base, "cursor": at})
     exports = [
         (label, f"/v1/{resource.name}" + query_string({**base, "format": name}))

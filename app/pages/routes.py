@@ -18,7 +18,7 @@ from app.api.fast_path import FastRoute
 from app.api.filters import NoParams
 from app.api.lists import no_words
 from app.api.offload import run_read
-from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.query import from_query, parse_query
 from app.config import Settings
 from app.errors import not_found
@@ -255,14 +255,18 @@ async def answer_search(request: Request, site: Site, params: Any, _: str) -> Re
         )
     digest = filters_digest({"q": params.q, "type": params.type})
     secret = site.settings.cursor_secret
-    after = None if params.cursor is None else decode_cursor(params.cursor, RANKED, digest, secret)
-    before = (
+    position = (
+        None if params.cursor is None else decode_cursor(params.cursor, RANKED, digest, secret)
+    )
+    back = (
         None
         if params.before is None
         else decode_cursor(params.before, BACK, digest, secret, "before")
     )
 
     def respond() -> Response:
+        version = site.reader.data_version()
+        after, before = resume(position, version), resume(back, version)
         try:
             hits = data.search(site.reader, params.q, params.type, after, before, params.limit)
         except NoSearchWords:
@@ -270,10 +274,10 @@ async def answer_search(request: Request, site: Site, params: Any, _: str) -> Re
         first = {k: v for k, v in shown.items() if k not in ("cursor", "before")}
         previous_url = next_url = None
         if hits.first is not None:  # a cursor for the reverse order, as a list page's
-            at = encode_cursor(BACK, hits.first, digest, secret)
+            at = encode_cursor(BACK, hits.first, digest, secret, version)
             previous_url = "/search" + query_string({**first, "before": at})
         if hits.last is not None:
-            at = encode_cursor(RANKED, hits.last, digest, secret)
+            at = encode_cursor(RANKED, hits.last, digest, secret, version)
             next_url = "/search" + query_string({**first, "cursor": at})
         context = {
             "values": shown,

@@ -66,7 +66,7 @@ class Integrity:
 def checks_integrity_in_background(settings: Settings) -> bool:
     """Whether the database file is larger than INTEGRITY_CHECK_MAX_BYTES: `serve` checks a
     smaller one before it serves; the app checks a larger one in the background as it serves."""
-    path = sqlite_path(settings.database_url)
+    path = sqlite_path(settings.read_url)
     return path is not None and path.stat().st_size > settings.integrity_check_max_bytes
 
 

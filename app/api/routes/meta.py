@@ -11,7 +11,7 @@ from app.api.filters import IsoTimestamp, NoParams
 from app.api.formats import Format, negotiate
 from app.api.lists import LIST_FORMATS, page_response
 from app.api.offload import run_read
-from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.query import documented, from_query
 from app.api.responses import LIST_ERRORS, NOT_ACCEPTABLE, JSONBytes
 from app.models.change import DeletionPublic
@@ -77,16 +77,19 @@ async def list_deletions(
     """Records that loads removed since a time, oldest first (poll it with `updated_since`)."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)
     digest = filters_digest({"since": params.since})
-    after = None
+    position = None
     if params.cursor is not None:
-        after = decode_cursor(params.cursor, BY_SEQUENCE, digest, settings.cursor_secret)[0]
+        position = decode_cursor(params.cursor, BY_SEQUENCE, digest, settings.cursor_secret)
 
     def respond() -> Response:
+        version = reader.data_version()
+        resumed = resume(position, version)
+        after = None if resumed is None else resumed[0]
         items, total, next_after = changes.list_deletions(reader, params.since, after, params.limit)
         next_cursor = None
         if next_after is not None:
             next_cursor = encode_cursor(
-                BY_SEQUENCE, (next_after, None), digest, settings.cursor_secret
+                BY_SEQUENCE, (next_after, None), digest, settings.cursor_secret, version
             )
         return page_response(request, answer_in, DeletionPublic, items, total, next_cursor)
 

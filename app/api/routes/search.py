@@ -10,7 +10,7 @@ from app.api.filters import SearchParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, no_words, page_response
 from app.api.offload import run_read
-from app.api.paging import decode_cursor, encode_cursor, filters_digest
+from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.query import documented, from_query
 from app.api.responses import LIST_ERRORS
 from app.models.page import ItemList, SearchHit
@@ -37,11 +37,13 @@ async def search(
     """Find records of every type by words, best match first."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)
     digest = filters_digest({"q": params.q, "type": params.type})
-    after = None
+    position = None
     if params.cursor is not None:
-        after = decode_cursor(params.cursor, RANKED, digest, settings.cursor_secret)
+        position = decode_cursor(params.cursor, RANKED, digest, settings.cursor_secret)
 
     def respond() -> Response:
+        version = reader.data_version()
+        after = resume(position, version)
         try:
             items, total, next_after, capped = search_queries.search(
                 reader, params.q, params.type, after, params.limit
@@ -50,7 +52,7 @@ async def search(
             raise no_words() from None
         next_cursor = None
         if next_after is not None:
-            next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret)
+            next_cursor = encode_cursor(RANKED, next_after, digest, settings.cursor_secret, version)
         return page_response(
             request, answer_in, SearchHit, items, total, next_cursor, total_is_lower_bound=capped
         )
