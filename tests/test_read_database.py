@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.storage import OverBudget, QueryTimeout, sqlite_path
+from app.storage import Memo, OverBudget, QueryTimeout, sqlite_path
 from app.storage.sqlite import SqliteReader
 from tests.support import LONG_QUERY
 
@@ -211,3 +211,38 @@ def test_serving_connections_cache_64_mb_and_snapshots_the_default(copy: Path) -
         assert snapshot.scalar("PRAGMA cache_size") == -2000  # SQLite's default, 2 MB
     finally:
         snapshot.close()
+
+
+def test_the_memo_keeps_answers_by_weight_and_parts_by_their_own_bound() -> None:
+    memo = Memo(3)
+    memo.put(("a",), [{"n": 1}])
+    memo.put(("b",), [{"n": 2}], weight=2)
+    assert memo.get(("a",)) == [{"n": 1}]
+    assert memo.get(("b",)) == [{"n": 2}]
+    memo.put(("c",), [{"n": 3}])  # 4 > 3: the least recently used goes
+    assert memo.get(("a",)) is None
+    assert memo.get(("c",)) == [{"n": 3}]
+    memo.put(("d",), [{"n": 4}], weight=5)  # heavier than the whole bound: nothing stays
+    assert [memo.get((key,)) for key in "bcd"] == [None, None, None]
+    part = memo.part("pages", 10)
+    assert memo.part("pages", 99) is part  # made once
+    part.put(("a",), [{"n": 5}], weight=10)
+    assert part.get(("a",)) == [{"n": 5}]
+    assert memo.get(("a",)) is None
+    memo.size = 0  # nothing kept anywhere
+    part.put(("b",), [{"n": 6}])
+    assert part.get(("b",)) is None
+
+
+def test_kept_answers_are_made_once_per_data_version(copy: Path) -> None:
+    reader = SqliteReader(copy, 2000)
+    made: list[int] = []
+
+    def make() -> list[dict[str, Any]]:
+        made.append(1)
+        return [{"n": len(made)}]
+
+    assert reader.kept(("k",), make) == [{"n": 1}]
+    assert reader.kept(("k",), make) == [{"n": 1}]
+    _add_visit(copy, "2024-01-01-kept")
+    assert reader.kept(("k",), make) == [{"n": 2}]  # a load moved the version

@@ -473,3 +473,37 @@ def test_an_answer_says_when_its_counts_are_lower_bounds(
     assert as_csv.headers["x-total-count-is-lower-bound"] == "true"
     stored = client.get("/v1/visits", params={"kind": "official"}).json()
     assert "total_is_lower_bound" not in stored  # one filter by value: a stored count
+
+
+def test_a_search_page_asked_again_reads_nothing_and_another_page_its_documents_alone(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The ranking and each page are kept per data version: a page asked again runs no
+    # statement, the next page one (its hits' documents), and the answers are those of a
+    # reader that keeps nothing.
+    kept = SqliteReader(database, 60_000)
+    statements: list[str] = []
+    rows = kept.rows
+
+    def recorded(sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        statements.append(sql)
+        return rows(sql, params)
+
+    monkeypatch.setattr(kept, "rows", recorded)
+    with kept.consistent():
+        first = search.search(kept, "talks", None, None, 5)
+    assert len(statements) >= 4  # terms, candidates, title matches, lengths, count, documents
+    statements.clear()
+    with kept.consistent():
+        assert search.search(kept, "talks", None, None, 5) == first
+    assert statements == []
+    with kept.consistent():
+        second = search.search(kept, "talks", None, first[2], 5)
+    assert len(statements) == 1
+    assert "FROM search_index WHERE rowid = :p0" in statements[0]
+    cold = SqliteReader(database, 60_000)
+    cold.memo.size = 0
+    assert search.search(cold, "talks", None, None, 5) == first
+    assert search.search(cold, "talks", None, first[2], 5) == second
+    assert first[2] is not None
+    assert second[0] != first[0]

@@ -5,16 +5,20 @@ The lists' use of them runs on generated data in tests/test_query_plans.py, the 
 `/v1/search` in tests/test_read_engine.py.
 """
 
+import random
 import sqlite3
+from array import array
 from datetime import date
 
 import pytest
 
-from app.storage import search_words
+from app.storage import SEARCHABLE, search_words
+from app.storage.reader import Ranking
 from app.storage.sqlite.search import (
     MAX_DAY,
     RECORD_SPAN,
     RESOURCE_SPAN,
+    _best_first,
     day_of_document,
     day_range,
     document_rowid,
@@ -117,3 +121,33 @@ def test_document_sizes_are_read_as_sqlite_writes_its_varints() -> None:
     assert _varints(bytes([0x81, 0x05, 0x7F])) == [133, 127]  # 1 * 128 + 5
     nine = bytes([0xFF] * 8 + [0x01])  # 8 bytes of 7 bits, then a whole byte
     assert _varints(nine) == [((1 << 56) - 1) << 8 | 1]
+
+
+def test_a_kept_ranking_pages_as_filtering_its_order_does() -> None:
+    # `Ranking.page` finds a page by binary search; the same page by filtering the whole
+    # order (as each request did before rankings were kept).
+    rng = random.Random(14)
+    scores = {
+        resource_base(rng.choice(SEARCHABLE))
+        + rng.randrange(0, 800_000) * RECORD_SPAN
+        + rng.randrange(1, 5_000): rng.choice((1.0, 1.25, 1.5, 2.0))
+        for _ in range(120)
+    }
+    order = sorted(scores, key=lambda p: _best_first(scores[p], p))
+    ranking = Ranking(array("q", order), array("d", (scores[p] for p in order)))
+    keys = [None, *((scores[p], p) for p in rng.sample(order, 12)), (2.5, order[0]), (0.5, 1)]
+    for after in keys:
+        for before in keys:
+            for limit in (1, 3, 50, 500):
+                expected = order
+                if after is not None:
+                    expected = [
+                        p for p in expected if _best_first(scores[p], p) > _best_first(*after)
+                    ]
+                if before is not None:
+                    ahead = _best_first(*before)
+                    expected = [p for p in expected if _best_first(scores[p], p) < ahead]
+                    expected = expected[-(limit + 1) :]
+                assert ranking.page(_best_first, after, before, limit) == [
+                    (p, scores[p]) for p in expected[: limit + 1]
+                ]

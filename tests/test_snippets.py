@@ -46,3 +46,16 @@ def test_a_long_field_is_cut_around_its_matches() -> None:
 
 def test_no_field_matching_falls_back_to_the_title() -> None:
     assert snippet("zzz", "Title", body("other")) == "Title"
+
+
+def test_fields_plain_and_accented_are_read_alike() -> None:
+    # Plain ASCII fields are folded by lowering alone and skipped when they hold no prefix;
+    # the answer is the one the full folding gives.
+    assert snippet("díaz", "Talks", body("Met Diaz in Havana", "Díaz spoke")) == (
+        "Met <mark>Diaz</mark> in Havana"
+    )
+    assert snippet("DIAZ", "x", body("nothing here", "ÉLAN and Díaz")) == (
+        "ÉLAN and <mark>Díaz</mark>"
+    )
+    assert snippet("élan", "x", body("ELAN vital", "Élan")) == "<mark>ELAN</mark> vital"
+    assert snippet("zebra", "Talks", body("none", "of these")) == "Talks"

@@ -4,7 +4,8 @@ dependency solving.
 
 The table is made from the resource declarations (`routes()`): a row per resource for its list
 and one for its detail, with that resource's `answer_list` or `answer_detail`, which its FastAPI
-routes call too (a list parses its query string with the route's own query model). `FastPath`
+routes call too (a list parses its query string with the route's own query model), and a row for
+`/v1/search`, whose route calls the same answer. `FastPath`
 sits innermost in the edge, so the access log, the security headers, CORS, the clock and gzip
 see its answers as any other. It answers only what it can answer exactly as the route would: a
 GET, with no query string for a record's page, an id within the route's length limit, no dependency
@@ -14,7 +15,7 @@ paths). Why a fast path at all: docs/decisions/0011-fast-path-to-details.md.
 """
 
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from fastapi import Request, Response
@@ -26,24 +27,33 @@ from app.config import Settings
 from app.edge.problems import Problems
 from app.storage import Reader
 
+# How a row answers: the request, the reader, the settings and the id ("" for a list).
+Answer = Callable[[Request, Reader, Settings, str], Awaitable[Response]]
+
 
 @dataclass(frozen=True)
 class FastRoute:
     """One row of the table: a path and how to answer for it."""
 
     pattern: re.Pattern[str]  # a detail's has one group, the id
-    answer: Callable[[Request, Reader, Settings, str], Awaitable[Response]]  # id ("" for a list)
+    answer: Answer
     max_length: int  # of the id; 0 for a list, which takes the query string instead
     # Whether the answer reads the query string; one that does not (a record's page) leaves a
     # request with one to FastAPI, whose validation refuses the unknown parameters.
     takes_query: bool = True
 
 
-def routes(resources: Iterable[Resource]) -> list[FastRoute]:
-    """The table: one row per resource for its list, one per resource with a detail."""
+def routes(
+    resources: Iterable[Resource], others: Mapping[str, Answer] | None = None
+) -> list[FastRoute]:
+    """The table: one row per resource for its list, one per resource with a detail, and
+    one per other path that reads its query string as a list does (`others`: the search)."""
     table = [
         FastRoute(re.compile(re.escape(resource.path)), _list_answer(resource), 0)
         for resource in resources
+    ]
+    table += [
+        FastRoute(re.compile(re.escape(path)), answer, 0) for path, answer in (others or {}).items()
     ]
     table += [
         FastRoute(

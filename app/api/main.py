@@ -43,4 +43,4 @@ ROUTERS: list[APIRouter] = [
     health.router,
 ]
 
-FAST_ROUTES = fast_path.routes(RESOURCES)
+FAST_ROUTES = fast_path.routes(RESOURCES, {search.PATH: search.fast_answer})

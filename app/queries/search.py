@@ -5,7 +5,10 @@ from typing import Any
 
 from app.queries.common import NoSearchWords
 from app.queries.listing import COUNT_CAP
-from app.storage import Reader, snippet
+from app.storage import Reader, search_words, snippet
+
+# Hits of `/v1/search` pages kept per reader (each with its snippet, about 0.5 KB).
+PAGES_KEPT = 20_000
 
 Key = tuple[float, int]  # a hit's (score, position): where a page of hits starts or ends
 
@@ -43,7 +46,30 @@ def search_page(
     limit: int,
 ) -> Hits:
     """The page of hits after the key `after` (the first page when None) or, given `before`,
-    the page of hits just before that key: what `search` reads, both ways."""
+    the page of hits just before that key: what `search` reads, both ways.
+
+    A page depends on the query's words alone (the match and the snippets are made from
+    them), so it is kept per data version (`PAGES_KEPT` hits at most, over every page kept):
+    a query asked again costs a look-up, not its snippets. Callers must not modify it."""
+    words = tuple(search_words(query))
+    kept = db.kept(
+        ("search page", words, resource, after, before, limit),
+        lambda: [{"hits": _search_page(db, query, resource, after, before, limit)}],
+        db.memo.part("search pages", PAGES_KEPT),
+        lambda rows: 1 + len(rows[0]["hits"].items),
+    )
+    hits: Hits = kept[0]["hits"]
+    return hits
+
+
+def _search_page(
+    db: Reader,
+    query: str,
+    resource: str | None,
+    after: Key | None,
+    before: Key | None,
+    limit: int,
+) -> Hits:
     match = db.search.expression(db, query)
     if match is None:
         raise NoSearchWords(query)

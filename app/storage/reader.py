@@ -9,9 +9,12 @@ matching) is asked of the reader's `dialect` and `search` as fragments.
 import re
 import threading
 from abc import ABC, abstractmethod
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +137,6 @@ class TextSearch(ABC):
         """The matches whose day is in `days`: a FROM clause to read first, the condition
         joining the record aliased `alias` to it, and their parameters."""
 
-    @abstractmethod
     def ranked(
         self,
         db: "Reader",
@@ -149,33 +151,123 @@ class TextSearch(ABC):
         that one): rows of `resource`, `record_id`, `title`, `body` (the search document's),
         `score` (1 to 2: 1 + how much of the title the query's words are, whatever `resource`
         is) and `position`. Only a bounded number of candidates per resource is ranked (the
-        engine says which); ties go to the latest records."""
+        engine says which: `scores`); ties go to the latest records (`best_first`).
+
+        The ranking of a (match, resource) is kept per data version (at most RANKINGS of
+        them): a page costs a binary search in it and one read of its hits' documents."""
+        ranking: Ranking = db.kept(
+            ("search ranking", match, resource),
+            lambda: [{"ranking": self._ranking(db, match, resource)}],
+            db.memo.part("search rankings", RANKINGS),
+        )[0]["ranking"]
+        chosen = ranking.page(self.best_first, after, before, limit)
+        if not chosen:
+            return []
+        hits = self.documents(db, [position for position, _ in chosen])
+        return [{**hits[position], "score": score} for position, score in chosen]
+
+    def _ranking(self, db: "Reader", match: str, resource: str | None) -> "Ranking":
+        scores = self.scores(db, match, resource)
+        order = sorted(scores, key=lambda position: self.best_first(scores[position], position))
+        return Ranking(array("q", order), array("d", (scores[p] for p in order)))
+
+    @abstractmethod
+    def scores(self, db: "Reader", match: str, resource: str | None) -> dict[int, float]:
+        """The score of each candidate (of `resource`, else of every resource), by position:
+        1 + how much of its title the query's words are, rounded to 6 places."""
+
+    @abstractmethod
+    def best_first(self, score: float, position: int) -> tuple[float, int, int, int]:
+        """The order of ranked hits, ascending: higher score, later day, then by resource
+        (in SEARCHABLE's order) and later record first."""
+
+    @abstractmethod
+    def documents(self, db: "Reader", positions: list[int]) -> dict[int, Row]:
+        """The search documents at `positions`, by position: `position`, `resource`,
+        `record_id`, `title`, `body`."""
+
+
+# Rankings of searches kept per reader (`TextSearch.ranked`): each at most 1,800 positions
+# and scores, 29 KB.
+RANKINGS = 256
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A search's candidates best first, with their scores."""
+
+    positions: array  # type: ignore[type-arg]
+    scores: array  # type: ignore[type-arg]
+
+    def page(
+        self,
+        best_first: Callable[[float, int], tuple[float, int, int, int]],
+        after: tuple[float, int] | None,
+        before: tuple[float, int] | None,
+        limit: int,
+    ) -> list[tuple[int, float]]:
+        """(position, score) of the `limit + 1` candidates after `after` (or just before
+        `before`), found by binary search in the order."""
+        positions, scores = self.positions, self.scores
+
+        def order(index: int) -> tuple[float, int, int, int]:
+            return best_first(scores[index], positions[index])
+
+        indexes = range(len(positions))
+        start = 0 if after is None else bisect_right(indexes, best_first(*after), key=order)
+        end = len(positions)
+        if before is not None:
+            end = bisect_left(indexes, best_first(*before), key=order)
+            start = max(start, end - (limit + 1))
+        end = min(end, start + limit + 1)
+        return [(positions[i], scores[i]) for i in range(start, end)]
 
 
 class Memo:
     """Answers kept per data version, shared by every thread reading one database: totals
     and facet counts, whose cost grows with the rows they count while they change only with
-    a load. The least recently used go first."""
+    a load. The least recently used go first once the weights kept (1 an answer unless the
+    caller says more) pass `size`. A part (`part`) is a memo of its own bound inside this
+    one, for larger answers (search rankings and pages); none keeps anything while this
+    one's size is 0."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, whole: "Memo | None" = None) -> None:
         self.size = size
+        self._whole = whole
         self._lock = threading.Lock()
-        self._kept: OrderedDict[tuple[Any, ...], list[Row]] = OrderedDict()
+        self._kept: OrderedDict[tuple[Any, ...], tuple[list[Row], int]] = OrderedDict()
+        self._weight = 0
+        self._parts: dict[str, Memo] = {}
 
     def get(self, key: tuple[Any, ...]) -> list[Row] | None:
         """The answer kept under `key`, if any."""
         with self._lock:
             found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._kept.move_to_end(key)
+            return found[0]
 
-    def put(self, key: tuple[Any, ...], rows: list[Row]) -> None:
-        """Keep `rows` under `key`."""
+    def put(self, key: tuple[Any, ...], rows: list[Row], weight: int = 1) -> None:
+        """Keep `rows` under `key`, weighing `weight`."""
+        if self._whole is not None and self._whole.size == 0:
+            return
         with self._lock:
-            self._kept[key] = rows
-            if len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            previous = self._kept.pop(key, None)
+            if previous is not None:
+                self._weight -= previous[1]
+            self._kept[key] = (rows, weight)
+            self._weight += weight
+            while self._weight > self.size and self._kept:
+                self._weight -= self._kept.popitem(last=False)[1][1]
+
+    def part(self, name: str, size: int) -> "Memo":
+        """The part named `name` of this memo, made with `size` the first time."""
+        with self._lock:
+            found = self._parts.get(name)
+            if found is None:
+                found = self._parts[name] = Memo(size, self)
+            return found
 
 
 class Reader(ABC):
@@ -222,11 +314,26 @@ class Reader(ABC):
         """`rows(sql, params)`, kept until a load changes the data (`Memo`); read in the
         caller's transaction, so a kept answer is one for the state the request reads.
         Callers must not modify the rows."""
-        key = (self.data_version(), sql, tuple(sorted((params or {}).items())))
-        found = self.memo.get(key)
+        return self.kept(
+            (sql, tuple(sorted((params or {}).items()))), lambda: self.rows(sql, params)
+        )
+
+    def kept(
+        self,
+        key: tuple[Any, ...],
+        make: Callable[[], list[Row]],
+        memo: Memo | None = None,
+        weight: Callable[[list[Row]], int] | None = None,
+    ) -> list[Row]:
+        """`make()`, kept under `key` until a load changes the data, in `memo` (the
+        reader's by default), weighing `weight(rows)` (1 by default). As `memoised`: read in
+        the caller's transaction; callers must not modify what it returns."""
+        memo = self.memo if memo is None else memo
+        versioned = (self.data_version(), *key)
+        found = memo.get(versioned)
         if found is None:
-            found = self.rows(sql, params)
-            self.memo.put(key, found)
+            found = make()
+            memo.put(versioned, found, 1 if weight is None else weight(found))
         return found
 
     def memoised_scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:

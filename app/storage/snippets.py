@@ -28,6 +28,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 def folded(text: str) -> str:
     """Text as the index compares it: lower case, without diacritics."""
+    if text.isascii():  # nothing to decompose (the same answer, without the work)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -58,6 +60,8 @@ def snippet(query: str, title: str, body: str) -> str:
     best: tuple[str, list[re.Match[str]], list[int]] | None = None
     most = 0
     for field in fields:
+        if field.isascii() and not any(prefix in field.lower() for prefix in prefixes):
+            continue  # no word of it can start with a prefix it does not hold
         tokens, matched, distinct = _matches(field, prefixes)
         if distinct > most:
             best, most = (field, tokens, matched), distinct

@@ -11,13 +11,16 @@ from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, no_words, page_response
 from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
-from app.api.query import documented, from_query
+from app.api.query import documented, from_query, parse_query
 from app.api.responses import LIST_ERRORS
+from app.config import Settings
 from app.models.page import ItemList, SearchHit
 from app.queries import search as search_queries
 from app.queries.common import NoSearchWords
+from app.storage import Reader
 
-router = APIRouter(prefix="/v1/search", tags=["search"])
+PATH = "/v1/search"
+router = APIRouter(prefix=PATH, tags=["search"])
 
 RANKED = "rank"
 
@@ -35,6 +38,19 @@ async def search(
     params: Annotated[SearchParams, from_query(SearchParams)],
 ) -> Response:
     """Find records of every type by words, best match first."""
+    return await answer(request, reader, settings, params)
+
+
+async def fast_answer(request: Request, reader: Reader, settings: Settings, _: str) -> Response:
+    """The answer on the fast path (app/api/fast_path.py): the query string parsed as the
+    route's dependency parses it."""
+    return await answer(request, reader, settings, await parse_query(SearchParams, request))
+
+
+async def answer(
+    request: Request, reader: Reader, settings: Settings, params: SearchParams
+) -> Response:
+    """One page of hits for `params`, in the format asked for, revalidated by ETag."""
     answer_in = negotiate(request, params.format, LIST_FORMATS)
     digest = filters_digest({"q": params.q, "type": params.type})
     position = None

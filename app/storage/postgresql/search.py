@@ -114,19 +114,9 @@ class TsSearch(TextSearch):
             {"low_day": days[0], "high_day": days[1]},
         )
 
-    def ranked(
-        self,
-        db: Reader,
-        match: str,
-        resource: str | None,
-        after: tuple[float, int] | None,
-        limit: int,
-        before: tuple[float, int] | None = None,
-    ) -> list[Row]:
-        """The CANDIDATES latest matches of each resource, best first: by how much of the
-        title the query's words are (1 to 2, as on SQLite), then by day (latest first),
-        resource and record; then the page's hits read with their title and body (the
-        snippet is made from them: app/storage/snippets.py)."""
+    def scores(self, db: Reader, match: str, resource: str | None) -> dict[int, float]:
+        """The CANDIDATES latest matches of each resource, scored by how much of the title
+        the query's words are (1 to 2, as on SQLite)."""
         resources = [resource] if resource is not None else list(SEARCHABLE)
         words = match.split(" & ")
         held = " + ".join(
@@ -141,34 +131,28 @@ class TsSearch(TextSearch):
             ),
             {"match": match, **{f"word{n}": word for n, word in enumerate(words)}},
         )
-        if not candidates:
-            return []
-        scores = {
+        return {
             row["position"]: round(
                 1 + min(1.0, row["held"] / max(1, row["title_words"])) if row["held"] else 1.0,
                 6,
             )
             for row in candidates
         }
-        order = sorted(scores, key=lambda position: _best_first(scores[position], position))
-        if after is not None:
-            passed = _best_first(after[0], after[1])
-            order = [p for p in order if _best_first(scores[p], p) > passed]
-        if before is not None:  # the page before `before`: the last ones ahead of it
-            ahead = _best_first(before[0], before[1])
-            order = [p for p in order if _best_first(scores[p], p) < ahead][-(limit + 1) :]
-        page = order[: limit + 1]
-        if not page:
-            return []
-        hits = {
+
+    def best_first(self, score: float, position: int) -> tuple[float, int, int, int]:
+        """Higher score, later day, then by resource (in SEARCHABLE's order), later record."""
+        return _best_first(score, position)
+
+    def documents(self, db: Reader, positions: list[int]) -> dict[int, Row]:
+        """The documents at `positions`, in one statement."""
+        return {
             row["position"]: row
             for row in db.rows(
                 "SELECT position, resource, record_id, title, body FROM search_index "
                 "WHERE position = ANY(:page)",
-                {"page": list(page)},
+                {"page": list(positions)},
             )
         }
-        return [{**hits[position], "score": scores[position]} for position in page]
 
 
 def _best_first(score: float, position: int) -> tuple[float, int, int, int]:

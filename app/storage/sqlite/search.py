@@ -191,19 +191,9 @@ class Fts5Search(TextSearch):
         )
         return driving, f"{alias}.rowid = hit.record_rowid", {"low": low, "high": high}
 
-    def ranked(
-        self,
-        db: Reader,
-        match: str,
-        resource: str | None,
-        after: tuple[float, int] | None,
-        limit: int,
-        before: tuple[float, int] | None = None,
-    ) -> list[Row]:
-        """The CANDIDATES latest matches of each resource, best first: by how much of the
-        title the query's words are (the score, from 1 to 2), then by day (latest first),
-        resource and record; then the page's hits read with their title and body (the
-        snippet is made from them: app/storage/snippets.py).
+    def scores(self, db: Reader, match: str, resource: str | None) -> dict[int, float]:
+        """The CANDIDATES latest matches of each resource, scored by how much of the title
+        the query's words are (from 1 to 2).
 
         Not FTS5's BM25: its weight of each word is the number of documents holding it,
         which FTS5 counts from the word's whole posting list on every query, a cost that
@@ -223,22 +213,20 @@ class Fts5Search(TextSearch):
             )
         ]
         if not candidates:
-            return []
-        scores = self._title_shares(db, match, candidates)
-        order = sorted(candidates, key=lambda position: _best_first(scores[position], position))
-        if after is not None:
-            passed = _best_first(after[0], after[1])
-            order = [p for p in order if _best_first(scores[p], p) > passed]
-        if before is not None:  # the page before `before`: the last ones ahead of it
-            ahead = _best_first(before[0], before[1])
-            order = [p for p in order if _best_first(scores[p], p) < ahead][-(limit + 1) :]
-        page = order[: limit + 1]
-        if not page:
-            return []
-        hits: dict[int, Row] = {}
-        for start in range(0, len(page), _SEEKS):
-            chosen = page[start : start + _SEEKS]
-            # One seek per hit: FTS5 reads `rowid = ?` from the index, not `rowid IN (...)`.
+            return {}
+        return self._title_shares(db, match, candidates)
+
+    def best_first(self, score: float, position: int) -> tuple[float, int, int, int]:
+        """Higher score, later day, then by resource (in SEARCHABLE's order) and later
+        record first."""
+        return _best_first(score, position)
+
+    def documents(self, db: Reader, positions: list[int]) -> dict[int, Row]:
+        """One seek per document: FTS5 reads `rowid = ?` from the index, not
+        `rowid IN (...)`."""
+        found: dict[int, Row] = {}
+        for start in range(0, len(positions), _SEEKS):
+            chosen = positions[start : start + _SEEKS]
             for row in db.rows(
                 " UNION ALL ".join(
                     "SELECT rowid AS position, resource, record_id, title, body "
@@ -247,8 +235,8 @@ class Fts5Search(TextSearch):
                 ),
                 {f"p{n}": position for n, position in enumerate(chosen)},
             ):
-                hits[row["position"]] = row
-        return [{**hits[position], "score": scores[position]} for position in page]
+                found[row["position"]] = row
+        return found
 
     def _title_shares(self, db: Reader, match: str, candidates: list[int]) -> dict[int, float]:
         """1 + how much of each candidate's title the query's words are: the words found in
