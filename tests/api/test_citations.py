@@ -10,6 +10,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from app.models.citation import CITED_COLUMNS, CitedType
+from app.queries.citing import CITED
 from tests.support import ARTICLE, SEED_DIR
 
 TDI = "tdi-2023-06-16-raisi-havana"
@@ -239,3 +240,9 @@ def test_the_records_csvs_carry_their_sources(client: TestClient) -> None:
 
 def test_the_record_types_are_the_cited_columns() -> None:
     assert get_args(CitedType) == tuple(c.removesuffix("_id") for c in CITED_COLUMNS)
+
+
+def test_responses_embed_the_citations_of_every_record_type_but_event_codes() -> None:
+    # An event-code override is embedded as its code alone; its citations are listed here.
+    assert list(CITED) == [t for t in get_args(CitedType) if t != "event_code"]
+    assert all(column == f"{kind}_id" for kind, column in CITED.items())
