@@ -9,7 +9,8 @@ most SLOW_READS at a time. A request like one that ran past the budget lately (t
 sort and filters) goes to a worker thread directly, until one like it spends less than the
 budget there. CPU time, not wall time: on a busy machine a cheap read preempted mid-way would
 otherwise count as slow and run twice. A record by id is one indexed read and stays on the
-loop (app/api/fast_path.py). Why, and what it costs: docs/decisions/0012-reads-off-the-loop.md.
+loop (app/api/fast_path.py; `where_it_reads`). Why, and what it costs:
+docs/decisions/0012-reads-off-the-loop.md.
 
 A database server's reads (PostgreSQL: `Reader.on_the_loop` false) wait on the network, not
 on the CPU: every one runs on a worker thread, SERVER_READS at a time (decision 0023).
@@ -69,6 +70,14 @@ async def on_a_worker(request: Request, read: Callable[[], Result], server: bool
     slow_reads: SlowReads = request.app.state.slow_reads
     limiter = slow_reads.server_limiter if server else slow_reads.limiter
     return await anyio.to_thread.run_sync(read, limiter=limiter)
+
+
+async def where_it_reads(request: Request, reader: Reader, read: Callable[[], Result]) -> Result:
+    """`read()` where a read that costs nothing (a record by id, a version check) belongs: on
+    the event loop for an embedded engine, on a worker thread for a database server."""
+    if reader.on_the_loop:
+        return read()
+    return await on_a_worker(request, read, server=True)
 
 
 async def run_read(

@@ -20,7 +20,7 @@ from app.api.fields import chosen, with_fields
 from app.api.filters import NoParams, OnePageParams, VisitPartParams
 from app.api.formats import negotiate
 from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
-from app.api.offload import on_a_worker, run_read
+from app.api.offload import run_read, where_it_reads
 from app.api.query import documented, from_query, parse_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
 from app.config import Settings
@@ -162,9 +162,7 @@ class Resource:
                 chosen(params),
             )
 
-        if not reader.on_the_loop:  # a database server: the read waits on the network
-            return await on_a_worker(request, answer, server=True)
-        return answer()
+        return await where_it_reads(request, reader, answer)
 
     def _add_list(self, router: APIRouter) -> None:
         async def list_records(
@@ -226,10 +224,7 @@ class Resource:
                 settings: SettingsDep,
                 params: Annotated[Any, from_query(paged_params)],
             ) -> Response:
-                if reader.on_the_loop:
-                    require(reader, record_id)
-                else:  # a database server: the read waits on the network
-                    await on_a_worker(request, lambda: require(reader, record_id), server=True)
+                await where_it_reads(request, reader, lambda: require(reader, record_id))
                 order = {"sort": part.sort} if part.sort else {}
                 filters: Any = listed.list_params(
                     limit=params.limit,

@@ -1,6 +1,6 @@
 """Citations: the link from one fact-bearing record to the words of a source that support it."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
@@ -81,15 +81,21 @@ class SourceRef(SQLModel):
     )
 
 
-class CitationPublic(SQLModel):
-    """A citation as embedded in the record it supports."""
-
-    id: str = Field(
+# The fields a citation has wherever it appears: embedded in its record (CitationPublic) and
+# listed (CitationItem), each in its own place in its model's order.
+def _citation_id() -> Any:
+    return Field(
         description="Stable id of the citation.",
         schema_extra={"examples": ["meeting:havana-talks:3f9a1c2e"]},
     )
-    source: SourceRef = Field(description="The document cited.")
-    quote: str | None = Field(
+
+
+def _source() -> Any:
+    return Field(description="The document cited.")
+
+
+def _quote() -> Any:
+    return Field(
         description="The source's exact words (verbatim), where its text is held.",
         schema_extra={
             "examples": [
@@ -98,10 +104,22 @@ class CitationPublic(SQLModel):
             ]
         },
     )
-    note: str | None = Field(
+
+
+def _note() -> Any:
+    return Field(
         description="Restatement of what the source reports, where its text is not held.",
         schema_extra={"examples": [None]},
     )
+
+
+class CitationPublic(SQLModel):
+    """A citation as embedded in the record it supports."""
+
+    id: str = _citation_id()
+    source: SourceRef = _source()
+    quote: str | None = _quote()
+    note: str | None = _note()
 
 
 # The record types a citation may support, as `record.type` and the `record_type` filter
@@ -138,27 +156,13 @@ class CitationItem(TimestampsPublic):
     """A citation as listed (`GET /v1/citations`): the record it supports, the source and
     the source's words."""
 
-    id: str = Field(
-        description="Stable id of the citation.",
-        schema_extra={"examples": ["meeting:havana-talks:3f9a1c2e"]},
-    )
+    id: str = _citation_id()
     record: RecordRef = Field(description="The record the citation supports.")
-    source: SourceRef = Field(description="The document cited.")
+    source: SourceRef = _source()
     kind: str = Field(
         description="quote (the source's exact words are held) or note (a restatement of "
         "what the source reports).",
         schema_extra={"examples": ["quote"]},
     )
-    quote: str | None = Field(
-        description="The source's exact words (verbatim), where its text is held.",
-        schema_extra={
-            "examples": [
-                "President Raisi met with his Cuban counterpart, Miguel Diaz-Canel, at the Palace "
-                "of the Revolution in Havana on June 15."
-            ]
-        },
-    )
-    note: str | None = Field(
-        description="Restatement of what the source reports, where its text is not held.",
-        schema_extra={"examples": [None]},
-    )
+    quote: str | None = _quote()
+    note: str | None = _note()

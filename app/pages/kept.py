@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from zlib_ng import zlib_ng
 
 from app.api.caching import data_version, entity_tag
+from app.api.offload import where_it_reads
 from app.edge.headers import accepts_gzip, header
 
 RawHeaders = tuple[tuple[bytes, bytes], ...]
@@ -104,18 +105,19 @@ class KeptPages:
             and header(scope, b"if-none-match") is None
             and not scope["app"].dependency_overrides
         ):
-            found = self._kept(scope)
+            request = Request(scope)
+            found = await where_it_reads(request, scope["app"].state.reader, lambda: _kept(request))
             if found is not None:
                 await found(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    @staticmethod
-    def _kept(scope: Scope) -> Response | None:
-        state = scope["app"].state
-        rendered: RenderedPages = state.rendered_pages
-        try:
-            version, _ = data_version(state.reader)
-        except Exception:  # the route meets the same failure and answers it with a problem
-            return None
-        return rendered.get(entity_tag(Request(scope), version, rendered.fingerprint))
+
+def _kept(request: Request) -> Response | None:
+    state = request.app.state
+    rendered: RenderedPages = state.rendered_pages
+    try:
+        version, _ = data_version(state.reader)
+    except Exception:  # the route meets the same failure and answers it with a problem
+        return None
+    return rendered.get(entity_tag(request, version, rendered.fingerprint))

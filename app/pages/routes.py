@@ -17,7 +17,7 @@ from pydantic import Field, create_model
 from app.api.fast_path import FastRoute
 from app.api.filters import NoParams
 from app.api.lists import no_words
-from app.api.offload import run_read
+from app.api.offload import run_read, where_it_reads
 from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.query import from_query, parse_query
 from app.config import Settings
@@ -97,7 +97,7 @@ async def answer_home(request: Request, site: Site, params: Any, _: str) -> Resp
         }
         return page(request, "home.html", context)
 
-    return answer(request, site, respond)
+    return await where_it_reads(request, site.reader, lambda: answer(request, site, respond))
 
 
 def _list_page(resource: data.Resource) -> tuple[Handler, Answer]:
@@ -151,7 +151,7 @@ def _record_page(resource: data.Resource) -> tuple[Handler, Answer]:
                 raise not_found(resource.singular, record_id)
             return render_record(request, site, resource, record)
 
-        return answer(request, site, respond)
+        return await where_it_reads(request, site.reader, lambda: answer(request, site, respond))
 
     record_page.__doc__ = f"One {resource.singular}: every fact with its sources."
     return record_page, answer_record

@@ -3,9 +3,10 @@
 
 from typing import Any
 
+from app.queries.citing import Citations
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
-from app.queries.embeds import Citations, parties_for, signatories_for, topics_for, with_sources
+from app.queries.embeds import parties_for, signatories_for, topics_for, with_sources
 from app.queries.events import code_key, with_codes
 from app.queries.listing import Listing, Span, Year
 from app.storage import Reader, Row

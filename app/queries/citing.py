@@ -5,17 +5,14 @@ is complete.
 
 from typing import Any
 
+from app.models.citation import CITED_COLUMNS
 from app.storage import Dialect, Reader
 
+# The cited records whose responses embed their citations, by record type: every cited column
+# but `event_code_id` (an event-code override is embedded as its code alone; its citations are
+# listed at /v1/citations).
 CITED = {
-    "tour": "tour_id",
-    "visit": "visit_id",
-    "meeting": "meeting_id",
-    "agreement": "agreement_id",
-    "participation": "participation_id",
-    "statement": "statement_id",
-    "claim": "claim_id",
-    "external_id": "external_id_id",
+    column.removesuffix("_id"): column for column in CITED_COLUMNS if column != "event_code_id"
 }
 
 

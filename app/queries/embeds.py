@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.models.claim import disputed
-from app.queries.citing import Citations as Citations  # re-exported: the queries take it here
+from app.queries.citing import Citations
 from app.queries.claims import by_property, claims_of
 from app.queries.common import country_ref, with_timestamps
 from app.storage import Reader, Row

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.codes import AGREEMENT_CODES, MEETING_CODES, VISIT_CODES, Code, codes_for, event_code
-from app.queries.embeds import Citations
+from app.queries.citing import Citations
 from app.storage import Reader, Row
 
 # Which column of a record chooses its codes in the table, and the table's rows.

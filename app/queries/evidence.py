@@ -9,9 +9,10 @@ to the one record its `<type>_id` column names (app/models/citation.py).
 from typing import Any
 
 from app.models.citation import CITED_COLUMNS
+from app.queries.citing import Citations
 from app.queries.claims import disputed_key
 from app.queries.common import Encoded, Gzipped, stored_detail, with_timestamps
-from app.queries.embeds import Citations, statements, with_sources
+from app.queries.embeds import statements, with_sources
 from app.queries.listing import Listing
 from app.storage import Reader
 

@@ -3,10 +3,10 @@
 from collections import defaultdict
 from typing import Any
 
+from app.queries.citing import Citations
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, stored_detail, with_timestamps
 from app.queries.embeds import (
-    Citations,
     grouped,
     participations,
     statements,

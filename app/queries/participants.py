@@ -4,9 +4,10 @@
 from collections import defaultdict
 from typing import Any
 
+from app.queries.citing import Citations
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
-from app.queries.embeds import Citations, grouped, participations, with_sources
+from app.queries.embeds import grouped, participations, with_sources
 from app.queries.listing import Listing
 from app.storage import Reader
 

@@ -4,11 +4,11 @@ details as the load stores them."""
 from collections import defaultdict
 from typing import Any
 
+from app.queries.citing import Citations
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
 from app.queries.embeds import (
     PARTICIPANT_REF_COLUMNS,
-    Citations,
     participant_ref,
     with_sources,
 )

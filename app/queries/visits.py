@@ -4,10 +4,10 @@ from typing import Any
 
 from app.queries import agreements as agreement_queries
 from app.queries import meetings as meeting_queries
+from app.queries.citing import Citations
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, country_ref, stored_detail, with_timestamps
 from app.queries.embeds import (
-    Citations,
     grouped,
     participations,
     statements,

@@ -4,9 +4,9 @@ they are listed, and their list items (with counts) as the load stores them."""
 from collections.abc import Mapping
 from typing import Any
 
+from app.queries.citing import Citations
 from app.queries.claims import disputed_key, with_claims, with_disputed
 from app.queries.common import Gzipped, Where, stored_detail, with_timestamps
-from app.queries.embeds import Citations
 from app.queries.listing import Listing
 from app.storage import Reader
 

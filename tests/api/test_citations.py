@@ -10,6 +10,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from app.models.citation import CITED_COLUMNS, CitedType
+from app.queries.citing import CITED
 from tests.support import ARTICLE, SEED_DIR
 
 TDI = "tdi-2023-06-16-raisi-havana"
@@ -239,3 +240,27 @@ def test_the_records_csvs_carry_their_sources(client: TestClient) -> None:
 
 def test_the_record_types_are_the_cited_columns() -> None:
     assert get_args(CitedType) == tuple(c.removesuffix("_id") for c in CITED_COLUMNS)
+
+
+def test_responses_embed_the_citations_of_every_record_type_but_event_codes() -> None:
+    # An event-code override is embedded as its code alone; its citations are listed here.
+    assert list(CITED) == [t for t in get_args(CitedType) if t != "event_code"]
+    assert all(column == f"{kind}_id" for kind, column in CITED.items())
+
+
+def test_a_citation_keeps_its_keys_in_order_listed_and_embedded(client: TestClient) -> None:
+    # The two models share their common fields' definitions, each model in its own order.
+    citation = client.get(f"/v1/citations/meeting:{TALKS}:a066d7f316").json()
+    assert list(citation) == [
+        "id", "record", "source", "kind", "quote", "note", "created_at", "updated_at"
+    ]  # fmt: skip
+    assert list(client.get(f"/v1/meetings/{TALKS}").json()["citations"][0]) == [
+        "id", "source", "quote", "note"
+    ]  # fmt: skip
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert list(schemas["CitationItem"]["properties"]) == [
+        "created_at", "updated_at", "id", "record", "source", "kind", "quote", "note"
+    ]  # fmt: skip
+    assert list(schemas["CitationPublic"]["properties"]) == ["id", "source", "quote", "note"]
+    embedded = schemas["CitationPublic"]["properties"]
+    assert {name: schemas["CitationItem"]["properties"][name] for name in embedded} == embedded

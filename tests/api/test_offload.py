@@ -62,12 +62,12 @@ def _example(parameter: dict[str, Any]) -> str:
     return str(parameter["schema"]["examples"][0])
 
 
-def _reads(app: FastAPI) -> Iterator[str]:
-    """A URL for every GET operation of the API but the records by id and the database file:
-    each with its required parameters set to their documented examples."""
+def _reads(app: FastAPI, by_id: bool = False) -> Iterator[str]:
+    """A URL for every GET operation of the API but the database file, and but the records by
+    id unless `by_id`: each with its required parameters set to their documented examples."""
     details = {route.pattern.pattern.removesuffix("/([^/]+)") for route in FAST_ROUTES}
     for path, methods in app.openapi()["paths"].items():
-        if path.rsplit("/", 1)[0] in details and path.endswith("}"):
+        if path.rsplit("/", 1)[0] in details and path.endswith("}") and not by_id:
             continue
         if path == "/v1/export/database.sqlite":
             continue
@@ -134,17 +134,37 @@ def test_a_record_by_id_is_read_on_the_loop(app: FastAPI, monkeypatch: pytest.Mo
         assert set(threads) == {LOOP}, path
 
 
+# The pages (a kept page the second time), a visit's parts of no visit, and one record by id
+# more for each part of the API a record by id is answered by (the fast path, FastAPI).
+SERVED = [
+    *("/", "/", "/visits", "/visits", "/visits/2023-06-raisi-cuba", "/search?q=havana"),
+    *("/participants/ebrahim-raisi", "/participants/ebrahim-raisi", "/countries/CU"),
+    *("/v1/visits/missing/meetings", "/v1/visits/missing/participants", "/visits/missing"),
+    "/v1/visits/2023-06-raisi-cuba?fields=id",
+]
+
+
 @pytest.mark.postgresql_only  # counterpart of the loop's budget tests above
 def test_a_database_server_is_read_on_worker_threads_alone(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads = reading_threads(app, monkeypatch)
+    # Every connection taken from the pool (a statement, a transaction, an export's snapshot
+    # and its end) is taken on the thread that reads.
+    taken: list[str] = []
+    monkeypatch.setattr(
+        app.state.reader, "on_checkout", lambda: taken.append(threading.current_thread().name)
+    )
     monkeypatch.setattr(offload, "LOOP_BUDGET_S", 60.0)  # the budget would let them all in
-    for path in [*every_read(app.state.settings), "/v1/visits/2023-06-raisi-cuba"]:
+    paths = [*_reads(app, by_id=True), *SERVED]
+    assert len(paths) > len(every_read(app.state.settings)) + len(SERVED)  # records by id too
+    for path in paths:
         threads.clear()
-        assert asyncio.run(get(app, path)).status_code == 200, path
-        assert threads, path
-        assert LOOP not in threads, path
+        taken.clear()
+        status = asyncio.run(get(app, path)).status_code
+        assert status == (404 if "missing" in path else 200), path
+        assert taken, path
+        assert LOOP not in threads + taken, path
 
 
 @pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads

@@ -7,9 +7,11 @@ import sqlite3
 import tempfile
 from base64 import b64encode
 from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.datastructures import Headers
@@ -22,7 +24,7 @@ from app.api.fields import ndjson_lines as sparse_lines
 from app.api.filters import NoParams
 from app.api.formats import MEDIA_TYPES, csv_lines, ndjson_lines
 from app.api.lists import no_words
-from app.api.offload import on_a_worker, run_read
+from app.api.offload import on_a_worker, run_read, where_it_reads
 from app.api.paging import filters_digest
 from app.api.query import documented, from_query
 from app.api.resource import Resource
@@ -131,8 +133,7 @@ async def _stream(
 ) -> AsyncIterator[bytes]:
     """Every matching record, a page at a time from one consistent snapshot, each page read
     and encoded on a worker thread (app/api/offload.py)."""
-    snapshot = reader.snapshot()
-    try:
+    async with _snapshot(request, reader) as snapshot:
         order = parse_sort(sort, resource.sorts)
         after = None
         while True:
@@ -143,15 +144,12 @@ async def _stream(
             yield chunk
             if after is None:
                 return
-    finally:
-        snapshot.close()
 
 
 async def _events(request: Request, reader: Reader) -> AsyncIterator[bytes]:
     """Visits, then meetings, then agreements, each by id, a page at a time from one
     consistent snapshot, read and encoded on a worker thread."""
-    snapshot = reader.snapshot()
-    try:
+    async with _snapshot(request, reader) as snapshot:
         for kind in EVENT_KINDS:
             after = ""
             while True:
@@ -161,8 +159,18 @@ async def _events(request: Request, reader: Reader) -> AsyncIterator[bytes]:
                     yield b"".join(ndjson_lines(found))
                 if not after:
                     break
+
+
+@asynccontextmanager
+async def _snapshot(request: Request, reader: Reader) -> AsyncIterator[Reader]:
+    """A snapshot of `reader` for one export, taken and given back where its reads belong (on
+    a database server, its transaction's start and end are round trips: a worker thread's)."""
+    snapshot = await where_it_reads(request, reader, reader.snapshot)
+    try:
+        yield snapshot
     finally:
-        snapshot.close()
+        with anyio.CancelScope(shield=True):  # given back even when the client has gone
+            await where_it_reads(request, reader, snapshot.close)
 
 
 async def export_events(

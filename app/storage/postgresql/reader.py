@@ -152,6 +152,10 @@ class PgReader(Reader):
     dialect = DIALECT
     search = SEARCH
     on_the_loop = False  # every read waits on the server: on a worker thread
+    # Called on the thread that takes a connection from the pool or gives a snapshot's back,
+    # before it does (None: nothing): the tests' check that no read of a served app runs on
+    # the event loop (tests/api/test_offload.py).
+    on_checkout: Callable[[], None] | None = None
 
     def __init__(
         self,
@@ -210,6 +214,7 @@ class PgReader(Reader):
         if held is not None:
             yield held
             return
+        self._checking_out()
         with self.pool.connection() as connection:
             connection.read_only = True
             yield connection
@@ -221,6 +226,7 @@ class PgReader(Reader):
         if getattr(self._local, "connection", None) is not None:
             yield
             return
+        self._checking_out()
         with self.pool.connection() as connection:
             connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             connection.read_only = True
@@ -232,6 +238,10 @@ class PgReader(Reader):
             finally:
                 self._local.connection = None
                 self._local.version = None
+
+    def _checking_out(self) -> None:
+        if self.on_checkout is not None:
+            self.on_checkout()
 
     @contextmanager
     def within(self, seconds: float) -> Iterator[None]:
@@ -247,7 +257,9 @@ class PgReader(Reader):
     def snapshot(self) -> "PgSnapshot":
         """A reader on its own connection inside one read transaction (sharing the kept
         answers and the pool)."""
-        snapshot = PgSnapshot(self.database_url, self.time_limit_ms, self.memo, self.pool)
+        snapshot = PgSnapshot(
+            self.database_url, self.time_limit_ms, self.memo, self.pool, self.on_checkout
+        )
         snapshot.pool_size = self.pool_size
         snapshot.backup = self.backup
         return snapshot
@@ -304,9 +316,16 @@ class PgSnapshot(PgReader):
     """Reads on one dedicated connection inside one read transaction: a consistent snapshot."""
 
     def __init__(
-        self, database_url: str, time_limit_ms: int, memo: Memo | None, pool: ConnectionPool
+        self,
+        database_url: str,
+        time_limit_ms: int,
+        memo: Memo | None,
+        pool: ConnectionPool,
+        on_checkout: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(database_url, time_limit_ms, memo, pool)
+        self.on_checkout = on_checkout
+        self._checking_out()
         self._connection = pool.getconn()
         self._connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         self._connection.read_only = True
@@ -330,6 +349,7 @@ class PgSnapshot(PgReader):
 
     def close(self) -> None:
         """End the read transaction and give the connection back."""
+        self._checking_out()
         try:
             self._transaction.__exit__(None, None, None)
         finally:
