@@ -65,7 +65,8 @@ from app.storage import (
 # 8: visits' entries carry their countries and city, agreements' their count (sorts).
 # 9: `disputed` and `claims` on embedded participations and statements; `disputed` in
 # statements' items and entries; statements' details stored, with `claims`.
-DERIVED_VERSION = 9
+# 11: every record's page and the home page stored (`record_page`, app/pages/stored.py).
+DERIVED_VERSION = 11
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),
@@ -109,6 +110,7 @@ TABLES = frozenset(
     {
         "record_item",
         "record_detail",
+        "record_page",
         "list_count",
         "list_span",
         *(listing.entry_table for listing in LISTINGS if listing.keys),
@@ -280,6 +282,10 @@ def refresh(connection: Connection, changed: Changed | None) -> None:
                     listing,
                     None if stale is None else stale[listing.resource],
                 )
+        # Last: a page reads the documents and list entries refreshed above.
+        from app.pages import stored  # the pages import the API, which imports this module
+
+        stored.build(connection, reader, stale)
         set_derived_version(connection, DERIVED_VERSION)
 
 
@@ -445,7 +451,8 @@ def _pairs(
 
 def rebuild_if_stale(database_url: str) -> None:
     """Build the derived data if another version of the service built it (or none did: a
-    new or just-migrated database); call after migrating."""
+    new or just-migrated database), and the stored pages if other pages' code made them;
+    call after migrating."""
     if sqlite_path(database_url) is None and dialect_name(database_url) != "postgresql":
         return
     engine = create_write_engine(database_url)
@@ -453,5 +460,12 @@ def rebuild_if_stale(database_url: str) -> None:
         with engine.begin() as connection:
             if derived_version(connection) != DERIVED_VERSION:
                 refresh(connection, EVERYTHING)
+                return
+            from app.pages import stored
+
+            if stored.built_by(connection) not in (None, stored.FINGERPRINT):
+                # Pages made by other templates or code: made again by this deploy's.
+                with rebuilding(connection, REBUILD_CACHE_KIB):
+                    stored.build(connection, load_reader(connection), EVERYTHING)
     finally:
         engine.dispose()
