@@ -463,7 +463,7 @@ def rebuild_if_stale(database_url: str) -> None:
                 return
             from app.pages import stored
 
-            if stored.built_by(connection) not in (None, stored.FINGERPRINT):
+            if not stored.current(connection):
                 # Pages made by other templates or code: made again by this deploy's.
                 with rebuilding(connection, REBUILD_CACHE_KIB):
                     stored.build(connection, load_reader(connection), EVERYTHING)

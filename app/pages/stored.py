@@ -112,13 +112,19 @@ def build(
             _insert(connection, [{**row, "fingerprint": FINGERPRINT} for row in rows])
     connection.execute(text(f"DELETE FROM {TABLE} WHERE resource = :resource"), {"resource": HOME})
     version = reader.one("SELECT version FROM data_version WHERE id = 1")
-    home = {
+    home: dict[str, object] = {
         "resource": HOME,
         "record_id": str(int(version["version"]) if version else 0),
         "fingerprint": FINGERPRINT,
         "page": _compressed(home_html(reader)),
     }
     _insert(connection, [home])
+
+
+def current(connection: Connection) -> bool:
+    """Whether the stored pages were made by the running pages' code (or none are stored)."""
+    made_by = built_by(connection)
+    return made_by is None or made_by == FINGERPRINT
 
 
 def built_by(connection: Connection) -> str | None:
