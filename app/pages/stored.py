@@ -18,13 +18,14 @@ from fastapi import Response
 from sqlalchemy import Connection, text
 from zlib_ng import zlib_ng
 
+from app import derived
 from app.pages import data
 from app.pages.home import home_html
 from app.pages.records import record_html
 from app.pages.render import FINGERPRINT, html_response
 from app.storage import Reader
 
-TABLE = "record_page"
+TABLE = derived.PAGES_TABLE
 HOME = ""  # the home page's `resource`; its `record_id` is the data version it shows
 GZIP_LEVEL = 6
 BATCH = 200
@@ -161,3 +162,7 @@ def stored_record(
 def stored_home(db: Reader, gzip: bool) -> Response | None:
     """The stored home page of the current data version, or None."""
     return _stored(db, HOME, str(db.data_version()), gzip)
+
+
+# Every load that imports the pages makes them (app.cli imports them for its loads).
+derived.register(derived.Later(build, current))
