@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 from app.config import get_settings
 from app.derived import DERIVED_VERSION, rebuild_if_stale
 from app.importers.fetch import DEFAULT_BASE_URL
+
+# Imported for its registration: every load a command runs also makes the stored pages.
+from app.pages import stored as stored_pages  # noqa: F401
 from app.storage import (
     DatabaseNotReady,
     check_database,

@@ -10,7 +10,7 @@ it: `python -m app migrate` rebuilds derived data of another version (`rebuild_i
 and `serve` refuses it (`app.storage.check_database`).
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +65,8 @@ from app.storage import (
 # 8: visits' entries carry their countries and city, agreements' their count (sorts).
 # 9: `disputed` and `claims` on embedded participations and statements; `disputed` in
 # statements' items and entries; statements' details stored, with `claims`.
-DERIVED_VERSION = 9
+# 11: every record's page and the home page stored (`record_page`, app/pages/stored.py).
+DERIVED_VERSION = 11
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),
@@ -103,12 +104,15 @@ LISTINGS: tuple[Listing, ...] = (
     evidence.list_citations,
 )
 
+PAGES_TABLE = "record_page"  # what `Later` steps fill (emptied when none is registered)
+
 # The tables filled here, which the models do not describe (the migrations make them; the
 # full-text index's are the engine's, named `search_index*`).
 TABLES = frozenset(
     {
         "record_item",
         "record_detail",
+        PAGES_TABLE,
         "list_count",
         "list_span",
         *(listing.entry_table for listing in LISTINGS if listing.keys),
@@ -130,6 +134,27 @@ class Changed:
 
 
 EVERYTHING = None  # `refresh(connection, EVERYTHING)`: a full rebuild
+
+
+@dataclass(frozen=True)
+class Later:
+    """Derived data a higher layer makes from what `refresh` made (the pages' stored pages,
+    app/pages/stored.py, which register this when imported): `build` runs last in every
+    refresh with the same stale records; `current` says whether what is stored was made
+    by the running code (`rebuild_if_stale` builds it again when not)."""
+
+    build: Callable[[Connection, Reader, Mapping[str, Collection[str]] | None], None]
+    current: Callable[[Connection], bool]
+
+
+LATER: list[Later] = []
+
+
+def register(step: Later) -> None:
+    """Run `step` in every refresh, after the rest (once, however often it is registered)."""
+    if step not in LATER:
+        LATER.append(step)
+
 
 _CODED = "SELECT subject_id FROM event_code WHERE id {{ids}} AND subject_type = '{kind}'"
 
@@ -280,6 +305,13 @@ def refresh(connection: Connection, changed: Changed | None) -> None:
                     listing,
                     None if stale is None else stale[listing.resource],
                 )
+        # Last: a page reads the documents and list entries refreshed above. With no step
+        # registered (a process that never imported the pages) no stored page is kept: the
+        # pages render per request rather than send what this load made stale.
+        if not LATER:
+            connection.execute(text(f"DELETE FROM {PAGES_TABLE}"))
+        for step in LATER:
+            step.build(connection, reader, stale)
         set_derived_version(connection, DERIVED_VERSION)
 
 
@@ -445,7 +477,8 @@ def _pairs(
 
 def rebuild_if_stale(database_url: str) -> None:
     """Build the derived data if another version of the service built it (or none did: a
-    new or just-migrated database); call after migrating."""
+    new or just-migrated database), and the stored pages if other pages' code made them;
+    call after migrating."""
     if sqlite_path(database_url) is None and dialect_name(database_url) != "postgresql":
         return
     engine = create_write_engine(database_url)
@@ -453,5 +486,10 @@ def rebuild_if_stale(database_url: str) -> None:
         with engine.begin() as connection:
             if derived_version(connection) != DERIVED_VERSION:
                 refresh(connection, EVERYTHING)
+                return
+            for step in LATER:
+                if not step.current(connection):  # made by other code: made again
+                    with rebuilding(connection, REBUILD_CACHE_KIB):
+                        step.build(connection, load_reader(connection), EVERYTHING)
     finally:
         engine.dispose()

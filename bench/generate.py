@@ -67,6 +67,7 @@ from app.models import (
 from app.models.citation import CITED_COLUMNS
 from app.models.claim import claim_id
 from app.models.external_id import external_id_id
+from app.pages import stored as stored_pages  # noqa: F401 (registered: the load makes the pages)
 from app.seed import load_seed
 from app.storage import create_write_engine, upgrade_to_head
 from app.store import DatasetRows, table_of, write_dataset

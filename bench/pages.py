@@ -5,15 +5,18 @@
     .venv/bin/python -m bench.pages --show bench/out/pages.json   # a saved run's table
 
 A page reads what its JSON reads and then renders HTML; the goal is that a page costs at
-most twice its JSON in req/s (issue #17). A page is rendered once per ETag and then kept
+most twice its JSON in req/s (issue #17). Record pages and the home page are made when data
+is loaded and stored (app/pages/stored.py); any page is rendered once per ETag and then kept
 (app/pages/kept.py): every page of a case is asked for once before the timed runs, so they
-measure kept pages. Each case names a page and the API address that
-answers with the same record or list; both are loaded as `bench.run` loads two servers
-(a warm-up, then rounds that alternate which goes first; medians), here against one server.
+measure kept pages. There is a case per kind of page: a record of each resource, each list,
+search and home; the table gives each one's cost in JSON answers. Each case names a page
+and the API address that answers with the same record or list; both are loaded as
+`bench.run` loads two servers (a warm-up, then rounds that alternate which goes first;
+medians), here against one server.
 `--gzip` sends `Accept-Encoding: gzip` as browsers do; `--cold` starts the server with
-PAGE_CACHE_MB=0, so that every page is rendered per request (the cost of a page on its first
-request after a load or a deploy). Results go to bench/out/pages[-gzip][-cold].json (or
-`--results`).
+PAGE_CACHE_MB=0, so that no page is kept: every request costs what a page's first request
+after a load or a deploy costs (a stored page read, or a rendering). Results go to
+bench/out/pages[-gzip][-cold].json (or `--results`).
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ def build_cases(path: Path) -> list[PageCase]:
         )
         participants = _spread(db, "SELECT id FROM participant ORDER BY id")
         meetings = _spread(db, "SELECT id FROM meeting ORDER BY id")
+        agreements = _spread(db, "SELECT id FROM agreement ORDER BY id")
+        tours = _spread(db, "SELECT id FROM tour ORDER BY id")
+        sources = _spread(db, "SELECT id FROM source ORDER BY id")
         countries = _spread(
             db, "SELECT DISTINCT host_country_code FROM visit ORDER BY host_country_code"
         )
@@ -80,10 +86,17 @@ def build_cases(path: Path) -> list[PageCase]:
     return [
         both("visit_page", "a visit (with agreements)", [f"/visits/{i}" for i in visits]),
         both("meeting_page", "a meeting", [f"/meetings/{i}" for i in meetings]),
+        both("agreement_page", "an agreement", [f"/agreements/{i}" for i in agreements]),
         both("participant_page", "a participant", [f"/participants/{i}" for i in participants]),
+        both("tour_page", "a tour", [f"/tours/{i}" for i in tours]),
+        both("source_page", "a source", [f"/sources/{i}" for i in sources]),
         both("country_page", "a country", [f"/countries/{c}" for c in countries]),
         both("visits_list_page", f"visits, {listed}", [f"/visits?{listed}"]),
         both("visits_first_page", "visits, no filter", ["/visits"]),
+        *(
+            both(f"{name}_first_page", f"{name}, no filter", [f"/{name}"])
+            for name in ("meetings", "agreements", "participants", "tours", "sources", "countries")
+        ),
         both("search_page", f"search q={SEARCH_WORD}", [f"/search?q={SEARCH_WORD}"]),
         PageCase("home_page", "home (/ against /v1)", ["/"], ["/v1"]),
     ]

@@ -233,6 +233,13 @@ def _derived(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             (resource, record, gzip.decompress(detail))
             for resource, record, detail in connection.execute("SELECT * FROM record_detail")
         )
+        # Every record's page and the home page, as stored (app/pages/stored.py).
+        found["record_page"] = sorted(
+            (resource, record, fingerprint, gzip.decompress(page))
+            for resource, record, fingerprint, page in connection.execute(
+                "SELECT * FROM record_page"
+            )
+        )
         found["search_index"] = sorted(
             connection.execute("SELECT rowid, resource, record_id, title, body FROM search_index")
         )

@@ -72,7 +72,8 @@ class RenderedPages:
     def keep(self, etag: str, response: Response, request: Request) -> Response:
         """Keep `response`, compressed for a client that takes gzip; the response to send."""
         body, headers = bytes(response.body), tuple(response.raw_headers)
-        if accepts_gzip(request.scope) and len(body) >= GZIP_MINIMUM:
+        encoded = any(name == b"content-encoding" for name, _ in headers)  # a stored page's
+        if accepts_gzip(request.scope) and len(body) >= GZIP_MINIMUM and not encoded:
             body, headers = _gzipped(response)
         if len(body) <= self.max_bytes:
             with self._lock:

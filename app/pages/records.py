@@ -8,8 +8,11 @@ from typing import Any
 from markupsafe import Markup
 
 from app.pages import data
-from app.pages.render import templates
+from app.pages.render import render, templates
+from app.pages.timeline import Series, draw, visit_years, years_of
 from app.storage import Reader
+
+SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
 
 
 def _citations(value: Any) -> Iterator[dict[str, Any]]:
@@ -51,3 +54,44 @@ def claimed_fields(record: dict[str, Any]) -> list[ClaimedField]:
     claims: dict[str, list[dict[str, Any]]] = record.get("claims") or {}
     fields = [ClaimedField(name, name in disputed, found) for name, found in claims.items()]
     return sorted(fields, key=lambda field: (not field.disputed, field.name))
+
+
+def record_html(db: Reader, resource: data.Resource, record: dict[str, Any]) -> str:
+    """A record's page: its facts, its parts, its claims and every citation's source."""
+    context = {
+        "resource": resource,
+        "record": record,
+        "sources": cited_sources(db, record),
+        "claimed": claimed_fields(record),
+        **_extra(db, resource, record),
+    }
+    return render(f"records/{resource.singular}.html", context)
+
+
+def _extra(db: Reader, resource: data.Resource, record: dict[str, Any]) -> dict[str, Any]:
+    """What a participant's page shows beyond the participant (their visits, meetings and
+    agreements, and the timeline of their visits) and a country's (its visits made and
+    hosted, over the years)."""
+    if resource.name == "countries":
+        code = record["code"]
+        series = [
+            Series("Made", "visits made", *visit_years(db, {"visitor_country": code})),
+            Series("Hosted", "visits hosted", *visit_years(db, {"host_country": code})),
+        ]
+        return {"series": series, "timeline": draw(series)}
+    if resource.name != "participants":
+        return {}
+    by_them = {"participant": record["id"]}
+    shown = {}
+    for name, sort in (("visits", "start_date"), ("meetings", "date"), ("agreements", "signed_on")):
+        shown[name] = data.first(db, data.RESOURCES[name], by_them, sort, SHOWN)
+    visits, total = shown["visits"]
+    # All their visits listed already: counted from those, not read again.
+    years, undated = years_of(visits) if total <= len(visits) else visit_years(db, by_them)
+    return {
+        "shown": shown,
+        # Their parts name a visit and a meeting by id: those listed above, by id (a part in
+        # one not listed shows its id).
+        "listed": {name: {item["id"]: item for item in shown[name][0]} for name in shown},
+        "timeline": draw([Series("Visits", "visits", years, undated)]),
+    }

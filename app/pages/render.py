@@ -166,17 +166,25 @@ async def get_site(request: Request) -> Site:
 SiteDep = Annotated[Site, Depends(get_site)]
 
 
+def render(template: str, context: dict[str, Any]) -> str:
+    """The HTML of `template` with `context` (no page reads the request: a page made at load
+    time, app/pages/stored.py, is the page a request gets)."""
+    return templates.get_template(template).render(context)
+
+
+def html_response(body: str | bytes, status_code: int = 200, gzipped: bool = False) -> Response:
+    """A page's body under the pages' security policy (`gzipped`: compressed already)."""
+    headers = {"Content-Security-Policy": PAGE_POLICY}
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return HTMLResponse(body, status_code=status_code, headers=headers, media_type=HTML)
+
+
 def page(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
     """A rendered page under the pages' security policy."""
-    body = templates.get_template(template).render({**context, "request": request})
-    return HTMLResponse(
-        body,
-        status_code=status_code,
-        headers={"Content-Security-Policy": PAGE_POLICY},
-        media_type=HTML,
-    )
+    return html_response(render(template, context), status_code)
 
 
 def answer(request: Request, site: Site, respond: Callable[[], Response]) -> Response:

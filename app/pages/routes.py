@@ -21,13 +21,24 @@ from app.api.offload import run_read, where_it_reads
 from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.query import from_query, parse_query
 from app.config import Settings
+from app.edge.headers import accepts_gzip
 from app.errors import not_found
 from app.pages import data
 from app.pages.forms import controls
+from app.pages.home import home_html
 from app.pages.lists import FormParams, form_controls, given, list_view, page_model
-from app.pages.records import cited_sources, claimed_fields
-from app.pages.render import STYLESHEET, Site, SiteDep, answer, page, query_string, site_of
-from app.pages.timeline import Series, draw, visit_years, years_of
+from app.pages.records import record_html
+from app.pages.render import (
+    STYLESHEET,
+    Site,
+    SiteDep,
+    answer,
+    html_response,
+    page,
+    query_string,
+    site_of,
+)
+from app.pages.stored import stored_home, stored_record
 from app.queries.common import NoSearchWords
 from app.storage import Reader
 
@@ -36,9 +47,6 @@ router = APIRouter(include_in_schema=False)
 ROOTS = ("", *data.RESOURCES, "search")
 NoQuery = Annotated[NoParams, from_query(NoParams)]  # a page that takes no parameters
 
-LATEST = 5  # latest visits on the home page
-CITED = 10  # the most cited sources on the home page (all of them: /sources)
-SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
 RANKED = "rank"
 BACK = "-rank"  # the previous page's cursors: the hits before a hit, in reverse order
 Handler = Callable[..., Coroutine[Any, Any, Response]]
@@ -81,21 +89,8 @@ async def answer_home(request: Request, site: Site, params: Any, _: str) -> Resp
         await parse_query(NoParams, request)
 
     def respond() -> Response:
-        visits = data.RESOURCES["visits"]
-        dated = {"date_from": data.EARLIEST}
-        earliest, _ = data.first(site.reader, visits, dated, "start_date", 1)
-        latest, _ = data.first(site.reader, visits, {}, "-start_date", LATEST)
-        dataset = data.dataset(site.reader)
-        cited = sorted(dataset["sources"], key=lambda s: (-s["citation_count"], s["id"]))
-        context = {
-            "dataset": dataset,
-            "datasets": data.datasets(site.reader),
-            "cited": cited[:CITED],
-            "earliest": earliest[0]["start_date"] if earliest else None,
-            "latest": latest,
-            "resources": data.RESOURCES,
-        }
-        return page(request, "home.html", context)
+        made = stored_home(site.reader, accepts_gzip(request.scope))
+        return made if made is not None else html_response(home_html(site.reader))
 
     return await where_it_reads(request, site.reader, lambda: answer(request, site, respond))
 
@@ -146,58 +141,18 @@ def _record_page(resource: data.Resource) -> tuple[Handler, Answer]:
     async def answer_record(request: Request, site: Site, _: Any, record_id: str) -> Response:
         # The fast path sends no query string here (the route refuses any).
         def respond() -> Response:
+            made = stored_record(site.reader, resource, record_id, accepts_gzip(request.scope))
+            if made is not None:
+                return made
             record = resource.get(site.reader, record_id)
             if record is None:
                 raise not_found(resource.singular, record_id)
-            return render_record(request, site, resource, record)
+            return html_response(record_html(site.reader, resource, record))
 
         return await where_it_reads(request, site.reader, lambda: answer(request, site, respond))
 
     record_page.__doc__ = f"One {resource.singular}: every fact with its sources."
     return record_page, answer_record
-
-
-def render_record(
-    request: Request, site: Site, resource: data.Resource, record: dict[str, Any]
-) -> Response:
-    """A record's page: its facts, its parts, its claims and every citation's source."""
-    context = {
-        "resource": resource,
-        "record": record,
-        "sources": cited_sources(site.reader, record),
-        "claimed": claimed_fields(record),
-        **_extra(site, resource, record),
-    }
-    return page(request, f"records/{resource.singular}.html", context)
-
-
-def _extra(site: Site, resource: data.Resource, record: dict[str, Any]) -> dict[str, Any]:
-    """What a participant's page shows beyond the participant (their visits, meetings and
-    agreements, and the timeline of their visits) and a country's (its visits made and
-    hosted, over the years)."""
-    if resource.name == "countries":
-        code = record["code"]
-        series = [
-            Series("Made", "visits made", *visit_years(site.reader, {"visitor_country": code})),
-            Series("Hosted", "visits hosted", *visit_years(site.reader, {"host_country": code})),
-        ]
-        return {"series": series, "timeline": draw(series)}
-    if resource.name != "participants":
-        return {}
-    by_them = {"participant": record["id"]}
-    shown = {}
-    for name, sort in (("visits", "start_date"), ("meetings", "date"), ("agreements", "signed_on")):
-        shown[name] = data.first(site.reader, data.RESOURCES[name], by_them, sort, SHOWN)
-    visits, total = shown["visits"]
-    # All their visits listed already: counted from those, not read again.
-    years, undated = years_of(visits) if total <= len(visits) else visit_years(site.reader, by_them)
-    return {
-        "shown": shown,
-        # Their parts name a visit and a meeting by id: those listed above, by id (a part in
-        # one not listed shows its id).
-        "listed": {name: {item["id"]: item for item in shown[name][0]} for name in shown},
-        "timeline": draw([Series("Visits", "visits", years, undated)]),
-    }
 
 
 def _fast(answer_page: Answer) -> Callable[[Request, Reader, Settings, str], Awaitable[Response]]:

@@ -2,14 +2,14 @@
 
 from fastapi.testclient import TestClient
 
-from app.pages import routes
+from app.pages import home
 from tests.pages.support import BROWSER, read
 
 
 def test_the_most_cited_sources_come_first_and_link_to_every_source(client: TestClient) -> None:
     document = read(client.get("/", headers=BROWSER).text)
     sources = client.get("/v1").json()["sources"]
-    cited = sorted(sources, key=lambda s: (-s["citation_count"], s["id"]))[: routes.CITED]
+    cited = sorted(sources, key=lambda s: (-s["citation_count"], s["id"]))[: home.CITED]
     shown = [
         href.removeprefix("/sources/") for href in document.links if href.startswith("/sources/")
     ]

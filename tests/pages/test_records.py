@@ -5,15 +5,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import Request
 from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from app.pages import routes
+from app.pages import records as record_pages
 from app.pages.data import RESOURCES
-from app.pages.render import Site
-from app.pages.routes import render_record
 from tests.pages.support import BROWSER, Document, read
 
 # Countries (every ISO country, no citation) have their pages tested in test_countries.py.
@@ -166,12 +163,8 @@ def with_claims(detail: dict[str, Any]) -> dict[str, Any]:
 def test_a_disputed_fact_shows_each_version_beside_its_source(client: TestClient) -> None:
     agreement = "2023-06-15-iran-cuba-memorandum-of-understanding"
     record = with_claims(client.get(f"/v1/agreements/{agreement}").json())
-    app = client.app
-    state = app.state  # type: ignore[attr-defined]
-    site = Site(state.reader, state.settings, state.rendered_pages)
-    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "app": app})
-    response = render_record(request, site, RESOURCES["agreements"], record)
-    html = bytes(response.body).decode()
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    html = record_pages.record_html(reader, RESOURCES["agreements"], record)
     document = read(html)
     assert document.having("a", href="#claim-count")[0]["class"] == "disputed"
     assert "How many 1 disputed: see each source's version" in document.text
@@ -231,11 +224,12 @@ def test_a_part_in_a_visit_not_listed_on_the_participant_s_page_names_it_by_id(
 ) -> None:
     # Their page lists their first SHOWN visits and meetings; their parts in the others
     # link by id (the lookup of a part's visit among those listed once failed with a 500).
-    monkeypatch.setattr(routes, "SHOWN", 1)
+    # (Rendered here: the stored page was made with every visit listed.)
+    monkeypatch.setattr(record_pages, "SHOWN", 1)
     with TestClient(create_app(settings)) as fresh:
-        response = fresh.get("/participants/ebrahim-raisi", headers=BROWSER)
-    assert response.status_code == 200
-    document = read(response.text)
+        record = fresh.get("/v1/participants/ebrahim-raisi").json()
+        html = record_pages.record_html(fresh.app.state.reader, RESOURCES["participants"], record)  # type: ignore[attr-defined]
+    document = read(html)
     visits = {link for link in document.links if link.startswith("/visits/")}
     by_id = {link for link in visits if document.link_texts[link] == link.removeprefix("/visits/")}
     assert (len(visits), len(by_id)) == (3, 2)
