@@ -14,6 +14,7 @@ rebuilds derived data of another version (`rebuild_if_stale`), and `serve` refus
 an error (`DerivedDataMissing`), not an empty answer.
 """
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ from app.queries import (
     visits,
     vocabularies,
 )
-from app.queries.listing import Listing
+from app.queries.listing import Listing, Year
 from app.search import documents_sql
 from app.storage import (
     DatabaseNotReady,
@@ -426,8 +427,6 @@ def refresh_lists(
 ) -> None:
     """A listing's entries, counts and longest span, for `ids` (every record when None)."""
     resource = listing.resource
-    if listing.keys:
-        _refresh_entries(connection, dialect, listing, ids)
     counts = {"resource": resource}
     connection.execute(
         text("DELETE FROM list_count WHERE resource = :resource AND name = ''"), counts
@@ -439,6 +438,8 @@ def refresh_lists(
         ),
         counts,
     )
+    if listing.keys:  # after the total, which counts the facets' null values
+        _refresh_entries(connection, dialect, listing, ids)
     span = listing.span
     if span is not None and span.start != span.end:
         longest = (
@@ -531,6 +532,11 @@ def _refresh_entries(
             ),
             {**chosen, "name": name},
         )
+        if ids is not None and _one_value(listing, name):
+            # One row per record, NULL or a value: the records counted under no value
+            # are the rest, without reading every record.
+            _count_the_rest(connection, resource, name)
+            continue
         connection.execute(
             text(
                 "INSERT INTO list_count (resource, name, value, total) "
@@ -539,6 +545,37 @@ def _refresh_entries(
                 "HAVING count(*) > 0"
             ),
             {**chosen, "name": name},
+        )
+
+
+def _one_value(listing: Listing, name: str) -> bool:
+    """Whether the key `name` gives each record exactly one row (a value or NULL)."""
+    key = listing.keys[name]
+    return isinstance(key, Year) or (
+        re.fullmatch(rf"SELECT id, \w+ AS value FROM {listing.resource}", key) is not None
+    )
+
+
+def _count_the_rest(connection: Connection, resource: str, name: str) -> None:
+    """Count under the null value of `name` the records not counted under a value."""
+    chosen = {"resource": resource, "name": name}
+    total = connection.execute(
+        text("SELECT total FROM list_count WHERE resource = :resource AND name = ''"), chosen
+    ).scalar_one()
+    valued = connection.execute(
+        text(
+            "SELECT coalesce(sum(total), 0) FROM list_count WHERE resource = :resource "
+            "AND name = :name AND value IS NOT NULL"
+        ),
+        chosen,
+    ).scalar_one()
+    if total > valued:
+        connection.execute(
+            text(
+                "INSERT INTO list_count (resource, name, value, total) "
+                "VALUES (:resource, :name, NULL, :total)"
+            ),
+            {**chosen, "total": int(total - valued)},
         )
 
 
