@@ -6,11 +6,11 @@ entries, counts and longest date span (app/queries/listing.py).
 transaction: for the records a load changed and those whose documents show them
 (`SHOWN_IN`, `COUNTED_IN`; docs/read-path.md has the table), or for everything
 (`EVERYTHING`). Loads call `refresh_after_load` with what `app.store.write_dataset`
-reports it wrote: a reload that changes N records rebuilds the derived data of those N and
-of the records that show or count them, and a reload that changes nothing rebuilds
-nothing. The storage records which `DERIVED_VERSION` built it: `python -m app migrate`
-rebuilds derived data of another version (`rebuild_if_stale`), and `serve` refuses it
-(`app.storage.check_database`). After either, derived data missing while records exist is
+reports it wrote (`app.store.changes`): a reload that changes N records rebuilds the
+derived data of those N and of the records that show or count them, and a reload that
+changes nothing rebuilds nothing. The storage records which `DERIVED_VERSION` built it:
+`python -m app migrate` rebuilds derived data of another version (`rebuild_if_stale`),
+and `serve` refuses it (`app.storage.check_database`). After either, derived data missing while records exist is
 an error (`DerivedDataMissing`), not an empty answer.
 """
 
@@ -58,7 +58,6 @@ from app.storage import (
     set_derived_version,
     sqlite_path,
 )
-from app.store import SyncReport
 
 # Bump when derived data changes shape (the search documents or their numbering, a list
 # item, a detail, a CSV column, the list entries): databases then need a rebuild.
@@ -144,31 +143,19 @@ class DerivedDataMissing(DatabaseNotReady):
     or migration that would leave it so is refused (its transaction rolls back)."""
 
 
-def changes(*reports: SyncReport) -> Changed:
-    """What the writes of one load (`app.store.write_dataset`'s reports) changed."""
-    records: dict[str, set[str]] = {}
-    referenced: dict[str, set[str]] = {}
-    for report in reports:
-        for found, into in ((report.written, records), (report.referenced, referenced)):
-            for table, ids in found.items():
-                if ids:
-                    into.setdefault(table, set()).update(ids)
-    return Changed(records, referenced)
-
-
 # A load that writes more records than this share of those listed rebuilds everything: a
 # first load, or one that rewrites most of a dataset, is faster done in one pass, and on
 # SQLite leaves the full-text index optimized into one segment.
 FULL_REBUILD_SHARE = 0.25
 
 
-def refresh_after_load(connection: Connection, *reports: SyncReport) -> dict[str, int] | None:
-    """Bring the derived data in step after a load's writes (`reports`), inside its
-    transaction: only what they make stale, or everything when derived data of this
-    version is not there yet or the load wrote a large share of the records. Then refuse
+def refresh_after_load(connection: Connection, changed: Changed) -> dict[str, int] | None:
+    """Bring the derived data in step after a load's writes (`changed`, as
+    `app.store.changes` reports them), inside its transaction: only what they make stale,
+    or everything when derived data of this version is not there yet or the load wrote a
+    large share of the records. Then refuse
     to leave derived data missing (`DerivedDataMissing`). Returns how many records of each
     resource were refreshed (None: a full rebuild)."""
-    changed = changes(*reports)
     written = sum(len(ids) for ids in changed.records.values())
     if derived_version(connection) != DERIVED_VERSION or written > FULL_REBUILD_SHARE * _listed(
         connection

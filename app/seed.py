@@ -60,7 +60,14 @@ from app.models import (
 from app.models.citation import CITED_COLUMNS
 from app.models.claim import Qualifiers, Rank, claim_id, claimed
 from app.models.external_id import ID_PATTERNS, Scheme, external_id_id
-from app.store import DatasetRows, SyncReport, country_rows, participation_id, write_dataset
+from app.store import (
+    DatasetRows,
+    SyncReport,
+    changes,
+    country_rows,
+    participation_id,
+    write_dataset,
+)
 
 SEED_DATASET = "seed"
 
@@ -993,5 +1000,5 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     rows = validate_seed(root)
     countries = write_dataset(connection, country_rows())
     report = write_dataset(connection, rows)
-    refresh_after_load(connection, countries, report)
+    refresh_after_load(connection, changes(countries, report))
     return report

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlmodel import SQLModel
 
 from app.countries import all_countries
+from app.derived import Changed
 from app.models import (
     Agreement,
     AgreementParty,
@@ -101,7 +102,7 @@ def primary_key(model: type[SQLModel]) -> str:
 @dataclass
 class SyncReport:
     """What one write did, per table: rows created, updated and deleted; and for the
-    derived data (`app.derived.changes`), the ids of every record written or deleted
+    derived data (`changes`), the ids of every record written or deleted
     (`written`, a record whose links changed included) and of the records those pointed
     to before or after the write (`referenced`)."""
 
@@ -128,6 +129,18 @@ class SyncReport:
         """Rows of one kind (`created`, `updated`) over all tables."""
         counts: dict[str, int] = getattr(self, kind)
         return sum(counts.values())
+
+
+def changes(*reports: SyncReport) -> Changed:
+    """What the writes of one load changed, for its derived data (`app.derived`)."""
+    records: dict[str, set[str]] = {}
+    referenced: dict[str, set[str]] = {}
+    for report in reports:
+        for found, into in ((report.written, records), (report.referenced, referenced)):
+            for table, ids in found.items():
+                if ids:
+                    into.setdefault(table, set()).update(ids)
+    return Changed(records, referenced)
 
 
 @dataclass
@@ -222,9 +235,10 @@ def write_dataset(
         written.update(already_written[model], gone[model])
         pointers = _pointers(table)
         for record_id in already_written[model] | set(gone[model]):
-            for row in (existing.get(record_id), new_rows.get(record_id)):
-                if row is not None:
-                    _note_pointers(report, pointers, row)
+            if record_id in existing:
+                _note_pointers(report, pointers, dict(existing[record_id]))
+            if record_id in new_rows:
+                _note_pointers(report, pointers, new_rows[record_id])
         report.created[table.name] = len(to_insert)
         report.updated[table.name] = len(to_update)
 

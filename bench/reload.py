@@ -26,7 +26,7 @@ from pathlib import Path
 from app.derived import EVERYTHING, refresh, refresh_after_load
 from app.models import Claim, Visit
 from app.storage import create_write_engine
-from app.store import DatasetRows, write_dataset
+from app.store import DatasetRows, changes, write_dataset
 from bench.generate import DATASET, DEFAULT_SEED, Generator
 
 MARK = " (revised)"
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with engine.begin() as connection:
             report = write_dataset(connection, dataset)
             written = time.perf_counter()
-            refreshed = refresh_after_load(connection, report)
+            refreshed = refresh_after_load(connection, changes(report))
         done = time.perf_counter()
         print(
             f"reload of {args.visits:,} visits, visit {changed} changed: "

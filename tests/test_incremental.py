@@ -27,7 +27,7 @@ from app.derived import (
 )
 from app.seed import load_seed, validate_seed
 from app.storage import create_write_engine
-from app.store import country_rows, write_dataset
+from app.store import changes, country_rows, write_dataset
 from tests.support import SEED_DIR, database_of
 
 TOUR = Path("tours") / "2023-06-raisi-latin-america.yaml"
@@ -102,7 +102,7 @@ def _reload(url: str, seed: Path) -> tuple[dict[str, int] | None, int]:
         before = _rows_written(connection)
         countries = write_dataset(connection, country_rows())
         report = write_dataset(connection, validate_seed(seed))
-        refreshed = refresh_after_load(connection, countries, report)
+        refreshed = refresh_after_load(connection, changes(countries, report))
         return refreshed, _rows_written(connection) - before
 
 

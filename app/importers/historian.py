@@ -89,6 +89,7 @@ from app.store import (
     RECORD_TABLES,
     DatasetRows,
     SyncReport,
+    changes,
     country_rows,
     participation_id,
     table_of,
@@ -1283,7 +1284,7 @@ def write_historian(connection: Connection, data: HistorianImport) -> ImportRepo
     # The ISO list first, as the seed loader writes it, so an import works on any migrated database.
     countries = write_dataset(connection, country_rows())
     sync = write_dataset(connection, data.rows)
-    refresh_after_load(connection, countries, sync)
+    refresh_after_load(connection, changes(countries, sync))
     written = {
         table_of(model).name: len(data.rows.records[model])
         for model in RECORD_TABLES
