@@ -10,8 +10,8 @@ reports it wrote (`app.store.changes`): a reload that changes N records rebuilds
 derived data of those N and of the records that show or count them, and a reload that
 changes nothing rebuilds nothing. The storage records which `DERIVED_VERSION` built it:
 `python -m app migrate` rebuilds derived data of another version (`rebuild_if_stale`),
-and `serve` refuses it (`app.storage.check_database`). After either, derived data missing while records exist is
-an error (`DerivedDataMissing`), not an empty answer.
+and `serve` refuses it (`app.storage.check_database`). After a load or a migration,
+derived data missing while records exist is an error (`DerivedDataMissing`).
 """
 
 import re
