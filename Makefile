@@ -49,7 +49,7 @@ pytest: $(VENV)/.installed-test
 
 # The read tests again on PostgreSQL (POSTGRES_URL, by default root at 127.0.0.1:5432): a
 # fresh database with a random name, dropped afterwards (tests/postgres.py).
-PG_TESTS ?= tests/api tests/test_postgresql.py tests/test_scale_out.py
+PG_TESTS ?= tests/api tests/test_postgresql.py tests/test_scale_out.py tests/test_incremental.py
 pytest-postgresql: $(VENV)/.installed-test
 	TEST_BACKEND=postgresql $(BIN)/pytest $(PG_TESTS)
 

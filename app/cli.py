@@ -79,7 +79,7 @@ def _seed(args: argparse.Namespace) -> int:
     try:
         with engine.begin() as connection:
             report = load_seed(connection, root)
-    except SeedError as error:
+    except (SeedError, DatabaseNotReady) as error:
         print(f"seed not loaded, nothing changed: {error}", file=sys.stderr)
         return 1
     finally:

@@ -15,7 +15,13 @@ from sqlalchemy import Connection, Table, func, select, text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from app.derived import DERIVED_VERSION, EVERYTHING, rebuild_if_stale, refresh
+from app.derived import (
+    DERIVED_VERSION,
+    EVERYTHING,
+    check_not_missing,
+    rebuild_if_stale,
+    refresh,
+)
 from app.storage import (
     DatabaseNotReady,
     check_database,
@@ -146,6 +152,7 @@ def copy_database(
                         )
             say("building the search index, stored documents and list entries")
             refresh(target, EVERYTHING)
+            check_not_missing(target)
         with source_engine.connect() as source, target_engine.connect() as target:
             report = []
             for table in tables():

@@ -5,11 +5,16 @@ entries, counts and longest date span (app/queries/listing.py).
 `refresh(connection, changed)` brings all of it in step with the tables inside the load's
 transaction: for the records a load changed and those whose documents show them
 (`SHOWN_IN`, `COUNTED_IN`; docs/read-path.md has the table), or for everything
-(`EVERYTHING`, what loads pass today). The storage records which `DERIVED_VERSION` built
-it: `python -m app migrate` rebuilds derived data of another version (`rebuild_if_stale`),
-and `serve` refuses it (`app.storage.check_database`).
+(`EVERYTHING`). Loads call `refresh_after_load` with what `app.store.write_dataset`
+reports it wrote (`app.store.changes`): a reload that changes N records rebuilds the
+derived data of those N and of the records that show or count them, and a reload that
+changes nothing rebuilds nothing. The storage records which `DERIVED_VERSION` built it:
+`python -m app migrate` rebuilds derived data of another version (`rebuild_if_stale`),
+and `serve` refuses it (`app.storage.check_database`). After a load or a migration,
+derived data missing while records exist is an error (`DerivedDataMissing`).
 """
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,9 +43,10 @@ from app.queries import (
     visits,
     vocabularies,
 )
-from app.queries.listing import Listing
+from app.queries.listing import Listing, Year
 from app.search import documents_sql
 from app.storage import (
+    DatabaseNotReady,
     Dialect,
     Reader,
     create_write_engine,
@@ -154,6 +160,91 @@ def register(step: Later) -> None:
     """Run `step` in every refresh, after the rest (once, however often it is registered)."""
     if step not in LATER:
         LATER.append(step)
+
+
+class DerivedDataMissing(DatabaseNotReady):
+    """Records exist whose derived data (search index, stored documents) does not: the load
+    or migration that would leave it so is refused (its transaction rolls back)."""
+
+
+# A load that writes more records than this share of those listed rebuilds everything: a
+# first load, or one that rewrites most of a dataset, is faster done in one pass, and on
+# SQLite leaves the full-text index optimized into one segment.
+FULL_REBUILD_SHARE = 0.25
+
+
+def refresh_after_load(connection: Connection, changed: Changed) -> dict[str, int] | None:
+    """Bring the derived data in step after a load's writes (`changed`, as
+    `app.store.changes` reports them), inside its transaction: only what they make stale,
+    or everything when derived data of this version is not there yet or the load wrote a
+    large share of the records. Then refuse
+    to leave derived data missing (`DerivedDataMissing`). Returns how many records of each
+    resource were refreshed (None: a full rebuild)."""
+    written = sum(len(ids) for ids in changed.records.values())
+    if derived_version(connection) != DERIVED_VERSION or written > FULL_REBUILD_SHARE * _listed(
+        connection
+    ):
+        refresh(connection, EVERYTHING)
+        check_not_missing(connection)
+        return None
+    refreshed = refresh(connection, changed)
+    if missing_derived_data(connection):
+        # Derived data lost since it was built (not by a load): build it all again.
+        refresh(connection, EVERYTHING)
+        check_not_missing(connection)
+        return None
+    return {
+        resource: len(ids)
+        for resource, ids in sorted(refreshed.items())
+        if ids and resource in _RESOURCES
+    }
+
+
+def _listed(connection: Connection) -> int:
+    total = connection.execute(
+        text("SELECT coalesce(sum(total), 0) FROM list_count WHERE name = ''")
+    ).scalar()
+    return int(total or 0)
+
+
+# What every record must have, fixed apart from the builders it checks: each resource's
+# items, and its details where it has them.
+_EXPECTED = tuple((d.resource, d.details is not None) for d in DOCUMENTS)
+_RESOURCES = frozenset(resource for resource, _ in _EXPECTED)
+
+
+def missing_derived_data(connection: Connection) -> list[str]:
+    """What derived data is missing though records exist: 'search index', or a resource's
+    'items' or 'details'. One indexed read each."""
+
+    def exists(sql: str, **params: str) -> bool:
+        return bool(connection.execute(text(f"SELECT EXISTS ({sql})"), params).scalar())
+
+    missing: list[str] = []
+    held = False
+    for resource, detailed in _EXPECTED:
+        if not exists(f"SELECT 1 FROM {resource}"):
+            continue
+        held = True
+        for table, what in (("record_item", "items"), ("record_detail", "details")):
+            if what == "details" and not detailed:
+                continue
+            if not exists(f"SELECT 1 FROM {table} WHERE resource = :resource", resource=resource):
+                missing.append(f"{resource} {what}")
+    if held and not exists("SELECT 1 FROM search_index"):
+        missing.append("search index")
+    return missing
+
+
+def check_not_missing(connection: Connection) -> None:
+    """Raise `DerivedDataMissing` if records exist without their derived data."""
+    missing = missing_derived_data(connection)
+    if missing:
+        raise DerivedDataMissing(
+            "derived data missing after building it: no "
+            + ", no ".join(missing)
+            + f" (derived data version {DERIVED_VERSION})"
+        )
 
 
 _CODED = "SELECT subject_id FROM event_code WHERE id {{ids}} AND subject_type = '{kind}'"
@@ -282,9 +373,12 @@ COUNTED_IN: tuple[tuple[str, str, str], ...] = (
 REBUILD_CACHE_KIB = 512 * 1024
 
 
-def refresh(connection: Connection, changed: Changed | None) -> None:
+def refresh(connection: Connection, changed: Changed | None) -> dict[str, set[str]]:
     """Bring every derived table in step with the tables, inside the caller's transaction:
-    for what `changed` makes stale, or for everything when it is `EVERYTHING`."""
+    for what `changed` makes stale, or for everything when it is `EVERYTHING`. Returns the
+    records refreshed, by resource (empty for a full rebuild or for no change)."""
+    if changed is not None and not any(changed.records.values()):
+        return {}  # nothing written: nothing stale, nothing rewritten
     with rebuilding(connection, REBUILD_CACHE_KIB):
         reader = load_reader(connection)
         stale = None if changed is None else stale_records(reader, changed)
@@ -313,6 +407,7 @@ def refresh(connection: Connection, changed: Changed | None) -> None:
         for step in LATER:
             step.build(connection, reader, stale)
         set_derived_version(connection, DERIVED_VERSION)
+    return stale or {}
 
 
 def stale_records(reader: Reader, changed: Changed) -> dict[str, set[str]]:
@@ -350,8 +445,6 @@ def refresh_lists(
 ) -> None:
     """A listing's entries, counts and longest span, for `ids` (every record when None)."""
     resource = listing.resource
-    if listing.keys:
-        _refresh_entries(connection, dialect, listing, ids)
     counts = {"resource": resource}
     connection.execute(
         text("DELETE FROM list_count WHERE resource = :resource AND name = ''"), counts
@@ -363,6 +456,8 @@ def refresh_lists(
         ),
         counts,
     )
+    if listing.keys:  # after the total, which counts the facets' null values
+        _refresh_entries(connection, dialect, listing, ids)
     span = listing.span
     if span is not None and span.start != span.end:
         longest = (
@@ -437,10 +532,12 @@ def _refresh_entries(
                 pair,
             )
             connection.execute(
+                # The pair's columns, not its parameters, are selected: PostgreSQL types
+                # a parameter once, and here it would be both text and varchar.
                 text(
                     "INSERT INTO list_count (resource, name, value, total) "
-                    f"SELECT :resource, :name, :value, count(*) FROM {table} "
-                    "WHERE filter = :name AND value = :value HAVING count(*) > 0"
+                    f"SELECT :resource, filter, value, count(*) FROM {table} "
+                    "WHERE filter = :name AND value = :value GROUP BY filter, value"
                 ),
                 pair,
             )
@@ -453,6 +550,11 @@ def _refresh_entries(
             ),
             {**chosen, "name": name},
         )
+        if ids is not None and _one_value(listing, name):
+            # One row per record, NULL or a value: the records counted under no value
+            # are the rest, without reading every record.
+            _count_the_rest(connection, resource, name)
+            continue
         connection.execute(
             text(
                 "INSERT INTO list_count (resource, name, value, total) "
@@ -461,6 +563,37 @@ def _refresh_entries(
                 "HAVING count(*) > 0"
             ),
             {**chosen, "name": name},
+        )
+
+
+def _one_value(listing: Listing, name: str) -> bool:
+    """Whether the key `name` gives each record exactly one row (a value or NULL)."""
+    key = listing.keys[name]
+    return isinstance(key, Year) or (
+        re.fullmatch(rf"SELECT id, \w+ AS value FROM {listing.resource}", key) is not None
+    )
+
+
+def _count_the_rest(connection: Connection, resource: str, name: str) -> None:
+    """Count under the null value of `name` the records not counted under a value."""
+    chosen = {"resource": resource, "name": name}
+    total = connection.execute(
+        text("SELECT total FROM list_count WHERE resource = :resource AND name = ''"), chosen
+    ).scalar_one()
+    valued = connection.execute(
+        text(
+            "SELECT coalesce(sum(total), 0) FROM list_count WHERE resource = :resource "
+            "AND name = :name AND value IS NOT NULL"
+        ),
+        chosen,
+    ).scalar_one()
+    if total > valued:
+        connection.execute(
+            text(
+                "INSERT INTO list_count (resource, name, value, total) "
+                "VALUES (:resource, :name, NULL, :total)"
+            ),
+            {**chosen, "total": int(total - valued)},
         )
 
 
@@ -477,19 +610,21 @@ def _pairs(
 
 def rebuild_if_stale(database_url: str) -> None:
     """Build the derived data if another version of the service built it (or none did: a
-    new or just-migrated database), and the stored pages if other pages' code made them;
-    call after migrating."""
+    new or just-migrated database) or if some is missing, and the stored pages if other
+    pages' code made them; call after migrating. Raises `DerivedDataMissing` if records
+    still lack it."""
     if sqlite_path(database_url) is None and dialect_name(database_url) != "postgresql":
         return
     engine = create_write_engine(database_url)
     try:
         with engine.begin() as connection:
-            if derived_version(connection) != DERIVED_VERSION:
+            if derived_version(connection) != DERIVED_VERSION or missing_derived_data(connection):
                 refresh(connection, EVERYTHING)
-                return
-            for step in LATER:
-                if not step.current(connection):  # made by other code: made again
-                    with rebuilding(connection, REBUILD_CACHE_KIB):
-                        step.build(connection, load_reader(connection), EVERYTHING)
+            else:
+                for step in LATER:
+                    if not step.current(connection):  # made by other code: made again
+                        with rebuilding(connection, REBUILD_CACHE_KIB):
+                            step.build(connection, load_reader(connection), EVERYTHING)
+            check_not_missing(connection)
     finally:
         engine.dispose()

@@ -35,7 +35,7 @@ from sqlalchemy import Connection
 
 from app.codes import event_code
 from app.countries import lookup_country
-from app.derived import EVERYTHING, refresh
+from app.derived import refresh_after_load
 from app.models import (
     Agreement,
     AgreementParty,
@@ -60,7 +60,14 @@ from app.models import (
 from app.models.citation import CITED_COLUMNS
 from app.models.claim import Qualifiers, Rank, claim_id, claimed
 from app.models.external_id import ID_PATTERNS, Scheme, external_id_id
-from app.store import DatasetRows, SyncReport, country_rows, participation_id, write_dataset
+from app.store import (
+    DatasetRows,
+    SyncReport,
+    changes,
+    country_rows,
+    participation_id,
+    write_dataset,
+)
 
 SEED_DATASET = "seed"
 
@@ -991,7 +998,7 @@ def validate_seed(root: Path) -> DatasetRows:
 def load_seed(connection: Connection, root: Path) -> SyncReport:
     """Validate the seed under `root`, then write it and the countries in the open transaction."""
     rows = validate_seed(root)
-    write_dataset(connection, country_rows())
+    countries = write_dataset(connection, country_rows())
     report = write_dataset(connection, rows)
-    refresh(connection, EVERYTHING)
+    refresh_after_load(connection, changes(countries, report))
     return report

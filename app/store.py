@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlmodel import SQLModel
 
 from app.countries import all_countries
+from app.derived import Changed
 from app.models import (
     Agreement,
     AgreementParty,
@@ -100,11 +101,21 @@ def primary_key(model: type[SQLModel]) -> str:
 
 @dataclass
 class SyncReport:
-    """What one write did, per table: rows created, updated and deleted."""
+    """What one write did, per table: rows created, updated and deleted; and for the
+    derived data (`changes`), the ids of every record written or deleted
+    (`written`, a record whose links changed included) and of the records those pointed
+    to before or after the write (`referenced`)."""
 
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     deleted: dict[str, list[str]] = field(default_factory=dict)
+    written: dict[str, set[str]] = field(default_factory=dict)
+    referenced: dict[str, set[str]] = field(default_factory=dict)
+
+    def refer(self, table: str, record_id: Any) -> None:
+        """Note that a written record pointed (or points) to `record_id` of `table`."""
+        if record_id is not None:
+            self.referenced.setdefault(table, set()).add(str(record_id))
 
     def changed(self) -> bool:
         """Whether the write changed anything."""
@@ -118,6 +129,18 @@ class SyncReport:
         """Rows of one kind (`created`, `updated`) over all tables."""
         counts: dict[str, int] = getattr(self, kind)
         return sum(counts.values())
+
+
+def changes(*reports: SyncReport) -> Changed:
+    """What the writes of one load changed, for its derived data (`app.derived`)."""
+    records: dict[str, set[str]] = {}
+    referenced: dict[str, set[str]] = {}
+    for report in reports:
+        for found, into in ((report.written, records), (report.referenced, referenced)):
+            for table, ids in found.items():
+                if ids:
+                    into.setdefault(table, set()).update(ids)
+    return Changed(records, referenced)
 
 
 @dataclass
@@ -139,6 +162,25 @@ class DatasetRows:
 
 def _content_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.name not in {"created_at", "updated_at", "dataset"}]
+
+
+def _pointers(table: Table) -> list[tuple[str, str | None, str]]:
+    """What a row of `table` points to: (column, None, the table it names) for a foreign
+    key; (column, type column, '') for a claim's or an event code's subject, whose table
+    the type column names."""
+    pointers: list[tuple[str, str | None, str]] = [
+        (fk.parent.name, None, fk.column.table.name) for fk in table.foreign_keys
+    ]
+    if "subject_type" in table.c:
+        pointers.append(("subject_id", "subject_type", ""))
+    return pointers
+
+
+def _note_pointers(
+    report: SyncReport, pointers: list[tuple[str, str | None, str]], row: Mapping[str, Any]
+) -> None:
+    for column, type_column, target in pointers:
+        report.refer(str(row.get(type_column)) if type_column else target, row.get(column))
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -189,13 +231,23 @@ def write_dataset(
         gone[model] = sorted(existing.keys() - new_rows.keys())
         owned_ids[model] = set(existing) | set(new_rows)
         already_written[model] = {row[key] for row in to_insert} | {row[key] for row in to_update}
+        written = report.written.setdefault(table.name, set())
+        written.update(already_written[model], gone[model])
+        pointers = _pointers(table)
+        for record_id in already_written[model] | set(gone[model]):
+            if record_id in existing:
+                _note_pointers(report, pointers, dict(existing[record_id]))
+            if record_id in new_rows:
+                _note_pointers(report, pointers, new_rows[record_id])
         report.created[table.name] = len(to_insert)
         report.updated[table.name] = len(to_update)
 
     touched: dict[type[SQLModel], set[str]] = {model: set() for model in RECORD_TABLES}
     for model, owner_column in LINK_TABLES:
         owner = LINK_OWNER[table_of(model).name]
-        for owner_id in _write_links(connection, model, owner_column, owned_ids[owner], rows):
+        for owner_id in _write_links(
+            connection, model, owner_column, owned_ids[owner], rows, report
+        ):
             touched[owner].add(owner_id)
 
     # A record whose links changed (aliases, topics, parties, signatories) has changed too.
@@ -206,6 +258,7 @@ def write_dataset(
         for chunk in _chunks(sorted(fresh)):
             connection.execute(update(table).where(table.c[key].in_(chunk)).values(updated_at=now))
         report.updated[table.name] += len(fresh)
+        report.written[table.name].update(fresh)
 
     for model in reversed(RECORD_TABLES):
         table = table_of(model)
@@ -238,13 +291,15 @@ def _write_links(
     owner_column: str,
     owner_ids: set[str],
     rows: DatasetRows,
+    report: SyncReport,
 ) -> set[str]:
-    """Rewrite the link rows of owners whose links changed; return those owners' ids."""
+    """Rewrite the link rows of owners whose links changed; return those owners' ids. What
+    their link rows pointed to, before and after, goes to `report.referenced`."""
     table = table_of(model)
     columns = [c.name for c in table.columns]
     wanted: dict[str, set[tuple[Any, ...]]] = {}
     for link in rows.links.get(model, []):
-        wanted.setdefault(link[owner_column], set()).add(tuple(link[c] for c in columns))
+        wanted.setdefault(link[owner_column], set()).add(tuple(link.get(c) for c in columns))
     present: dict[str, set[tuple[Any, ...]]] = {}
     for chunk in _chunks(sorted(owner_ids)):
         query = select(*(table.c[c] for c in columns)).where(table.c[owner_column].in_(chunk))
@@ -255,6 +310,10 @@ def _write_links(
         for owner_id in owner_ids | wanted.keys()
         if wanted.get(owner_id, set()) != present.get(owner_id, set())
     }
+    pointers = [p for p in _pointers(table) if p[0] != owner_column]
+    for owner_id in changed:
+        for values in present.get(owner_id, set()) | wanted.get(owner_id, set()):
+            _note_pointers(report, pointers, dict(zip(columns, values, strict=True)))
     for chunk in _chunks(sorted(changed)):
         connection.execute(delete(table).where(table.c[owner_column].in_(chunk)))
     new_rows = [

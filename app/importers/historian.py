@@ -52,7 +52,7 @@ from xml.parsers import expat
 from sqlalchemy import Connection
 
 from app.countries import historical_country, lookup_country
-from app.derived import EVERYTHING, refresh
+from app.derived import refresh_after_load
 from app.importers.historian_countries import (
     LABELLED,
     SOVIET_UNION_END,
@@ -89,6 +89,7 @@ from app.store import (
     RECORD_TABLES,
     DatasetRows,
     SyncReport,
+    changes,
     country_rows,
     participation_id,
     table_of,
@@ -1281,9 +1282,9 @@ def read_historian(
 def write_historian(connection: Connection, data: HistorianImport) -> ImportReport:
     """Write what `read_historian` built, inside the caller's transaction, and re-index."""
     # The ISO list first, as the seed loader writes it, so an import works on any migrated database.
-    write_dataset(connection, country_rows())
+    countries = write_dataset(connection, country_rows())
     sync = write_dataset(connection, data.rows)
-    refresh(connection, EVERYTHING)
+    refresh_after_load(connection, changes(countries, sync))
     written = {
         table_of(model).name: len(data.rows.records[model])
         for model in RECORD_TABLES

@@ -1,7 +1,7 @@
 """record pages: every record's page and the home page, made when data is loaded
 
 Revision ID: 0110
-Revises: 0090
+Revises: 0100
 Create Date: 2026-12-02 18:50:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0110"
-down_revision: str | None = "0090"
+down_revision: str | None = "0100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

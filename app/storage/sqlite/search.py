@@ -19,6 +19,7 @@ prefix query merges every posting of every term it covers before returning its f
 """
 
 import json
+import re
 import sqlite3
 from collections.abc import Collection, Mapping
 from datetime import date
@@ -325,12 +326,20 @@ class Fts5Index(SearchIndex):
             # segments inserts leave (docs/performance.md).
             raw.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
         else:
+            # The terms of the documents taken out and put in, tokenized as the index does
+            # (the table's own tokenizer): only their counts can have changed.
+            raw.execute(
+                "CREATE VIRTUAL TABLE temp.search_index_changed USING fts5(title, body, "
+                f"tokenize = {_tokenizer(raw)})"
+            )
             for resource, records in ids.items():
                 if resource not in SEARCHABLE:
                     continue
                 chosen = sorted(records)
                 for start in range(0, len(chosen), _BATCH):
                     self._replace(documents, resource, chosen[start : start + _BATCH])
+            self._recount_changed_terms()
+            return
         raw.execute(
             "CREATE VIRTUAL TABLE temp.search_index_vocabulary "
             "USING fts5vocab(main, search_index, row)"
@@ -342,8 +351,35 @@ class Fts5Index(SearchIndex):
         )
         raw.execute("DROP TABLE temp.search_index_vocabulary")
 
+    def _recount_changed_terms(self) -> None:
+        """Count again, in `search_index_terms`, the documents of each term of
+        `temp.search_index_changed` (one indexed read of the index's vocabulary each)."""
+        raw = self.raw
+        raw.execute(
+            "CREATE VIRTUAL TABLE temp.search_index_changed_terms "
+            "USING fts5vocab(temp, search_index_changed, row)"
+        )
+        raw.execute(
+            "CREATE VIRTUAL TABLE temp.search_index_vocabulary "
+            "USING fts5vocab(main, search_index, row)"
+        )
+        terms = [row[0] for row in raw.execute("SELECT term FROM temp.search_index_changed_terms")]
+        raw.executemany("DELETE FROM search_index_terms WHERE term = ?", [(t,) for t in terms])
+        raw.executemany(
+            "INSERT INTO search_index_terms (term, documents) "
+            "SELECT term, doc FROM temp.search_index_vocabulary WHERE term = ?",
+            [(t,) for t in terms],
+        )
+        for table in (
+            "search_index_vocabulary",
+            "search_index_changed_terms",
+            "search_index_changed",
+        ):
+            raw.execute(f"DROP TABLE temp.{table}")
+
     def _replace(self, documents: DocumentsSql, resource: str, records: list[str]) -> None:
-        """Take the documents of `records` out of the index, and put in those that exist."""
+        """Take the documents of `records` out of the index, and put in those that exist;
+        the text of both goes to `temp.search_index_changed`."""
         chosen = {"records": json.dumps(records)}
         in_chosen = "IN (SELECT value FROM json_each(:records))"
         old = self.raw.execute(
@@ -351,12 +387,25 @@ class Fts5Index(SearchIndex):
             f"AND record_id {in_chosen}",
             chosen,
         ).fetchall()
+        self._note_changed("rowid = ?", old)
         self.raw.executemany("DELETE FROM search_index WHERE rowid = ?", old)
         self.raw.execute(
             f"DELETE FROM search_index_map WHERE resource = '{resource}' AND record_id {in_chosen}",
             chosen,
         )
         self._insert(documents, resource, f"r.{_id_column(resource)} {in_chosen}", chosen)
+        self._note_changed(
+            f"rowid IN (SELECT document FROM search_index_map WHERE resource = '{resource}' "
+            f"AND record_id {in_chosen})",
+            [chosen],
+        )
+
+    def _note_changed(self, where: str, params: Any) -> None:
+        self.raw.executemany(
+            "INSERT INTO temp.search_index_changed (title, body) "
+            f"SELECT resource || ' ' || coalesce(title, ''), body FROM search_index WHERE {where}",
+            params,
+        )
 
     def _insert(self, documents: DocumentsSql, resource: str, where: str, params: Any) -> None:
         rowid = document_rowid(resource)
@@ -372,6 +421,16 @@ class Fts5Index(SearchIndex):
             f"WHERE {where}",
             params,
         )
+
+
+def _tokenizer(raw: sqlite3.Connection) -> str:
+    """The `tokenize` option the index was made with, as SQL (quoted)."""
+    (sql,) = raw.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_index'"
+    ).fetchone()
+    found = re.search(r"tokenize\s*=\s*('(?:[^']|'')*')", sql)
+    assert found is not None, "the index names its tokenizer"
+    return found.group(1)
 
 
 def _id_column(resource: str) -> str:
