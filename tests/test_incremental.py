@@ -251,9 +251,10 @@ def test_a_load_that_would_leave_derived_data_missing_is_refused(
         monkeypatch.setattr(
             app.derived, "DOCUMENTS", tuple(d for d in DOCUMENTS if d.resource != "visit")
         )
+        # The error leaves the load's transaction, which rolls back.
         with (
-            _loading(url) as connection,
             pytest.raises(DerivedDataMissing, match=r"building it: no visit items \(derived"),
+            _loading(url) as connection,
         ):
             load_seed(connection, SEED_DIR)
         assert _snapshot(url) == damaged
