@@ -736,7 +736,14 @@ def test_a_change_updates_only_that_record(loaded: Path, seed_copy: Path) -> Non
     load(loaded, seed_copy)
     after = dump(loaded)
     changed = [t for t in before if before[t] != after[t]]
-    assert changed == ["visit", "data_version", "record_item", "record_detail", "search_index"]
+    assert changed == [
+        "visit",
+        "data_version",
+        "record_item",
+        "record_detail",
+        "record_page",
+        "search_index",
+    ]
     assert [v for (_, v, _) in after["data_version"]] == [
         v + 1 for (_, v, _) in before["data_version"]
     ]
