@@ -36,6 +36,10 @@ def problem(response: httpx.Response, status: int, slug: str) -> dict[str, objec
     return body
 
 
+@pytest.mark.sqlite_only(
+    reason="SQLite's progress handler stops a query at a limit already reached",
+    counterpart="tests/test_postgresql.py::test_the_api_answers_a_statement_timeout_as_503_query_timeout",
+)
 def test_a_query_past_its_time_limit_is_a_503_with_retry_after(big_url: str) -> None:
     app = create_app(Settings(database_url=big_url, query_time_limit_ms=1))
     # 1 ms can pass unnoticed on a fast machine; a limit already reached interrupts every
