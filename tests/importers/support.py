@@ -3,6 +3,7 @@
 import sqlite3
 import tempfile
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,13 @@ def query(database_url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     if params:
         sql = sql.replace("%", "%%").replace("?", "%s")
     with psycopg.connect(database_url) as server:
-        return [tuple(row) for row in server.execute(sql, params or None).fetchall()]
+        found = server.execute(sql, params or None).fetchall()
+    # Dates as SQLite holds them (text), so that one expected value serves both engines.
+    return [tuple(_as_text(value) for value in row) for row in found]
+
+
+def _as_text(value: Any) -> Any:
+    return value.isoformat() if type(value) is date else value
 
 
 def dump(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
