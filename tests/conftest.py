@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,19 +17,61 @@ from tests.support import build_database, served
 
 # Which engine the shared seeded database is on: `sqlite` (the default) or `postgresql` (a
 # fresh database with a random name on the server at POSTGRES_URL, dropped at the end).
-# Tests of one engine's own behaviour are marked `sqlite_only` or `postgresql_only`.
+# `make test` runs the suite once per engine. Where a test runs is declared by a marker:
+# - `sqlite_only(reason=..., counterpart=...)` / `postgresql_only(...)`: one engine's own
+#   behaviour, skipped on the other; `counterpart` names the test ("path::function") of the
+#   same behaviour on the other engine, or is None when the other engine has no such thing;
+# - `backend_independent(reason)`: touches no database, or its result cannot depend on the
+#   engine (text checks, pure functions, packaging): runs in the SQLite run only.
 BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
 if BACKEND not in ("sqlite", "postgresql"):
     raise pytest.UsageError(f"TEST_BACKEND must be sqlite or postgresql, not {BACKEND!r}")
+ENGINE_MARKERS = ("sqlite_only", "postgresql_only")
+TESTS = Path(__file__).parent
+
+
+def _check_engine_mark(item: pytest.Item, mark: pytest.Mark) -> None:
+    """An engine's own test says why and names its counterpart, which exists."""
+    if set(mark.kwargs) != {"reason", "counterpart"} or mark.args:
+        raise pytest.UsageError(
+            f"{item.nodeid}: @{mark.name} takes reason= and counterpart= (a test or None)"
+        )
+    counterpart = mark.kwargs["counterpart"]
+    if counterpart is None:
+        return
+    path, _, name = str(counterpart).partition("::")
+    source = TESTS.parent / path
+    if not name or not source.is_file() or f"def {name}(" not in source.read_text():
+        raise pytest.UsageError(f"{item.nodeid}: counterpart {counterpart!r} is not a test")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip, by name, the tests of the other engine's own behaviour."""
+    """Skip, by name, the tests of the other engine's own behaviour; under PostgreSQL,
+    deselect the tests that do not depend on the engine (the SQLite run has them)."""
     other = "postgresql_only" if BACKEND == "sqlite" else "sqlite_only"
     skip = pytest.mark.skip(reason=f"{other}: not the engine under test ({BACKEND})")
+    kept, once = [], []
     for item in items:
+        for name in ENGINE_MARKERS:
+            for mark in item.iter_markers(name=name):
+                _check_engine_mark(item, mark)
+        if BACKEND != "sqlite" and item.get_closest_marker("backend_independent"):
+            once.append(item)
+            continue
         if other in item.keywords:
             item.add_marker(skip)
+        kept.append(item)
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = kept
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL databases the session's tests made (tests/support.build_database)."""
+    if BACKEND == "postgresql":
+        from tests.postgres import drop_session_databases
+
+        drop_session_databases()
 
 
 @pytest.fixture(scope="session")

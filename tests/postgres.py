@@ -32,16 +32,42 @@ def fresh_database() -> Iterator[str]:
     """The URL of a new empty database, dropped after: C collation (SQLite's byte order),
     UTF-8 character type (the search's parser then splits words at `–` or `’`, as FTS5)."""
     name = f"visits_test_{secrets.token_hex(6)}"
+    _create(name)
+    try:
+        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _drop(name)
+
+
+# Databases made for the whole session (build_database's), dropped at its end.
+_SESSION_DATABASES: list[str] = []
+
+
+def _create(name: str) -> None:
     with psycopg.connect(SERVER, autocommit=True) as admin:
         admin.execute(
             f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
             "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
         )
-    try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _drop(name: str) -> None:
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def session_database() -> str:
+    """The URL of a new empty database that lasts until drop_session_databases()."""
+    name = f"visits_test_{secrets.token_hex(6)}"
+    _create(name)
+    _SESSION_DATABASES.append(name)
+    return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_session_databases() -> None:
+    """Drop every database session_database() made."""
+    while _SESSION_DATABASES:
+        _drop(_SESSION_DATABASES.pop())
 
 
 def migrate_and_seed(url: str, seed_dir: Path = SEED_DIR) -> None:

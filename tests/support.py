@@ -70,7 +70,31 @@ ARTICLE = (SEED_DIR / "sources" / "tdi-2023-06-16-raisi-havana.txt").read_text(e
 
 
 def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:
-    """Migrate an empty SQLite file to head and load the seed; return its URL."""
+    """A database migrated to head holding the seed (or another seed directory) on the engine
+    under test (TEST_BACKEND): a SQLite file at `path`, or a fresh PostgreSQL database
+    dropped when the session ends. Return its URL."""
+    if os.environ.get("TEST_BACKEND", "sqlite") == "postgresql":
+        from tests.postgres import migrate_and_seed, session_database
+
+        url = session_database()
+        migrate_and_seed(url, seed_dir)
+        return url
+    return build_sqlite(path, seed_dir)
+
+
+def empty_database(folder: Path) -> str:
+    """The URL of an empty database on the engine under test: `visits.sqlite3` in `folder`,
+    or a fresh PostgreSQL database dropped when the session ends."""
+    if os.environ.get("TEST_BACKEND", "sqlite") == "postgresql":
+        from tests.postgres import session_database
+
+        return session_database()
+    return f"sqlite:///{folder / 'visits.sqlite3'}"
+
+
+def build_sqlite(path: Path, seed_dir: Path = SEED_DIR) -> str:
+    """Migrate an empty SQLite file to head and load the seed; return its URL (for tests of
+    the SQLite file itself, whatever the engine under test)."""
     url = f"sqlite:///{path}"
     upgrade_to_head(url)
     rebuild_if_stale(url)

@@ -18,14 +18,13 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.copy import copy_database
 from app.main import create_app
-from tests.conftest import BACKEND
 from tests.postgres import fresh_database
 from tests.support import DETAIL_PATHS, RESOURCE_NAMES
 
-# The shared `client` is the SQLite one: under TEST_BACKEND=postgresql both would be PostgreSQL.
+# The shared `client` is the SQLite one in the SQLite run, the only run this module is in.
 pytestmark = [
     pytest.mark.postgresql,
-    pytest.mark.skipif(BACKEND != "sqlite", reason="compares SQLite with PostgreSQL"),
+    pytest.mark.backend_independent(reason="compares SQLite with PostgreSQL itself: once"),
 ]
 
 

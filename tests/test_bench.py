@@ -7,6 +7,8 @@ import pytest
 from bench.postgres import cpu_between
 from bench.run import OUT_DIR, parse_args, postgresql_table
 
+pytestmark = pytest.mark.backend_independent(reason="the benchmark's command line and report")
+
 
 def test_the_postgresql_backend_and_its_workers_are_options() -> None:
     args = parse_args(["--visits", "10000", "--backend", "postgresql", "--workers", "2"])

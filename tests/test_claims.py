@@ -7,6 +7,8 @@ import pytest
 
 from app.models.claim import Qualifiers, disputed
 
+pytestmark = pytest.mark.backend_independent(reason="the disputed rule, a pure function")
+
 
 def claim(
     name: str, value: Any, rank: str = "normal", qualifiers: dict[str, Any] | None = None

@@ -13,20 +13,39 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from app.cli import _progress, build_parser
-from tests.support import SEED_DIR, build_database, damage_a_page
+from tests.conftest import BACKEND
+from tests.support import SEED_DIR, build_sqlite, damage_a_page
+
+SQLITE_FILE = pytest.mark.sqlite_only(reason="the SQLite file itself", counterpart=None)
 
 
-def run(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+def run(*args: str, database: Path | str) -> subprocess.CompletedProcess[str]:
+    """The command on a database: a SQLite file's path, or a URL."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = {**os.environ, "DATABASE_URL": url}
     return subprocess.run(
         [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=120
     )
 
 
-def test_migrate_then_seed_twice(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "visits.sqlite3"
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database on the engine under test (a file in a folder not yet made,
+    on SQLite)."""
+    if BACKEND == "postgresql":
+        from tests.postgres import fresh_database
+
+        with fresh_database() as url:
+            yield url
+        return
+    yield f"sqlite:///{tmp_path / 'data' / 'visits.sqlite3'}"
+
+
+def test_migrate_then_seed_twice(empty_database: str) -> None:
+    database = empty_database
     migrated = run("migrate", database=database)
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stdout.strip() == "database migrated to the newest schema"
@@ -37,8 +56,8 @@ def test_migrate_then_seed_twice(tmp_path: Path) -> None:
     assert second.stdout.strip() == "seed loaded from seed_data/: 0 created, 0 updated, 0 deleted"
 
 
-def test_a_bad_seed_exits_non_zero_and_changes_nothing(tmp_path: Path) -> None:
-    database = tmp_path / "visits.sqlite3"
+def test_a_bad_seed_exits_non_zero_and_changes_nothing(empty_database: str, tmp_path: Path) -> None:
+    database = empty_database
     run("migrate", database=database)
     run("seed", database=database)
     broken = tmp_path / "seed_data"
@@ -54,13 +73,19 @@ def test_a_bad_seed_exits_non_zero_and_changes_nothing(tmp_path: Path) -> None:
         "seed not loaded, nothing changed: participants.yaml: participant miguel-diaz-canel: "
         "field 'country': unknown country code 'XX' (ISO 3166-1 alpha-2 or alpha-3)"
     )
-    with sqlite3.connect(database) as connection:
-        (count,) = connection.execute(
-            "SELECT count(*) FROM participant WHERE country_code = 'CU'"
-        ).fetchone()
+    engine = create_engine(database.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        count = connection.scalar(
+            text("SELECT count(*) FROM participant WHERE country_code = 'CU'")
+        )
+    engine.dispose()
     assert count == 4
 
 
+@pytest.mark.sqlite_only(
+    reason="a missing file",
+    counterpart="tests/test_postgresql.py::test_an_unreachable_or_unmigrated_database_fails_in_one_line",
+)
 def test_serving_a_missing_database_fails_fast(tmp_path: Path) -> None:
     result = run("serve", "--port", "1", database=tmp_path / "absent.sqlite3")
     assert result.returncode == 1
@@ -69,9 +94,13 @@ def test_serving_a_missing_database_fails_fast(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only(
+    reason="checks a file's pages",
+    counterpart="tests/test_postgresql.py::test_migrate_seed_and_check_on_postgresql",
+)
 def test_check_a_sound_database(tmp_path: Path) -> None:
     database = tmp_path / "visits.sqlite3"
-    build_database(database)
+    build_sqlite(database)
     with sqlite3.connect(database) as connection:
         (pages,) = connection.execute("PRAGMA page_count").fetchone()
     result = run("check", database=database)
@@ -80,9 +109,10 @@ def test_check_a_sound_database(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
+@SQLITE_FILE
 def test_check_a_damaged_database(tmp_path: Path) -> None:
     sound = tmp_path / "sound.sqlite3"
-    build_database(sound)
+    build_sqlite(sound)
     damaged = damage_a_page(sound, tmp_path / "damaged.sqlite3")
     result = run("check", database=damaged)
     assert result.returncode == 1
@@ -97,6 +127,7 @@ def test_check_a_damaged_database(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.backend_independent(reason="no database")
 def test_version_is_the_package_version() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app", "--version"], capture_output=True, text=True, check=True
@@ -112,6 +143,7 @@ def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParse
                 yield from _parsers(sub)
 
 
+@pytest.mark.backend_independent(reason="no database")
 def test_every_command_and_option_says_what_it_does_and_its_default() -> None:
     parsers = list(_parsers(build_parser()))
     assert [parser.prog for parser in parsers] == [
@@ -137,6 +169,7 @@ def test_every_command_and_option_says_what_it_does_and_its_default() -> None:
     assert "--port PORT port to listen on (default: 8000)" in " ".join(serve.split())
 
 
+@pytest.mark.backend_independent(reason="no database")
 def test_help_names_the_command_as_it_was_run() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app", "serve", "--help"], capture_output=True, text=True
@@ -144,6 +177,7 @@ def test_help_names_the_command_as_it_was_run() -> None:
     assert result.stdout.startswith("usage: python -m app serve [-h] [--host HOST]")
 
 
+@pytest.mark.backend_independent(reason="no database")
 def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
     read, write = os.pipe()
     os.close(read)  # the reader is gone before anything is written, as `| head` may be
@@ -156,6 +190,7 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
     assert result.returncode == 1
 
 
+@pytest.mark.backend_independent(reason="no database")
 def test_progress_is_shown_on_a_terminal_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,8 @@ from app.codes import (
 from app.importers.historian import VISIT_KINDS
 from app.seed import AgreementIn, MeetingIn, VisitIn
 
+pytestmark = pytest.mark.backend_independent(reason="the event-code table")
+
 
 def pairs(codes: list[Code]) -> list[tuple[str, str, str | None]]:
     return [(code.scheme, code.code, code.mode) for code in codes]

@@ -21,6 +21,8 @@ from app.config import PROJECT_ROOT, Settings
 from tests.docs.markdown import pages
 from tests.support import free_port, wait_until_up
 
+pytestmark = pytest.mark.backend_independent(reason="the documentation's text and links")
+
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 SETTINGS_PAGE = PROJECT_ROOT / "docs" / "operations.md"
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))

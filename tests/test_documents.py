@@ -33,6 +33,11 @@ from tests.support import (
     seed_with_parts_claimed,
 )
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="rebuilds and compares the stored documents in SQLite files",
+    counterpart=None,
+)
+
 VISITS = 150
 
 

@@ -11,6 +11,8 @@ import pytest
 from app.config import LogFormat
 from app.logs import JsonFormatter, TextFormatter, log_config, request_id
 
+pytestmark = pytest.mark.backend_independent(reason="log lines")
+
 
 def _record(**extra: object) -> logging.LogRecord:
     logger = logging.getLogger("app.test")

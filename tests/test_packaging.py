@@ -17,7 +17,10 @@ from tests.importers.support import FIXTURES
 from tests.packaging import build_wheel, make_venv
 from tests.support import served
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.backend_independent(reason="the wheel and its command"),
+]
 VERSION = version("diplomatic-visits-api")
 
 

@@ -18,9 +18,16 @@ from app.storage.postgresql import PgReader
 from app.storage.postgresql.reader import pyformat
 from app.storage.postgresql.search import query_text
 from tests.postgres import fresh_database, seeded_postgres
-from tests.support import build_database, run_app
+from tests.support import build_sqlite, run_app
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.postgresql_only]
+pytestmark = pytest.mark.postgresql
+
+
+def only_here(counterpart: str | None) -> pytest.MarkDecorator:
+    """PostgreSQL's own behaviour; `counterpart` is SQLite's test of the same, if any."""
+    return pytest.mark.postgresql_only(
+        reason="the PostgreSQL implementation (app/storage/postgresql/)", counterpart=counterpart
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +39,17 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_database(tmp_path_factory.mktemp("copy") / "visits.sqlite3")
+    return build_sqlite(tmp_path_factory.mktemp("copy") / "visits.sqlite3")
 
 
+@only_here(None)
 def test_parameters_become_psycopg_s_and_literals_stay() -> None:
     assert pyformat("SELECT a FROM t WHERE b = :b AND c LIKE '%:x%' AND d::text = :d") == (
         "SELECT a FROM t WHERE b = %(b)s AND c LIKE '%%:x%%' AND d::text = %(d)s"
     )
 
 
+@only_here("tests/test_search.py::test_every_word_is_a_prefix_unless_its_terms_are_given")
 def test_every_word_is_a_required_prefix_and_nothing_reaches_the_syntax() -> None:
     assert query_text("diaz* canel") == "diaz:* & canel:*"
     assert query_text("a|b & !c <-> d:*") == "a:* & b:* & c:* & d:*"
@@ -48,6 +57,7 @@ def test_every_word_is_a_required_prefix_and_nothing_reaches_the_syntax() -> Non
     assert query_text("  ()*&") is None
 
 
+@only_here("tests/test_cli.py::test_serving_a_missing_database_fails_fast")
 def test_an_unreachable_or_unmigrated_database_fails_in_one_line() -> None:
     unreachable = "postgresql://root@127.0.0.1:1/nothing"
     for command in (["migrate"], ["seed"], ["check"], ["serve"]):
@@ -66,6 +76,7 @@ def test_an_unreachable_or_unmigrated_database_fails_in_one_line() -> None:
             assert len(done.stderr.strip().splitlines()) == 1
 
 
+@only_here("tests/test_cli.py::test_check_a_sound_database")
 def test_migrate_seed_and_check_on_postgresql() -> None:
     with fresh_database() as url:
         assert run_app(url, "migrate").stdout == "database migrated to the newest schema\n"
@@ -86,6 +97,7 @@ def test_migrate_seed_and_check_on_postgresql() -> None:
             reader.close()
 
 
+@only_here("tests/test_read_database.py::test_a_query_over_its_time_limit_is_interrupted")
 def test_a_query_past_the_time_limit_is_a_query_timeout(pg_url: str) -> None:
     reader = open_reader(pg_url, 50)
     try:
@@ -96,6 +108,9 @@ def test_a_query_past_the_time_limit_is_a_query_timeout(pg_url: str) -> None:
         reader.close()
 
 
+@only_here(
+    "tests/reliability/test_limits.py::test_a_query_past_its_time_limit_is_a_503_with_retry_after"
+)
 def test_the_api_answers_a_statement_timeout_as_503_query_timeout(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,6 +133,9 @@ def test_the_api_answers_a_statement_timeout_as_503_query_timeout(
         assert client.get("/v1/visits").status_code == 200
 
 
+@only_here(
+    "tests/test_read_database.py::test_a_consistent_block_keeps_its_state_and_its_kept_answers"
+)
 def test_a_request_reads_one_snapshot_while_a_write_commits(pg_url: str) -> None:
     import psycopg
 
@@ -142,6 +160,7 @@ def test_a_request_reads_one_snapshot_while_a_write_commits(pg_url: str) -> None
         reader.close()
 
 
+@only_here(None)
 @pytest.mark.parametrize(
     ("query", "found"),
     [
@@ -161,6 +180,7 @@ def test_search_folds_accents_and_case_and_matches_prefixes(
     assert "<mark>" in body["items"][0]["snippet"]
 
 
+@only_here(None)
 def test_copy_to_postgresql_and_back_is_verified_and_refuses_a_full_target(
     sqlite_url: str, tmp_path: Path
 ) -> None:

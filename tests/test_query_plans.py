@@ -47,7 +47,13 @@ from app.storage import SEARCH_ORDER, Memo, Row
 from app.storage.sqlite import SqliteReader
 from tests.generated import generated_database
 
-pytestmark = pytest.mark.slow  # builds two generated data sets
+pytestmark = [
+    pytest.mark.slow,  # builds two generated data sets
+    pytest.mark.sqlite_only(
+        reason="SQLite's query plans and virtual machine steps",
+        counterpart=None,
+    ),
+]
 
 SMALL = 500
 BIG = 8 * SMALL

@@ -14,6 +14,11 @@ from app.storage import Memo, OverBudget, QueryTimeout, sqlite_path
 from app.storage.sqlite import SqliteReader
 from tests.support import LONG_QUERY
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="the SQLite reader's connections, budgets and kept answers, on a copy of the file",
+    counterpart="tests/test_postgresql.py::test_a_query_past_the_time_limit_is_a_query_timeout",
+)
+
 COUNT_VISITS = "SELECT count(*) FROM visit"
 
 

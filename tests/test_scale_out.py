@@ -180,7 +180,9 @@ def _seed_with_city(target: Path, city: str) -> Path:
 
 @replication
 @pytest.mark.postgresql
-@pytest.mark.postgresql_only
+@pytest.mark.postgresql_only(
+    reason="streaming replication is PostgreSQL's; SQLite has no replica", counterpart=None
+)
 def test_reads_go_to_the_replica_and_see_a_load_once_it_has_replayed(
     servers: tuple[pg_cluster.Server, pg_cluster.Server],
 ) -> None:
@@ -212,7 +214,10 @@ def test_reads_go_to_the_replica_and_see_a_load_once_it_has_replayed(
 
 @replication
 @pytest.mark.postgresql
-@pytest.mark.postgresql_only
+@pytest.mark.postgresql_only(
+    reason="a replica to check exists on PostgreSQL alone",
+    counterpart="tests/test_cli.py::test_check_a_sound_database",
+)
 def test_check_checks_the_primary_and_the_replica(
     servers: tuple[pg_cluster.Server, pg_cluster.Server],
     monkeypatch: pytest.MonkeyPatch,
@@ -234,7 +239,10 @@ def test_check_checks_the_primary_and_the_replica(
 
 @replication
 @pytest.mark.postgresql
-@pytest.mark.postgresql_only
+@pytest.mark.postgresql_only(
+    reason="a replica that lags behind its primary",
+    counterpart="tests/test_scale_out.py::test_a_cursor_from_a_newer_data_version_is_refused_and_an_older_one_followed",
+)
 def test_a_lagging_replica_answers_its_own_version_and_refuses_a_newer_cursor(
     servers: tuple[pg_cluster.Server, pg_cluster.Server], tmp_path: Path
 ) -> None:

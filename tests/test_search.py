@@ -27,6 +27,11 @@ from app.storage.sqlite.search import (
     resource_base,
 )
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="FTS5 match expressions, prefix bounds and rowids (app/storage/sqlite/search.py)",
+    counterpart="tests/test_postgresql.py::test_every_word_is_a_required_prefix_and_nothing_reaches_the_syntax",
+)
+
 
 def test_words_are_letters_and_digits_and_nothing_reaches_the_query_syntax() -> None:
     assert search_words('Díaz-Canel "visit*" OR NEAR(cuba) _ __') == [

@@ -16,6 +16,12 @@ from app.seed import SeedError, load_seed
 from app.storage import create_write_engine
 from tests.support import ARTICLE, SEED_DIR, build_database
 
+pytestmark = pytest.mark.sqlite_only(
+    # On PostgreSQL the whole suite reads the seed it loads, through the API.
+    reason="reads the loaded tables with sqlite3",
+    counterpart=None,
+)
+
 TDI = "tdi-2023-06-16-raisi-havana"
 EFE = "efe-2023-06-16-cuba-iran-accords"
 TEHRAN_TIMES = "tehran-times-2023-06-15-iran-cuba-six-agreements"

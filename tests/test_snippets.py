@@ -1,6 +1,10 @@
 """Search snippets (app/storage/snippets.py): one field, the query's words marked."""
 
+import pytest
+
 from app.storage.snippets import FIELD_SEPARATOR, snippet
+
+pytestmark = pytest.mark.backend_independent(reason="snippets, a pure function both engines use")
 
 
 def body(*fields: str) -> str:

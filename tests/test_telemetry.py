@@ -12,6 +12,8 @@ from app.config import Settings
 from app.main import create_app
 from app.telemetry import OFF, telemetry_config
 
+pytestmark = pytest.mark.backend_independent(reason="FastAPI's telemetry switch")
+
 
 def test_without_an_sdk_a_provider_or_an_agent_it_is_off() -> None:
     assert importlib.util.find_spec("opentelemetry.sdk") is None  # the pins hold no SDK

@@ -31,6 +31,14 @@ def app(settings: Settings) -> FastAPI:
     return create_app(settings.model_copy(update={"query_time_limit_ms": 600_000}))
 
 
+# The loop's budget: an embedded engine's reads start on the event loop and move to a worker
+# past it; a database server's are always on a worker (the postgresql_only test below).
+LOOP_BUDGET = pytest.mark.sqlite_only(
+    reason="the loop's budget: an embedded engine's reads",
+    counterpart="tests/api/test_offload.py::test_a_database_server_is_read_on_worker_threads_alone",
+)
+
+
 def reading_threads(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the threads that run the app's queries from now on, in order."""
     names: list[str] = []
@@ -102,7 +110,7 @@ def test_every_read_is_listed(settings: Settings) -> None:
     ]
 
 
-@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
+@LOOP_BUDGET
 def test_every_read_moves_to_a_worker_past_the_budget(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -124,7 +132,7 @@ def test_every_read_moves_to_a_worker_past_the_budget(
         assert (moved.status_code, moved.content) == (200, on_the_loop.content), path
 
 
-@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
+@LOOP_BUDGET
 def test_a_record_by_id_is_read_on_the_loop(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     threads = reading_threads(app, monkeypatch)
     monkeypatch.setattr(offload, "LOOP_BUDGET_S", 0.0)  # no budget to spend: details need none
@@ -144,7 +152,10 @@ SERVED = [
 ]
 
 
-@pytest.mark.postgresql_only  # counterpart of the loop's budget tests above
+@pytest.mark.postgresql_only(
+    reason="a database server is always read off the loop",
+    counterpart="tests/api/test_offload.py::test_every_read_moves_to_a_worker_past_the_budget",
+)
 def test_a_database_server_is_read_on_worker_threads_alone(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,7 +178,7 @@ def test_a_database_server_is_read_on_worker_threads_alone(
         assert LOOP not in threads + taken, path
 
 
-@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
+@LOOP_BUDGET
 def test_a_request_over_the_budget_sends_the_next_like_it_to_a_worker(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -191,7 +202,7 @@ def test_a_request_over_the_budget_sends_the_next_like_it_to_a_worker(
     asyncio.run(run())
 
 
-@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
+@LOOP_BUDGET
 def test_a_remembered_request_that_fits_again_goes_back_to_the_loop(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -211,7 +222,7 @@ def test_a_remembered_request_that_fits_again_goes_back_to_the_loop(
     asyncio.run(run())
 
 
-@pytest.mark.sqlite_only  # the loop's budget: an embedded engine's reads
+@LOOP_BUDGET
 def test_a_cheap_request_never_waits_behind_slow_reads(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

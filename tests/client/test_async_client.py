@@ -19,6 +19,8 @@ from diplomatic_visits_client import (
 )
 from tests.client.fakes import BASE_URL, FakeApi, csv_response, hit, page, problem
 
+pytestmark = pytest.mark.backend_independent(reason="the client, over fakes")
+
 Scenario = Callable[[AsyncDiplomaticVisitsClient], Awaitable[None]]
 
 

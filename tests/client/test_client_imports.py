@@ -5,6 +5,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.backend_independent(reason="the client's imports")
+
 SERVER_LIBRARIES = ("app", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "uvicorn")
 
 

@@ -11,7 +11,10 @@ from app.config import PROJECT_ROOT as PROJECT
 from diplomatic_visits_client import __version__
 from tests.packaging import build_wheel, make_venv, pinned
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.backend_independent(reason="the client package as installed"),
+]
 
 SERVER_DISTRIBUTIONS = {
     "diplomatic-visits-api",

@@ -5,6 +5,8 @@ import pytest
 from diplomatic_visits_client import ETagCache
 from diplomatic_visits_client.cache import CachedResponse
 
+pytestmark = pytest.mark.backend_independent(reason="the client's cache, over fakes")
+
 
 def test_stores_and_returns_by_url() -> None:
     cache = ETagCache()

@@ -8,7 +8,11 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from app.config import PROJECT_ROOT as PROJECT
+
+pytestmark = pytest.mark.backend_independent(reason="the generated client code")
 
 GENERATOR = PROJECT / "client" / "generate.py"
 PACKAGE = PROJECT / "client" / "diplomatic_visits_client"

@@ -8,6 +8,8 @@ import pytest
 from diplomatic_visits_client import RetryPolicy
 from diplomatic_visits_client.retry import parse_retry_after
 
+pytestmark = pytest.mark.backend_independent(reason="the client's retry policy")
+
 
 def test_backoff_doubles_up_to_the_cap() -> None:
     policy = RetryPolicy(backoff=0.5, max_backoff=3.0, jitter=0.0)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.docs.runner import Edit, Sandbox, apply
-from tests.support import migrate_and_seed, served
+from tests.support import empty_database, migrate_and_seed, served
 
 HISTORIAN_DATA = Path(__file__).resolve().parents[2].parent / "shared/datasets/history-state-gov"
 
@@ -17,7 +17,7 @@ HISTORIAN_DATA = Path(__file__).resolve().parents[2].parent / "shared/datasets/h
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """A seeded API server and the working folders the examples run in."""
     folder = tmp_path_factory.mktemp("docs-server")
-    database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
+    database_url = empty_database(folder)
     migrate_and_seed(database_url)
     with served(database_url, folder / "server.log") as url:
         pages = Sandbox(tmp_path_factory.mktemp("docs-pages"), url, database_url)

@@ -7,6 +7,8 @@ import pytest
 from tests.docs.markdown import ConventionError, fenced_blocks, matches, page_examples
 from tests.docs.runner import Sandbox, apply, correction
 
+pytestmark = pytest.mark.backend_independent(reason="the docs' example runner")
+
 PAGE = """\
 # A page
 

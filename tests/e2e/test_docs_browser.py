@@ -17,6 +17,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.e2e.browser import ARTIFACTS, TIMEOUT_MS, launched
 
+pytestmark = pytest.mark.backend_independent(reason="Swagger UI and the docs in a browser")
+
 SCREENSHOT = ARTIFACTS / "docs-try-it-out.png"
 # ReDoc's sidebar footer ("API docs by Redocly") shows a logo that its bundle loads from
 # Redocly's CDN, with no option to turn it off; blocked, the image hides itself and nothing

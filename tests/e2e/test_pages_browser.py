@@ -13,6 +13,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.browser import ARTIFACTS, TIMEOUT_MS, axe_violations, launched
 
+pytestmark = pytest.mark.backend_independent(
+    reason="the pages in a browser; their answers run on both engines in tests/pages"
+)
+
 expect.set_options(timeout=TIMEOUT_MS)
 PHONE = {"width": 390, "height": 844}
 

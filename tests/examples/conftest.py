@@ -5,14 +5,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support import migrate_and_seed, served
+from tests.support import empty_database, migrate_and_seed, served
 
 
 @pytest.fixture(scope="session")
 def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a seeded API server, stopped when the session ends."""
     folder = tmp_path_factory.mktemp("examples-server")
-    database_url = f"sqlite:///{folder / 'visits.sqlite3'}"
+    database_url = empty_database(folder)
     migrate_and_seed(database_url)
     with served(database_url, folder / "server.log") as url:
         yield url

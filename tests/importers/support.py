@@ -2,8 +2,12 @@
 
 import sqlite3
 import tempfile
+from contextlib import closing
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+import psycopg
 
 from app.importers.historian import ImportReport, import_historian
 from app.storage import create_write_engine
@@ -28,31 +32,39 @@ def run_import(database_url: str, root: Path = FIXTURES) -> ImportReport:
         engine.dispose()
 
 
+def query(database_url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of one SQL query (`?` marks its parameters) on the database, on either engine."""
+    if not database_url.startswith("postgresql"):
+        with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as connection:
+            return connection.execute(sql, params).fetchall()
+    if params:
+        sql = sql.replace("%", "%%").replace("?", "%s")
+    with psycopg.connect(database_url) as server:
+        found = server.execute(sql, params or None).fetchall()
+    # Dates as SQLite holds them (text), so that one expected value serves both engines.
+    return [tuple(_as_text(value) for value in row) for row in found]
+
+
+def _as_text(value: Any) -> Any:
+    return value.isoformat() if type(value) is date else value
+
+
 def dump(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (the search index by its columns), sorted: a database's state."""
-    path = database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        tables = [
-            name
-            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith(("sqlite_", "search_index_"))
-        ]
-        state = {
-            table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-            for table in tables
-            if table != "search_index"
-        }
-        state["search_index"] = sorted(
-            connection.execute("SELECT resource, record_id, title, body FROM search_index"),
-            key=repr,
-        )
-    connection.close()
+    if database_url.startswith("postgresql"):
+        listed = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    else:
+        listed = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    tables = [
+        name
+        for (name,) in query(database_url, listed)
+        if not name.startswith(("sqlite_", "search_index"))
+    ]
+    state = {
+        table: sorted(query(database_url, f'SELECT * FROM "{table}"'), key=repr) for table in tables
+    }
+    state["search_index"] = sorted(
+        query(database_url, "SELECT resource, record_id, title, body FROM search_index"),
+        key=repr,
+    )
     return state
-
-
-def query(database_url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Rows of one SQL query on the database."""
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        rows = connection.execute(sql, params).fetchall()
-    connection.close()
-    return rows

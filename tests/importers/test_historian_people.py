@@ -16,6 +16,7 @@ from app.importers.historian_countries import SOVIET_UNION_END
 from app.importers.historian_names import collapse
 from app.importers.historian_people import PeopleIndex, PersonRecord, Spelling, pages_pattern
 from app.main import create_app
+from tests.conftest import BACKEND
 from tests.importers.support import FIXTURES_WITH_PEOPLE, SHARED_DATA, dump, query, run_import
 
 VISITS = "https://history.state.gov/departmenthistory/visits"
@@ -278,10 +279,16 @@ def test_people_through_the_api(imported_people: tuple[str, ImportReport]) -> No
 # --- The Soviet Union, filed under russia ----------------------------------------------------
 
 
+# Each claim's sources in one string, in each engine's words.
+SOURCES_JOINED = (
+    "string_agg(c.source_id, ' ')" if BACKEND == "postgresql" else "group_concat(c.source_id, ' ')"
+)
+
+
 def claims(url: str, visit_id: str) -> list[tuple[Any, ...]]:
     return query(
         url,
-        "SELECT property, value, rank, qualifiers, group_concat(c.source_id, ' ') FROM claim k "
+        f"SELECT property, value, rank, qualifiers, {SOURCES_JOINED} FROM claim k "
         "JOIN citation c ON c.claim_id = k.id WHERE k.subject_id = ? "
         "GROUP BY k.id ORDER BY rank DESC, value",
         visit_id,

@@ -19,6 +19,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 PINNED = [PROJECT / "requirements" / "main.txt", PROJECT / "requirements" / "test.txt"]
 
 
+@pytest.mark.backend_independent(reason="the pinned requirements")
 def test_no_pinned_dependency_has_a_known_vulnerability() -> None:
     audit = shutil.which("pip-audit", path=str(Path(sys.executable).parent))
     if audit is None:

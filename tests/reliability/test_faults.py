@@ -40,6 +40,7 @@ from tests.reliability.generated import VISITOR, generated_seed
 from tests.support import (
     app_env,
     build_database,
+    build_sqlite,
     damage_a_page,
     database_path,
     free_port,
@@ -56,13 +57,16 @@ HISTORIAN_DATA = PROJECT_ROOT.parent / "shared" / "datasets" / "history-state-go
 # Written to the WAL before the kill: proof that the load was caught writing, not before.
 MID_WRITE_WAL_BYTES = 1_000_000
 KILL_DEADLINE_SECONDS = 120
+# Faults of a SQLite file: broken, damaged, older or large files, and loads killed while they
+# write its WAL. A server database's counterparts, where it has them, are named.
+SQLITE_FILE = pytest.mark.sqlite_only(reason="faults of a SQLite file", counterpart=None)
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated and seeded database file, checkpointed so that it can be copied whole."""
     path = tmp_path_factory.mktemp("faults") / "seeded.sqlite3"
-    build_database(path)
+    build_sqlite(path)
     with closing(sqlite3.connect(path)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
@@ -129,6 +133,10 @@ BROKEN: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
 }
 
 
+@pytest.mark.sqlite_only(
+    reason="faults of a SQLite file",
+    counterpart="tests/test_postgresql.py::test_an_unreachable_or_unmigrated_database_fails_in_one_line",
+)
 def test_serve_refuses_a_broken_database_at_once(seeded: Path, tmp_path: Path) -> None:
     cases: dict[str, tuple[Path, str, subprocess.Popen[str], float]] = {}
     for name, (make, expected) in BROKEN.items():
@@ -165,6 +173,7 @@ def test_serve_refuses_a_broken_database_at_once(seeded: Path, tmp_path: Path) -
     assert not (tmp_path / "missing.sqlite3").exists(), "serving created a database"
 
 
+@SQLITE_FILE
 def test_serve_migrate_moves_an_older_database_forward(seeded: Path, tmp_path: Path) -> None:
     path = _older_schema(seeded, tmp_path / "older.sqlite3")
     url = f"sqlite:///{path}"
@@ -189,6 +198,7 @@ def test_serve_migrate_moves_an_older_database_forward(seeded: Path, tmp_path: P
     assert [row[0] for row in after["visit"]] == [row[0] for row in before["visit"]]
 
 
+@SQLITE_FILE
 def test_migrate_rebuilds_derived_data_of_another_version(seeded: Path, tmp_path: Path) -> None:
     path = _derived_data_of_another_version(seeded, tmp_path / "stale.sqlite3")
     url = f"sqlite:///{path}"
@@ -221,6 +231,7 @@ def test_migrate_rebuilds_derived_data_of_another_version(seeded: Path, tmp_path
     assert found == [("2023-06-raisi-cuba",)]
 
 
+@SQLITE_FILE
 def test_serve_migrate_never_creates_a_database(tmp_path: Path) -> None:
     absent = tmp_path / "absent.sqlite3"
     result = run_app(f"sqlite:///{absent}", "serve", "--migrate", "--port", str(free_port()))
@@ -248,6 +259,7 @@ def _integrity_lines(log: Path, wanted: int) -> list[dict[str, Any]]:
 IN_THE_BACKGROUND = {"INTEGRITY_CHECK_MAX_BYTES": "0"}
 
 
+@SQLITE_FILE
 def test_a_damaged_file_over_the_limit_is_served_and_reported(seeded: Path, tmp_path: Path) -> None:
     path = damage_a_page(seeded, tmp_path / "damaged.sqlite3")
     log = tmp_path / "server.log"
@@ -279,6 +291,7 @@ def test_a_damaged_file_over_the_limit_is_served_and_reported(seeded: Path, tmp_
     )
 
 
+@SQLITE_FILE
 def test_a_sound_file_over_the_limit_is_served_then_found_ok(seeded: Path, tmp_path: Path) -> None:
     path = _copy(seeded, tmp_path / "sound.sqlite3")
     with closing(sqlite3.connect(path)) as connection:
@@ -295,6 +308,7 @@ def test_a_sound_file_over_the_limit_is_served_then_found_ok(seeded: Path, tmp_p
     ), lines[1]["message"]
 
 
+@SQLITE_FILE
 def test_a_file_over_the_limit_can_be_left_to_the_check_command(
     seeded: Path, tmp_path: Path
 ) -> None:
@@ -359,6 +373,7 @@ def kill_mid_write(database_url: str, *args: str) -> int:
     return written
 
 
+@SQLITE_FILE
 def test_a_seed_load_killed_mid_write_changes_nothing(seeded: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{_copy(seeded, tmp_path / 'visits.sqlite3')}"
     before = state(url)
@@ -373,6 +388,7 @@ def test_a_seed_load_killed_mid_write_changes_nothing(seeded: Path, tmp_path: Pa
         assert client.get("/healthz").json() == {"status": "ok", "visits": 3}
 
 
+@SQLITE_FILE
 @pytest.mark.skipif(
     not (HISTORIAN_DATA / "travels").is_dir(), reason=f"no Historian data at {HISTORIAN_DATA}"
 )

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from tests.reliability.generated import generated_seed
-from tests.support import build_database
+from tests.support import build_database, build_sqlite
 
 VISITS = 1500
 
@@ -36,6 +36,10 @@ def problem(response: httpx.Response, status: int, slug: str) -> dict[str, objec
     return body
 
 
+@pytest.mark.sqlite_only(
+    reason="SQLite's progress handler stops a query at a limit already reached",
+    counterpart="tests/test_postgresql.py::test_the_api_answers_a_statement_timeout_as_503_query_timeout",
+)
 def test_a_query_past_its_time_limit_is_a_503_with_retry_after(big_url: str) -> None:
     app = create_app(Settings(database_url=big_url, query_time_limit_ms=1))
     # 1 ms can pass unnoticed on a fast machine; a limit already reached interrupts every
@@ -132,6 +136,10 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.sqlite_only(
+    reason="SQLite's query_only connection and file",
+    counterpart="tests/test_postgresql.py::test_a_request_reads_one_snapshot_while_a_write_commits",
+)
 def test_the_read_connection_refuses_every_write(client: TestClient) -> None:
     reader = client.app.state.reader  # type: ignore[attr-defined]
     assert reader.scalar("PRAGMA query_only") == 1
@@ -148,9 +156,13 @@ def test_the_read_connection_refuses_every_write(client: TestClient) -> None:
             reader.rows(statement)
 
 
+@pytest.mark.sqlite_only(
+    reason="SQLite's query_only connection and file",
+    counterpart="tests/test_postgresql.py::test_a_request_reads_one_snapshot_while_a_write_commits",
+)
 def test_no_request_writes_the_database(tmp_path: Path) -> None:
     path = tmp_path / "visits.sqlite3"
-    url = build_database(path)
+    url = build_sqlite(path)
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()

@@ -96,6 +96,22 @@ def pyformat(sql: str) -> str:
     return _TOKENS.sub(replace, sql)
 
 
+# PostgreSQL's text cannot hold NUL, so no stored value has one, and psycopg refuses a
+# parameter holding one (the request would be a 503). A filter value with NUL (`kind=%00`)
+# matches nothing on SQLite; U+FFFE, a noncharacter no record holds, matches nothing here too.
+NOT_STORABLE = "\x00"
+NEVER_STORED = "\ufffe"
+
+
+def storable(value: Any) -> Any:
+    """`value` (a parameter, or a list of them) with any NUL made NEVER_STORED."""
+    if isinstance(value, str):
+        return value.replace(NOT_STORABLE, NEVER_STORED) if NOT_STORABLE in value else value
+    if isinstance(value, list | tuple):
+        return type(value)(storable(item) for item in value)
+    return value
+
+
 class _DateText(Loader):
     def load(self, data: Any) -> str:
         return bytes(data).decode()
@@ -282,7 +298,10 @@ class PgReader(Reader):
         statement = pyformat(sql)
         with self._held() as connection:
             try:
-                cursor = connection.execute(statement, dict(params) if params else None)
+                bound = (
+                    {name: storable(value) for name, value in params.items()} if params else None
+                )
+                cursor = connection.execute(statement, bound)
             except errors.QueryCanceled as error:
                 raise QueryTimeout(sql) from error
             if cursor.description is None:
