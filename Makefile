@@ -55,7 +55,10 @@ PG_TESTS ?= tests
 pytest-postgresql: $(VENV)/.installed-test
 	TEST_BACKEND=postgresql $(BIN)/pytest $(PG_TESTS)
 
-test: lint typecheck pytest pytest-postgresql
+# The two engines' runs side by side: each pytest is one process, and CI has two cores. Each
+# run's output is printed whole when it ends (--output-sync); a failure of either fails the target.
+test: lint typecheck
+	$(MAKE) --no-print-directory --output-sync=target -j2 pytest pytest-postgresql
 
 # The schema tells the truth: schemathesis from outside against a server this starts on a fresh
 # seeded database and stops (every check but positive data acceptance; any finding or warning
