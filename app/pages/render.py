@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from app.api.caching import conditional
 from app.config import Settings
-from app.pages import fragments
+from app.pages import fragments, rows
 from app.pages.kept import RenderedPages
 from app.storage import Reader
 
@@ -128,8 +128,16 @@ def _environment() -> jinja2.Environment:
         auto_reload=False,  # templates change with a deploy, not while serving
     )
     environment.globals["stylesheet"] = STYLESHEET.url
-    for fragment in (fragments.country, fragments.person, fragments.span):
+    for fragment in (
+        fragments.country,
+        fragments.person,
+        fragments.span,
+        fragments.control,
+        fragments.filter_form,
+        fragments.facet_sections,
+    ):
         environment.globals[fragment.__name__] = fragment
+    environment.globals["rows"] = rows.rows
     environment.filters["highlighted"] = highlighted
     environment.filters["query"] = query_string
     environment.filters["label"] = lambda name: str(name).replace("_", " ")
