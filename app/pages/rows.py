@@ -7,9 +7,9 @@ every value is escaped."""
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from app.pages.fragments import country, person, span
+from app.pages.fragments import country, escape, person, span
 
 Row = Callable[[dict[str, Any]], str]
 
@@ -82,7 +82,7 @@ def _participant(item: dict[str, Any]) -> str:
 
 
 def _source(item: dict[str, Any]) -> str:
-    line = [str(escape(item["publisher"]))]
+    line = [(escape(item["publisher"]))]
     if item["published_on"]:
         published = escape(item["published_on"])
         line.append(f', <time datetime="{published}">{published}</time>')
@@ -96,7 +96,7 @@ def _source(item: dict[str, Any]) -> str:
 
 def _tour(item: dict[str, Any]) -> str:
     legs = item["legs"]
-    hosts = ", ".join(str(escape(leg["host_country"]["name"])) for leg in legs)
+    hosts = ", ".join((escape(leg["host_country"]["name"])) for leg in legs)
     return (
         f'<li><h3><a href="/tours/{escape(item["id"])}">{escape(item["name"])}</a></h3>\n'
         f"<p>{span(item['start_date'], item['end_date'])} · {person(item['principal'])} · "
@@ -107,7 +107,7 @@ def _tour(item: dict[str, Any]) -> str:
 def _visit(item: dict[str, Any]) -> str:
     visitor = item["visitor"]["name"]
     heading = [
-        str(escape(visitor)) if visitor else "An unnamed visitor",
+        (escape(visitor)) if visitor else "An unnamed visitor",
         f" in {escape(item['host_country']['name'])}",
     ]
     if item["city"]:
