@@ -16,7 +16,11 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", 
 
 def escape(value: Any) -> str:
     """`value` as text in HTML (or in an attribute's quotes), as markupsafe escapes it."""
-    return str(value).translate(_ESCAPES)
+    text = str(value)
+    # Most values hold no such character: five scans cost less than a translation.
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return text.translate(_ESCAPES)
+    return text
 
 
 def country(ref: dict[str, Any] | None) -> Markup:

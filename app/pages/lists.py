@@ -21,7 +21,7 @@ from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.config import Settings
 from app.pages import data
 from app.pages.forms import Control, controls
-from app.pages.render import query_string
+from app.pages.render import encoded_pair, query_string
 from app.storage import Reader
 
 EXPORT_FORMATS = (("json", "JSON"), ("csv", "CSV"), ("ndjson", "NDJSON"))
@@ -132,8 +132,9 @@ def _facet_links(
                 current = all(kept.get(k) == [v] for k, v in selects.items())
                 url = path + query_string({**kept, **selects})
             else:
-                current, added = False, query_string(selects)
-                url = prefix + joiner + added[1:] if added else prefix
+                current = False
+                added = "&".join(encoded_pair(k, v) for k, v in selects.items() if v != "")
+                url = prefix + joiner + added if added else prefix
             links[name].append(FacetLink(str(row["label"]), row["count"], url, current))
     return links
 

@@ -82,7 +82,7 @@ def highlighted(snippet: str) -> Markup:
 
 
 @lru_cache(maxsize=4096)
-def _pair(name: str, value: str) -> str:
+def encoded_pair(name: str, value: str) -> str:
     # A list page's links repeat the same few pairs (its filters, sort and limit) once per
     # facet value: each is encoded once, not once per link.
     return urlencode(((name, value),))
@@ -91,7 +91,7 @@ def _pair(name: str, value: str) -> str:
 def query_string(values: dict[str, Any]) -> str:
     """`?a=1&b=2` from the values that are set (lists repeat their name), or ''."""
     pairs = [
-        _pair(name, str(item))
+        encoded_pair(name, str(item))
         for name, value in values.items()
         for item in (value if isinstance(value, list | tuple) else [value])
         if item not in (None, "")
