@@ -10,7 +10,8 @@ is loaded and stored (app/pages/stored.py); any page is rendered once per ETag a
 (app/pages/kept.py): every page of a case is asked for once before the timed runs, so they
 measure kept pages. There is a case per kind of page: a record of each resource, each list,
 search and home; the table gives each one's cost in JSON answers. Each case names a page
-and the API address that answers with the same record or list; both are loaded as
+and the API address that answers with the same record or list (for a list: the same
+filters and page size, and the facets the page shows, `facet=`); both are loaded as
 `bench.run` loads two servers (a warm-up, then rounds that alternate which goes first;
 medians), here against one server.
 `--gzip` sends `Accept-Encoding: gzip` as browsers do; `--cold` starts the server with
@@ -33,6 +34,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from app.pages.data import RESOURCES
 from bench.generate import SEARCH_WORD
 from bench.run import OUT_DIR, compare, log, our_server, profile, request_headers, wrk_path
 
@@ -50,6 +52,11 @@ class PageCase:
     json: list[str]
     connections: int | None = None  # bench.run's Case fields that `compare` reads
     min_duration: int = 0
+
+
+def _facet_query(facets: Sequence[str]) -> str:
+    """`facet=a,b` for the facets a list page shows ('' when it shows none)."""
+    return urlencode({"facet": ",".join(facets)}) if facets else ""
 
 
 def _spread(db: sqlite3.Connection, sql: str) -> list[str]:
@@ -83,6 +90,16 @@ def build_cases(path: Path) -> list[PageCase]:
     def both(name: str, title: str, pages: list[str]) -> PageCase:
         return PageCase(name, title, pages, ["/v1" + page for page in pages])
 
+    def listed_both(name: str, title: str, resource: str, query: str = "") -> PageCase:
+        # A list page shows every facet of its resource: the JSON of the same data asks
+        # for them too (`facet=`), as well as for the same filters and page size.
+        facets = RESOURCES[resource].facets
+        json_query = "&".join(part for part in (query, _facet_query(facets)) if part)
+        page = f"/{resource}" + (f"?{query}" if query else "")
+        return PageCase(
+            name, title, [page], [f"/v1/{resource}" + f"?{json_query}" * bool(json_query)]
+        )
+
     return [
         both("visit_page", "a visit (with agreements)", [f"/visits/{i}" for i in visits]),
         both("meeting_page", "a meeting", [f"/meetings/{i}" for i in meetings]),
@@ -91,10 +108,10 @@ def build_cases(path: Path) -> list[PageCase]:
         both("tour_page", "a tour", [f"/tours/{i}" for i in tours]),
         both("source_page", "a source", [f"/sources/{i}" for i in sources]),
         both("country_page", "a country", [f"/countries/{c}" for c in countries]),
-        both("visits_list_page", f"visits, {listed}", [f"/visits?{listed}"]),
-        both("visits_first_page", "visits, no filter", ["/visits"]),
+        listed_both("visits_list_page", f"visits, {listed}", "visits", listed),
+        listed_both("visits_first_page", "visits, no filter", "visits"),
         *(
-            both(f"{name}_first_page", f"{name}, no filter", [f"/{name}"])
+            listed_both(f"{name}_first_page", f"{name}, no filter", name)
             for name in ("meetings", "agreements", "participants", "tours", "sources", "countries")
         ),
         both("search_page", f"search q={SEARCH_WORD}", [f"/search?q={SEARCH_WORD}"]),

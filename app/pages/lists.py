@@ -21,7 +21,7 @@ from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.config import Settings
 from app.pages import data
 from app.pages.forms import Control, controls
-from app.pages.render import query_string
+from app.pages.render import encoded_pair, query_string
 from app.storage import Reader
 
 EXPORT_FORMATS = (("json", "JSON"), ("csv", "CSV"), ("ndjson", "NDJSON"))
@@ -115,6 +115,11 @@ def _facet_links(
 ) -> dict[str, list[FacetLink]]:
     """Each facet's values as links to the list filtered by them (paging reset)."""
     kept = {k: v for k, v in shown.items() if k not in ("cursor", "before")}
+    path = f"/{resource.name}"
+    # Most links add one filter the page does not set: the page's own query once, then the
+    # filter's pairs after it, as `query_string` would write them.
+    prefix = path + query_string(kept)
+    joiner = "&" if kept else "?"
     links: dict[str, list[FacetLink]] = {}
     for name in resource.facets:
         links[name] = []
@@ -123,8 +128,13 @@ def _facet_links(
                 links[name].append(FacetLink("not known", row["count"], None, False))
                 continue
             selects = _facet_filter(name, row["value"])
-            current = all(kept.get(k) == [v] for k, v in selects.items())
-            url = f"/{resource.name}" + query_string({**kept, **selects})
+            if any(key in kept for key in selects):
+                current = all(kept.get(k) == [v] for k, v in selects.items())
+                url = path + query_string({**kept, **selects})
+            else:
+                current = False
+                added = "&".join(encoded_pair(k, v) for k, v in selects.items() if v != "")
+                url = prefix + joiner + added if added else prefix
             links[name].append(FacetLink(str(row["label"]), row["count"], url, current))
     return links
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from app.api.caching import conditional
 from app.config import Settings
-from app.pages import fragments
+from app.pages import fragments, rows
 from app.pages.kept import RenderedPages
 from app.storage import Reader
 
@@ -82,7 +82,7 @@ def highlighted(snippet: str) -> Markup:
 
 
 @lru_cache(maxsize=4096)
-def _pair(name: str, value: str) -> str:
+def encoded_pair(name: str, value: str) -> str:
     # A list page's links repeat the same few pairs (its filters, sort and limit) once per
     # facet value: each is encoded once, not once per link.
     return urlencode(((name, value),))
@@ -91,7 +91,7 @@ def _pair(name: str, value: str) -> str:
 def query_string(values: dict[str, Any]) -> str:
     """`?a=1&b=2` from the values that are set (lists repeat their name), or ''."""
     pairs = [
-        _pair(name, str(item))
+        encoded_pair(name, str(item))
         for name, value in values.items()
         for item in (value if isinstance(value, list | tuple) else [value])
         if item not in (None, "")
@@ -128,8 +128,16 @@ def _environment() -> jinja2.Environment:
         auto_reload=False,  # templates change with a deploy, not while serving
     )
     environment.globals["stylesheet"] = STYLESHEET.url
-    for fragment in (fragments.country, fragments.person, fragments.span):
+    for fragment in (
+        fragments.country,
+        fragments.person,
+        fragments.span,
+        fragments.control,
+        fragments.filter_form,
+        fragments.facet_sections,
+    ):
         environment.globals[fragment.__name__] = fragment
+    environment.globals["rows"] = rows.rows
     environment.filters["highlighted"] = highlighted
     environment.filters["query"] = query_string
     environment.filters["label"] = lambda name: str(name).replace("_", " ")
