@@ -130,12 +130,14 @@ def api_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield url
 
 
-REDIS = "redis://127.0.0.1:6379/15"
+# One Redis database per engine: `make test` runs both engines' suites at once, and their
+# rate-limit counters must not meet.
+REDIS = f"redis://127.0.0.1:6379/{15 if BACKEND == 'sqlite' else 14}"
 
 
 @pytest.fixture
 def redis_storage() -> Iterator[str]:
-    """The local Redis (database 15), cleared of this project's counters before and after."""
+    """The engine's Redis database, cleared of this project's counters before and after."""
     connection = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
     try:
         connection.ping()

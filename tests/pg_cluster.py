@@ -174,7 +174,7 @@ def wait_for_replay(primary: Server, replica: Server, seconds: float = 30) -> fl
     """Wait until the replica has replayed everything the primary wrote until now; the
     seconds it took."""
     with primary.connect() as connection:
-        row = connection.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+        row = connection.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
     assert row is not None
     target = row[0]
     started = time.monotonic()
