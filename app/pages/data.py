@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
+from app import derived
 from app.api import filters
 from app.api.main import RESOURCES as DECLARED
 from app.queries import changes
@@ -72,6 +73,22 @@ def decoded(items: Sequence[Item]) -> list[dict[str, Any]]:
     return [item.decoded() if isinstance(item, Encoded) else item for item in items]
 
 
+def stored_page(
+    db: Reader,
+    resource: Resource,
+    criteria: Mapping[str, Any],
+    sort: str,
+    after: tuple[Any, str] | None,
+    limit: int,
+) -> tuple[list[Encoded], Page]:
+    """One keyset page of `resource` after `after` in `sort` order, its items as stored
+    (`page.rows` holds their ids, in the same order)."""
+    items, page = resource.listing(
+        db, criteria, parse_sort(sort, resource.sort_columns), after, limit
+    )
+    return list(items), page
+
+
 def list_page(
     db: Reader,
     resource: Resource,
@@ -81,9 +98,7 @@ def list_page(
     limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """One keyset page of `resource` after `after` in `sort` order, as dicts."""
-    items, page = resource.listing(
-        db, criteria, parse_sort(sort, resource.sort_columns), after, limit
-    )
+    items, page = stored_page(db, resource, criteria, sort, after, limit)
     return decoded(items), page
 
 
@@ -100,6 +115,30 @@ def sources(db: Reader, ids: list[str]) -> dict[str, dict[str, Any]]:
     id, in one read; the ids not found are left out."""
     found = stored_items(db, "source", ids)
     return {source_id: item.decoded() for source_id, item in found.items()}
+
+
+def items(db: Reader, resource: Resource, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The list items of `ids` of `resource`, by id, in one read; the ids not found are
+    left out."""
+    found = stored_items(db, resource.singular, ids)
+    return {record_id: item.decoded() for record_id, item in found.items()}
+
+
+def stored_rows(db: Reader, resource: Resource, ids: list[str], fingerprint: str) -> dict[str, str]:
+    """The list-page rows stored for `ids` of `resource` by the pages' code of
+    `fingerprint` (app/pages/stored.py), by id, in one read; the others are left out."""
+    if not ids:
+        return {}
+    rows = db.rows(
+        f"SELECT record_id, html FROM {derived.ROWS_TABLE} WHERE resource = :resource "
+        f"AND fingerprint = :fingerprint AND record_id {db.dialect.in_list('ids')}",
+        {
+            "resource": resource.singular,
+            "fingerprint": fingerprint,
+            "ids": db.dialect.list_param(ids),
+        },
+    )
+    return {row["record_id"]: row["html"] for row in rows}
 
 
 def dataset(db: Reader) -> dict[str, Any]:

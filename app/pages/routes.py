@@ -120,7 +120,7 @@ def _list_page(resource: data.Resource) -> tuple[Handler, Answer]:
                 "values": shown,
                 "bad": {},
             }
-            return page(request, f"lists/{resource.name}.html", context)
+            return page(request, "list.html", context)
 
         key = f"{request.scope['path']} {request.scope['query_string']!r}"
         return await run_read(request, site.reader, lambda: answer(request, site, respond), key)

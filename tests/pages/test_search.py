@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from app.api.paging import decode_cursor, filters_digest
 from app.config import Settings
-from app.pages.render import highlighted
+from app.pages.fragments import highlighted
 from app.storage import open_reader, sqlite_path
 from tests.pages.support import BROWSER, Document, read
 
