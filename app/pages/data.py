@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from app import derived
 from app.api import filters
 from app.api.main import RESOURCES as DECLARED
 from app.queries import changes
@@ -80,11 +79,18 @@ def stored_page(
     sort: str,
     after: tuple[Any, str] | None,
     limit: int,
+    rows_made_by: str,
 ) -> tuple[list[Encoded], Page]:
-    """One keyset page of `resource` after `after` in `sort` order, its items as stored
-    (`page.rows` holds their ids, in the same order)."""
+    """One keyset page of `resource` after `after` in `sort` order, its items as stored;
+    `page.rows` holds their ids and their list-page rows as the pages' code of the
+    fingerprint `rows_made_by` stored them (`html`, None if not), in the same order."""
     items, page = resource.listing(
-        db, criteria, parse_sort(sort, resource.sort_columns), after, limit
+        db,
+        criteria,
+        parse_sort(sort, resource.sort_columns),
+        after,
+        limit,
+        rows_made_by=rows_made_by,
     )
     return list(items), page
 
@@ -98,7 +104,9 @@ def list_page(
     limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """One keyset page of `resource` after `after` in `sort` order, as dicts."""
-    items, page = stored_page(db, resource, criteria, sort, after, limit)
+    items, page = resource.listing(
+        db, criteria, parse_sort(sort, resource.sort_columns), after, limit
+    )
     return decoded(items), page
 
 
@@ -122,23 +130,6 @@ def items(db: Reader, resource: Resource, ids: list[str]) -> dict[str, dict[str,
     left out."""
     found = stored_items(db, resource.singular, ids)
     return {record_id: item.decoded() for record_id, item in found.items()}
-
-
-def stored_rows(db: Reader, resource: Resource, ids: list[str], fingerprint: str) -> dict[str, str]:
-    """The list-page rows stored for `ids` of `resource` by the pages' code of
-    `fingerprint` (app/pages/stored.py), by id, in one read; the others are left out."""
-    if not ids:
-        return {}
-    rows = db.rows(
-        f"SELECT record_id, html FROM {derived.ROWS_TABLE} WHERE resource = :resource "
-        f"AND fingerprint = :fingerprint AND record_id {db.dialect.in_list('ids')}",
-        {
-            "resource": resource.singular,
-            "fingerprint": fingerprint,
-            "ids": db.dialect.list_param(ids),
-        },
-    )
-    return {row["record_id"]: row["html"] for row in rows}
 
 
 def dataset(db: Reader) -> dict[str, Any]:

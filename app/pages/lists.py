@@ -26,7 +26,7 @@ from app.pages.fragments import escape
 from app.pages.render import FINGERPRINT, encoded_pair, query_string
 from app.pages.rows import row
 from app.queries.common import Encoded
-from app.storage import Reader
+from app.storage import Reader, Row
 
 EXPORT_FORMATS = (("json", "JSON"), ("csv", "CSV"), ("ndjson", "NDJSON"))
 # What a facet's value sets when followed: the filter of the same name, but for the year.
@@ -170,13 +170,13 @@ def _cursor_value(item: Mapping[str, Any], sort: str) -> tuple[Any, str]:
     return value, item["id"] if "id" in item else item["code"]  # a country's id is its code
 
 
-def _rows(db: Reader, resource: data.Resource, items: list[Encoded], ids: list[str]) -> Markup:
-    """The page's rows as the load stored them (app/pages/stored.py), in one read; a row not
-    stored by the running code (a deploy before the next migration) written from its item."""
-    stored = data.stored_rows(db, resource, ids, FINGERPRINT)
+def _rows(resource: data.Resource, items: list[Encoded], rows: list[Row]) -> Markup:
+    """The page's rows as the load stored them (app/pages/stored.py), read with the items;
+    a row not stored by the running code (a deploy before the next migration) written from
+    its item."""
     written = []
-    for item, record_id in zip(items, ids, strict=True):
-        made = stored.get(record_id)
+    for item, found in zip(items, rows, strict=True):
+        made = found["html"]
         written.append(made if made is not None else row(resource.name, item.decoded()))
     return Markup("".join(written))  # noqa: S704 (every value escaped where the row was written)
 
@@ -201,15 +201,17 @@ def list_view(
     version = db.data_version()
     if before is not None:
         back = resume(decode_cursor(before, reverse(sort), digest, secret, "before"), version)
-        items, page = data.stored_page(db, resource, wanted, reverse(sort), back, limit)
+        items, page = data.stored_page(
+            db, resource, wanted, reverse(sort), back, limit, FINGERPRINT
+        )
         items.reverse()
-        ids = [row["id"] for row in reversed(page.rows)]
+        rows = page.rows[::-1]
         more_before, more_after = page.next_after is not None, bool(items)
     else:
         position = None if cursor is None else decode_cursor(cursor, sort, digest, secret)
         after = resume(position, version)
-        items, page = data.stored_page(db, resource, wanted, sort, after, limit)
-        ids = [row["id"] for row in page.rows]
+        items, page = data.stored_page(db, resource, wanted, sort, after, limit, FINGERPRINT)
+        rows = page.rows
         more_before, more_after = cursor is not None and bool(items), page.next_after is not None
     base = {k: v for k, v in shown.items() if k not in ("cursor", "before")}
     previous_url = next_url = None
@@ -226,7 +228,7 @@ def list_view(
         for name, label in EXPORT_FORMATS
     ]
     return ListView(
-        _rows(db, resource, items, ids),
+        _rows(resource, items, rows),
         len(items),
         page.total or 0,
         previous_url,
