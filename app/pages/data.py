@@ -142,6 +142,25 @@ def datasets(db: Reader) -> list[dict[str, Any]]:
     return changes.datasets(db)
 
 
+# Hits written as HTML, kept per reader beside `/v1/search`'s pages of hits (by the same
+# bound: about 0.5 KB each).
+HTML_HITS_KEPT = search_queries.PAGES_KEPT
+
+
+def kept_html(db: Reader, key: tuple[Any, ...], hits: int, write: Callable[[], str]) -> str:
+    """`write()`, the HTML of a page of `hits` search hits, kept under `key` until a load
+    changes the data: a page of hits depends on the query, its type, cursor and size and the
+    data version alone (as `/v1/search`'s, kept the same way)."""
+    kept = db.kept(
+        ("search hits html", *key),
+        lambda: [{"html": write()}],
+        db.memo.part("search hits html", HTML_HITS_KEPT),
+        lambda _: 1 + hits,
+    )
+    html: str = kept[0]["html"]
+    return html
+
+
 def search(
     db: Reader,
     query: str,

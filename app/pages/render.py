@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from app.api.caching import conditional
 from app.config import Settings
-from app.pages import fragments, rows
+from app.pages import fragments
 from app.pages.kept import RenderedPages
 from app.storage import Reader
 
@@ -120,7 +120,6 @@ def _environment() -> jinja2.Environment:
         fragments.filter_form,
     ):
         environment.globals[fragment.__name__] = fragment
-    environment.globals["hits"] = rows.hits
     environment.filters["query"] = query_string
     environment.filters["label"] = lambda name: str(name).replace("_", " ")
     return environment
