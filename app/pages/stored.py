@@ -12,6 +12,11 @@ level 6 as the details are, each under the pages' fingerprint (app.pages.render.
 that made it. A stored page is sent only while that fingerprint is the running code's (and
 the home page only at the data version it was made for); otherwise the page is rendered per
 request, as before. Why, and what it costs: docs/decisions/0034-pages-made-at-load-time.md.
+
+A record's row depends on its list item alone (app/pages/rows.py), which a refresh remakes
+with its page: `build` writes the rows of the same records, uncompressed (a list page joins
+50 of them), under the same fingerprint. A list page reads them with its items
+(app/pages/lists.py) and writes from its item a row stored by other code.
 """
 
 from collections.abc import Collection, Mapping
