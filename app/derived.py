@@ -72,7 +72,8 @@ from app.storage import (
 # 9: `disputed` and `claims` on embedded participations and statements; `disputed` in
 # statements' items and entries; statements' details stored, with `claims`.
 # 11: every record's page and the home page stored (`record_page`, app/pages/stored.py).
-DERIVED_VERSION = 11
+# 12: every record's row of its list page stored (`record_row`, app/pages/stored.py).
+DERIVED_VERSION = 12
 
 DOCUMENTS = (
     Documents("visit", VisitPublic, visits.items, visits.details),
@@ -110,7 +111,9 @@ LISTINGS: tuple[Listing, ...] = (
     evidence.list_citations,
 )
 
-PAGES_TABLE = "record_page"  # what `Later` steps fill (emptied when none is registered)
+# What `Later` steps fill (emptied when none is registered): pages and list-page rows.
+PAGES_TABLE = "record_page"
+ROWS_TABLE = "record_row"
 
 # The tables filled here, which the models do not describe (the migrations make them; the
 # full-text index's are the engine's, named `search_index*`).
@@ -119,6 +122,7 @@ TABLES = frozenset(
         "record_item",
         "record_detail",
         PAGES_TABLE,
+        ROWS_TABLE,
         "list_count",
         "list_span",
         *(listing.entry_table for listing in LISTINGS if listing.keys),
@@ -400,10 +404,11 @@ def refresh(connection: Connection, changed: Changed | None) -> dict[str, set[st
                     None if stale is None else stale[listing.resource],
                 )
         # Last: a page reads the documents and list entries refreshed above. With no step
-        # registered (a process that never imported the pages) no stored page is kept: the
-        # pages render per request rather than send what this load made stale.
+        # registered (a process that never imported the pages) no stored page or row is
+        # kept: the pages render per request rather than send what this load made stale.
         if not LATER:
-            connection.execute(text(f"DELETE FROM {PAGES_TABLE}"))
+            for table in (PAGES_TABLE, ROWS_TABLE):
+                connection.execute(text(f"DELETE FROM {table}"))
         for step in LATER:
             step.build(connection, reader, stale)
         set_derived_version(connection, DERIVED_VERSION)

@@ -226,7 +226,7 @@ def _derived(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             name
             for (name,) in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND ("
-                "name LIKE '%list_entry' OR name IN ('record_item', 'list_count', "
+                "name LIKE '%list_entry' OR name IN ('record_item', 'record_row', 'list_count', "
                 "'search_index_map'))"
             )
         ]

@@ -72,6 +72,29 @@ def decoded(items: Sequence[Item]) -> list[dict[str, Any]]:
     return [item.decoded() if isinstance(item, Encoded) else item for item in items]
 
 
+def stored_page(
+    db: Reader,
+    resource: Resource,
+    criteria: Mapping[str, Any],
+    sort: str,
+    after: tuple[Any, str] | None,
+    limit: int,
+    rows_made_by: str,
+) -> tuple[list[Encoded], Page]:
+    """One keyset page of `resource` after `after` in `sort` order, its items as stored;
+    `page.rows` holds their ids and their list-page rows as the pages' code of the
+    fingerprint `rows_made_by` stored them (`html`, None if not), in the same order."""
+    items, page = resource.listing(
+        db,
+        criteria,
+        parse_sort(sort, resource.sort_columns),
+        after,
+        limit,
+        rows_made_by=rows_made_by,
+    )
+    return list(items), page
+
+
 def list_page(
     db: Reader,
     resource: Resource,
@@ -102,6 +125,13 @@ def sources(db: Reader, ids: list[str]) -> dict[str, dict[str, Any]]:
     return {source_id: item.decoded() for source_id, item in found.items()}
 
 
+def items(db: Reader, resource: Resource, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The list items of `ids` of `resource`, by id, in one read; the ids not found are
+    left out."""
+    found = stored_items(db, resource.singular, ids)
+    return {record_id: item.decoded() for record_id, item in found.items()}
+
+
 def dataset(db: Reader) -> dict[str, Any]:
     """The data version, counts per resource and every source (`GET /v1`)."""
     return changes.dataset_summary(db)
@@ -110,6 +140,25 @@ def dataset(db: Reader) -> dict[str, Any]:
 def datasets(db: Reader) -> list[dict[str, Any]]:
     """Each dataset loaded, with how many visits and sources it holds."""
     return changes.datasets(db)
+
+
+# Hits written as HTML, kept per reader beside `/v1/search`'s pages of hits (by the same
+# bound: about 0.5 KB each).
+HTML_HITS_KEPT = search_queries.PAGES_KEPT
+
+
+def kept_html(db: Reader, key: tuple[Any, ...], hits: int, write: Callable[[], str]) -> str:
+    """`write()`, the HTML of a page of `hits` search hits, kept under `key` until a load
+    changes the data: a page of hits depends on the query, its type, cursor and size and the
+    data version alone (as `/v1/search`'s, kept the same way)."""
+    kept = db.kept(
+        ("search hits html", *key),
+        lambda: [{"html": write()}],
+        db.memo.part("search hits html", HTML_HITS_KEPT),
+        lambda _: 1 + hits,
+    )
+    html: str = kept[0]["html"]
+    return html
 
 
 def search(

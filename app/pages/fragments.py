@@ -4,6 +4,7 @@ a macro call costs Jinja more than the few escaped values it writes (a list of 5
 calls these 150 times). Every value is escaped."""
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup
@@ -50,11 +51,38 @@ def span(start: Any, end: Any) -> Markup:
     return Markup("no date in the sources")
 
 
+def highlighted(snippet: str) -> Markup:
+    """A search snippet escaped whole, its `<mark>` pairs (the index's highlights) restored:
+    the only markup it can hold, always balanced."""
+    parts = []
+    open_mark = False
+    for index, piece in enumerate(snippet.replace("</mark>", "<mark>").split("<mark>")):
+        if index:  # a marker stood here: open or close, whichever balances
+            parts.append("</mark>" if open_mark else "<mark>")
+            open_mark = not open_mark
+        parts.append(escape(piece))
+    if open_mark:
+        parts.append("</mark>")
+    return Markup("".join(parts))  # noqa: S704 (every piece escaped above)
+
+
 def _control(c: Any, values: Mapping[str, Any], bad: Mapping[str, Any]) -> str:
     """One form control (app.pages.forms.Control) with its label and hint, its value the
     last one sent (or its default), marked invalid when `bad` names it."""
-    current = (values.get(c.name) or [c.default])[-1]
     error = bad.get(c.name)
+    if not error and not values.get(c.name):
+        return _unset(c)
+    return _written(c, (values.get(c.name) or [c.default])[-1], error)
+
+
+@cache
+def _unset(c: Any) -> str:
+    # A control the request does not set (most of a form's 16) is the same for every
+    # request: written once per process.
+    return _written(c, c.default, None)
+
+
+def _written(c: Any, current: Any, error: str | None) -> str:
     name = escape(c.name)
     described = f"h-{name} e-{name}" if error else f"h-{name}"
     invalid = ' aria-invalid="true"' if error else ""
@@ -123,32 +151,3 @@ def filter_form(
         "</form>\n",
     ]
     return Markup("".join(parts))  # noqa: S704 (every value escaped)
-
-
-def facet_sections(facets: Mapping[str, Sequence[Any]]) -> Markup:
-    """A list page's facets (app.pages.lists.FacetLink per value), a section each."""
-    parts = []
-    for name, links in facets.items():
-        key = escape(name)
-        parts.append(f'    <section aria-labelledby="facet-{key}">\n')
-        parts.append(
-            f'      <h3 id="facet-{key}">{escape(name.replace("_", " ").capitalize())}</h3>\n'
-        )
-        if links:
-            parts.append("      <ul>\n")
-            for link in links:
-                label = escape(link.label)
-                if link.url:
-                    current = ' aria-current="true"' if link.current else ""
-                    # A link's address holds no character to escape but `&` (urlencode).
-                    url = link.url.replace("&", "&amp;")
-                    label = f'<a href="{url}"{current}>{label}</a>'
-                parts.append(
-                    f'        <li>{label} <span class="count">({link.count})</span></li>\n'
-                )
-            parts.append("      </ul>\n")
-        else:
-            parts.append("      <p>None.</p>\n")
-        parts.append("    </section>\n")
-    # The template ends the last line.
-    return Markup("".join(parts).removesuffix("\n"))  # noqa: S704 (every value escaped)

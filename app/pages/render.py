@@ -12,11 +12,10 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
 from app.api.caching import conditional
 from app.config import Settings
-from app.pages import fragments, rows
+from app.pages import fragments
 from app.pages.kept import RenderedPages
 from app.storage import Reader
 
@@ -64,21 +63,6 @@ def fingerprint(folder: Path) -> str:
 # In every page's ETag (by way of the app's RenderedPages): a browser's copy from before a
 # deploy is not revalidated as current.
 FINGERPRINT = fingerprint(HERE)
-
-
-def highlighted(snippet: str) -> Markup:
-    """A search snippet escaped whole, its `<mark>` pairs (the index's highlights) restored:
-    the only markup it can hold, always balanced."""
-    parts = []
-    open_mark = False
-    for index, piece in enumerate(snippet.replace("</mark>", "<mark>").split("<mark>")):
-        if index:  # a marker stood here: open or close, whichever balances
-            parts.append("</mark>" if open_mark else "<mark>")
-            open_mark = not open_mark
-        parts.append(str(Markup.escape(piece)))
-    if open_mark:
-        parts.append("</mark>")
-    return Markup("".join(parts))  # noqa: S704 (every piece escaped above)
 
 
 @lru_cache(maxsize=4096)
@@ -134,11 +118,8 @@ def _environment() -> jinja2.Environment:
         fragments.span,
         fragments.control,
         fragments.filter_form,
-        fragments.facet_sections,
     ):
         environment.globals[fragment.__name__] = fragment
-    environment.globals["rows"] = rows.rows
-    environment.filters["highlighted"] = highlighted
     environment.filters["query"] = query_string
     environment.filters["label"] = lambda name: str(name).replace("_", " ")
     return environment

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from pydantic import Field, create_model
 
 from app.api.fast_path import FastRoute
@@ -38,6 +39,7 @@ from app.pages.render import (
     query_string,
     site_of,
 )
+from app.pages.rows import hits as hits_html
 from app.pages.stored import stored_home, stored_record
 from app.queries.common import NoSearchWords
 from app.storage import Reader
@@ -120,7 +122,7 @@ def _list_page(resource: data.Resource) -> tuple[Handler, Answer]:
                 "values": shown,
                 "bad": {},
             }
-            return page(request, f"lists/{resource.name}.html", context)
+            return page(request, "list.html", context)
 
         key = f"{request.scope['path']} {request.scope['query_string']!r}"
         return await run_read(request, site.reader, lambda: answer(request, site, respond), key)
@@ -234,9 +236,16 @@ async def answer_search(request: Request, site: Site, params: Any, _: str) -> Re
         if hits.last is not None:
             at = encode_cursor(RANKED, hits.last, digest, secret, version)
             next_url = "/search" + query_string({**first, "cursor": at})
+        written = data.kept_html(
+            site.reader,
+            (params.q, params.type, after, before, params.limit),
+            len(hits.items),
+            lambda: hits_html(hits.items),
+        )
         context = {
             "values": shown,
             "results": hits.items,
+            "hits": Markup(written),  # noqa: S704 (every value escaped: app/pages/rows.py)
             "total": hits.total,
             "previous_url": previous_url,
             "next_url": next_url,

@@ -1,15 +1,15 @@
-"""The rows of each list page, one `<li>` per record, written in Python rather than in the
-list's template: a list page shows up to 100 records, and Jinja's cost per value written (an
-attribute lookup, an escape and a markup object each) was most of a first rendering's. Each
-function writes what its list's template wrote, byte for byte (tests/pages pin the pages);
-every value is escaped."""
+"""The rows of each list page, one `<li>` per record, from the record's list item. Each
+record's row is made when data is loaded and stored beside its list item
+(app/pages/stored.py), so a list page's first request joins stored rows rather than decode
+and write up to 100 records; a request writes a row here only when none is stored by the
+running code. Written in Python rather than in a template: Jinja's cost per value written (an
+attribute lookup, an escape and a markup object each) was most of a list's first rendering.
+tests/pages pin the rows' bytes; every value is escaped."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from markupsafe import Markup
-
-from app.pages.fragments import country, escape, person, span
+from app.pages.fragments import country, escape, highlighted, person, span
 
 Row = Callable[[dict[str, Any]], str]
 
@@ -133,7 +133,43 @@ ROWS: dict[str, Row] = {
 }
 
 
-def rows(resource: str, items: Iterable[dict[str, Any]]) -> Markup:
-    """The `<li>` of every record of a `resource` list page, in order."""
-    row = ROWS[resource]
-    return Markup("".join(row(item) for item in items))  # noqa: S704 (every value escaped)
+def row(resource: str, item: dict[str, Any]) -> str:
+    """The `<li>` of a record on the `resource` list page, from its list item (every value
+    escaped)."""
+    return ROWS[resource](item)
+
+
+# Where a search hit of each type links (a topic: the visits it is a topic of).
+HIT_PATHS = {
+    "visit": "/visits/",
+    "meeting": "/meetings/",
+    "participant": "/participants/",
+    "agreement": "/agreements/",
+    "tour": "/tours/",
+    "source": "/sources/",
+    "country": "/countries/",
+}
+
+
+def _hit(hit: dict[str, Any]) -> str:
+    resource, title = hit["resource"], escape(hit["title"])
+    path = HIT_PATHS.get(resource)
+    if path:
+        heading = f'<a href="{path}{escape(hit["id"])}">{title}</a>'
+    elif resource == "topic":
+        heading = f'<a href="/visits?topic={escape(hit["id"])}">{title}</a>'
+    else:
+        heading = title
+    return (
+        "    <li>\n"
+        f'      <p class="type">{escape(resource)}</p>\n'
+        f"      <h3>{heading}</h3>\n"
+        f'      <p class="snippet">{highlighted(hit["snippet"])}</p>\n'
+        "    </li>\n"
+    )
+
+
+def hits(results: list[dict[str, Any]]) -> str:
+    """The HTML of the search page's hits (`/v1/search`'s items), one `<li>` each, in order:
+    every value escaped, their snippets' marks the only markup they hold."""
+    return "".join(_hit(hit) for hit in results)

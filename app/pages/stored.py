@@ -1,6 +1,8 @@
 """Pages made when data is loaded: every record's page and the home page, stored next to
 the records' JSON documents (app/documents.py), so that a page's first request costs one
-read, as its JSON does, and not a rendering.
+read, as its JSON does, and not a rendering; and every record's row of its list page
+(`record_row`), which a list page's first request joins rather than writes
+(docs/decisions/0037-list-rows-made-at-load-time.md).
 
 A record's page and the home page take no parameters: their HTML depends on the data and on
 the pages' code and templates only. `build` renders them inside the load's transaction, after
@@ -10,6 +12,11 @@ level 6 as the details are, each under the pages' fingerprint (app.pages.render.
 that made it. A stored page is sent only while that fingerprint is the running code's (and
 the home page only at the data version it was made for); otherwise the page is rendered per
 request, as before. Why, and what it costs: docs/decisions/0034-pages-made-at-load-time.md.
+
+A record's row depends on its list item alone (app/pages/rows.py), which a refresh remakes
+with its page: `build` writes the rows of the same records, uncompressed (a list page joins
+50 of them), under the same fingerprint. A list page reads them with its items
+(app/pages/lists.py) and writes from its item a row stored by other code.
 """
 
 from collections.abc import Collection, Mapping
@@ -23,9 +30,11 @@ from app.pages import data
 from app.pages.home import home_html
 from app.pages.records import record_html
 from app.pages.render import FINGERPRINT, html_response
+from app.pages.rows import row
 from app.storage import Reader
 
 TABLE = derived.PAGES_TABLE
+ROWS = derived.ROWS_TABLE
 HOME = ""  # the home page's `resource`; its `record_id` is the data version it shows
 GZIP_LEVEL = 6
 BATCH = 200
@@ -56,6 +65,17 @@ def _insert(connection: Connection, rows: list[dict[str, object]]) -> None:
         )
 
 
+def _insert_rows(connection: Connection, rows: list[dict[str, object]]) -> None:
+    if rows:
+        connection.execute(
+            text(
+                f"INSERT INTO {ROWS} (resource, record_id, fingerprint, html) "
+                "VALUES (:resource, :record_id, :fingerprint, :html)"
+            ),
+            rows,
+        )
+
+
 def _ids(reader: Reader, sql: str, ids: Collection[str]) -> set[str]:
     if not ids:
         return set()
@@ -81,7 +101,8 @@ def build(
         kind = resource.singular
         chosen = {"resource": kind}
         if stale is None:
-            connection.execute(text(f"DELETE FROM {TABLE} WHERE resource = :resource"), chosen)
+            for table in (TABLE, ROWS):
+                connection.execute(text(f"DELETE FROM {table} WHERE resource = :resource"), chosen)
             ids = [
                 row[0]
                 for row in connection.execute(
@@ -97,20 +118,30 @@ def build(
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             if stale is not None:
-                connection.execute(
-                    text(
-                        f"DELETE FROM {TABLE} WHERE resource = :resource "
-                        f"AND record_id {dialect.in_list('ids')}"
-                    ),
-                    {**chosen, "ids": dialect.list_param(batch)},
-                )
-            rows: list[dict[str, object]] = []
+                for table in (TABLE, ROWS):
+                    connection.execute(
+                        text(
+                            f"DELETE FROM {table} WHERE resource = :resource "
+                            f"AND record_id {dialect.in_list('ids')}"
+                        ),
+                        {**chosen, "ids": dialect.list_param(batch)},
+                    )
+            made = {**chosen, "fingerprint": FINGERPRINT}
+            pages: list[dict[str, object]] = []
             for record_id in batch:
                 record = resource.get(reader, record_id)
                 if record is not None:
                     page = _compressed(record_html(reader, resource, record))
-                    rows.append({**chosen, "record_id": record_id, "page": page})
-            _insert(connection, [{**row, "fingerprint": FINGERPRINT} for row in rows])
+                    pages.append({**made, "record_id": record_id, "page": page})
+            _insert(connection, pages)
+            items = data.items(reader, resource, batch)
+            _insert_rows(
+                connection,
+                [
+                    {**made, "record_id": record_id, "html": row(resource.name, item)}
+                    for record_id, item in sorted(items.items())
+                ],
+            )
     connection.execute(text(f"DELETE FROM {TABLE} WHERE resource = :resource"), {"resource": HOME})
     version = reader.one("SELECT version FROM data_version WHERE id = 1")
     home: dict[str, object] = {

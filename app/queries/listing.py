@@ -110,10 +110,15 @@ class Listing:
         limit: int,
         count: bool = True,
         for_csv: bool = False,
+        rows_made_by: str | None = None,
     ) -> tuple[Sequence[Encoded], Page]:
-        """A page of stored items matching `criteria`, and the page's bookkeeping."""
+        """A page of stored items matching `criteria`, and the page's bookkeeping. With
+        `rows_made_by`, each of `page.rows` also holds the record's list-page row as the
+        pages' code of that fingerprint stored it (`html`, `record_row`; None if not), read
+        in the same statement as the items."""
         plan = _Planner(self, db, criteria).plan(sort)
-        rows = plan.rows(sort, after, limit, "csv_row" if for_csv else "item")
+        stored = Stored("csv_row" if for_csv else "item", rows_made_by)
+        rows = plan.rows(sort, after, limit, stored)
         next_after = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -122,6 +127,32 @@ class Listing:
         total, capped = plan.total() if count else (None, False)
         facets, partial = plan.facets(criteria.get("facet") or ())
         return items, Page(rows, total, next_after, facets, capped, partial)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a page reads of each record's stored documents (`record_item d`): its `item` or
+    `csv_row`, and with `rows_made_by` its list-page row as the pages' code of that
+    fingerprint stored it (`record_row`, app/pages/stored.py; NULL if not)."""
+
+    column: str
+    rows_made_by: str | None = None
+
+    def columns(self, resource: str, record_id: str) -> str:
+        """The select list's stored columns, for the record whose id is `record_id`."""
+        selected = f"d.{self.column} AS {self.column}"
+        if self.rows_made_by is None:
+            return selected
+        # A scalar subquery: one look-up by key per row of the page.
+        return (
+            f"{selected}, (SELECT w.html FROM record_row w WHERE w.resource = '{resource}' "
+            f"AND w.record_id = {record_id} AND w.fingerprint = :rows_made_by) AS html"
+        )
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The parameters `columns` names."""
+        return {} if self.rows_made_by is None else {"rows_made_by": self.rows_made_by}
 
 
 @dataclass
@@ -160,8 +191,11 @@ class _Plan:
             return self._id
         return f"{self.alias}.{sort.column}"
 
-    def rows(self, sort: Sort, after: tuple[Any, str] | None, limit: int, stored: str) -> list[Row]:
-        """`limit + 1` rows after `after`: the stored `item` or `csv_row`, id, sort key."""
+    def rows(
+        self, sort: Sort, after: tuple[Any, str] | None, limit: int, stored: "Stored"
+    ) -> list[Row]:
+        """`limit + 1` rows after `after`: the stored `item` or `csv_row` (and `html`), id,
+        sort key."""
         if self.search is not None:
             return self._rows_in_search_order(sort, after, limit, stored)
         rows: list[Row] = []
@@ -171,7 +205,12 @@ class _Plan:
             ranged, checked = phase
             found = self.db.rows(
                 self._select(stored, sort, ranged, checked),
-                {**ranged.params, **checked.params, "page_limit": limit + 1 - len(rows)},
+                {
+                    **ranged.params,
+                    **checked.params,
+                    **stored.params,
+                    "page_limit": limit + 1 - len(rows),
+                },
             )
             if self.values:
                 _in_order(found, sort.descending)
@@ -184,7 +223,7 @@ class _Plan:
         """The condition choosing each value's entries (one arm: the range says it)."""
         return [f" AND e.value = :value_{n}" for n in range(len(self.values))] or [""]
 
-    def _select(self, stored: str, sort: Sort, ranged: Where, checked: Where) -> str:
+    def _select(self, stored: "Stored", sort: Sort, ranged: Where, checked: Where) -> str:
         listing = self.listing
         column = self._sort_column(sort)
         direction = "DESC" if sort.descending else "ASC"
@@ -199,7 +238,8 @@ class _Plan:
                 for arm in self._arms()
             )
             return (
-                f"SELECT d.{stored} AS {stored}, page.id AS id, page.sort_key AS sort_key "
+                f"SELECT {stored.columns(listing.resource, 'page.id')}, page.id AS id, "
+                "page.sort_key AS sort_key "
                 f"FROM ({arms} ORDER BY sort_key {direction} {nulls}, id {direction} "
                 "LIMIT :page_limit) page CROSS JOIN record_item d "
                 f"WHERE d.resource = '{listing.resource}' AND d.record_id = page.id"
@@ -207,7 +247,8 @@ class _Plan:
         # CROSS JOIN: the table read in order is the outer loop (SQLite keeps it first).
         where.add(f"d.resource = '{listing.resource}' AND d.record_id = {self._id}")
         return (
-            f"SELECT d.{stored} AS {stored}, {self._id} AS id, {column} AS sort_key "
+            f"SELECT {stored.columns(listing.resource, self._id)}, {self._id} AS id, "
+            f"{column} AS sort_key "
             f"FROM {self.driver}{self._joins} CROSS JOIN record_item d "
             f"WHERE {where.sql()} "
             f"ORDER BY {column} {direction}, {self._id} {direction} LIMIT :page_limit"
@@ -314,7 +355,7 @@ class _Plan:
         return timedelta(days=int(days or 0))
 
     def _rows_in_search_order(
-        self, sort: Sort, after: tuple[Any, str] | None, limit: int, stored: str
+        self, sort: Sort, after: tuple[Any, str] | None, limit: int, stored: "Stored"
     ) -> list[Row]:
         """`limit + 1` rows after `after`, from the full-text index's matches in date order.
 
@@ -359,12 +400,12 @@ class _Plan:
         # The page's ids are found among the matches alone; only they are joined to their
         # documents (a whole day's matches can be many more than a page).
         return db.rows(
-            f"SELECT d.{stored} AS {stored}, page.id, page.sort_key FROM ("
+            f"SELECT {stored.columns(listing.resource, 'page.id')}, page.id, page.sort_key FROM ("
             f"SELECT r.id AS id, r.{sort.column} AS sort_key FROM {driving}{listing.resource} r "
             f"WHERE {where.sql()} ORDER BY {order} LIMIT :page_limit) page "
             f"JOIN record_item d ON d.resource = '{listing.resource}' AND d.record_id = page.id "
             f"ORDER BY {order}",
-            {**where.params, "page_limit": limit + 1},
+            {**where.params, **stored.params, "page_limit": limit + 1},
         )
 
     def _counting_order(self) -> Sort:

@@ -1,10 +1,15 @@
 """The search page: typed, ranked results, matches highlighted and everything else escaped."""
 
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 
 from app.api.paging import decode_cursor, filters_digest
 from app.config import Settings
-from app.pages.render import highlighted
+from app.main import create_app
+from app.pages import routes, rows
+from app.pages.fragments import highlighted
 from app.storage import open_reader, sqlite_path
 from tests.pages.support import BROWSER, Document, read
 
@@ -167,3 +172,29 @@ def test_snippet_marks_are_the_only_markup() -> None:
     assert highlighted("x </mark> y <mark>z") == "x <mark> y </mark>z"
     assert highlighted("<mark>open") == "<mark>open</mark>"
     assert highlighted('<mark onclick="x">') == "&lt;mark onclick=&#34;x&#34;&gt;"
+
+
+HAVANA_HITS = 16  # in the seed, of every type
+HAVANA_VISITS = 1
+
+
+def test_a_page_of_hits_is_written_once_per_data_version(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[int] = []
+
+    def counted(items: list[dict[str, Any]]) -> str:
+        written.append(len(items))
+        return rows.hits(items)
+
+    monkeypatch.setattr(routes, "hits_html", counted)
+    none_kept = settings.model_copy(update={"page_cache_mb": 0})  # every page rendered
+    with TestClient(create_app(none_kept)) as client:
+        first = client.get("/search?q=havana", headers=BROWSER)
+        again = client.get("/search?q=havana", headers=BROWSER)
+        assert first.status_code == again.status_code == 200
+        assert again.text == first.text
+        assert written == [HAVANA_HITS]  # kept, as /v1/search keeps the hits
+        typed = client.get("/search?q=havana&type=visit", headers=BROWSER)
+        assert typed.status_code == 200
+        assert written == [HAVANA_HITS, HAVANA_VISITS]  # another type: other hits

@@ -1,6 +1,6 @@
-"""Record pages and the home page are made at load time and stored (app/pages/stored.py):
-the stored page is the page a rendering gives, byte for byte, and is sent only while the
-pages' code that made it is the running code."""
+"""Record pages, the home page and every record's row of its list page are made at load time
+and stored (app/pages/stored.py): the stored page or row is the one a rendering gives, byte
+for byte, and is sent only while the pages' code that made it is the running code."""
 
 import gzip
 import shutil
@@ -17,6 +17,7 @@ from app.main import create_app
 from app.pages import data, stored
 from app.pages.home import home_html
 from app.pages.records import record_html
+from app.pages.rows import row
 from app.storage import create_write_engine
 from tests.pages.support import BROWSER
 
@@ -62,6 +63,35 @@ def test_a_stored_page_is_sent_compressed_as_stored_to_a_gzip_client(
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
 
 
+def _records(html: str) -> str:
+    """What a list page holds between `<ol class="records">` and its end."""
+    return html.split('<ol class="records">\n', 1)[1].split("    </ol>", 1)[0]
+
+
+def test_every_record_row_is_stored_as_written_and_a_list_page_joins_them(
+    client: TestClient,
+) -> None:
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    for resource in data.RESOURCES.values():
+        id_field = "code" if resource.name == "countries" else "id"
+        listed = client.get(f"/v1/{resource.name}?limit=100").json()["items"]
+        ids = [item[id_field] for item in listed]
+        made = {
+            found["record_id"]: found["html"]
+            for found in reader.rows(
+                "SELECT record_id, html FROM record_row WHERE resource = :resource "
+                "AND fingerprint = :fingerprint",
+                {"resource": resource.singular, "fingerprint": stored.FINGERPRINT},
+            )
+            if found["record_id"] in ids
+        }
+        items = data.items(reader, resource, ids)
+        assert sorted(made) == sorted(items) == sorted(ids), resource.name
+        assert all(made[i] == row(resource.name, items[i]) for i in ids), resource.name
+        page = client.get(f"/{resource.name}?limit=100", headers=PLAIN).text
+        assert _records(page) == "".join(made[i] for i in ids), resource.name
+
+
 @pytest.fixture
 def own_copy(database_url: str, tmp_path: Path) -> str:
     if not database_url.startswith("sqlite:///"):
@@ -101,6 +131,34 @@ def test_pages_stored_by_other_code_are_rendered_and_migrate_makes_them_again(
     engine.dispose()
 
 
+def _set_row(url: str, html: str, fingerprint: str) -> None:
+    engine = create_write_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE record_row SET html = :html, fingerprint = :f "
+                "WHERE resource = 'visit' AND record_id = '2023-06-raisi-cuba'"
+            ),
+            {"html": html, "f": fingerprint},
+        )
+    engine.dispose()
+
+
+def test_a_list_page_sends_the_stored_row_made_by_the_running_code_only(
+    own_copy: str,
+) -> None:
+    settings = Settings(database_url=own_copy, cursor_secret="test-secret", page_cache_mb=0)
+    with TestClient(create_app(settings)) as client:
+        written = client.get("/visits", headers=PLAIN).text
+        assert "2023-06-raisi-cuba" in _records(written)
+        _set_row(own_copy, "<li>As stored</li>\n", stored.FINGERPRINT)
+        sent = client.get("/visits", headers=PLAIN).text
+        assert "<li>As stored</li>\n" in _records(sent)
+        assert "/visits/2023-06-raisi-cuba" not in _records(sent)
+        _set_row(own_copy, "<li>As stored</li>\n", "0000000000000000")  # another deploy's
+        assert client.get("/visits", headers=PLAIN).text == written  # written from its item
+
+
 def test_a_load_that_makes_no_pages_keeps_none(
     own_copy: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -111,5 +169,6 @@ def test_a_load_that_makes_no_pages_keeps_none(
         refresh(connection, EVERYTHING)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM record_page")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM record_row")).scalar() == 0
     engine.dispose()
     assert LATER  # the pages' step, registered for every other load
