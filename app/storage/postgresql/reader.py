@@ -319,7 +319,7 @@ class PgReader(Reader):
         return [dict(zip(names, row, strict=True)) for row in found]
 
     def _state(self) -> tuple[int, Any]:
-        found = self._execute("SELECT version, changed_at FROM data_version WHERE id = 1")
+        found = self.rows("SELECT version, changed_at FROM data_version WHERE id = 1")
         return (0, None) if not found else (int(found[0]["version"]), found[0]["changed_at"])
 
     def close(self) -> None:
@@ -442,12 +442,8 @@ class PgLoadReader(PgReader):
         yield
 
     def data_state(self) -> tuple[int, Any]:
-        """The load's own view of the version."""
+        """The load's own view of the version, read each time (the load moves it)."""
         return self._state()
-
-    def _state(self) -> tuple[int, Any]:
-        found = self.rows("SELECT version, changed_at FROM data_version WHERE id = 1")
-        return (0, None) if not found else (int(found[0]["version"]), found[0]["changed_at"])
 
     def close(self) -> None:
         """Nothing to close: the connection is the load's."""
