@@ -161,6 +161,49 @@ def test_a_request_reads_one_snapshot_while_a_write_commits(pg_url: str) -> None
 
 
 @only_here(None)
+def test_a_request_costs_one_exchange_per_read_and_one_to_end(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An exchange with the server is one run of psycopg's `execute` generator (send, then
+    # wait for the results), counted on the threads that read (not the pool's own, which
+    # open connections). A request's BEGIN goes with its first read (the data version),
+    # the ETag's and the kept answers' version is read once, and a statement alone is its
+    # own transaction (no BEGIN, no COMMIT).
+    from psycopg import _cursor_base, generators
+
+    exchanges: list[str] = []
+    real = generators.execute
+
+    def counted(pgconn: Any) -> Any:
+        if not threading.current_thread().name.startswith("reads-"):
+            exchanges.append(threading.current_thread().name)
+        return (yield from real(pgconn))
+
+    app = create_app(Settings(database_url=pg_url, integrity_check_in_background=False))
+    with TestClient(app) as client:
+        path, page = "/v1/visits/2023-06-raisi-venezuela", "/v1/visits?sort=-start_date"
+        assert client.get(path).status_code == 200
+        assert client.get(page).status_code == 200  # its total is kept from now on
+        monkeypatch.setattr(generators, "execute", counted)
+        monkeypatch.setattr(_cursor_base, "execute", counted)
+        assert client.get(path).status_code == 200
+        assert len(exchanges) == 3  # BEGIN and the version, the record, COMMIT
+        exchanges.clear()
+        assert client.get(page).status_code == 200
+        assert len(exchanges) == 4  # BEGIN and the version, the dated page, the undated, COMMIT
+    reader = open_reader(pg_url, 5000)
+    try:
+        assert reader.scalar("SELECT 1") == 1  # the pool opened, its connection set up
+        exchanges.clear()
+        assert reader.scalar("SELECT count(*) FROM visit WHERE id = :id", {"id": "x"}) == 0
+        assert len(exchanges) == 1
+        with pytest.raises(Exception, match="read-only transaction"):
+            reader.rows("UPDATE data_version SET version = 0 WHERE id = 1")
+    finally:
+        reader.close()
+
+
+@only_here(None)
 @pytest.mark.parametrize(
     ("query", "found"),
     [

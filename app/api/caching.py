@@ -25,10 +25,7 @@ VARY = "Accept, Accept-Encoding"
 
 def data_version(reader: Reader) -> tuple[int, Any]:
     """The data version and when it last moved."""
-    row = reader.one("SELECT version, changed_at FROM data_version WHERE id = 1")
-    if row is None:
-        return 0, None
-    return int(row["version"]), row["changed_at"]
+    return reader.data_state()
 
 
 class Kept(Protocol):

@@ -310,6 +310,14 @@ class Reader(ABC):
     def data_version(self) -> int:
         """The version of the data this thread reads now (every load moves it)."""
 
+    def data_state(self) -> tuple[int, Any]:
+        """The data version and when it last moved (the `data_version` row; 0 and None
+        before any load). An engine may read it once per transaction."""
+        row = self.one("SELECT version, changed_at FROM data_version WHERE id = 1")
+        if row is None:
+            return 0, None
+        return int(row["version"]), row["changed_at"]
+
     def memoised(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """`rows(sql, params)`, kept until a load changes the data (`Memo`); read in the
         caller's transaction, so a kept answer is one for the state the request reads.

@@ -21,6 +21,7 @@ import psycopg
 from psycopg import errors
 from psycopg.adapt import Loader
 from psycopg.types.datetime import TimestamptzLoader
+from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
@@ -112,11 +113,6 @@ def storable(value: Any) -> Any:
     return value
 
 
-class _DateText(Loader):
-    def load(self, data: Any) -> str:
-        return bytes(data).decode()
-
-
 class _TimestampText(TimestamptzLoader):
     def load(self, data: Any) -> str:  # type: ignore[override]
         moment: datetime = super().load(data)
@@ -137,7 +133,8 @@ class _NumericNumber(Loader):
 def adapt_connection(connection: psycopg.Connection[Any] | psycopg.Cursor[Any]) -> None:
     """Rows as SQLite's driver gives them (see the module's docstring)."""
     adapters = connection.adapters
-    adapters.register_loader("date", _DateText)
+    # A date as PostgreSQL writes it (DateStyle ISO): the text loader, in C.
+    adapters.register_loader("date", TextLoader)
     adapters.register_loader("timestamptz", _TimestampText)
     adapters.register_loader("bool", _BooleanNumber)
     adapters.register_loader("numeric", _NumericNumber)
@@ -215,7 +212,12 @@ class PgReader(Reader):
         connection.execute(f"SET statement_timeout = {int(self.time_limit_ms)}")
         connection.execute("SET TIME ZONE 'UTC'")
         connection.execute("SET DateStyle = 'ISO, YMD'")
+        # Read-only whatever runs on it, with or without a transaction of ours.
+        connection.execute("SET default_transaction_read_only = on")
         connection.commit()
+        # A statement outside `consistent` is its own transaction: one round trip, not
+        # three (BEGIN, it, COMMIT); `consistent` sends its own BEGIN (`_execute`).
+        connection.autocommit = True
 
     @property
     def location(self) -> str:
@@ -232,28 +234,30 @@ class PgReader(Reader):
             return
         self._checking_out()
         with self.pool.connection() as connection:
-            connection.read_only = True
             yield connection
 
     @contextmanager
     def consistent(self) -> Iterator[None]:
         """One `REPEATABLE READ READ ONLY` transaction on one pooled connection for the
-        block: every query in it sees one snapshot."""
+        block: every query in it sees one snapshot.
+
+        The BEGIN goes with the block's first statement (`_execute`), and the snapshot is
+        taken by that statement, as it would be after a BEGIN of its own; the pooled
+        connection's context manager commits at the end (rolls back on an error)."""
         if getattr(self._local, "connection", None) is not None:
             yield
             return
         self._checking_out()
         with self.pool.connection() as connection:
-            connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-            connection.read_only = True
             self._local.connection = connection
-            self._local.version = None
+            self._local.state = None
+            self._local.begin = True
             try:
-                with connection.transaction():
-                    yield
+                yield
             finally:
                 self._local.connection = None
-                self._local.version = None
+                self._local.state = None
+                self._local.begin = False
 
     def _checking_out(self) -> None:
         if self.on_checkout is not None:
@@ -297,22 +301,26 @@ class PgReader(Reader):
     def _execute(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         statement = pyformat(sql)
         with self._held() as connection:
+            bound = {name: storable(value) for name, value in params.items()} if params else None
             try:
-                bound = (
-                    {name: storable(value) for name, value in params.items()} if params else None
-                )
-                cursor = connection.execute(statement, bound)
+                if getattr(self._local, "begin", False):
+                    self._local.begin = False
+                    cursor = _begin_with(connection, statement, bound)
+                else:
+                    cursor = connection.execute(statement, bound)
             except errors.QueryCanceled as error:
                 raise QueryTimeout(sql) from error
-            if cursor.description is None:
+            result = cursor.pgresult
+            if result is None or not result.nfields:
                 return []
             found = cursor.fetchall()
-            names = [column.name for column in cursor.description]
+            # From the result itself: `cursor.description` builds a Column object per column.
+            names = [(result.fname(i) or b"").decode() for i in range(result.nfields)]
         return [dict(zip(names, row, strict=True)) for row in found]
 
-    def _version(self) -> int:
-        found = self._execute("SELECT version FROM data_version WHERE id = 1")
-        return 0 if not found else int(found[0]["version"])
+    def _state(self) -> tuple[int, Any]:
+        found = self.rows("SELECT version, changed_at FROM data_version WHERE id = 1")
+        return (0, None) if not found else (int(found[0]["version"]), found[0]["changed_at"])
 
     def close(self) -> None:
         """Close the pool's connections (a reader made by `open_reader` owns its pool; the
@@ -322,13 +330,34 @@ class PgReader(Reader):
 
     def data_version(self) -> int:
         """The `data_version` row every load moves, read once per transaction."""
-        held = getattr(self._local, "connection", None) is not None
-        if held and self._local.version is not None:
-            return int(self._local.version)
-        version = self._version()
-        if getattr(self._local, "connection", None) is not None:
-            self._local.version = version
-        return version
+        return self.data_state()[0]
+
+    def data_state(self) -> tuple[int, Any]:
+        """The `data_version` row, read once per transaction: the version the kept answers
+        are keyed by and the one the ETag names are one read."""
+        if getattr(self._local, "connection", None) is None:
+            return self._state()
+        if self._local.state is None:
+            self._local.state = self._state()
+        state: tuple[int, Any] = self._local.state
+        return state
+
+
+BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
+def _begin_with(
+    connection: psycopg.Connection[Any], statement: str, bound: Mapping[str, Any] | None
+) -> psycopg.Cursor[Any]:
+    """`statement` as the first of a transaction (on a connection in autocommit): the BEGIN
+    sent with it in one round trip when it has no parameters (one simple query of two
+    statements, never prepared), else on its own first."""
+    if bound is None:
+        cursor = connection.execute(f"{BEGIN}; {statement}", prepare=False)
+        cursor.nextset()
+        return cursor
+    connection.execute(BEGIN)
+    return connection.execute(statement, bound)
 
 
 class PgSnapshot(PgReader):
@@ -350,7 +379,7 @@ class PgSnapshot(PgReader):
         self._connection.read_only = True
         self._transaction = self._connection.transaction()
         self._transaction.__enter__()
-        self._kept_version: int | None = None
+        self._kept_state: tuple[int, Any] | None = None
 
     @contextmanager
     def _held(self) -> Iterator[psycopg.Connection[Any]]:
@@ -360,11 +389,11 @@ class PgSnapshot(PgReader):
     def consistent(self) -> Iterator[None]:
         yield
 
-    def data_version(self) -> int:
+    def data_state(self) -> tuple[int, Any]:
         """Read once: the snapshot does not move."""
-        if self._kept_version is None:
-            self._kept_version = self._version()
-        return self._kept_version
+        if self._kept_state is None:
+            self._kept_state = self._state()
+        return self._kept_state
 
     def close(self) -> None:
         """End the read transaction and give the connection back."""
@@ -412,10 +441,9 @@ class PgLoadReader(PgReader):
     def consistent(self) -> Iterator[None]:
         yield
 
-    def data_version(self) -> int:
-        """The load's own view of the version."""
-        value = self.scalar("SELECT version FROM data_version WHERE id = 1")
-        return 0 if value is None else int(value)
+    def data_state(self) -> tuple[int, Any]:
+        """The load's own view of the version, read each time (the load moves it)."""
+        return self._state()
 
     def close(self) -> None:
         """Nothing to close: the connection is the load's."""
