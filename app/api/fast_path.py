@@ -22,6 +22,7 @@ from fastapi import Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.handlers import ANSWERED, as_problem
+from app.api.kept import kept_answer
 from app.api.resource import Resource
 from app.config import Settings
 from app.edge.problems import Problems
@@ -115,6 +116,10 @@ class FastPath:
             if len(record_id) > route.max_length:
                 return None  # FastAPI's validation names the parameter
         request = Request(scope, receive, send)
+        if not route.max_length:  # a list or the search: the answer kept for it, if any
+            kept = await kept_answer(request, app.state.reader)
+            if kept is not None:
+                return kept
         try:
             return await route.answer(request, app.state.reader, app.state.settings, record_id)
         except ANSWERED as error:
