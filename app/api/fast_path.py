@@ -11,7 +11,9 @@ see its answers as any other. It answers only what it can answer exactly as the 
 GET, with no query string for a record's page, an id within the route's length limit, no dependency
 overridden. Any other request goes on to FastAPI untouched. What the handler raises is answered
 by the same problem the exception handlers give (tests/api/test_fast_path.py compares the two
-paths). Why a fast path at all: docs/decisions/0011-fast-path-to-details.md.
+paths). A list's or the search's answer kept for the request at this data version
+(app/api/kept.py) is sent before anything parses it. Why a fast path at all:
+docs/decisions/0011-fast-path-to-details.md.
 """
 
 import re
