@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(
         default=60, ge=0, description="Cache-Control max-age, in seconds, on GET responses."
     )
+    answer_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Megabytes of list and search answers each worker keeps, to send again "
+        "until a load changes the data; 0 keeps none.",
+    )
     page_cache_mb: int = Field(
         default=64,
         ge=0,

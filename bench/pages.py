@@ -173,7 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         suffix = ("-gzip" if args.gzip else "") + ("-cold" if args.cold else "")
         args.results = OUT_DIR / f"pages{suffix}.json"
     wrk_path()
-    settings = {"PAGE_CACHE_MB": "0"} if args.cold else {}
+    # Cold: no page kept, and no JSON answer either (each made per request, as its page is).
+    settings = {"PAGE_CACHE_MB": "0", "ANSWER_CACHE_MB": "0"} if args.cold else {}
     server = our_server(args.file.resolve(), "ours-pages", **settings)
     results: list[dict[str, Any]] = []
     started = time.monotonic()

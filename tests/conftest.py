@@ -9,6 +9,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from app.api.kept import KeptAnswers
 from app.config import Settings
 from app.edge.limits import KEY_PREFIX
 from app.main import create_app
@@ -104,8 +105,12 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture
 def statements(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every SQL statement the read path runs from now on, in order."""
+    """Every SQL statement the read path runs from now on, in order (no answer kept before
+    or from now on: a request asked again is read again)."""
     reader: Reader = client.app.state.reader  # type: ignore[attr-defined]
+    # State's own attributes (monkeypatch's `setattr` would delete it when undone).
+    state = client.app.state._state  # type: ignore[attr-defined]
+    monkeypatch.setitem(state, "kept_answers", KeptAnswers(0))
     ran: list[str] = []
     original = reader.rows
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from app.api.caching import conditional
 from app.api.fields import chosen, picked, picked_detail
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
+from app.api.kept import KeptAnswers
 from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.responses import JSONBytes, gzipped_json
@@ -142,8 +143,17 @@ async def run_list(
 
     alike = f"{request.scope['path']} {params.sort} {digest}"  # the cursor aside
     return await run_read(
-        request, reader, lambda: conditional(request, reader, settings, respond), alike
+        request, reader, lambda: kept_or_made(request, reader, settings, respond), alike
     )
+
+
+def kept_or_made(
+    request: Request, reader: Reader, settings: Settings, respond: Callable[[], Response]
+) -> Response:
+    """`respond()` revalidated by ETag, or the answer kept for this request at this data
+    version (app/api/kept.py); a 200 made is kept."""
+    kept: KeptAnswers = request.app.state.kept_answers
+    return conditional(request, reader, settings, respond, kept=kept.for_request(request))
 
 
 def detail_response(

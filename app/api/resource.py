@@ -14,12 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
-from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.fields import chosen, with_fields
 from app.api.filters import NoParams, OnePageParams, VisitPartParams
 from app.api.formats import negotiate
-from app.api.lists import LIST_FORMATS, detail_response, page_response, run_list
+from app.api.lists import LIST_FORMATS, detail_response, kept_or_made, page_response, run_list
 from app.api.offload import run_read, where_it_reads
 from app.api.query import documented, from_query, parse_query
 from app.api.responses import DETAIL_ERRORS, LIST_ERRORS
@@ -263,7 +262,7 @@ class Resource:
                     )
 
                 return await run_read(
-                    request, reader, lambda: conditional(request, reader, settings, respond)
+                    request, reader, lambda: kept_or_made(request, reader, settings, respond)
                 )
 
             endpoint, model, parameters = list_whole, part.model, whole_params

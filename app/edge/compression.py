@@ -60,6 +60,21 @@ def _already_compact(headers: RawHeaders) -> bool:
     return False
 
 
+# The defaults: answers under this many bytes go as they are; compression level.
+MINIMUM_SIZE = 1000
+LEVEL = 1
+
+
+def gzipped(body: bytes, headers: RawHeaders, level: int = LEVEL) -> tuple[bytes, RawHeaders]:
+    """A whole answer's body and headers as `Compression` sends them to a client that takes
+    gzip (the same bytes): for answers kept to be sent again (app/api/kept.py)."""
+    if len(body) < MINIMUM_SIZE or _already_compact(headers):
+        return body, headers
+    compressor = zlib_ng.compressobj(level, zlib_ng.DEFLATED, 16 + zlib_ng.MAX_WBITS)
+    compressed = compressor.compress(body) + compressor.flush(zlib_ng.Z_FINISH)
+    return compressed, _compressed_headers(list(headers), len(compressed))
+
+
 def _compressed_headers(headers: RawHeaders, length: int | None) -> RawHeaders:
     """`headers` for the compressed body: its encoding, its length (`None`: streamed, no
     length) and `Accept-Encoding` in `Vary`."""
@@ -76,8 +91,8 @@ class Compression:
     def __init__(
         self,
         app: ASGIApp,
-        minimum_size: int = 1000,
-        level: int = 1,
+        minimum_size: int = MINIMUM_SIZE,
+        level: int = LEVEL,
         thread_minimum_size: int = 128 * 1024,
     ) -> None:
         self.app = app

@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
-from app.api.caching import conditional
 from app.api.deps import ReaderDep, SettingsDep
 from app.api.filters import SearchParams
 from app.api.formats import negotiate
-from app.api.lists import LIST_FORMATS, no_words, page_response
+from app.api.lists import LIST_FORMATS, kept_or_made, no_words, page_response
 from app.api.offload import run_read
 from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
 from app.api.query import documented, from_query, parse_query
@@ -75,5 +74,5 @@ async def answer(
 
     alike = f"{request.scope['path']} {digest}"  # the cursor and page size aside
     return await run_read(
-        request, reader, lambda: conditional(request, reader, settings, respond), alike
+        request, reader, lambda: kept_or_made(request, reader, settings, respond), alike
     )
