@@ -38,14 +38,14 @@ def seeded(tmp_path: Path) -> Iterator[str]:
 @contextmanager
 def _recording(url: str) -> Iterator[tuple[Connection, list[str]]]:
     """A connection in a transaction, committed at the end, and the SQL it runs, with each
-    driver's placeholders as `?` and an IN list of n values as n `?`."""
+    driver's placeholders (and PostgreSQL's casts of them) as `?`."""
     engine = create_write_engine(url)
     statements: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def _record(*args: Any) -> None:
         sql = " ".join(str(args[2]).split())
-        statements.append(re.sub(r"%\(\w+\)s|%s", "?", sql))
+        statements.append(re.sub(r"(%\(\w+\)s|%s)(::\w+( WITH TIME ZONE)?)?", "?", sql))
 
     try:
         with engine.begin() as connection:
