@@ -2,7 +2,9 @@
 
 The seed loader and the importers build every row first, then hand them here to be written
 inside the caller's transaction. Only rows of the named dataset are touched, so loading the
-seed never disturbs imported records, and re-loading unchanged data changes nothing.
+seed never disturbs imported records, and re-loading unchanged data changes nothing. Each
+record stores a fingerprint of what it was given, so a reload finds what changed reading
+those alone (decision 0038).
 """
 
 import hashlib
