@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Text, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Dialect, Text, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 # Explicit names make migrations reproducible and let batch mode on SQLite alter constraints.
@@ -40,6 +40,10 @@ class Timestamped(SQLModel):
     updated_at: datetime = Field(
         default_factory=utc_now, sa_type=DateTime(timezone=True), nullable=False
     )
+    # A hash of the record's content and link rows as the loader last wrote them
+    # (`app.store.fingerprint`): a reload compares it alone to find what changed. Null:
+    # compare the row in full. Whatever changes a record outside the loader sets it null.
+    fingerprint: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class TimestampsPublic(SQLModel):
