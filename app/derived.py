@@ -425,17 +425,18 @@ def stale_records(reader: Reader, changed: Changed) -> dict[str, set[str]]:
     while frontier:
         found: dict[str, set[str]] = {}
         for source, target, sql in SHOWN_IN:
-            for record in _related(reader, sql, frontier.get(source)):
+            for record in related_ids(reader, sql, frontier.get(source)):
                 if record not in stale.setdefault(target, set()):
                     stale[target].add(record)
                     found.setdefault(target, set()).add(record)
         frontier = found
     for source, target, sql in COUNTED_IN:
-        stale.setdefault(target, set()).update(_related(reader, sql, stale.get(source)))
+        stale.setdefault(target, set()).update(related_ids(reader, sql, stale.get(source)))
     return stale
 
 
-def _related(reader: Reader, sql: str, ids: set[str] | None) -> set[str]:
+def related_ids(reader: Reader, sql: str, ids: Collection[str] | None) -> set[str]:
+    """The non-null values of the first column `sql` selects for `ids` (its `{ids}` list)."""
     if not ids:
         return set()
     rows = reader.rows(

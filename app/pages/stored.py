@@ -76,16 +76,6 @@ def _insert_rows(connection: Connection, rows: list[dict[str, object]]) -> None:
         )
 
 
-def _ids(reader: Reader, sql: str, ids: Collection[str]) -> set[str]:
-    if not ids:
-        return set()
-    rows = reader.rows(
-        sql.format(ids=reader.dialect.in_list("ids")),
-        {"ids": reader.dialect.list_param(sorted(ids))},
-    )
-    return {value for row in rows if (value := next(iter(row.values()))) is not None}
-
-
 def build(
     connection: Connection, reader: Reader, stale: Mapping[str, Collection[str]] | None
 ) -> None:
@@ -95,7 +85,7 @@ def build(
     extra = {"participant": set[str]()}
     if stale is not None:
         for kind, sql in LISTED_ON_PARTICIPANTS.items():
-            extra["participant"] |= _ids(reader, sql, stale.get(kind, ()))
+            extra["participant"] |= derived.related_ids(reader, sql, stale.get(kind, ()))
     dialect = reader.dialect
     for resource in data.RESOURCES.values():
         kind = resource.singular
