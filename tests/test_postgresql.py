@@ -179,7 +179,9 @@ def test_a_request_costs_one_exchange_per_read_and_one_to_end(
             exchanges.append(threading.current_thread().name)
         return (yield from real(pgconn))
 
-    app = create_app(Settings(database_url=pg_url, integrity_check_in_background=False))
+    # No answer kept (ANSWER_CACHE_MB=0): what making each answer costs.
+    settings = Settings(database_url=pg_url, integrity_check_in_background=False)
+    app = create_app(settings.model_copy(update={"answer_cache_mb": 0}))
     with TestClient(app) as client:
         path, page = "/v1/visits/2023-06-raisi-venezuela", "/v1/visits?sort=-start_date"
         assert client.get(path).status_code == 200
@@ -191,6 +193,11 @@ def test_a_request_costs_one_exchange_per_read_and_one_to_end(
         exchanges.clear()
         assert client.get(page).status_code == 200
         assert len(exchanges) == 4  # BEGIN and the version, the dated page, the undated, COMMIT
+    with TestClient(create_app(settings)) as client:
+        assert client.get(page).status_code == 200
+        exchanges.clear()
+        assert client.get(page).status_code == 200
+        assert len(exchanges) == 1  # the version alone: the answer kept for it at that version
     reader = open_reader(pg_url, 5000)
     try:
         assert reader.scalar("SELECT 1") == 1  # the pool opened, its connection set up
