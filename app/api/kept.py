@@ -15,6 +15,7 @@ Why, and what it saves: docs/decisions/0040-list-answers-kept-per-data-version.m
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from fastapi import Request, Response
 from starlette.types import Scope
@@ -48,9 +49,9 @@ def answer_key(scope: Scope) -> AnswerKey:
 
 
 class KeptAnswer(Response):
-    """A kept answer: its body and headers as they were first sent."""
+    """A kept answer (a list's, the search's or a page): its body and headers as first sent."""
 
-    def __init__(self, body: bytes, raw_headers: RawHeaders) -> None:
+    def __init__(self, body: bytes, raw_headers: Iterable[tuple[bytes, bytes]]) -> None:
         self.status_code = 200
         self.body = body
         self.background = None

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from zlib_ng import zlib_ng
 
 from app.api.caching import data_version, entity_tag
+from app.api.kept import KeptAnswer
 from app.api.offload import where_it_reads
 from app.edge.headers import accepts_gzip, header
 
@@ -26,16 +27,6 @@ RawHeaders = tuple[tuple[bytes, bytes], ...]
 GZIP_LEVEL = 6
 # A page smaller than this is sent as rendered (the gzip middleware's own threshold).
 GZIP_MINIMUM = 1000
-
-
-class KeptResponse(Response):
-    """A kept page: its body and headers as they were first sent."""
-
-    def __init__(self, body: bytes, raw_headers: RawHeaders) -> None:
-        self.status_code = 200
-        self.body = body
-        self.background = None
-        self.raw_headers = list(raw_headers)
 
 
 def _gzipped(response: Response) -> tuple[bytes, RawHeaders]:
@@ -67,7 +58,7 @@ class RenderedPages:
             if found is None:
                 return None
             self._kept.move_to_end(etag)
-        return KeptResponse(*found)
+        return KeptAnswer(*found)
 
     def keep(self, etag: str, response: Response, request: Request) -> Response:
         """Keep `response`, compressed for a client that takes gzip; the response to send."""
@@ -83,7 +74,7 @@ class RenderedPages:
                 while self.size > self.max_bytes:
                     _, (dropped, _) = self._kept.popitem(last=False)
                     self.size -= len(dropped)
-        return KeptResponse(body, headers)
+        return KeptAnswer(body, headers)
 
 
 class KeptPages:
