@@ -21,12 +21,12 @@ from zlib_ng import zlib_ng
 from app.api.caching import data_version, entity_tag
 from app.api.kept import KeptAnswer
 from app.api.offload import where_it_reads
+from app.edge.compression import MINIMUM_SIZE
 from app.edge.headers import accepts_gzip, header
 
 RawHeaders = tuple[tuple[bytes, bytes], ...]
+# Pages are compressed once and sent many times: a higher level than the middleware's.
 GZIP_LEVEL = 6
-# A page smaller than this is sent as rendered (the gzip middleware's own threshold).
-GZIP_MINIMUM = 1000
 
 
 def _gzipped(response: Response) -> tuple[bytes, RawHeaders]:
@@ -64,7 +64,7 @@ class RenderedPages:
         """Keep `response`, compressed for a client that takes gzip; the response to send."""
         body, headers = bytes(response.body), tuple(response.raw_headers)
         encoded = any(name == b"content-encoding" for name, _ in headers)  # a stored page's
-        if accepts_gzip(request.scope) and len(body) >= GZIP_MINIMUM and not encoded:
+        if accepts_gzip(request.scope) and len(body) >= MINIMUM_SIZE and not encoded:
             body, headers = _gzipped(response)
         if len(body) <= self.max_bytes:
             with self._lock:

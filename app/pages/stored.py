@@ -28,6 +28,7 @@ from zlib_ng import zlib_ng
 from app import derived
 from app.pages import data
 from app.pages.home import home_html
+from app.pages.kept import GZIP_LEVEL
 from app.pages.records import record_html
 from app.pages.render import FINGERPRINT, html_response
 from app.pages.rows import row
@@ -36,7 +37,6 @@ from app.storage import Reader
 TABLE = derived.PAGES_TABLE
 ROWS = derived.ROWS_TABLE
 HOME = ""  # the home page's `resource`; its `record_id` is the data version it shows
-GZIP_LEVEL = 6
 BATCH = 200
 
 # Whose pages show a record of these kinds beyond what their documents hold: a participant's
