@@ -2,9 +2,9 @@
 queries and their encoding.
 
 A list's answer (every resource's, a record's parts, `/v1/search`; JSON, CSV or NDJSON) and
-a record's depend on the data version and on the request alone: its path and query string, `Accept`,
-whether the client takes gzip, and, through the `Link` header's absolute URL, its scheme and
-host. Those name the answer here (its ETag names the first ones). Only 200s are kept, so a
+a record's depend on the data version and on the request alone: its path and query string,
+`Accept`, whether the client takes gzip, and, through the `Link` header's absolute URL, its
+scheme and host. Those name the answer here (its ETag names the first ones). Only 200s are kept, so a
 kept answer is one the route made, parameters validated and read at this data version; a
 load moves the version and every answer kept before it is no longer found. For a client that
 takes gzip the answer is kept compressed, as the gzip middleware compresses it
@@ -151,7 +151,9 @@ class RecentVersion:
         """The version read now, and noted."""
         began = self.clock()
         version, _ = data_version(reader)
-        self._last = (version, began)
+        last = self._last
+        if last is None or began >= last[1]:  # not over a read that began later
+            self._last = (version, began)
         return version
 
 
