@@ -232,3 +232,24 @@ def test_the_least_recently_sent_go_first_past_the_bound() -> None:
     found = answers.get(("b",), '"2-x"')
     assert isinstance(found, Response)
     assert found.body == b"w" * 100
+
+
+class _Versions:
+    """A reader whose data version is `version`, running `during` while it reads."""
+
+    def __init__(self, version: int, during: Any = None) -> None:
+        self.version, self.during = version, during
+
+    def data_state(self) -> tuple[int, None]:
+        if self.during is not None:
+            self.during()
+        return self.version, None
+
+
+def test_a_version_read_that_began_first_is_not_noted_over_a_later_one() -> None:
+    moments = iter([5.0, 6.0])
+    recent = RecentVersion(10, clock=lambda: next(moments, 7.0))
+    newer = _Versions(2)
+    older = _Versions(1, during=lambda: recent.read(newer))  # type: ignore[arg-type]
+    assert recent.read(older) == 1  # type: ignore[arg-type]
+    assert recent.known() == 2  # the read that began at 6.0 stands
