@@ -252,6 +252,20 @@ class Server:
             self.process.kill()
             self.process.wait(timeout=10)
 
+    def settle(self, quiet: float = 0.2, longest: float = 15.0) -> float:
+        """Wait until the server has used no CPU for `quiet` seconds (at most `longest`):
+        requests wrk gave up on may still be running (Datasette's SQL, up to its time
+        limit), and would run beside the next server's timed run. The seconds waited."""
+        started = time.monotonic()
+        last = self.cpu_seconds()
+        while time.monotonic() - started < longest:
+            time.sleep(quiet)
+            now = self.cpu_seconds()
+            if now - last < 0.01 * quiet:  # under 1% of a core: idle
+                break
+            last = now
+        return time.monotonic() - started
+
     def cpu_seconds(self) -> float:
         """CPU time (user + system, all threads) the process and its children (the workers
         of `serve --workers N`) have used so far."""
@@ -1002,17 +1016,21 @@ def compare(
     """Warm up each server, then `rounds` timed runs each, alternating which goes first.
 
     The machine is shared: alternating short rounds and taking medians keeps a burst of
-    someone else's work from landing on one server only.
+    someone else's work from landing on one server only, and each timed run starts once
+    every server is idle (`Server.settle`), so that none is timed beside another's leftovers.
     """
     connections = case.connections or args.connections
     duration = max(args.duration, case.min_duration)
     for _, server, paths in targets:
         if args.warmup > 0:
             load(server.base, paths, args.warmup, connections, request_headers(args))
+            server.settle()
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in targets}
     for round_number in range(args.rounds):
         order = targets if round_number % 2 == 0 else targets[::-1]
         for name, server, paths in order:
+            for _, other, _ in targets:  # every server idle before the timed run
+                other.settle()
             cpu_before = server.cpu_seconds()
             database_before = server.database.by_backend() if server.database else {}
             sent = request_headers(args)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import run
 from bench.postgres import cpu_between
 from bench.run import COLD, OUT_DIR, our_server, parse_args, postgresql_server, postgresql_table
 
@@ -142,3 +143,14 @@ def test_one_worker_reports_no_worker_columns() -> None:
 
 def test_database_cpu_counts_new_backends_from_zero_and_forgets_ended_ones() -> None:
     assert cpu_between({1: 2.0, 2: 5.0}, {1: 2.5, 3: 0.25}) == 0.75
+
+
+def test_a_server_is_idle_once_it_uses_no_cpu_for_a_moment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = our_server(tmp_path / "v.sqlite3")
+    readings = iter([0.0, 0.5, 1.0, 1.0001, 9.0])  # busy, busy, then idle
+    monkeypatch.setattr(server, "cpu_seconds", lambda: next(readings))
+    monkeypatch.setattr(run.time, "sleep", lambda seconds: None)
+    server.settle()
+    assert next(readings) == 9.0  # stopped at the first idle reading
