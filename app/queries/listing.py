@@ -232,8 +232,11 @@ class _Plan:
             # One index range per value, merged in order (SQLite's MERGE of the UNION: no
             # sort), a record listed under two values once; then the page's documents.
             arms = " UNION ".join(
-                f"SELECT {self._id} AS id, {column} AS sort_key FROM {self.driver}{self._joins} "
-                f"WHERE {where.sql()}{arm}"
+                self.db.dialect.merged_arm(
+                    f"SELECT {self._id} AS id, {column} AS sort_key "
+                    f"FROM {self.driver}{self._joins} WHERE {where.sql()}{arm}",
+                    f"{column} {direction}, {self._id} {direction}",
+                )
                 for arm in self._arms()
             )
             return (
