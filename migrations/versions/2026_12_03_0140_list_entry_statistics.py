@@ -30,12 +30,16 @@ TABLES = (
 )
 
 
+# The pairs ANALYZE counts: a value outside them is estimated at the average of the rest.
+MOST_COMMON = 1000
+
+
 def upgrade() -> None:
-    """On PostgreSQL only: the most common (filter, value) pairs of each list entries table,
+    """On PostgreSQL only: the MOST_COMMON (filter, value) pairs of each list entries table,
     counted together by ANALYZE. Estimated as two independent columns, a value's entries
-    were often a few rows, read whole and sorted, where a range of the index in the sort
-    order stops after a page (tests/test_query_plans_postgresql.py). SQLite plans a filtered
-    page from the index alone."""
+    were often thought a few rows, read whole and sorted, where a range of the index in the
+    sort order stops after a page (tests/test_query_plans_postgresql.py). SQLite plans a
+    filtered page from the index alone."""
     if op.get_bind().dialect.name != "postgresql":
         return
     for table in TABLES:
@@ -43,6 +47,7 @@ def upgrade() -> None:
             f"CREATE STATISTICS {table}_list_entry_filter_value (mcv, dependencies) "
             f"ON filter, value FROM {table}_list_entry"
         )
+        op.execute(f"ALTER STATISTICS {table}_list_entry_filter_value SET STATISTICS {MOST_COMMON}")
 
 
 def downgrade() -> None:
