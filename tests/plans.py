@@ -234,8 +234,8 @@ def _page_statements(reader: Recording) -> list[Any]:
 def pages(
     reader: Recording, resource: str, criteria: Any, sort: Any
 ) -> tuple[list[tuple[list[Any], list[Any]]], Any]:
-    """The first page and the one after it (each page's statements and rows), and the
-    first page."""
+    """The first page and the one after it, each as its statements and rows, and the
+    first page's answer (its total)."""
     found = RESOURCES[resource][1]
     db = typing.cast(Reader, reader)
     order = parse_sort(sort, found.sort_columns)

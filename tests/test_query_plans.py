@@ -15,7 +15,8 @@ rarest, alone, under every sort), and date ranges at the start, middle and end o
   the filters FEW_BY_NATURE; `test_the_measure_sees_a_plan_that_reads_every_match` shows
   the measure failing such a plan).
 
-The cases, MIN_BUSY, FEW_BY_NATURE and `not_a_range` are in tests/plans.py. The combinations that are
+The cases, MIN_BUSY, FEW_BY_NATURE and `not_a_range` are in tests/plans.py, shared with
+PostgreSQL's counterpart (tests/test_query_plans_postgresql.py). The combinations that are
 not one index range are those `not_a_range` names, with the reason (docs/read-path.md says
 the same). No timings are asserted here: bench/ measures those.
 """
@@ -50,7 +51,7 @@ pytestmark = [
     pytest.mark.slow,  # builds two generated data sets
     pytest.mark.sqlite_only(
         reason="SQLite's query plans and virtual machine steps",
-        counterpart=None,
+        counterpart="tests/test_query_plans_postgresql.py::test_a_page_is_an_index_range_that_stops",
     ),
 ]
 
