@@ -62,8 +62,16 @@ class Settings(BaseSettings):
     answer_cache_mb: int = Field(
         default=64,
         ge=0,
-        description="Megabytes of list and search answers each worker keeps, to send again "
+        description="Megabytes of list, record and search answers each worker keeps, to send again "
         "until a load changes the data; 0 keeps none.",
+    )
+    version_check_ms: int | None = Field(
+        default=None,
+        ge=0,
+        description="Milliseconds a worker takes the data version it last read as current "
+        "when it sends a kept answer or page, without reading it again: a load is seen at most "
+        "this long after it commits. Unset: 0 on SQLite (the version is read in process for "
+        "each request), 100 on PostgreSQL (each read is an exchange with the server).",
     )
     page_cache_mb: int = Field(
         default=64,
@@ -130,6 +138,13 @@ class Settings(BaseSettings):
         if engine is not None and _engine_of(value) != engine:
             raise ValueError(f"name a {engine} database, as DATABASE_URL does")
         return value.strip()
+
+    @property
+    def version_check_seconds(self) -> float:
+        """VERSION_CHECK_MS, or the engine's default, in seconds."""
+        if self.version_check_ms is not None:
+            return self.version_check_ms / 1000
+        return 0.0 if _engine_of(self.read_url) == "sqlite" else 0.1
 
     @property
     def read_url(self) -> str:

@@ -11,7 +11,7 @@ from app import edge
 from app.api import docs, openapi
 from app.api.fast_path import FastPath
 from app.api.handlers import add_handlers
-from app.api.kept import KeptAnswers
+from app.api.kept import KeptAnswers, RecentVersion
 from app.api.main import FAST_ROUTES, RESOURCES, ROUTERS
 from app.api.offload import SlowReads
 from app.api.routes.health import check_integrity_in_background, checks_integrity_in_background
@@ -83,6 +83,7 @@ def create_app(
     app.state.slow_reads = SlowReads(settings.database_pool_size)
     app.state.problems = problems
     app.state.kept_answers = KeptAnswers(settings.answer_cache_mb * 1024 * 1024)
+    app.state.recent_version = RecentVersion(settings.version_check_seconds)
     app.state.rendered_pages = RenderedPages(settings.page_cache_mb * 1024 * 1024, FINGERPRINT)
     # An Integrity while the app checks the file in the background, None when it does not
     # (a file within INTEGRITY_CHECK_MAX_BYTES is checked by `serve` before the app starts).

@@ -17,6 +17,10 @@ With `--backend postgresql`, the file is also copied to a fresh PostgreSQL datab
 the same cases in the same rounds (and with `--workers N`, by a second server with N
 workers); the report adds a table for it, with the database's CPU and its own time for the
 same SQL.
+
+With `--cold`, our servers keep no answer (ANSWER_CACHE_MB=0, PAGE_CACHE_MB=0): each
+request is made as a first request is, while a default server sends a repeated request as
+it was kept (decisions 0040 and 0041). Results go to results-cold.json.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ PAGE_DEEP_SIZE = 10
 FILTERED_SIZE = 50
 CSV_ROWS = 10_000
 TIME_LIMIT_MS = 2000  # our default query_time_limit_ms; Datasette gets the same
+# `--cold`: nothing kept, so that a request costs what a first request costs.
+COLD = {"ANSWER_CACHE_MB": "0", "PAGE_CACHE_MB": "0"}
 # Our server checks the whole file (`PRAGMA quick_check`) before it serves: minutes at 1M.
 STARTUP_LIMIT_S = 1800
 
@@ -282,10 +288,12 @@ def our_server(path: Path, name: str = "ours", **settings: str) -> Server:
     return _served(f"sqlite:///{path}", name, 1, settings)
 
 
-def postgresql_server(url: str, name: str = "postgresql", workers: int = 1) -> Server:
-    """`python -m app serve`, `workers` workers, on the PostgreSQL database at `url`, with
-    its backends' CPU read too."""
-    server = _served(url, name, workers, {})
+def postgresql_server(
+    url: str, name: str = "postgresql", workers: int = 1, **settings: str
+) -> Server:
+    """`python -m app serve`, `workers` workers, on the PostgreSQL database at `url` (other
+    settings as environment), with its backends' CPU read too."""
+    server = _served(url, name, workers, settings)
     server.database = DatabaseCpu(url)
     return server
 
@@ -1078,7 +1086,8 @@ def table(scale: dict[str, Any]) -> str:
         f"visits: {scale['params']['visits']:,}   file: {scale['file_mb']:,.0f} MB   "
         f"wrk -t1 -c{scale['connections']} -d{scale['duration']}s x {scale['rounds']} rounds "
         f"(medians)   load average during runs: {scale.get('loadavg', 0):.1f}"
-        + ("   clients accept gzip" if scale.get("accept_encoding") == "gzip" else ""),
+        + ("   clients accept gzip" if scale.get("accept_encoding") == "gzip" else "")
+        + ("   ours keeps no answer" if scale.get("answers_kept") is False else ""),
         f"{'':<40} {'--------- ours ---------':>31}  {'------ Datasette -------':>31}  "
         f"{'ours/Datasette':>14}",
         f"{'case':<40} {'req/s':>7} {'p50':>7} {'p99':>7} {'cpu':>7}  "
@@ -1255,13 +1264,15 @@ def _run_servers(
     visits: int, path: Path, args: argparse.Namespace, postgresql: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Start the servers on `path` (and on the PostgreSQL copy), check, load, report."""
-    ours, theirs = our_server(path), datasette_server(path)
+    kept = COLD if args.cold else {}
+    ours, theirs = our_server(path, **kept), datasette_server(path)
     extra: list[Server] = []  # PostgreSQL's, one worker (and `--workers` workers)
     if postgresql:
         url = postgresql["url"]
-        extra.append(postgresql_server(url))
+        extra.append(postgresql_server(url, **kept))
         if args.workers > 1:
-            extra.append(postgresql_server(url, f"postgresql_{args.workers}w", args.workers))
+            name = f"postgresql_{args.workers}w"
+            extra.append(postgresql_server(url, name, args.workers, **kept))
     client = httpx.Client(timeout=60)
     scale: dict[str, Any] = {
         "file": str(path.relative_to(PROJECT_ROOT)),
@@ -1270,6 +1281,7 @@ def _run_servers(
         "rounds": args.rounds,
         "connections": args.connections,
         "accept_encoding": "gzip" if args.gzip else "identity",
+        "answers_kept": not args.cold,
         "cases": [],
     }
     if postgresql:
@@ -1396,6 +1408,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="send Accept-Encoding: gzip, as browsers and httpx do (results-gzip.json)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="our servers keep no answer: every request made as a first one (results-cold.json)",
+    )
     parser.add_argument("--results", type=Path, help="JSON file to merge into")
     parser.add_argument(
         "--backend",
@@ -1421,7 +1438,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.workers > 1 and args.backend != "postgresql":
         parser.error("--workers: only with --backend postgresql")
     if args.results is None:
-        args.results = OUT_DIR / ("results-gzip.json" if args.gzip else "results.json")
+        suffix = ("-gzip" if args.gzip else "") + ("-cold" if args.cold else "")
+        args.results = OUT_DIR / f"results{suffix}.json"
     return args
 
 

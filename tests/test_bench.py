@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bench.postgres import cpu_between
-from bench.run import OUT_DIR, parse_args, postgresql_table
+from bench.run import COLD, OUT_DIR, our_server, parse_args, postgresql_server, postgresql_table
 
 pytestmark = pytest.mark.backend_independent(reason="the benchmark's command line and report")
 
@@ -21,6 +21,17 @@ def test_by_default_only_sqlite_is_served_by_one_worker() -> None:
     args = parse_args([])
     assert (args.backend, args.workers, args.results) == ("sqlite", 1, OUT_DIR / "results.json")
     assert parse_args(["--gzip", "--results", "r.json"]).results == Path("r.json")
+
+
+def test_cold_servers_keep_nothing_and_report_apart(tmp_path: Path) -> None:
+    args = parse_args(["--cold", "--gzip"])
+    assert (args.cold, args.results) == (True, OUT_DIR / "results-gzip-cold.json")
+    assert parse_args(["--cold"]).results == OUT_DIR / "results-cold.json"
+    ours = our_server(tmp_path / "v.sqlite3", **COLD)
+    pg = postgresql_server("postgresql://root@127.0.0.1:5432/v", **COLD)
+    for server in (ours, pg):
+        assert (server.env["ANSWER_CACHE_MB"], server.env["PAGE_CACHE_MB"]) == ("0", "0")
+    assert "ANSWER_CACHE_MB" not in our_server(tmp_path / "v.sqlite3").env
 
 
 @pytest.mark.parametrize(

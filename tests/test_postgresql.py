@@ -193,11 +193,21 @@ def test_a_request_costs_one_exchange_per_read_and_one_to_end(
         exchanges.clear()
         assert client.get(page).status_code == 200
         assert len(exchanges) == 4  # BEGIN and the version, the dated page, the undated, COMMIT
-    with TestClient(create_app(settings)) as client:
-        assert client.get(page).status_code == 200
+    every_time = settings.model_copy(update={"version_check_ms": 0})
+    with TestClient(create_app(every_time)) as client:
+        for asked in (page, path):
+            assert client.get(asked).status_code == 200
+            exchanges.clear()
+            assert client.get(asked).status_code == 200
+            assert len(exchanges) == 1  # the version alone: the answer kept at that version
+    trusted = settings.model_copy(update={"version_check_ms": 60_000})
+    with TestClient(create_app(trusted)) as client:
+        for asked in (page, path, page):  # the second page's look-up reads the version
+            assert client.get(asked).status_code == 200
         exchanges.clear()
-        assert client.get(page).status_code == 200
-        assert len(exchanges) == 1  # the version alone: the answer kept for it at that version
+        for asked in (page, path):
+            assert client.get(asked).status_code == 200
+        assert exchanges == []  # the version read a moment ago taken as current
     reader = open_reader(pg_url, 5000)
     try:
         assert reader.scalar("SELECT 1") == 1  # the pool opened, its connection set up

@@ -9,9 +9,11 @@ temporary folder, each on a free port (tests/pg_cluster.py), and remove them aft
 import base64
 import json
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +186,7 @@ def _seed_with_city(target: Path, city: str) -> Path:
     reason="streaming replication is PostgreSQL's; SQLite has no replica", counterpart=None
 )
 def test_reads_go_to_the_replica_and_see_a_load_once_it_has_replayed(
-    servers: tuple[pg_cluster.Server, pg_cluster.Server],
+    servers: tuple[pg_cluster.Server, pg_cluster.Server], tmp_path: Path
 ) -> None:
     primary, replica = servers
     with _client(primary, replica) as on_replica:
@@ -210,6 +212,16 @@ def test_reads_go_to_the_replica_and_see_a_load_once_it_has_replayed(
         assert _version_of(answer.headers["ETag"]) == version
         assert answer.headers["ETag"] == expected.headers["ETag"]
         assert on_replica.get(f"/v1/visits/{VISIT}").json()["city"] == "Caracas"
+        # The database as a SQLite file, made from what the replica holds.
+        download = on_replica.get("/v1/export/database.sqlite")
+        assert download.status_code == 200, download.text
+        copy = tmp_path / "from-the-replica.sqlite3"
+        copy.write_bytes(download.content)
+        with closing(sqlite3.connect(copy)) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert connection.execute("SELECT count(*) FROM visit").fetchone() == (3,)
+            found = connection.execute("SELECT version FROM data_version").fetchone()
+            assert found == (version,)
 
 
 @replication

@@ -11,8 +11,8 @@ see its answers as any other. It answers only what it can answer exactly as the 
 GET, with no query string for a record's page, an id within the route's length limit, no dependency
 overridden. Any other request goes on to FastAPI untouched. What the handler raises is answered
 by the same problem the exception handlers give (tests/api/test_fast_path.py compares the two
-paths). A list's or the search's answer kept for the request at this data version
-(app/api/kept.py) is sent before anything parses it. Why a fast path at all:
+paths). The answer kept for the request at this data version (app/api/kept.py) is sent
+before anything parses it. Why a fast path at all:
 docs/decisions/0011-fast-path-to-details.md.
 """
 
@@ -118,10 +118,9 @@ class FastPath:
             if len(record_id) > route.max_length:
                 return None  # FastAPI's validation names the parameter
         request = Request(scope, receive, send)
-        if not route.max_length:  # a list or the search: the answer kept for it, if any
-            kept = await kept_answer(request, app.state.reader)
-            if kept is not None:
-                return kept
+        kept = await kept_answer(request, app.state.reader)
+        if kept is not None:
+            return kept
         try:
             return await route.answer(request, app.state.reader, app.state.settings, record_id)
         except ANSWERED as error:

@@ -1,21 +1,25 @@
-"""List and search answers kept per data version, so that a request asked again costs a
-look-up, not its queries and their encoding.
+"""Answers kept per data version, so that a request asked again costs a look-up, not its
+queries and their encoding.
 
-A list's answer (every resource's, a record's parts, `/v1/search`; JSON, CSV or NDJSON)
-depends on the data version and on the request alone: its path and query string, `Accept`,
-whether the client takes gzip, and, through the `Link` header's absolute URL, its scheme and
-host. Those name the answer here (its ETag names the first ones). Only 200s are kept, so a
+A list's answer (every resource's, a record's parts, `/v1/search`; JSON, CSV or NDJSON) and
+a record's depend on the data version and on the request alone: its path and query string,
+`Accept`, whether the client takes gzip, and, through the `Link` header's absolute URL, its
+scheme and host. Those name the answer here (its ETag names the first ones). Only 200s are kept, so a
 kept answer is one the route made, parameters validated and read at this data version; a
 load moves the version and every answer kept before it is no longer found. For a client that
 takes gzip the answer is kept compressed, as the gzip middleware compresses it
 (`app.edge.compression.gzipped`: the same bytes), so it is neither made nor compressed
 again. The least recently sent go first once the bodies kept pass `max_bytes`.
-Why, and what it saves: docs/decisions/0040-list-answers-kept-per-data-version.md.
+The data version a look-up compares is the one last read, while it is younger than
+VERSION_CHECK_MS (`RecentVersion`); else it is read again.
+Why, and what it saves: docs/decisions/0040-list-answers-kept-per-data-version.md,
+docs/decisions/0041-the-data-version-read-once-for-many-answers.md.
 """
 
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from fastapi import Request, Response
 from starlette.types import Scope
@@ -126,10 +130,55 @@ class KeptFor:
         return KeptAnswer(body, headers)
 
 
+class RecentVersion:
+    """The data version as a look-up of kept answers last read it, taken as current for
+    `seconds` after the read began (0: read for every look-up), shared by a worker's
+    threads (`app.state.recent_version`)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._last: tuple[int, float] | None = None  # the version, when its read began
+
+    def known(self) -> int | None:
+        """The version read less than `seconds` ago, if any."""
+        last = self._last
+        if last is None or self.clock() - last[1] >= self.seconds:
+            return None
+        return last[0]
+
+    def read(self, reader: Reader) -> int:
+        """The version read now, and noted."""
+        began = self.clock()
+        version, _ = data_version(reader)
+        last = self._last
+        if last is None or began >= last[1]:  # not over a read that began later
+            self._last = (version, began)
+        return version
+
+
+async def current_version(request: Request, reader: Reader) -> int | None:
+    """The data version a kept answer or page is looked up at: the recent one, else read
+    where reads belong; None when it cannot be read (the route meets the same failure and
+    answers it with a problem)."""
+    recent: RecentVersion = request.app.state.recent_version
+    version = recent.known()
+    if version is not None:
+        return version
+
+    def read() -> int | None:
+        try:
+            return recent.read(reader)
+        except Exception:
+            return None
+
+    return await where_it_reads(request, reader, read)
+
+
 async def kept_answer(request: Request, reader: Reader) -> Response | None:
     """The answer kept for `request` at the current data version, before anything parses it
-    (the fast path's lists and search): None unless one is kept, or for a revalidation
-    (`If-None-Match`, `If-Modified-Since`: the route answers it)."""
+    (the fast path's lists, records and search): None unless one is kept, or for a
+    revalidation (`If-None-Match`, `If-Modified-Since`: the route answers it)."""
     answers: KeptAnswers = request.app.state.kept_answers
     scope = request.scope
     key = answer_key(scope)
@@ -137,12 +186,7 @@ async def kept_answer(request: Request, reader: Reader) -> Response | None:
         return None
     if header(scope, b"if-none-match") is not None or header(scope, b"if-modified-since"):
         return None
-
-    def look() -> Response | None:
-        try:
-            version, _ = data_version(reader)
-        except Exception:  # the route meets the same failure and answers it with a problem
-            return None
-        return answers.get(key, entity_tag(request, version))
-
-    return await where_it_reads(request, reader, look)
+    version = await current_version(request, reader)
+    if version is None:
+        return None
+    return answers.get(key, entity_tag(request, version))

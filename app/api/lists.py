@@ -179,4 +179,4 @@ def detail_response(
             return gzipped_json(record, accepts_gzip(request.scope))
         return JSONBytes(record)
 
-    return conditional(request, reader, settings, respond)
+    return kept_or_made(request, reader, settings, respond)

@@ -79,11 +79,11 @@ def stored_page(
     sort: str,
     after: tuple[Any, str] | None,
     limit: int,
-    rows_made_by: str,
+    rows_made_by: str | None = None,
 ) -> tuple[list[Encoded], Page]:
     """One keyset page of `resource` after `after` in `sort` order, its items as stored;
-    `page.rows` holds their ids and their list-page rows as the pages' code of the
-    fingerprint `rows_made_by` stored them (`html`, None if not), in the same order."""
+    with `rows_made_by`, `page.rows` holds their ids and their list-page rows as the pages'
+    code of that fingerprint stored them (`html`, None if not), in the same order."""
     items, page = resource.listing(
         db,
         criteria,
@@ -104,9 +104,7 @@ def list_page(
     limit: int,
 ) -> tuple[list[dict[str, Any]], Page]:
     """One keyset page of `resource` after `after` in `sort` order, as dicts."""
-    items, page = resource.listing(
-        db, criteria, parse_sort(sort, resource.sort_columns), after, limit
-    )
+    items, page = stored_page(db, resource, criteria, sort, after, limit)
     return decoded(items), page
 
 

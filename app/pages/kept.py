@@ -18,9 +18,8 @@ from fastapi import Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from zlib_ng import zlib_ng
 
-from app.api.caching import data_version, entity_tag
-from app.api.kept import KeptAnswer
-from app.api.offload import where_it_reads
+from app.api.caching import entity_tag
+from app.api.kept import KeptAnswer, current_version
 from app.edge.compression import MINIMUM_SIZE
 from app.edge.headers import accepts_gzip, header
 
@@ -98,18 +97,17 @@ class KeptPages:
             and not scope["app"].dependency_overrides
         ):
             request = Request(scope)
-            found = await where_it_reads(request, scope["app"].state.reader, lambda: _kept(request))
+            found = await _kept(request)
             if found is not None:
                 await found(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
-def _kept(request: Request) -> Response | None:
+async def _kept(request: Request) -> Response | None:
     state = request.app.state
     rendered: RenderedPages = state.rendered_pages
-    try:
-        version, _ = data_version(state.reader)
-    except Exception:  # the route meets the same failure and answers it with a problem
+    version = await current_version(request, state.reader)
+    if version is None:
         return None
     return rendered.get(entity_tag(request, version, rendered.fingerprint))

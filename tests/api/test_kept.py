@@ -1,6 +1,7 @@
-"""List and search answers are kept per data version: a request asked again is sent as it was
-first made, byte for byte, without reading; a load, another host, another encoding or a
-revalidation is answered by the route."""
+"""Answers (lists, records, the search) are kept per data version: a request asked again is
+sent as it was first made, byte for byte, without reading; a load, another host, another
+encoding or a revalidation is answered by the route. The data version is read again for a
+look-up once the last read is VERSION_CHECK_MS old."""
 
 import gzip
 import shutil
@@ -13,11 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.responses import Response
 
-from app.api.kept import KeptAnswers
+from app.api.kept import KeptAnswers, RecentVersion
 from app.config import Settings
 from app.main import create_app
 
-# A list of each shape (filtered, several pages, CSV, NDJSON, sparse fields) and the search.
+# A list of each shape (filtered, several pages, CSV, NDJSON, sparse fields), the search,
+# and records (stored, stored and compressed, with sparse fields).
 ASKED = [
     "/v1/visits?host_country=CU&sort=-start_date&limit=1",
     "/v1/meetings?limit=2&facet=topic",
@@ -25,6 +27,9 @@ ASKED = [
     "/v1/participants?format=ndjson&limit=2",
     "/v1/agreements?fields=id,title&limit=2",
     "/v1/search?q=havana&limit=1",
+    "/v1/visits/2023-06-raisi-cuba",
+    "/v1/meetings/2023-06-15-havana-signing-ceremony",
+    "/v1/participants/miguel-diaz-canel?fields=id,name",
 ]
 VERSION_READ = "SELECT version, changed_at FROM data_version WHERE id = 1"
 
@@ -164,6 +169,52 @@ def test_a_load_is_answered_anew(database_url: str, tmp_path: Path) -> None:
         assert len(kept(client)) == 1  # in place of the stale one
 
 
+@pytest.mark.parametrize("path", ["/v1/visits?limit=2", "/v1/visits/2023-06-raisi-cuba"])
+def test_a_load_is_seen_once_the_version_read_is_version_check_ms_old(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    if not database_url.startswith("sqlite:///"):
+        pytest.skip("moves the data version of a copy of the SQLite file")
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(database_url.removeprefix("sqlite:///"), copy)
+    settings = Settings(database_url=f"sqlite:///{copy}", version_check_ms=250)
+    with TestClient(create_app(settings)) as client:
+        recent: RecentVersion = client.app.state.recent_version  # type: ignore[attr-defined]
+        now = [1000.0]
+        monkeypatch.setattr(recent, "clock", lambda: now[0])
+        first = client.get(path)
+        assert client.get(path).headers["etag"] == first.headers["etag"]  # read at 1000.0
+        with sqlite3.connect(copy) as connection:  # as a load's commit moves it
+            connection.execute("UPDATE data_version SET version = version + 1 WHERE id = 1")
+        connection.close()
+        ran = recorded(client, monkeypatch)
+        now[0] += 0.249
+        stale = client.get(path)
+        assert (stale.headers["etag"], stale.content) == (first.headers["etag"], first.content)
+        assert ran == []  # no read: the version read 249 ms ago is taken as current
+        now[0] += 0.001
+        again = client.get(path)
+        version = int(first.headers["etag"].strip('"').split("-")[0])
+        assert again.headers["etag"].startswith(f'"{version + 1}-')
+        assert ran[0] == VERSION_READ
+
+
+@pytest.mark.parametrize(
+    ("url", "version_check_ms", "seconds"),
+    [
+        ("sqlite:///visits.sqlite3", None, 0.0),
+        ("postgresql://root@127.0.0.1:5432/visits", None, 0.1),
+        ("postgresql://root@127.0.0.1:5432/visits", 0, 0.0),
+        ("sqlite:///visits.sqlite3", 250, 0.25),
+    ],
+)
+def test_the_version_is_read_for_each_look_up_on_sqlite_and_every_100_ms_on_postgresql(
+    url: str, version_check_ms: int | None, seconds: float
+) -> None:
+    settings = Settings(database_url=url, version_check_ms=version_check_ms)
+    assert settings.version_check_seconds == seconds
+
+
 def test_the_least_recently_sent_go_first_past_the_bound() -> None:
     answers = KeptAnswers(1000)
     for key in ("a", "b", "c"):
@@ -181,3 +232,24 @@ def test_the_least_recently_sent_go_first_past_the_bound() -> None:
     found = answers.get(("b",), '"2-x"')
     assert isinstance(found, Response)
     assert found.body == b"w" * 100
+
+
+class _Versions:
+    """A reader whose data version is `version`, running `during` while it reads."""
+
+    def __init__(self, version: int, during: Any = None) -> None:
+        self.version, self.during = version, during
+
+    def data_state(self) -> tuple[int, None]:
+        if self.during is not None:
+            self.during()
+        return self.version, None
+
+
+def test_a_version_read_that_began_first_is_not_noted_over_a_later_one() -> None:
+    moments = iter([5.0, 6.0])
+    recent = RecentVersion(10, clock=lambda: next(moments, 7.0))
+    newer = _Versions(2)
+    older = _Versions(1, during=lambda: recent.read(newer))  # type: ignore[arg-type]
+    assert recent.read(older) == 1  # type: ignore[arg-type]
+    assert recent.known() == 2  # the read that began at 6.0 stands

@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.responses import Response
 
+from app.api import kept
 from app.config import Settings
 from app.main import create_app
-from app.pages import kept, routes
+from app.pages import routes
 from app.pages.kept import RenderedPages
 from app.pages.render import FINGERPRINT, HERE, fingerprint
 from tests.pages.support import BROWSER
