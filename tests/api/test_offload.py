@@ -27,10 +27,10 @@ STUCK_S = 30
 @pytest.fixture
 def app(settings: Settings) -> FastAPI:
     """A new app (its own remembered requests and worker limiter), with no query time limit
-    a loaded machine could reach, keeping no answer (a request asked again is read again)."""
-    return create_app(
-        settings.model_copy(update={"query_time_limit_ms": 600_000, "answer_cache_mb": 0})
-    )
+    a loaded machine could reach, keeping no answer and reading the data version for each
+    kept page (a request asked again is read again)."""
+    unlimited = {"query_time_limit_ms": 600_000, "answer_cache_mb": 0, "version_check_ms": 0}
+    return create_app(settings.model_copy(update=unlimited))
 
 
 # The loop's budget: an embedded engine's reads start on the event loop and move to a worker
