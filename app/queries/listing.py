@@ -212,8 +212,7 @@ class _Plan:
                     "page_limit": limit + 1 - len(rows),
                 },
             )
-            if self.values:
-                _in_order(found, sort.descending)
+            _in_order(found, sort.descending)
             rows += found
             if len(rows) > limit:
                 break
@@ -233,8 +232,11 @@ class _Plan:
             # One index range per value, merged in order (SQLite's MERGE of the UNION: no
             # sort), a record listed under two values once; then the page's documents.
             arms = " UNION ".join(
-                f"SELECT {self._id} AS id, {column} AS sort_key FROM {self.driver}{self._joins} "
-                f"WHERE {where.sql()}{arm}"
+                self.db.dialect.merged_arm(
+                    f"SELECT {self._id} AS id, {column} AS sort_key "
+                    f"FROM {self.driver}{self._joins} WHERE {where.sql()}{arm}",
+                    f"{column} {direction}, {self._id} {direction}",
+                )
                 for arm in self._arms()
             )
             return (
@@ -244,14 +246,17 @@ class _Plan:
                 "LIMIT :page_limit) page CROSS JOIN record_item d "
                 f"WHERE d.resource = '{listing.resource}' AND d.record_id = page.id"
             )
-        # CROSS JOIN: the table read in order is the outer loop (SQLite keeps it first).
-        where.add(f"d.resource = '{listing.resource}' AND d.record_id = {self._id}")
+        # The page's ids first, then their documents: joined in the same statement, the
+        # planner of PostgreSQL, which does not know that every record has its item,
+        # expects the join to drop most rows and reads every match, then sorts them.
         return (
-            f"SELECT {stored.columns(listing.resource, self._id)}, {self._id} AS id, "
-            f"{column} AS sort_key "
-            f"FROM {self.driver}{self._joins} CROSS JOIN record_item d "
-            f"WHERE {where.sql()} "
-            f"ORDER BY {column} {direction}, {self._id} {direction} LIMIT :page_limit"
+            f"SELECT {stored.columns(listing.resource, 'page.id')}, page.id AS id, "
+            "page.sort_key AS sort_key "
+            f"FROM (SELECT {self._id} AS id, {column} AS sort_key "
+            f"FROM {self.driver}{self._joins} WHERE {where.sql()} "
+            f"ORDER BY {column} {direction}, {self._id} {direction} LIMIT :page_limit) page "
+            f"CROSS JOIN record_item d "
+            f"WHERE d.resource = '{listing.resource}' AND d.record_id = page.id"
         )
 
     def _phases(
@@ -688,9 +693,9 @@ class _Planner:
 
 
 def _in_order(rows: list[Row], descending: bool) -> None:
-    """A page merged from several values' ranges, put in its sort order (NULLs first
-    ascending, as SQLite sorts): the join to the documents need not keep the chosen ids'
-    order (PostgreSQL's does not), and an ORDER BY after it would sort again in SQL."""
+    """A page put in its sort order (NULLs first ascending, as SQLite sorts): the join to
+    the documents need not keep the chosen ids' order (PostgreSQL's does not), and an ORDER
+    BY after it would sort again in SQL."""
     rows.sort(
         key=lambda row: (
             (0, "", row["id"]) if row["sort_key"] is None else (1, row["sort_key"], row["id"])

@@ -57,6 +57,11 @@ class Dialect(ABC):
     def days_between(self, first: str, last: str) -> str:
         """Whole days from the date `first` to the date `last`."""
 
+    @abstractmethod
+    def merged_arm(self, select: str, order: str) -> str:
+        """One index range of a `UNION` that is read in the order `order` (the ORDER BY
+        list of `select`'s own columns) and cut after `:page_limit` rows."""
+
 
 # The searchable resources, each one's records in the table of its name. Never reorder: an
 # engine may number documents by position (add at the end).

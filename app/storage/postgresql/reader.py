@@ -75,6 +75,11 @@ class PgDialect(Dialect):
         """The difference of two dates, in days."""
         return f"({last} - {first})"
 
+    def merged_arm(self, select: str, order: str) -> str:
+        """The select in its order, cut after the page: PostgreSQL unites whole arms and
+        then sorts, so each arm stops at the page's rows."""
+        return f"({select} ORDER BY {order} LIMIT :page_limit)"
+
 
 DIALECT = PgDialect()
 SEARCH = TsSearch()
