@@ -4,10 +4,10 @@ queries and their encoding.
 A list's answer (every resource's, a record's parts, `/v1/search`; JSON, CSV or NDJSON) and
 a record's depend on the data version and on the request alone: its path and query string,
 `Accept`, whether the client takes gzip, and, through the `Link` header's absolute URL, its
-scheme and host. Those name the answer here (its ETag names the first ones). Only 200s are kept, so a
-kept answer is one the route made, parameters validated and read at this data version; a
-load moves the version and every answer kept before it is no longer found. For a client that
-takes gzip the answer is kept compressed, as the gzip middleware compresses it
+scheme and host. Those name the answer here (its ETag names the first ones). Only 200s are
+kept, so a kept answer is one the route made, parameters validated and read at this data
+version; a load moves the version and every answer kept before it is no longer found. For a
+client that takes gzip the answer is kept compressed, as the gzip middleware compresses it
 (`app.edge.compression.gzipped`: the same bytes), so it is neither made nor compressed
 again. The least recently sent go first once the bodies kept pass `max_bytes`.
 The data version a look-up compares is the one last read, while it is younger than
