@@ -7,7 +7,7 @@ deep pages; each case's parameters go through the route's filter model, as a req
 
 import sqlite3
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +33,7 @@ from tests.generated import generated_database
 SMALL = 500
 BIG = 8 * SMALL
 LIMIT = 10
+GROWTH = 1.5  # what a page may cost on BIG over its cost on SMALL (a read of every match: ~8x)
 MIN_BUSY = 20  # matches of a busiest value on SMALL
 DEPTH = 1000  # pages of LIMIT records
 
@@ -282,3 +283,22 @@ def deep_pages(reader: Recording, resource: str, sort: str) -> tuple[list[Any], 
         row["id"] for row in every.rows[depth * LIMIT : (depth + 1) * LIMIT]
     ]
     return first, _page_statements(reader)
+
+
+def over_the_bound(
+    pages: Iterable[tuple[int | None, int | None, int, int]], per_row: int, slack: int, unit: str
+) -> list[str]:
+    """The pages whose cost on BIG passes GROWTH times their cost on SMALL, plus `per_row`
+    for each row they return beyond those on SMALL, plus `slack`. `pages`: each page's cost
+    on SMALL and on BIG (None: not held to the bound) and the rows it returns on each."""
+    problems = []
+    for number, (small, big, rows, big_rows) in enumerate(pages):
+        if small is None or big is None:
+            continue
+        bound = int(GROWTH * small) + per_row * max(0, big_rows - rows) + slack
+        if big > bound:
+            problems.append(
+                f"page {number + 1}: {big} {unit} on {BIG} visits, {small} on {SMALL} "
+                f"(bound {bound})"
+            )
+    return problems
