@@ -11,7 +11,13 @@ from app.api.fields import chosen, picked, picked_detail
 from app.api.formats import MEDIA_TYPES, Format, csv_lines, ndjson_lines, negotiate
 from app.api.kept import KeptAnswers
 from app.api.offload import run_read
-from app.api.paging import decode_cursor, encode_cursor, filters_digest, resume
+from app.api.paging import (
+    decode_cursor,
+    encode_cursor,
+    filters_digest,
+    next_page_url,
+    resume,
+)
 from app.api.responses import JSONBytes, gzipped_json
 from app.config import Settings
 from app.edge.headers import accepts_gzip
@@ -69,8 +75,7 @@ def page_response(
     if fields is not None and answer_in != "csv":
         items = picked(items, fields)
     if next_cursor is not None:
-        next_url = request.url.include_query_params(cursor=next_cursor)
-        headers["Link"] = f'<{next_url}>; rel="next"'
+        headers["Link"] = f'<{next_page_url(request.url, next_cursor)}>; rel="next"'
     if answer_in == "json":
         body: dict[str, Any] = {"items": items, "total": total, "next_cursor": next_cursor}
         if total_is_lower_bound:

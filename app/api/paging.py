@@ -14,6 +14,9 @@ import hmac
 import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import URL
 
 from app.errors import ApiError, invalid_parameter
 
@@ -51,6 +54,21 @@ def encode_cursor(sort: str, after: tuple[Any, Any], digest: str, secret: str, v
     ).encode()
     body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
     return f"{body}.{_sign(payload, secret)}"
+
+
+def next_page_url(url: URL, cursor: str) -> str:
+    """`url` with `cursor=` set to `cursor`, last: what Starlette's
+    `url.include_query_params(cursor=cursor)` writes (its other parameters re-encoded as
+    `urlencode` does), without parsing the whole URL again, as a page's `Link` is made on
+    every request that has a next page."""
+    pairs = [
+        (name, value)
+        for name, value in parse_qsl(url.query, keep_blank_values=True)
+        if name != "cursor"
+    ]
+    pairs.append(("cursor", cursor))
+    # The path writes `?` as %3F (Starlette's URL), so the first `?` starts the query.
+    return f"{str(url).partition('?')[0]}?{urlencode(pairs)}"
 
 
 def _bad_cursor(message: str, name: str = "cursor") -> ApiError:
