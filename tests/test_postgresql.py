@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import app.pages.stored  # noqa: F401 - a rebuild builds the stored pages, as `serve`'s does
 from app.config import Settings
+from app.derived import EVERYTHING, LATER, refresh
 from app.main import create_app
-from app.storage import QueryTimeout, open_reader
+from app.storage import QueryTimeout, create_write_engine, open_reader
 from app.storage.postgresql import PgReader
-from app.storage.postgresql.reader import pyformat
+from app.storage.postgresql.reader import PgLoadReader, pyformat
 from app.storage.postgresql.search import query_text
 from tests.postgres import fresh_database, seeded_postgres
 from tests.support import build_sqlite, run_app
@@ -238,6 +240,36 @@ def test_search_folds_accents_and_case_and_matches_prefixes(
         body = client.get("/v1/search", params={"q": query, "type": "participant"}).json()
     assert [hit["id"] for hit in body["items"]] == [found]
     assert "<mark>" in body["items"][0]["snippet"]
+
+
+@only_here(None)  # SQLite's load reader reads the version once per transaction, in process
+def test_a_rebuild_reads_the_data_version_once(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each stored page memoises its counts by data version: read once for the whole build,
+    # not an exchange per count (thousands on a large database).
+    reads: list[int] = []
+    state = PgLoadReader._state
+
+    def counted(reader: PgLoadReader) -> tuple[int, Any]:
+        reads.append(1)
+        return state(reader)
+
+    monkeypatch.setattr(PgLoadReader, "_state", counted)
+    assert LATER, "the stored pages' build is registered"
+    engine = create_write_engine(pg_url)
+    try:
+        with engine.connect() as connection, connection.begin() as transaction:
+            pages = "SELECT count(*) FROM record_page"
+            before = connection.exec_driver_sql(pages).scalar()
+            connection.exec_driver_sql("DELETE FROM record_page")
+            refresh(connection, EVERYTHING)
+            after = connection.exec_driver_sql(pages).scalar()
+            transaction.rollback()
+    finally:
+        engine.dispose()
+    assert after == before == 289  # every record's page and the home page, built again
+    assert reads == [1]
 
 
 @only_here(None)

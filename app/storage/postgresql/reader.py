@@ -426,6 +426,7 @@ class PgLoadReader(PgReader):
         self._pool_lock = threading.Lock()
         self.backup = None
         self._connection = connection
+        self._kept_state: tuple[int, Any] | None = None
 
     @property
     def location(self) -> str:
@@ -447,8 +448,12 @@ class PgLoadReader(PgReader):
         yield
 
     def data_state(self) -> tuple[int, Any]:
-        """The load's own view of the version, read each time (the load moves it)."""
-        return self._state()
+        """Read once, as SQLite's load reader reads it once per transaction: the reader is
+        made once the load's writes have moved the version (app/derived.py), and building
+        the derived data does not move it (a page build reads it for every memoised count)."""
+        if self._kept_state is None:
+            self._kept_state = self._state()
+        return self._kept_state
 
     def close(self) -> None:
         """Nothing to close: the connection is the load's."""
