@@ -27,6 +27,7 @@ from app.storage import (
     check_database,
     create_write_engine,
     dialect_name,
+    insert_rows,
     make_standalone,
     upgrade_to_head,
 )
@@ -126,17 +127,8 @@ def copy_database(
             for table in reversed(tables()):
                 target.execute(table.delete())
             for table in tables():
-                batch: list[dict[str, Any]] = []
-                copied = 0
-                for row in source.execution_options(yield_per=_BATCH).execute(select(table)):
-                    batch.append(_aware(table, dict(row._mapping)))
-                    if len(batch) >= _BATCH:
-                        target.execute(table.insert(), batch)
-                        copied += len(batch)
-                        batch = []
-                if batch:
-                    target.execute(table.insert(), batch)
-                    copied += len(batch)
+                read = source.execution_options(yield_per=_BATCH).execute(select(table))
+                copied = insert_rows(target, table, (_aware(table, dict(r._mapping)) for r in read))
                 say(f"{table.name}: {copied:,} rows copied")
             if dialect_name(target_url) == "postgresql":
                 # Generated keys continue after the copied ones.

@@ -6,15 +6,16 @@ Above this package nothing names an engine. Queries read through a `Reader`
 app/storage/sqlite/), chosen here from the database URL.
 """
 
+import itertools
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg_pool import PoolTimeout
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, Table, create_engine
 from sqlalchemy.engine import make_url
 
 from app.paths import shipped
@@ -59,6 +60,8 @@ __all__ = [
     "create_write_engine",
     "derived_version",
     "dialect_name",
+    "INSERT_BATCH",
+    "insert_rows",
     "load_reader",
     "make_standalone",
     "open_reader",
@@ -118,6 +121,23 @@ def open_reader(
             "or a PostgreSQL database"
         )
     return sqlite.SqliteReader(path, time_limit_ms)
+
+
+INSERT_BATCH = 2000  # rows per INSERT's executemany where the engine has no COPY
+
+
+def insert_rows(connection: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Write `rows` (every column's value, by name) into `table` in the caller's
+    transaction, in the engine's bulk form: PostgreSQL's COPY, else batches of INSERTs.
+    Returns the rows written."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.copy_rows(connection, table, rows)
+    written = 0
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, INSERT_BATCH)):
+        connection.execute(table.insert(), batch)
+        written += len(batch)
+    return written
 
 
 def load_reader(connection: Connection) -> Reader:

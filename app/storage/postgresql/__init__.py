@@ -1,5 +1,6 @@
 """The PostgreSQL implementation of the storage seam: pooled read-only readers with one
-snapshot per request (reader.py) and full-text search on tsvectors (search.py)."""
+snapshot per request (reader.py), full-text search on tsvectors (search.py) and bulk
+writes by COPY (writer.py)."""
 
 from app.storage.postgresql.reader import (
     PgLoadReader,
@@ -15,6 +16,7 @@ from app.storage.postgresql.reader import (
     where,
 )
 from app.storage.postgresql.search import TsIndex
+from app.storage.postgresql.writer import copy_rows
 
 __all__ = [
     "PgLoadReader",
@@ -24,6 +26,7 @@ __all__ = [
     "check_database",
     "check_integrity",
     "connect_or_fail",
+    "copy_rows",
     "derived_version",
     "libpq_url",
     "load_reader",
