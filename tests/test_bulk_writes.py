@@ -28,7 +28,7 @@ def test_every_row_is_written_with_its_values(database_url: str) -> None:
             "on_day": date(2023, 6, 15),
             "at": datetime(2023, 6, 15, 9, 30, n % 60, tzinfo=UTC),
             "share": n / 4,
-            "document": None if n % 5 == 0 else {"ids": [n], "note": "a \"quoted\" word"},
+            "document": None if n % 5 == 0 else {"ids": [n], "note": 'a "quoted" word'},
         }
         for n in range(2 * INSERT_BATCH + 1)  # three batches where the engine has no COPY
     ]

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ENGINE_ERRORS",
     "FIELD_SEPARATOR",
+    "INSERT_BATCH",
     "SEARCHABLE",
     "SEARCH_ORDER",
     "DatabaseNotReady",
@@ -60,7 +61,6 @@ __all__ = [
     "create_write_engine",
     "derived_version",
     "dialect_name",
-    "INSERT_BATCH",
     "insert_rows",
     "load_reader",
     "make_standalone",
