@@ -1278,6 +1278,12 @@ def run_scale(visits: int, args: argparse.Namespace) -> dict[str, Any]:
     raise AssertionError("unreachable")
 
 
+def shown(path: Path) -> str:
+    """The data file as results name it: its path in the project, or its name alone for a
+    `--file` elsewhere (no machine's folders in results)."""
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else path.name
+
+
 def _run_servers(
     visits: int, path: Path, args: argparse.Namespace, postgresql: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -1293,7 +1299,7 @@ def _run_servers(
             extra.append(postgresql_server(url, name, args.workers, **kept))
     client = httpx.Client(timeout=60)
     scale: dict[str, Any] = {
-        "file": str(path.relative_to(PROJECT_ROOT)),
+        "file": shown(path),
         "file_mb": path.stat().st_size / 1e6,
         "duration": args.duration,
         "rounds": args.rounds,

@@ -154,3 +154,12 @@ def test_a_server_is_idle_once_it_uses_no_cpu_for_a_moment(
     monkeypatch.setattr(run.time, "sleep", lambda seconds: None)
     server.settle()
     assert next(readings) == 9.0  # stopped at the first idle reading
+
+
+def test_results_name_a_file_in_the_project_by_its_path_and_one_elsewhere_by_its_name(
+    tmp_path: Path,
+) -> None:
+    assert run.shown(OUT_DIR / "10000-s7-ab" / "visits.sqlite3") == (
+        "bench/out/10000-s7-ab/visits.sqlite3"
+    )
+    assert run.shown(tmp_path / "visits-100k.sqlite3") == "visits-100k.sqlite3"
