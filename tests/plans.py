@@ -28,7 +28,7 @@ from app.queries import (
     visits,
     vocabularies,
 )
-from app.queries.common import parse_sort
+from app.queries.common import NoSearchWords, parse_sort
 from app.storage import SEARCH_ORDER, Reader
 from tests.generated import generated_database
 
@@ -322,3 +322,23 @@ def over_the_bound(
                 f"(bound {bound})"
             )
     return problems
+
+
+def measure(
+    readers: Mapping[str, Recording],
+    resource: str,
+    name: str | None,
+    which: str | None,
+    sort: str,
+    files: Mapping[str, Path],
+) -> dict[str, Any]:
+    """`pages` of the case on each scale (its reader and the file its values are chosen
+    from), by scale."""
+    measured = {}
+    for scale, db in files.items():
+        chosen, given = criteria(resource, name, which, sort, db)
+        try:
+            measured[scale] = pages(readers[scale], resource, chosen, given)
+        except NoSearchWords:  # pragma: no cover - the words always hold letters
+            pytest.fail("the sample word holds no letters")
+    return measured

@@ -30,7 +30,6 @@ from typing import Any
 
 import pytest
 
-from app.queries.common import NoSearchWords
 from app.storage import Memo, Row
 from app.storage.sqlite import SqliteReader
 from tests.plans import (
@@ -40,13 +39,12 @@ from tests.plans import (
     SMALL,
     busy_enough,
     cases,
-    criteria,
     deep_cases,
     deep_pages,
     generate,
+    measure,
     not_a_range,
     over_the_bound,
-    pages,
 )
 
 pytestmark = [
@@ -157,13 +155,7 @@ def test_a_page_is_an_index_range_that_stops(
     small: Path,
     big: Path,
 ) -> None:
-    measured: dict[str, Any] = {}
-    for scale, db in (("small", small), ("big", big)):
-        chosen, given = criteria(resource, name, which, sort, db)
-        try:
-            measured[scale] = pages(readers[scale], resource, chosen, given)
-        except NoSearchWords:  # pragma: no cover - the words always hold letters
-            pytest.fail("the sample word holds no letters")
+    measured = measure(readers, resource, name, which, sort, {"small": small, "big": big})
     reason = None if name is None else not_a_range(resource, name, sort)
     problems = []
     for scale, db in (("small", small), ("big", big)):

@@ -43,7 +43,6 @@ import psycopg
 import pytest
 
 from app.copy import copy_database
-from app.queries.common import NoSearchWords
 from app.storage import Memo, Row
 from app.storage.postgresql import PgReader, libpq_url
 from tests.plans import (
@@ -53,14 +52,13 @@ from tests.plans import (
     SMALL,
     busy_enough,
     cases,
-    criteria,
     deep_cases,
     deep_pages,
     generate,
     lists_alone,
+    measure,
     not_a_range,
     over_the_bound,
-    pages,
 )
 from tests.postgres import fresh_database
 
@@ -250,13 +248,7 @@ def test_a_page_is_an_index_range_that_stops(
     small: Path,
     big: Path,
 ) -> None:
-    measured: dict[str, Any] = {}
-    for scale, db in (("small", small), ("big", big)):
-        chosen, given = criteria(resource, name, which, sort, db)
-        try:
-            measured[scale] = pages(readers[scale], resource, chosen, given)
-        except NoSearchWords:  # pragma: no cover - the words always hold letters
-            pytest.fail("the sample word holds no letters")
+    measured = measure(readers, resource, name, which, sort, {"small": small, "big": big})
     reason = None if name is None else not_a_range(resource, name, sort)
     reason = reason or not_a_range_here(resource, name)
     read: dict[str, list[int | None]] = {}
