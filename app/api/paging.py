@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
@@ -56,14 +57,29 @@ def encode_cursor(sort: str, after: tuple[Any, Any], digest: str, secret: str, v
     return f"{body}.{_sign(payload, secret)}"
 
 
+# A query string that `parse_qsl` then `urlencode` give back as it is, but for its commas
+# (%2C), its blank pieces (dropped) and a lone name (`name=`): names and values of the
+# characters neither decodes nor encodes, with commas.
+_PLAIN_QUERY = re.compile(r"[\w.~,-]*(?:=[\w.~,-]*)?(?:&[\w.~,-]*(?:=[\w.~,-]*)?)*", re.ASCII)
+
+
 def next_page_url(url: URL, cursor: str) -> str:
     """`url` with `cursor=` set to `cursor`, last: what Starlette's
     `url.include_query_params(cursor=cursor)` writes (its other parameters re-encoded as
     `urlencode` does), without parsing the whole URL again, as a page's `Link` is made on
-    every request that has a next page."""
+    every request that has a next page; a plain query string is not parsed at all."""
+    query = url.query
+    if _PLAIN_QUERY.fullmatch(query):
+        kept = [
+            piece if "=" in piece else f"{piece}="
+            for piece in query.replace(",", "%2C").split("&")
+            if piece and piece.partition("=")[0] != "cursor"
+        ]
+        kept.append(f"cursor={cursor}")
+        return f"{str(url).partition('?')[0]}?{'&'.join(kept)}"
     pairs = [
         (name, value)
-        for name, value in parse_qsl(url.query, keep_blank_values=True)
+        for name, value in parse_qsl(query, keep_blank_values=True)
         if name != "cursor"
     ]
     pairs.append(("cursor", cursor))
