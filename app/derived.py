@@ -205,8 +205,13 @@ def refresh_after_load(connection: Connection, changed: Changed) -> dict[str, in
 
 
 def _listed(connection: Connection) -> int:
+    # Each resource's total row by the index (by `name` alone, every count row is read).
+    resources = ", ".join(f"'{listing.resource}'" for listing in LISTINGS)
     total = connection.execute(
-        text("SELECT coalesce(sum(total), 0) FROM list_count WHERE name = ''")
+        text(
+            "SELECT coalesce(sum(total), 0) FROM list_count "
+            f"WHERE resource IN ({resources}) AND name = ''"
+        )
     ).scalar()
     return int(total or 0)
 
@@ -493,8 +498,8 @@ def _refresh_entries(
     columns = listing.entry_columns
     resource = listing.resource
     chosen: dict[str, Any] = {"resource": resource}
-    restrict = ""
-    touched: set[tuple[str, str]] = set()
+    restrict = None
+    before: dict[tuple[str, str], int] = {}
     if ids is None:
         connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(
@@ -502,8 +507,8 @@ def _refresh_entries(
         )
     else:
         chosen["ids"] = dialect.list_param(sorted(ids))
-        restrict = f" AND k.id {dialect.in_list('ids')}"
-        touched = _pairs(connection, dialect, table, chosen)
+        restrict = dialect.in_list("ids")
+        before = _pair_counts(connection, dialect, table, chosen)
         connection.execute(text(f"DELETE FROM {table} WHERE id {dialect.in_list('ids')}"), chosen)
     carried = "".join(f", {c}" for c in columns)
     from_record = "".join(f", r.{c}" for c in columns)
@@ -512,9 +517,9 @@ def _refresh_entries(
             text(
                 f"INSERT INTO {table} (filter, value, id{carried}) "
                 f"SELECT DISTINCT '{name}', k.value, k.id{from_record} "
-                f"FROM ({listing.key_sql(name, dialect)}) k "
+                f"FROM ({listing.key_sql(name, dialect, restrict)}) k "
                 f"JOIN {resource} r ON r.{listing.id_column} = k.id "
-                f"WHERE k.value IS NOT NULL{restrict}"
+                "WHERE k.value IS NOT NULL"
             ),
             chosen,
         )
@@ -527,26 +532,14 @@ def _refresh_entries(
             chosen,
         )
     else:
-        touched |= _pairs(connection, dialect, table, chosen)
-        for name, value in sorted(touched):
-            pair = {**chosen, "name": name, "value": value}
-            connection.execute(
-                text(
-                    "DELETE FROM list_count WHERE resource = :resource AND name = :name "
-                    "AND value = :value"
-                ),
-                pair,
-            )
-            connection.execute(
-                # The pair's columns, not its parameters, are selected: PostgreSQL types
-                # a parameter once, and here it would be both text and varchar.
-                text(
-                    "INSERT INTO list_count (resource, name, value, total) "
-                    f"SELECT :resource, filter, value, count(*) FROM {table} "
-                    "WHERE filter = :name AND value = :value GROUP BY filter, value"
-                ),
-                pair,
-            )
+        # Each pair's count moves by what the chosen ids' entries added or removed: a busy
+        # value is not counted again.
+        after = _pair_counts(connection, dialect, table, chosen)
+        for name, value in sorted(after.keys() | before.keys()):
+            moved = after.get((name, value), 0) - before.get((name, value), 0)
+            if moved:
+                pair = {"resource": resource, "name": name, "value": value}
+                _move_count(connection, pair, moved)
     # Records without a value (an unknown kind, an undated record): the facets' null value.
     for name in listing.facets:
         connection.execute(
@@ -576,7 +569,8 @@ def _one_value(listing: Listing, name: str) -> bool:
     """Whether the key `name` gives each record exactly one row (a value or NULL)."""
     key = listing.keys[name]
     return isinstance(key, Year) or (
-        re.fullmatch(rf"SELECT id, \w+ AS value FROM {listing.resource}", key) is not None
+        isinstance(key, str)
+        and re.fullmatch(rf"SELECT id, \w+ AS value FROM {listing.resource}", key) is not None
     )
 
 
@@ -603,15 +597,40 @@ def _count_the_rest(connection: Connection, resource: str, name: str) -> None:
         )
 
 
-def _pairs(
+def _pair_counts(
     connection: Connection, dialect: Dialect, table: str, chosen: dict[str, Any]
-) -> set[tuple[str, str]]:
-    """The (filter, value) pairs the entries of the chosen ids are listed under."""
+) -> dict[tuple[str, str], int]:
+    """How many entries of the chosen ids each (filter, value) pair lists."""
     rows = connection.execute(
-        text(f"SELECT DISTINCT filter, value FROM {table} WHERE id {dialect.in_list('ids')}"),
+        text(
+            f"SELECT filter, value, count(*) FROM {table} WHERE id {dialect.in_list('ids')} "
+            "GROUP BY filter, value"
+        ),
         chosen,
     )
-    return {(row[0], row[1]) for row in rows}
+    return {(row[0], row[1]): int(row[2]) for row in rows}
+
+
+def _move_count(connection: Connection, pair: dict[str, Any], moved: int) -> None:
+    """Add `moved` to a (filter, value) pair's count: made at its first entry, dropped at
+    none, as a full count leaves them."""
+    where = "WHERE resource = :resource AND name = :name AND value = :value"
+    previous = connection.execute(text(f"SELECT total FROM list_count {where}"), pair).scalar()
+    total = (previous or 0) + moved
+    if total <= 0:
+        connection.execute(text(f"DELETE FROM list_count {where}"), pair)
+    elif previous is None:
+        connection.execute(
+            text(
+                "INSERT INTO list_count (resource, name, value, total) "
+                "VALUES (:resource, :name, :value, :total)"
+            ),
+            {**pair, "total": total},
+        )
+    else:
+        connection.execute(
+            text(f"UPDATE list_count SET total = :total {where}"), {**pair, "total": total}
+        )
 
 
 def rebuild_if_stale(database_url: str) -> None:

@@ -33,6 +33,7 @@ from tests.support import SEED_DIR, database_of
 TOUR = Path("tours") / "2023-06-raisi-latin-america.yaml"
 HAVANA_SUMMARY = "    summary: The concluding leg of the tour."
 RAISI_NAME = "  name: Ebrahim Raisi\n"
+BUSINESS_FORUM = "        kind: business_forum"
 
 
 def _seed_changed(target: Path, path: Path, old: str, new: str) -> Path:
@@ -140,6 +141,19 @@ RELOADS = {
         # carry the visit's countries and tour); its visitor, countries and topics, which
         # count it.
         {"country": 2, "meeting": 7, "participant": 1, "topic": 7, "tour": 1, "visit": 1},
+    ),
+    # The only business forum: its pair's count drops to none (the pair goes), that of
+    # courtesy calls moves up by one.
+    "a meeting's kind, to one in use": (
+        (TOUR, BUSINESS_FORUM, "        kind: courtesy_call"),
+        # The meeting and its visit's others (whose details show it), the visit, and the
+        # countries and topics that count them.
+        {"country": 2, "meeting": 7, "topic": 7, "visit": 1},
+    ),
+    # A kind no record had: its pair is made.
+    "a meeting's kind, to one new": (
+        (TOUR, BUSINESS_FORUM, "        kind: press_conference"),
+        {"country": 2, "meeting": 7, "topic": 7, "visit": 1},
     ),
     "a participant's name": (
         (Path("participants.yaml"), RAISI_NAME, "  name: Ebrahim Raeisi Al-Sadati\n"),

@@ -16,7 +16,7 @@ import orjson
 from app.models.claim import RANKS, disputed
 from app.queries.citing import Citations
 from app.queries.common import Encoded, with_timestamps
-from app.queries.listing import Listing
+from app.queries.listing import Arms, Listing
 from app.storage import Reader, Row
 
 SORT_COLUMNS = {"id": "id"}
@@ -32,17 +32,19 @@ DISPUTED_SQL = (
 )
 
 
-def disputed_key(subject_type: str, table: str | None = None, id_column: str = "id") -> str:
+def disputed_key(subject_type: str, table: str | None = None, id_column: str = "id") -> Arms:
     """The list key `disputed` of a resource: each record listed under 'true' (it has a
     disputed property) or 'false'."""
     disputed_ids = (
         f"SELECT subject_id FROM ({DISPUTED_SQL}) d WHERE d.subject_type = '{subject_type}'"
     )
-    return (
-        f"SELECT {id_column} AS id, 'false' AS value FROM {table or subject_type} "
-        f"WHERE {id_column} NOT IN ({disputed_ids}) "
-        f"UNION SELECT subject_id AS id, 'true' AS value FROM ({DISPUTED_SQL}) d "
-        f"WHERE d.subject_type = '{subject_type}'"
+    return Arms(
+        (
+            f"SELECT {id_column} AS id, 'false' AS value FROM {table or subject_type} "
+            f"WHERE {id_column} NOT IN ({disputed_ids})",
+            f"SELECT subject_id AS id, 'true' AS value FROM ({DISPUTED_SQL}) d "
+            f"WHERE d.subject_type = '{subject_type}'",
+        )
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.codes import AGREEMENT_CODES, MEETING_CODES, VISIT_CODES, Code, codes_for, event_code
 from app.queries.citing import Citations
+from app.queries.listing import Arms
 from app.storage import Reader, Row
 
 # Which column of a record chooses its codes in the table, and the table's rows.
@@ -60,7 +61,7 @@ def with_codes(
     return records
 
 
-def code_key(subject_type: str, scheme: str) -> str:
+def code_key(subject_type: str, scheme: str) -> Arms:
     """The list key `cameo` or `plover` of visits, meetings or agreements: each record listed
     under each code of that scheme it carries (PLOVER's event type)."""
     column, table = _TABLE[subject_type]
@@ -84,7 +85,7 @@ def code_key(subject_type: str, scheme: str) -> str:
         f"SELECT subject_id AS id, code AS value FROM event_code "
         f"WHERE subject_type = '{subject_type}' AND scheme = '{scheme}'"
     )
-    return " UNION ".join(parts)
+    return Arms(tuple(parts))
 
 
 # PLOVER's event records (PLOVER_MANUAL.tex, "PLOVER JSON"): the fields this export fills.

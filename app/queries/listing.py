@@ -44,8 +44,19 @@ class Year:
     column: str
 
 
-# What a record is listed under for one filter: SQL of its (id, value) pairs, or a Year.
-Key = str | Year
+@dataclass(frozen=True)
+class Arms:
+    """A key whose (id, value) pairs are the UNION of several SELECTs, each naming its
+    columns `id` and `value`. Declared apart so that the pairs of a few records are read
+    arm by arm, each through its own index: SQLite reads a UNION whole before it keeps any
+    of its rows."""
+
+    selects: tuple[str, ...]
+
+
+# What a record is listed under for one filter: SQL of its (id, value) pairs, a Year, or
+# the Arms of a UNION.
+Key = str | Year | Arms
 
 
 @dataclass(frozen=True)
@@ -94,12 +105,23 @@ class Listing:
             columns.append(self.span.end)
         return tuple(columns)
 
-    def key_sql(self, name: str, dialect: Dialect) -> str:
-        """SQL of the (id, value) pairs of the key `name`."""
+    def key_sql(self, name: str, dialect: Dialect, ids: str | None = None) -> str:
+        """SQL of the (id, value) pairs of the key `name`; with `ids` (a condition on an
+        id: `dialect.in_list`), of those ids alone, each arm restricted."""
         key = self.keys[name]
         if isinstance(key, Year):
-            return f"SELECT id, {dialect.year_of(key.column)} AS value FROM {self.resource}"
-        return key
+            selects: tuple[str, ...] = (
+                f"SELECT id, {dialect.year_of(key.column)} AS value FROM {self.resource}",
+            )
+        elif isinstance(key, Arms):
+            selects = key.selects
+        else:
+            selects = (key,)
+        if ids is not None:
+            selects = tuple(
+                f"SELECT a.id, a.value FROM ({select}) a WHERE a.id {ids}" for select in selects
+            )
+        return " UNION ".join(selects)
 
     def __call__(
         self,

@@ -14,7 +14,7 @@ from app.queries.embeds import (
     with_sources,
 )
 from app.queries.events import code_key, with_codes
-from app.queries.listing import Listing, Span, Year
+from app.queries.listing import Arms, Listing, Span, Year
 from app.storage import Reader, Row
 
 SORT_COLUMNS = {"date": "date", "id": "id"}
@@ -28,8 +28,12 @@ list_meetings = Listing(
     default_sort="date",
     keys={
         "visit": "SELECT id, visit_id AS value FROM meeting",
-        "country": f"{_OF_VISIT.format(column='visitor_country_code')} "
-        f"UNION {_OF_VISIT.format(column='host_country_code')}",
+        "country": Arms(
+            (
+                _OF_VISIT.format(column="visitor_country_code"),
+                _OF_VISIT.format(column="host_country_code"),
+            )
+        ),
         "visitor_country": _OF_VISIT.format(column="visitor_country_code"),
         "host_country": _OF_VISIT.format(column="host_country_code"),
         "tour": f"{_OF_VISIT.format(column='tour_id')} WHERE v.tour_id IS NOT NULL",

@@ -12,7 +12,7 @@ from app.queries.embeds import (
     participant_ref,
     with_sources,
 )
-from app.queries.listing import Listing, Span, Year
+from app.queries.listing import Arms, Listing, Span, Year
 from app.storage import Reader
 
 SORT_COLUMNS = {"start_date": "start_date", "id": "id"}
@@ -26,8 +26,12 @@ list_tours = Listing(
     default_sort="-start_date",
     keys={
         "participant": "SELECT id, principal_id AS value FROM tour",
-        "country": f"{_OF_LEGS.format(column='host_country_code')} "
-        f"UNION {_OF_LEGS.format(column='visitor_country_code')}",
+        "country": Arms(
+            (
+                _OF_LEGS.format(column="host_country_code"),
+                _OF_LEGS.format(column="visitor_country_code"),
+            )
+        ),
         "year": Year("start_date"),
         "disputed": disputed_key("tour"),
     },

@@ -15,7 +15,7 @@ from app.queries.embeds import (
     with_sources,
 )
 from app.queries.events import code_key, with_codes
-from app.queries.listing import Listing, Span, Year
+from app.queries.listing import Arms, Listing, Span, Year
 from app.storage import Reader
 
 SORT_COLUMNS = {
@@ -32,13 +32,21 @@ list_visits = Listing(
     sort_columns=SORT_COLUMNS,
     default_sort="-start_date",
     keys={
-        "country": "SELECT id, visitor_country_code AS value FROM visit "
-        "UNION SELECT id, host_country_code FROM visit",
+        "country": Arms(
+            (
+                "SELECT id, visitor_country_code AS value FROM visit",
+                "SELECT id, host_country_code AS value FROM visit",
+            )
+        ),
         "visitor_country": "SELECT id, visitor_country_code AS value FROM visit",
         "host_country": "SELECT id, host_country_code AS value FROM visit",
         # The visitor, and anyone who took part in the visit or one of its meetings.
-        "participant": "SELECT id, visitor_id AS value FROM visit "
-        "UNION SELECT visit_id, participant_id FROM participation",
+        "participant": Arms(
+            (
+                "SELECT id, visitor_id AS value FROM visit",
+                "SELECT visit_id AS id, participant_id AS value FROM participation",
+            )
+        ),
         "tour": "SELECT id, tour_id AS value FROM visit WHERE tour_id IS NOT NULL",
         "topic": "SELECT visit_id AS id, topic_id AS value FROM visit_topic",
         "kind": "SELECT id, kind AS value FROM visit",

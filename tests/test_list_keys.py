@@ -1,0 +1,57 @@
+"""Each list key read for some records (as a reload refreshes their entries) gives the
+pairs the whole key gives for those records, on the engine under test: a key of several
+arms (`Arms`) is restricted arm by arm."""
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Connection, text
+
+from app.derived import LISTINGS
+from app.queries.listing import Arms, Listing
+from app.storage import create_write_engine, load_reader
+
+KEYS = [(listing, name) for listing in LISTINGS for name in listing.keys]
+
+
+@pytest.fixture(scope="module")
+def connection(database_url: str) -> Iterator[Connection]:
+    engine = create_write_engine(database_url)
+    try:
+        with engine.connect() as connected:
+            yield connected
+    finally:
+        engine.dispose()
+
+
+def _pairs(connection: Connection, sql: str, **params: object) -> set[tuple[str, str | None]]:
+    return {(row[0], row[1]) for row in connection.execute(text(sql), params)}
+
+
+def test_no_key_is_a_union_in_one_string() -> None:
+    # Such a key would be read whole by a one-record reload (docs/read-path.md).
+    unions = [
+        (listing.resource, name)
+        for listing, name in KEYS
+        if isinstance(listing.keys[name], str) and " UNION " in listing.keys[name]
+    ]
+    assert unions == []
+
+
+@pytest.mark.parametrize(
+    ("listing", "name"), KEYS, ids=[f"{listing.resource}-{name}" for listing, name in KEYS]
+)
+def test_a_key_read_for_some_records_gives_their_pairs_of_the_whole_key(
+    connection: Connection, listing: Listing, name: str
+) -> None:
+    dialect = load_reader(connection).dialect
+    whole = _pairs(connection, listing.key_sql(name, dialect))
+    if isinstance(listing.keys[name], Arms):
+        assert whole, f"{listing.resource}.{name}: the seed lists no record under it"
+    ids = sorted({record_id for record_id, _ in whole})[::2]  # every other record
+    some = _pairs(
+        connection,
+        listing.key_sql(name, dialect, dialect.in_list("ids")),
+        ids=dialect.list_param(ids),
+    )
+    assert some == {pair for pair in whole if pair[0] in ids}
