@@ -205,7 +205,7 @@ def refresh_after_load(connection: Connection, changed: Changed) -> dict[str, in
 
 
 def _listed(connection: Connection) -> int:
-    # Each resource's total row by the index (by `name` alone, every count row is read).
+    # By (resource, name), so the index is used: by name alone every count row is read.
     resources = ", ".join(f"'{listing.resource}'" for listing in LISTINGS)
     total = connection.execute(
         text(
@@ -612,8 +612,8 @@ def _pair_counts(
 
 
 def _move_count(connection: Connection, pair: dict[str, Any], moved: int) -> None:
-    """Add `moved` to a (filter, value) pair's count: made at its first entry, dropped at
-    none, as a full count leaves them."""
+    """Add `moved` to a (filter, value) pair's count: inserted when new, deleted when it
+    reaches 0, as a full count would leave it."""
     where = "WHERE resource = :resource AND name = :name AND value = :value"
     previous = connection.execute(text(f"SELECT total FROM list_count {where}"), pair).scalar()
     total = (previous or 0) + moved

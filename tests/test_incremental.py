@@ -150,6 +150,15 @@ RELOADS = {
         # countries and topics that count them.
         {"country": 2, "meeting": 7, "topic": 7, "visit": 1},
     ),
+    # One of three bilateral talks: their pair's count moves down, to two.
+    "a meeting's kind, from one shared": (
+        (
+            TOUR,
+            "      - id: 2023-06-raisi-maduro-talks\n        kind: bilateral_talks",
+            "      - id: 2023-06-raisi-maduro-talks\n        kind: courtesy_call",
+        ),
+        {"country": 2, "meeting": 2, "visit": 1},
+    ),
     # A kind no record had: its pair is made.
     "a meeting's kind, to one new": (
         (TOUR, BUSINESS_FORUM, "        kind: press_conference"),

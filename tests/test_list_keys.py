@@ -2,6 +2,7 @@
 pairs the whole key gives for those records, on the engine under test: a key of several
 arms (`Arms`) is restricted arm by arm."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -33,7 +34,7 @@ def test_no_key_is_a_union_in_one_string() -> None:
     unions = [
         (listing.resource, name)
         for listing, name in KEYS
-        if isinstance(listing.keys[name], str) and " UNION " in listing.keys[name]
+        if isinstance(listing.keys[name], str) and re.search(r"\bunion\b", listing.keys[name], re.I)
     ]
     assert unions == []
 
@@ -46,12 +47,19 @@ def test_a_key_read_for_some_records_gives_their_pairs_of_the_whole_key(
 ) -> None:
     dialect = load_reader(connection).dialect
     whole = _pairs(connection, listing.key_sql(name, dialect))
-    if isinstance(listing.keys[name], Arms):
-        assert whole, f"{listing.resource}.{name}: the seed lists no record under it"
-    ids = sorted({record_id for record_id, _ in whole})[::2]  # every other record
+    key = listing.keys[name]
+    arms = key.selects if isinstance(key, Arms) else (listing.key_sql(name, dialect),)
+    # Every other record of each arm: each arm of two records or more has some in, some out.
+    ids: set[str] = set()
+    for select in arms:
+        ids.update(sorted({record_id for record_id, _ in _pairs(connection, select)})[::2])
     some = _pairs(
         connection,
         listing.key_sql(name, dialect, dialect.in_list("ids")),
-        ids=dialect.list_param(ids),
+        ids=dialect.list_param(sorted(ids)),
     )
     assert some == {pair for pair in whole if pair[0] in ids}
+    if isinstance(key, Arms):
+        assert some
+        if len({record_id for record_id, _ in whole}) > 1:  # the seed has one tour
+            assert some != whole

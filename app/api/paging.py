@@ -57,9 +57,8 @@ def encode_cursor(sort: str, after: tuple[Any, Any], digest: str, secret: str, v
     return f"{body}.{_sign(payload, secret)}"
 
 
-# A query string that `parse_qsl` then `urlencode` give back as it is, but for its commas
-# (%2C), its blank pieces (dropped) and a lone name (`name=`): names and values of the
-# characters neither decodes nor encodes, with commas.
+# Names and values made only of characters that `parse_qsl` keeps and `urlencode` leaves
+# unquoted (commas become %2C): such a query string is rewritten without parsing.
 _PLAIN_QUERY = re.compile(r"[\w.~,-]*(?:=[\w.~,-]*)?(?:&[\w.~,-]*(?:=[\w.~,-]*)?)*", re.ASCII)
 
 
