@@ -1,7 +1,9 @@
 """The benchmark's command line and report (bench/run.py), without wrk or servers."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bench import run
@@ -163,3 +165,38 @@ def test_results_name_a_file_in_the_project_by_its_path_and_one_elsewhere_by_its
         "bench/out/10000-s7-ab/visits.sqlite3"
     )
     assert run.shown(tmp_path / "visits-100k.sqlite3") == "visits-100k.sqlite3"
+
+
+class _Exporter:
+    """A server whose export stops half-way, as one cut off mid-stream does."""
+
+    base = "http://exporter"
+
+    def peak_rss_mb(self) -> float:
+        return 50.0
+
+
+def test_an_export_cut_off_is_reported_and_the_run_goes_on() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/openapi.json":
+            return httpx.Response(200, json={"paths": {"/v1/export/visits.csv": {"get": {}}}})
+
+        def body() -> Iterator[bytes]:
+            yield b"id,title\nv1,One\nv2,Two\n"
+            raise httpx.RemoteProtocolError("peer closed connection")
+
+        return httpx.Response(200, stream=_Stream(body()))
+
+    with httpx.Client(transport=httpx.MockTransport(answer)) as client:
+        found = run.csv_peak_memory(client, _Exporter())  # type: ignore[arg-type]
+    assert isinstance(found, str)
+    assert found.startswith("failed after 3 lines, ")
+    assert found.endswith(": peer closed connection")
+
+
+class _Stream(httpx.SyncByteStream):
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks
