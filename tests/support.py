@@ -20,6 +20,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
@@ -67,6 +68,18 @@ LONG_QUERY = (
     "SELECT count(*) AS counted FROM n"
 )
 ARTICLE = (SEED_DIR / "sources" / "tdi-2023-06-16-raisi-havana.txt").read_text(encoding="utf-8")
+
+
+@contextmanager
+def transaction_on(url: str) -> Iterator[Connection]:
+    """A connection to `url` inside one transaction, committed at the end of the block (the
+    engine disposed after)."""
+    engine = create_write_engine(url)
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:

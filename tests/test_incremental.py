@@ -7,7 +7,6 @@ nothing writes nothing. A load that would leave derived data missing is refused.
 import gzip
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from app.derived import (
 from app.seed import load_seed, validate_seed
 from app.storage import create_write_engine
 from app.store import changes, country_rows, write_dataset
-from tests.support import SEED_DIR, database_of
+from tests.support import SEED_DIR, database_of, transaction_on
 
 TOUR = Path("tours") / "2023-06-raisi-latin-america.yaml"
 HAVANA_SUMMARY = "    summary: The concluding leg of the tour."
@@ -87,19 +86,9 @@ def _rows_written(connection: Connection) -> int:
     return int(raw.total_changes)  # type: ignore[union-attr]
 
 
-@contextmanager
-def _loading(url: str) -> Iterator[Connection]:
-    engine = create_write_engine(url)
-    try:
-        with engine.begin() as connection:
-            yield connection
-    finally:
-        engine.dispose()
-
-
 def _reload(url: str, seed: Path) -> tuple[dict[str, int] | None, int]:
     """Load `seed` as `load_seed` does; what was refreshed, and the rows written."""
-    with _loading(url) as connection:
+    with transaction_on(url) as connection:
         before = _rows_written(connection)
         countries = write_dataset(connection, country_rows())
         report = write_dataset(connection, validate_seed(seed))
@@ -108,7 +97,7 @@ def _reload(url: str, seed: Path) -> tuple[dict[str, int] | None, int]:
 
 
 def _snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    with _loading(url) as connection:
+    with transaction_on(url) as connection:
         return _derived(connection)
 
 
@@ -201,7 +190,7 @@ def test_a_participants_new_name_reaches_the_visits_and_meetings_that_show_him(
         tmp_path / "seed", Path("participants.yaml"), RAISI_NAME, "  name: Ebrahim Raeisi\n"
     )
     _reload(seeded, seed)
-    with _loading(seeded) as connection:
+    with transaction_on(seeded) as connection:
         details = {
             (resource, record_id): gzip.decompress(bytes(detail)).decode()
             for resource, record_id, detail in connection.execute(
@@ -255,7 +244,7 @@ def test_a_reload_that_changes_nothing_rewrites_nothing(seeded: str) -> None:
 
 def test_derived_data_lost_is_built_again_by_the_next_load(seeded: str) -> None:
     before = _snapshot(seeded)
-    with _loading(seeded) as connection:
+    with transaction_on(seeded) as connection:
         connection.execute(text("DELETE FROM record_item WHERE resource = 'visit'"))
     refreshed, _ = _reload(seeded, SEED_DIR)
     assert refreshed is None  # a full rebuild
@@ -268,7 +257,7 @@ def test_a_load_that_would_leave_derived_data_missing_is_refused(
     # Visits' items lost, and a defect that builds no documents for visits: the load that
     # would rebuild them fails, loudly, and changes nothing.
     with database_of(SEED_DIR, tmp_path / "db") as url:
-        with _loading(url) as connection:
+        with transaction_on(url) as connection:
             connection.execute(text("DELETE FROM record_item WHERE resource = 'visit'"))
         damaged = _snapshot(url)
         monkeypatch.setattr(
@@ -277,7 +266,7 @@ def test_a_load_that_would_leave_derived_data_missing_is_refused(
         # The error leaves the load's transaction, which rolls back.
         with (
             pytest.raises(DerivedDataMissing, match=r"building it: no visit items \(derived"),
-            _loading(url) as connection,
+            transaction_on(url) as connection,
         ):
             load_seed(connection, SEED_DIR)
         assert _snapshot(url) == damaged

@@ -10,19 +10,16 @@ from sqlalchemy import Connection, text
 
 from app.derived import LISTINGS
 from app.queries.listing import Arms, Listing
-from app.storage import create_write_engine, load_reader
+from app.storage import load_reader
+from tests.support import transaction_on
 
 KEYS = [(listing, name) for listing in LISTINGS for name in listing.keys]
 
 
 @pytest.fixture(scope="module")
 def connection(database_url: str) -> Iterator[Connection]:
-    engine = create_write_engine(database_url)
-    try:
-        with engine.connect() as connected:
-            yield connected
-    finally:
-        engine.dispose()
+    with transaction_on(database_url) as connected:  # reads alone: nothing to commit
+        yield connected
 
 
 def _pairs(connection: Connection, sql: str, **params: object) -> set[tuple[str, str | None]]:
