@@ -30,12 +30,14 @@ from typing import Any
 
 import pytest
 
+from app.queries.common import parse_sort
 from app.storage import Memo, Row
 from app.storage.sqlite import SqliteReader
 from tests.plans import (
     BIG,
     GROWTH,
     LIMIT,
+    RESOURCES,
     SMALL,
     busy_enough,
     cases,
@@ -211,3 +213,28 @@ def test_a_deep_page_costs_what_the_first_costs(
     first_steps = sum(s.steps for s in first)
     deep_steps = sum(s.steps for s in deep)
     assert deep_steps <= 1.2 * first_steps + SLACK, (first_steps, deep_steps)
+
+
+@pytest.mark.parametrize("sort", ["end_date", "-end_date"])
+def test_a_first_page_reads_its_null_keys_in_the_same_range(
+    sort: str, readers: dict[str, RecordingReader], small: Path
+) -> None:
+    # SQLite's index orders NULL first ascending and last descending, as the API lists
+    # them: a first page holding both reads them in one statement, with no NULL phase.
+    with sqlite3.connect(small) as connection:
+        keyed = connection.execute("SELECT end_date, id FROM visit").fetchall()
+    connection.close()
+    nulls = sorted(record_id for end, record_id in keyed if end is None)
+    dated = [record_id for _, record_id in sorted(k for k in keyed if k[0] is not None)]
+    assert nulls  # the page holds both kinds of key
+    assert dated
+    expected = nulls + dated if sort == "end_date" else dated[::-1] + nulls[::-1]
+    reader = readers["small"]
+    reader.fresh()
+    found = RESOURCES["visits"][1]
+    _, page = found(reader, {}, parse_sort(sort, found.sort_columns), None, len(keyed), count=False)
+    assert [row["id"] for row in page.rows] == expected
+    statements = [s for s in reader.statements if "page_limit" in s.params]
+    assert len(statements) == 1
+    assert "IS NULL" not in statements[0].sql
+    assert "IS NOT NULL" not in statements[0].sql

@@ -90,6 +90,20 @@ def test_the_data_version_is_read_once_per_read_transaction(copy: Path) -> None:
     assert reader.data_version() == version + 1
 
 
+def test_the_data_state_read_in_a_transaction_gives_its_version(copy: Path) -> None:
+    reader = SqliteReader(copy, 2000)
+    ran: list[str] = []
+    reader._link().connection.set_trace_callback(ran.append)
+    with reader.consistent():
+        version, changed_at = reader.data_state()
+        assert reader.data_version() == version  # not read again
+        assert ran == ["BEGIN", "SELECT version, changed_at FROM data_version WHERE id = 1"]
+    assert changed_at is not None
+    ran.clear()
+    assert reader.data_version() == version  # outside a transaction: read each time
+    assert ran == ["SELECT version FROM data_version WHERE id = 1"]
+
+
 def test_timestamps_are_bound_as_stored(copy: Path) -> None:
     reader = SqliteReader(copy, 2000)
     stored = reader.scalar("SELECT updated_at FROM visit ORDER BY id LIMIT 1")

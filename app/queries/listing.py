@@ -16,7 +16,9 @@ A page is read in the requested order from one index and stops after `limit + 1`
 
 Each page is read in phases, each one index range: the records whose sort key is NULL
 (first ascending, last descending) apart from the others, and after a cursor the keys past
-it. Items come from the stored documents (`record_item`, app/documents.py).
+it. (SQLite's indexes order NULLs as the API does, so there a first page without
+`from`/`to` is one range.) Items come from the stored documents (`record_item`,
+app/documents.py).
 
 Totals and facet counts are read from `list_count` (stored at load) for an unfiltered list
 and for one filter by value; otherwise they are counted at most `COUNT_CAP` records into the
@@ -300,6 +302,8 @@ class _Plan:
                         False,
                     )
                 ]
+        elif after is None and self.dates == (None, None) and self.db.dialect.nulls_sort_low:
+            bounds = [("", {}, False)]  # the index's order is the API's, NULL keys included
         elif after is None:
             bounds = [(f"{column} IS NOT NULL", {}, False), (f"{column} IS NULL", {}, True)]
             if not sort.descending:

@@ -35,6 +35,7 @@ from app.storage.reader import (
     QueryTimeout,
     Reader,
     Row,
+    as_rows,
 )
 
 
@@ -321,7 +322,7 @@ class PgReader(Reader):
             found = cursor.fetchall()
             # From the result itself: `cursor.description` builds a Column object per column.
             names = [(result.fname(i) or b"").decode() for i in range(result.nfields)]
-        return [dict(zip(names, row, strict=True)) for row in found]
+        return as_rows(names, found)
 
     def _state(self) -> tuple[int, Any]:
         found = self.rows("SELECT version, changed_at FROM data_version WHERE id = 1")
@@ -441,7 +442,7 @@ class PgLoadReader(PgReader):
         if cursor.description is None:
             return []
         names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return as_rows(names, cursor.fetchall())
 
     @contextmanager
     def consistent(self) -> Iterator[None]:

@@ -25,6 +25,7 @@ from app.storage.reader import (
     QueryTimeout,
     Reader,
     Row,
+    as_rows,
 )
 from app.storage.sqlite.search import Fts5Search
 
@@ -45,6 +46,8 @@ def timestamp_param(moment: datetime) -> str:
 
 class SqliteDialect(Dialect):
     """SQLite's SQL: dates and timestamps are ISO text, lists are JSON arrays."""
+
+    nulls_sort_low = True  # NULL is less than any value
 
     def in_list(self, name: str) -> str:
         """`IN` the values of the JSON array `:name`."""
@@ -244,7 +247,7 @@ class SqliteReader(Reader):
         if not found:
             return []
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in found]
+        return as_rows(names, found)
 
     def close(self) -> None:
         """Close this thread's connection (the others close with their threads)."""
@@ -263,6 +266,14 @@ class SqliteReader(Reader):
         version = 0 if row is None else int(row[0])
         link.version_read = version if connection.in_transaction else None
         return version
+
+    def data_state(self) -> tuple[int, Any]:
+        """The data version and when it last moved; the version is then not read again in
+        this read transaction (`data_version`)."""
+        version, changed_at = super().data_state()
+        link = self._link()
+        link.version_read = version if link.connection.in_transaction else None
+        return version, changed_at
 
 
 class SqliteSnapshot(SqliteReader):
