@@ -98,7 +98,10 @@ def test_the_data_state_read_in_a_transaction_gives_its_version(copy: Path) -> N
         version, changed_at = reader.data_state()
         assert reader.data_version() == version  # not read again
         assert ran == ["BEGIN", "SELECT version, changed_at FROM data_version WHERE id = 1"]
-    assert changed_at is not None
+    with sqlite3.connect(copy) as direct:
+        stored = direct.execute("SELECT version, changed_at FROM data_version").fetchone()
+    direct.close()
+    assert (version, changed_at) == stored
     ran.clear()
     assert reader.data_version() == version  # outside a transaction: read each time
     assert ran == ["SELECT version FROM data_version WHERE id = 1"]
