@@ -248,7 +248,8 @@ class Recording(Protocol):
         """Forget the statements and every kept answer: each case counts from nothing."""
 
 
-def _page_statements(reader: Recording) -> list[Any]:
+def page_statements(reader: Recording) -> list[Any]:
+    """The statements the reader ran that read a page (bound by `:page_limit`)."""
     return [s for s in reader.statements if "page_limit" in s.params]
 
 
@@ -262,11 +263,11 @@ def pages(
     order = parse_sort(sort, found.sort_columns)
     reader.fresh()
     _, page = found(db, criteria, order, None, LIMIT)
-    made = [(_page_statements(reader), page.rows)]
+    made = [(page_statements(reader), page.rows)]
     if page.next_after is not None:
         reader.statements.clear()
         _, second = found(db, criteria, order, page.next_after, LIMIT, count=False)
-        made.append((_page_statements(reader), second.rows))
+        made.append((page_statements(reader), second.rows))
     return made, page
 
 
@@ -291,7 +292,7 @@ def deep_pages(reader: Recording, resource: str, sort: str) -> tuple[list[Any], 
     order = parse_sort(given, found.sort_columns)
     reader.fresh()
     found(db, chosen, order, None, LIMIT, count=False)
-    first = _page_statements(reader)
+    first = page_statements(reader)
     _, every = found(db, chosen, order, None, DEPTH * LIMIT, count=False)
     depth = min(DEPTH, (len(every.rows) - 1) // LIMIT)
     if depth < 2:
@@ -302,7 +303,7 @@ def deep_pages(reader: Recording, resource: str, sort: str) -> tuple[list[Any], 
     assert [row["id"] for row in deep.rows] == [
         row["id"] for row in every.rows[depth * LIMIT : (depth + 1) * LIMIT]
     ]
-    return first, _page_statements(reader)
+    return first, page_statements(reader)
 
 
 def over_the_bound(

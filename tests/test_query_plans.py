@@ -47,6 +47,7 @@ from tests.plans import (
     measure,
     not_a_range,
     over_the_bound,
+    page_statements,
 )
 
 pytestmark = [
@@ -234,7 +235,7 @@ def test_a_first_page_reads_its_null_keys_in_the_same_range(
     found = RESOURCES["visits"][1]
     _, page = found(reader, {}, parse_sort(sort, found.sort_columns), None, len(keyed), count=False)
     assert [row["id"] for row in page.rows] == expected
-    statements = [s for s in reader.statements if "page_limit" in s.params]
+    statements = page_statements(reader)
     assert len(statements) == 1
     assert "IS NULL" not in statements[0].sql
     assert "IS NOT NULL" not in statements[0].sql

@@ -115,8 +115,9 @@ class _Link:
         # CPU clock) at its start; past it, OverBudget stops the running query.
         self.budget: tuple[float, float, float] | None = None
         self.over_budget = False
-        # The data version this connection's open read transaction sees, once read.
-        self.version_read: int | None = None
+        # The data version and when it moved, as this connection's open read transaction
+        # sees them, once read.
+        self.state_read: tuple[int, Any] | None = None
         if time_limited:
             # Every 10,000 virtual machine steps. (FTS5 reads its postings between steps: a
             # query is stopped at its next step.)
@@ -197,7 +198,7 @@ class SqliteReader(Reader):
         try:
             yield
         finally:
-            self._link().version_read = None
+            self._link().state_read = None
             if connection.in_transaction:  # an interrupted query may have ended it already
                 connection.execute("COMMIT")
 
@@ -258,22 +259,17 @@ class SqliteReader(Reader):
 
     def data_version(self) -> int:
         """The `data_version` row every load moves, read once per read transaction."""
-        link = self._link()
-        connection = link.connection
-        if connection.in_transaction and link.version_read is not None:
-            return link.version_read
-        row = connection.execute("SELECT version FROM data_version WHERE id = 1").fetchone()
-        version = 0 if row is None else int(row[0])
-        link.version_read = version if connection.in_transaction else None
-        return version
+        return self.data_state()[0]
 
     def data_state(self) -> tuple[int, Any]:
-        """The data version and when it last moved; the version is then not read again in
-        this read transaction (`data_version`)."""
-        version, changed_at = super().data_state()
+        """The data version and when it last moved, read once per read transaction (each
+        time outside one)."""
         link = self._link()
-        link.version_read = version if link.connection.in_transaction else None
-        return version, changed_at
+        if not link.connection.in_transaction:
+            return super().data_state()
+        if link.state_read is None:
+            link.state_read = super().data_state()
+        return link.state_read
 
 
 class SqliteSnapshot(SqliteReader):
