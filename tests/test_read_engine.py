@@ -497,8 +497,8 @@ def test_a_search_page_asked_again_reads_nothing_and_another_page_its_documents_
     database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The ranking and each page are kept per data version: a page asked again runs no
-    # statement, the next page one (its hits' documents), and the answers are those of a
-    # reader that keeps nothing.
+    # statement but the version's, the next page one more (its hits' documents), and the
+    # answers are those of a reader that keeps nothing.
     kept = SqliteReader(database, 60_000)
     statements: list[str] = []
     rows = kept.rows
@@ -511,14 +511,17 @@ def test_a_search_page_asked_again_reads_nothing_and_another_page_its_documents_
     with kept.consistent():
         first = search.search(kept, "talks", None, None, 5)
     assert len(statements) >= 4  # terms, candidates, title matches, lengths, count, documents
+    version_read = "SELECT version, changed_at FROM data_version WHERE id = 1"
     statements.clear()
     with kept.consistent():
         assert search.search(kept, "talks", None, None, 5) == first
-    assert statements == []
+    assert statements == [version_read]
+    statements.clear()
     with kept.consistent():
         second = search.search(kept, "talks", None, first[2], 5)
-    assert len(statements) == 1
-    assert "FROM search_index WHERE rowid = :p0" in statements[0]
+    assert statements[0] == version_read
+    assert len(statements) == 2
+    assert "FROM search_index WHERE rowid = :p0" in statements[1]
     cold = SqliteReader(database, 60_000)
     cold.memo.size = 0
     assert search.search(cold, "talks", None, None, 5) == first
