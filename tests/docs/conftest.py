@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BACKEND
 from tests.docs.runner import Edit, Sandbox, apply
 from tests.support import empty_database, migrate_and_seed, served
 
@@ -20,7 +21,12 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     database_url = empty_database(folder)
     migrate_and_seed(database_url)
     with served(database_url, folder / "server.log") as url:
-        pages = Sandbox(tmp_path_factory.mktemp("docs-pages"), url, database_url)
+        pages = Sandbox(
+            tmp_path_factory.mktemp("docs-pages"),
+            url,
+            database_url,
+            engine_free_ran_elsewhere=BACKEND != "sqlite",
+        )
         if (HISTORIAN_DATA / "travels").is_dir():
             pages.env["HISTORIAN_DATA"] = str(HISTORIAN_DATA)
         yield pages

@@ -72,6 +72,48 @@ class Example:
         return list(self.output.lines) if self.output else []
 
 
+# What makes an example reach the database the tests run on (`engine_free`): the server's
+# address, the app's commands, the client, or the environment's DATABASE_URL.
+SHOWN_URL = "http://127.0.0.1:8000"
+APP_COMMANDS = re.compile(r"(python -m app|diplomatic-visits|\bmake\b|examples/)")
+OWN_SQLITE = re.compile(r"(^|\s|export )DATABASE_URL=sqlite:")
+ONLY_ASKS = re.compile(r"\s--(help|version)(\s|$)")
+PYTHON_REACHES = (SHOWN_URL, "DATABASE_URL", "diplomatic_visits_client", "import app", "from app")
+
+
+def engine_free(example: Example, root: Path = PROJECT) -> bool:
+    """Whether the example, and every example before it on its page (it may use their
+    files), cannot reach the database the tests run on, so that it prints the same whatever
+    that engine is."""
+    for earlier in page_examples(root / example.block.path, root):
+        if not _free_itself(earlier):
+            return False
+        if earlier.id == example.id:
+            return True
+    raise ValueError(f"{example.id} is not an example of its page")
+
+
+def _free_itself(example: Example) -> bool:
+    """The example names no server address, and runs the app's commands only on a SQLite
+    file of its own (`DATABASE_URL=sqlite:...`) or to ask for help or the version; a python
+    block names no address, no DATABASE_URL, no client and imports nothing of the app."""
+    if example.block.language == "python":
+        code = "\n".join(example.block.lines)
+        return not any(marker in code for marker in PYTHON_REACHES)
+    own_database = False
+    for command in example.commands():
+        if SHOWN_URL in command.text:
+            return False
+        if command.text.startswith("export ") and OWN_SQLITE.search(command.text):
+            own_database = True
+        runs_app = APP_COMMANDS.search(command.text)
+        if runs_app and not (
+            own_database or OWN_SQLITE.search(command.text) or ONLY_ASKS.search(command.text)
+        ):
+            return False
+    return True
+
+
 class ConventionError(ValueError):
     """A block the harness cannot tell how to run, or refuses."""
 

@@ -16,9 +16,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.docs.markdown import PROJECT, Block, Example, matches, page_examples
+from tests.docs.markdown import (
+    PROJECT,
+    SHOWN_URL,
+    Block,
+    Example,
+    engine_free,
+    matches,
+    page_examples,
+)
 
-SHOWN_URL = "http://127.0.0.1:8000"
 SECONDS = 120
 # Written after each command of a console block, with the command's exit status between.
 MARK = "\x1e"
@@ -68,9 +75,17 @@ class Sandbox:
     """The working folders of the pages, their examples run in order, and the outcomes."""
 
     def __init__(
-        self, root: Path, server_url: str, database_url: str, docs_root: Path = PROJECT
+        self,
+        root: Path,
+        server_url: str,
+        database_url: str,
+        docs_root: Path = PROJECT,
+        engine_free_ran_elsewhere: bool = False,
     ) -> None:
         self.root = root
+        # In the PostgreSQL run: the examples that cannot reach its database (`engine_free`)
+        # ran in the SQLite run, so they are not run again before a later one.
+        self.engine_free_ran_elsewhere = engine_free_ran_elsewhere
         self.docs_root = docs_root
         self.server_url = server_url
         self.env = {
@@ -88,6 +103,9 @@ class Sandbox:
     def outcome(self, example: Example) -> Outcome:
         """Run the example, after the examples before it on its page (they may make its files)."""
         for earlier in page_examples(self.docs_root / example.block.path, self.docs_root):
+            skipped = self.engine_free_ran_elsewhere and earlier.id != example.id
+            if skipped and engine_free(earlier, self.docs_root):
+                continue
             if earlier.id not in self.outcomes:
                 self.outcomes[earlier.id] = self._run(earlier)
             if earlier.id == example.id:

@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.markdown import ConventionError, fenced_blocks, matches, page_examples
+from tests.docs.markdown import (
+    ConventionError,
+    engine_free,
+    fenced_blocks,
+    matches,
+    page_examples,
+)
 from tests.docs.runner import Sandbox, apply, correction
 
 pytestmark = pytest.mark.backend_independent(reason="the docs' example runner")
@@ -115,6 +121,76 @@ def test_examples_run_in_order_in_the_page_folder(sandbox: Sandbox, page: Path) 
     assert sandbox.outcome(python).matches()
     printed = sandbox.outcome(unshown)
     assert (printed.outputs, printed.matches()) == ([["no output shown"]], False)
+
+
+ENGINES = """\
+```console
+$ export DATABASE_URL=sqlite:///own.sqlite3
+$ python -m app migrate
+```
+
+```console
+$ diplomatic-visits serve --help
+$ DATABASE_URL=sqlite:///own.sqlite3 python -m app check
+$ echo made > made.txt
+```
+
+```python
+import sqlite3
+print(sqlite3.connect("own.sqlite3").execute("SELECT 1").fetchone())
+```
+
+```console
+$ python -m app check
+```
+
+```console
+$ echo after
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("blocks", "free"),
+    [
+        (ENGINES, [True, True, True, False, False]),
+        ("```console\n$ curl -s http://127.0.0.1:8000/v1\n```\n", [False]),
+        ("```console\n$ make run\n```\n", [False]),
+        ("```console\n$ python examples/search.py havana\n```\n", [False]),
+        ("```python\nimport os\nprint(os.environ['DATABASE_URL'])\n```\n", [False]),
+        ("```python\nfrom diplomatic_visits_client import DiplomaticVisitsClient\n```\n", [False]),
+        ("```python\nfrom app.config import get_settings\n```\n", [False]),
+        ("```console\n$ pip install -qq ./client\n```\n", [True]),
+    ],
+)
+def test_an_example_is_engine_free_when_it_and_those_before_it_cannot_reach_the_database(
+    tmp_path: Path, blocks: str, free: list[bool]
+) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(blocks)
+    examples = page_examples(page, tmp_path)
+    # An example after one that reaches the database may use its files: not free either.
+    assert [engine_free(example, tmp_path) for example in examples] == free
+
+
+def test_a_run_that_skips_engine_free_examples_runs_the_others_alone(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```console\n$ echo free > free.txt\n```\n\n"
+        "```console\n$ curl -s http://127.0.0.1:8000/ || true\n"
+        "$ test -e free.txt && echo made || echo not made\n```\n"
+    )
+    free, bound = page_examples(page, tmp_path)
+    for skipping, listed in ((False, ["made"]), (True, ["not made"])):
+        sandbox = Sandbox(
+            tmp_path / f"work-{skipping}",
+            "http://127.0.0.1:1",
+            "sqlite://",
+            docs_root=tmp_path,
+            engine_free_ran_elsewhere=skipping,
+        )
+        assert sandbox.outcome(bound).outputs == [[], listed]
+        assert (free.id in sandbox.outcomes) is not skipping
 
 
 def test_the_shown_address_is_the_servers(tmp_path: Path) -> None:

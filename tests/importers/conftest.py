@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.importers.historian import ImportReport
 from app.main import create_app
-from tests.importers.support import FIXTURES_WITH_PEOPLE, run_import
+from tests.importers.support import FIXTURES_WITH_PEOPLE, SHARED_DATA, run_import
 from tests.support import build_database
 
 
@@ -24,6 +24,16 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ImportRepor
     """A seeded database with the fixture data imported, shared by read-only tests."""
     url = build_database(tmp_path_factory.mktemp("historian") / "visits.sqlite3")
     return url, run_import(url)
+
+
+@pytest.fixture(scope="session")
+def fully_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ImportReport]:
+    """A seeded database with the whole of the Historian's data imported (../shared), shared
+    by the read-only tests of the full data: one import of a minute on a slow machine."""
+    if not (SHARED_DATA / "people").is_dir():
+        pytest.skip(f"the Historian data is not present at {SHARED_DATA.resolve()}")
+    url = build_database(tmp_path_factory.mktemp("historian-full") / "visits.sqlite3")
+    return url, run_import(url, SHARED_DATA)
 
 
 @pytest.fixture(scope="module")

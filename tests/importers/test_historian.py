@@ -806,12 +806,11 @@ def independent_count(root: Path) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_the_full_historian_data_imports_completely(seeded: str) -> None:
-    if not (SHARED_DATA / "travels").is_dir():
-        pytest.skip(f"the Historian data is not present at {SHARED_DATA.resolve()}")
+def test_the_full_historian_data_imports_completely(
+    fully_imported: tuple[str, ImportReport],
+) -> None:
     expected = independent_count(SHARED_DATA)
-
-    report = run_import(seeded, SHARED_DATA)
+    seeded, report = fully_imported
 
     assert report.unresolved == []
     assert report.read["president trips"] + report.read["secretary trips"] == expected["trips"]

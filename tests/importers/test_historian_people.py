@@ -421,10 +421,8 @@ def before_the_end(root: Path) -> int:
 
 
 @pytest.mark.slow
-def test_the_full_data_ties_spellings_to_people(seeded: str) -> None:
-    if not (SHARED_DATA / "people").is_dir():
-        pytest.skip(f"the people data is not present at {SHARED_DATA.resolve()}")
-    report = run_import(seeded, SHARED_DATA)
+def test_the_full_data_ties_spellings_to_people(fully_imported: tuple[str, ImportReport]) -> None:
+    seeded, report = fully_imported
     people = report.people
     assert people is not None
     counts = spelled(SHARED_DATA)
@@ -458,4 +456,3 @@ def test_the_full_data_ties_spellings_to_people(seeded: str) -> None:
         "(host_country_code, visitor_country_code)",
     ) == [(46,)]
     assert len(report.labelled) == 3
-    assert not run_import(seeded, SHARED_DATA).sync.changed()
