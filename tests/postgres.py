@@ -64,10 +64,28 @@ def session_database() -> str:
     return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
 
 
+_SEEDED: list[str] = []
+
+
+def seeded_copy() -> str:
+    """The URL of a new database holding the seed, lasting as session_database()'s: made from
+    the session's seeded database (built on first use) as its template."""
+    if not _SEEDED:
+        url = session_database()
+        migrate_and_seed(url)
+        _SEEDED.append(make_url(url).database or "")
+    name = f"visits_test_{secrets.token_hex(6)}"
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {_SEEDED[0]}")
+    _SESSION_DATABASES.append(name)
+    return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+
+
 def drop_session_databases() -> None:
     """Drop every database session_database() made."""
     while _SESSION_DATABASES:
         _drop(_SESSION_DATABASES.pop())
+    _SEEDED.clear()
 
 
 def migrate_and_seed(url: str, seed_dir: Path = SEED_DIR) -> None:
