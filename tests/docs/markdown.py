@@ -78,7 +78,15 @@ SHOWN_URL = "http://127.0.0.1:8000"
 APP_COMMANDS = re.compile(r"(python -m app|diplomatic-visits|\bmake\b|examples/)")
 OWN_SQLITE = re.compile(r"(^|\s|export )DATABASE_URL=sqlite:")
 ONLY_ASKS = re.compile(r"\s--(help|version)(\s|$)")
-PYTHON_REACHES = (SHOWN_URL, "DATABASE_URL", "diplomatic_visits_client", "import app", "from app")
+# The client and the example scripts read the server's address from DIPLOMATIC_VISITS_URL.
+SERVER_ADDRESS = (SHOWN_URL, "DIPLOMATIC_VISITS_URL")
+PYTHON_REACHES = (
+    *SERVER_ADDRESS,
+    "DATABASE_URL",
+    "diplomatic_visits_client",
+    "import app",
+    "from app",
+)
 
 
 def engine_free(example: Example, root: Path = PROJECT) -> bool:
@@ -102,7 +110,7 @@ def _free_itself(example: Example) -> bool:
         return not any(marker in code for marker in PYTHON_REACHES)
     own_database = False
     for command in example.commands():
-        if SHOWN_URL in command.text:
+        if any(address in command.text for address in SERVER_ADDRESS):
             return False
         if command.text.startswith("export ") and OWN_SQLITE.search(command.text):
             own_database = True

@@ -156,6 +156,8 @@ $ echo after
         (ENGINES, [True, True, True, False, False]),
         ("```console\n$ curl -s http://127.0.0.1:8000/v1\n```\n", [False]),
         ("```console\n$ make run\n```\n", [False]),
+        ('```console\n$ curl -s "$DIPLOMATIC_VISITS_URL/v1"\n```\n', [False]),
+        ("```python\nimport os\nprint(os.environ['DIPLOMATIC_VISITS_URL'])\n```\n", [False]),
         ("```console\n$ python examples/search.py havana\n```\n", [False]),
         ("```python\nimport os\nprint(os.environ['DATABASE_URL'])\n```\n", [False]),
         ("```python\nfrom diplomatic_visits_client import DiplomaticVisitsClient\n```\n", [False]),
