@@ -79,13 +79,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The seeded database shared by read-only tests (on TEST_BACKEND's engine)."""
     if BACKEND == "postgresql":
-        from tests.postgres import seeded_postgres, server_problem
+        from tests.postgres import seeded_copy, server_problem
 
         problem = server_problem()
         if problem is not None:
             pytest.fail(f"TEST_BACKEND=postgresql: {problem}", pytrace=False)
-        with seeded_postgres() as url:
-            yield url
+        yield seeded_copy()  # dropped when the session ends
         return
     yield build_database(tmp_path_factory.mktemp("db") / "visits.sqlite3")
 

@@ -493,7 +493,7 @@ def test_an_answer_says_when_its_counts_are_lower_bounds(
     assert "total_is_lower_bound" not in stored  # one filter by value: a stored count
 
 
-def test_a_search_page_asked_again_reads_nothing_and_another_page_its_documents_alone(
+def test_a_search_page_asked_again_reads_the_version_alone_and_another_page_its_documents(
     database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The ranking and each page are kept per data version: a page asked again runs no
@@ -519,8 +519,8 @@ def test_a_search_page_asked_again_reads_nothing_and_another_page_its_documents_
     statements.clear()
     with kept.consistent():
         second = search.search(kept, "talks", None, first[2], 5)
-    assert statements[0] == version_read
     assert len(statements) == 2
+    assert statements[0] == version_read
     assert "FROM search_index WHERE rowid = :p0" in statements[1]
     cold = SqliteReader(database, 60_000)
     cold.memo.size = 0

@@ -72,21 +72,22 @@ class Example:
         return list(self.output.lines) if self.output else []
 
 
-# What makes an example reach the database the tests run on (`engine_free`): the server's
-# address, the app's commands, the client, or the environment's DATABASE_URL.
 SHOWN_URL = "http://127.0.0.1:8000"
-APP_COMMANDS = re.compile(r"(python -m app|diplomatic-visits|\bmake\b|examples/)")
-OWN_SQLITE = re.compile(r"(^|\s|export )DATABASE_URL=sqlite:")
-ONLY_ASKS = re.compile(r"\s--(help|version)(\s|$)")
-# The client and the example scripts read the server's address from DIPLOMATIC_VISITS_URL.
-SERVER_ADDRESS = (SHOWN_URL, "DIPLOMATIC_VISITS_URL")
-PYTHON_REACHES = (
-    *SERVER_ADDRESS,
-    "DATABASE_URL",
-    "diplomatic_visits_client",
-    "import app",
-    "from app",
+# What makes an example reach the database the tests run on (`engine_free`), judged for each
+# part of a command (between `&&`, `||`, `;` and `|`). Always: the server (by address, or by
+# DIPLOMATIC_VISITS_URL, where the client and the example scripts read it) or the database
+# itself. The app, its client and the scripts: unless on a SQLite file of the part's own
+# (`DATABASE_URL=sqlite:...` before it, or exported earlier in the block), or asked for their
+# help or version alone.
+REACHES = re.compile(r"127\.0\.0\.1|localhost|DIPLOMATIC_VISITS_URL|\$\{?DATABASE_URL|psql")
+RUNS_APP = re.compile(
+    r"python3? -m app\b|diplomatic-visits|\bmake\b|examples/|(from|import) app\b"
+    r"|diplomatic_visits_client"
 )
+PARTS = re.compile(r"&&|\|\||;|\|")
+OWN_SQLITE = re.compile(r"^\s*(export\s+)?DATABASE_URL=sqlite:")
+EXPORTS_URL = re.compile(r"^\s*export\s+DATABASE_URL=")
+ONLY_ASKS = re.compile(r"\s--(help|version)\s*$")
 
 
 def engine_free(example: Example, root: Path = PROJECT) -> bool:
@@ -102,23 +103,23 @@ def engine_free(example: Example, root: Path = PROJECT) -> bool:
 
 
 def _free_itself(example: Example) -> bool:
-    """The example names no server address, and runs the app's commands only on a SQLite
-    file of its own (`DATABASE_URL=sqlite:...`) or to ask for help or the version; a python
-    block names no address, no DATABASE_URL, no client and imports nothing of the app."""
+    """The example reaches neither the server nor the database (`REACHES`), and runs the
+    app, its client or the scripts (`RUNS_APP`) only on a SQLite file of its own or to ask
+    for help or the version; a python block names none of those, nor DATABASE_URL."""
     if example.block.language == "python":
         code = "\n".join(example.block.lines)
-        return not any(marker in code for marker in PYTHON_REACHES)
+        return not (REACHES.search(code) or RUNS_APP.search(code) or "DATABASE_URL" in code)
     own_database = False
     for command in example.commands():
-        if any(address in command.text for address in SERVER_ADDRESS):
-            return False
-        if command.text.startswith("export ") and OWN_SQLITE.search(command.text):
-            own_database = True
-        runs_app = APP_COMMANDS.search(command.text)
-        if runs_app and not (
-            own_database or OWN_SQLITE.search(command.text) or ONLY_ASKS.search(command.text)
-        ):
-            return False
+        for part in PARTS.split(command.text):
+            if REACHES.search(part):
+                return False
+            if EXPORTS_URL.search(part):
+                own_database = bool(OWN_SQLITE.search(part))
+            elif RUNS_APP.search(part) and not (
+                own_database or OWN_SQLITE.search(part) or ONLY_ASKS.search(part)
+            ):
+                return False
     return True
 
 

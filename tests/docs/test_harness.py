@@ -163,6 +163,23 @@ $ echo after
         ("```python\nfrom diplomatic_visits_client import DiplomaticVisitsClient\n```\n", [False]),
         ("```python\nfrom app.config import get_settings\n```\n", [False]),
         ("```console\n$ pip install -qq ./client\n```\n", [True]),
+        ("```console\n$ python -c 'from app.config import get_settings'\n```\n", [False]),
+        ("```console\n$ python3 -m app seed\n```\n", [False]),
+        ("```console\n$ psql -c 'SELECT 1'\n```\n", [False]),
+        ('```console\n$ echo "$DATABASE_URL"\n```\n', [False]),
+        ("```console\n$ curl -s http://localhost:8000/v1\n```\n", [False]),
+        ("```console\n$ python -m app seed --help && python -m app seed\n```\n", [False]),
+        ("```console\n$ python -m app seed --help | head -1\n```\n", [True]),
+        (
+            "```console\n$ DATABASE_URL=sqlite:///own.sqlite3 python -m app check; "
+            "python -m app seed\n```\n",
+            [False],
+        ),
+        (
+            "```console\n$ export DATABASE_URL=sqlite:///own.sqlite3\n"
+            "$ export DATABASE_URL=postgresql://db\n$ python -m app seed\n```\n",
+            [False],
+        ),
     ],
 )
 def test_an_example_is_engine_free_when_it_and_those_before_it_cannot_reach_the_database(

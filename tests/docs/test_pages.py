@@ -1,7 +1,6 @@
 """Every command and script the README and docs/ show is run, and prints what they show."""
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,11 +14,13 @@ from tests.docs.markdown import (
 )
 from tests.docs.runner import Edit, Sandbox, correction
 
+ENGINE_FREE = pytest.mark.backend_independent(reason="its own SQLite file, or no database")
 
-def examples() -> list[Any]:
+
+def examples() -> list[object]:
     """Every runnable example of every page (a page that breaks the conventions fails below);
     those that cannot reach the database under test run once, in the SQLite run."""
-    found: list[Any] = []
+    found: list[object] = []
     for page in pages():
         try:
             shown = page_examples(page)
@@ -34,9 +35,6 @@ def examples() -> list[Any]:
             for example in shown
         ]
     return found
-
-
-ENGINE_FREE = pytest.mark.backend_independent(reason="its own SQLite file, or no database")
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda page: page.relative_to(PROJECT).as_posix())

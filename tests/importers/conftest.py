@@ -29,8 +29,9 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ImportRepor
 @pytest.fixture(scope="session")
 def fully_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ImportReport]:
     """A seeded database with the whole of the Historian's data imported (../shared), shared
-    by the read-only tests of the full data: one import of a minute on a slow machine."""
-    if not (SHARED_DATA / "people").is_dir():
+    by the tests of the full data (which write nothing but an import of the same data, which
+    changes nothing): one import of a minute on a slow machine."""
+    if not (SHARED_DATA / "travels").is_dir():
         pytest.skip(f"the Historian data is not present at {SHARED_DATA.resolve()}")
     url = build_database(tmp_path_factory.mktemp("historian-full") / "visits.sqlite3")
     return url, run_import(url, SHARED_DATA)
