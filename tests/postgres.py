@@ -5,6 +5,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import psycopg
@@ -43,8 +44,12 @@ def fresh_database() -> Iterator[str]:
 _SESSION_DATABASES: list[str] = []
 
 
-def _create(name: str) -> None:
+def _create(name: str, template: str | None = None) -> None:
+    """A new database: empty, or a copy of `template` (its encoding and collation too)."""
     with psycopg.connect(SERVER, autocommit=True) as admin:
+        if template is not None:
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+            return
         admin.execute(
             f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
             "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
@@ -56,36 +61,34 @@ def _drop(name: str) -> None:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def session_database() -> str:
-    """The URL of a new empty database that lasts until drop_session_databases()."""
+def session_database(template: str | None = None) -> str:
+    """The URL of a new database, empty or a copy of the database `template`, that lasts
+    until drop_session_databases()."""
     name = f"visits_test_{secrets.token_hex(6)}"
-    _create(name)
+    _create(name, template)
     _SESSION_DATABASES.append(name)
     return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
 
 
-_SEEDED: list[str] = []
+@cache
+def _seeded() -> str:
+    """The name of the session's database holding the seed, built on first use."""
+    url = session_database()
+    migrate_and_seed(url)
+    return make_url(url).database or ""
 
 
 def seeded_copy() -> str:
-    """The URL of a new database holding the seed, lasting as session_database()'s: made from
-    the session's seeded database (built on first use) as its template."""
-    if not _SEEDED:
-        url = session_database()
-        migrate_and_seed(url)
-        _SEEDED.append(make_url(url).database or "")
-    name = f"visits_test_{secrets.token_hex(6)}"
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {_SEEDED[0]}")
-    _SESSION_DATABASES.append(name)
-    return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    """The URL of a new database holding the seed, lasting as session_database()'s: a copy
+    of the session's seeded database."""
+    return session_database(template=_seeded())
 
 
 def drop_session_databases() -> None:
     """Drop every database session_database() made."""
     while _SESSION_DATABASES:
         _drop(_SESSION_DATABASES.pop())
-    _SEEDED.clear()
+    _seeded.cache_clear()
 
 
 def migrate_and_seed(url: str, seed_dir: Path = SEED_DIR) -> None:

@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -101,23 +102,23 @@ def build_database(path: Path, seed_dir: Path = SEED_DIR) -> str:
         return url
     if seed_dir == SEED_DIR:
         path.parent.mkdir(parents=True, exist_ok=True)
-        template = sqlite3.connect(database_path(_seeded_sqlite()))
-        with closing(template), closing(sqlite3.connect(path)) as copy:
-            template.backup(copy)
+        copy_sqlite(_seeded_sqlite(), path)
         return f"sqlite:///{path}"
     return build_sqlite(path, seed_dir)
 
 
-_SEEDED: list[str] = []
-
-
-def _seeded_sqlite() -> str:
+@cache
+def _seeded_sqlite() -> Path:
     """The session's seeded SQLite file, built on first use, removed at exit."""
-    if not _SEEDED:
-        folder = Path(tempfile.mkdtemp(prefix="seeded-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _SEEDED.append(build_sqlite(folder / "visits.sqlite3"))
-    return _SEEDED[0]
+    folder = Path(tempfile.mkdtemp(prefix="seeded-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return database_path(build_sqlite(folder / "visits.sqlite3"))
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A copy of the SQLite database `source` at `target` (SQLite's online backup)."""
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
 
 
 def empty_database(folder: Path) -> str:
@@ -220,8 +221,8 @@ def seed_with_parts_claimed(target: Path, other_title: str = "President of Iran"
 def damage_a_page(source: Path, target: Path) -> Path:
     """A copy of the database at `source` with the first page of its citation table
     overwritten by random bytes: the schema reads, `quick_check` does not pass."""
-    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
-        original.backup(copy)
+    copy_sqlite(source, target)
+    with closing(sqlite3.connect(target)) as copy:
         copy.execute("PRAGMA journal_mode = DELETE")  # the whole database in the one file
         page_size = copy.execute("PRAGMA page_size").fetchone()[0]
         (root,) = copy.execute(

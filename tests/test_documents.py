@@ -30,6 +30,7 @@ from tests.support import (
     COLLABORATIONS,
     RAISI_THERE,
     build_database,
+    copy_sqlite,
     seed_with_parts_claimed,
 )
 
@@ -272,8 +273,7 @@ def twins(database_url: str, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     source = Path(database_url.removeprefix("sqlite:///"))
     copies = (tmp_path / "part.sqlite3", tmp_path / "full.sqlite3")
     for copy in copies:
-        with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(copy)) as to:
-            original.backup(to)
+        copy_sqlite(source, copy)
     return copies
 
 

@@ -102,9 +102,10 @@ class Sandbox:
 
     def outcome(self, example: Example) -> Outcome:
         """Run the example, after the examples before it on its page (they may make its files)."""
-        for earlier in page_examples(self.docs_root / example.block.path, self.docs_root):
-            skipped = self.engine_free_ran_elsewhere and earlier.id != example.id
-            if skipped and engine_free(earlier, self.docs_root):
+        page = page_examples(self.docs_root / example.block.path, self.docs_root)
+        ran_elsewhere = engine_free(page) if self.engine_free_ran_elsewhere else set()
+        for earlier in page:
+            if earlier.id in ran_elsewhere and earlier.id != example.id:
                 continue
             if earlier.id not in self.outcomes:
                 self.outcomes[earlier.id] = self._run(earlier)

@@ -26,12 +26,9 @@ def examples() -> list[object]:
             shown = page_examples(page)
         except ConventionError:
             continue
+        free = engine_free(shown)
         found += [
-            pytest.param(
-                example,
-                id=example.id,
-                marks=[ENGINE_FREE] if engine_free(example) else [],
-            )
+            pytest.param(example, id=example.id, marks=[ENGINE_FREE] if example.id in free else [])
             for example in shown
         ]
     return found
