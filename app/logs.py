@@ -3,14 +3,17 @@
 `python -m app serve` configures logging with `log_config()`: every record of the service and
 of uvicorn goes to standard error, as readable lines on a terminal and as JSON lines elsewhere
 (or as the LOG_FORMAT setting says), and the access log (`app.access`, written by
-`app.edge.access`) replaces uvicorn's own.
+`app.edge.access`) replaces uvicorn's own. Its JSON lines are written straight to that
+stream, as their records would be (`log_access`, decision 0043).
 """
 
 import functools
 import itertools
 import logging
+import os
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -66,21 +69,89 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The JSON line for `record` (no newline)."""
-        seconds, fraction = divmod(record.created, 1)
-        line: dict[str, Any] = {
-            "time": f"{_utc_second(int(seconds))}.{int(fraction * 1000):03d}+00:00",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-            "process": record.process,
-        }
-        current = request_id.get()
-        if current is not None:
-            line["request_id"] = current
-        line.update(_extras(record))
+        line = _json_line(
+            record.created,
+            record.levelname,
+            record.name,
+            record.getMessage(),
+            record.process,
+            _extras(record),
+        )
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _json_line(
+    created: float,
+    level: str,
+    logger: str,
+    message: str,
+    process: int | None,
+    extras: Iterable[tuple[str, Any]],
+) -> dict[str, Any]:
+    seconds, fraction = divmod(created, 1)
+    line: dict[str, Any] = {
+        "time": f"{_utc_second(int(seconds))}.{int(fraction * 1000):03d}+00:00",
+        "level": level.lower(),
+        "logger": logger,
+        "message": message,
+        "process": process,
+    }
+    current = request_id.get()
+    if current is not None:
+        line["request_id"] = current
+    line.update(extras)
+    return line
+
+
+def _json_stream(logger: logging.Logger) -> logging.StreamHandler[Any] | None:
+    """The one handler an INFO record of `logger` would reach, when it writes JSON lines to
+    a stream with no filter on the way (what `log_config` sets up for JSON); else None."""
+    if logger.disabled or logger.filters:
+        return None
+    handlers: list[logging.Handler] = []
+    current: logging.Logger | None = logger
+    while current is not None:  # as `Logger.callHandlers` walks to its handlers
+        handlers += current.handlers
+        current = current.parent if current.propagate else None
+    if len(handlers) != 1:
+        return None
+    handler = handlers[0]
+    if (
+        type(handler) is not logging.StreamHandler
+        or handler.filters
+        or handler.level > logging.INFO
+        or not isinstance(handler.formatter, JsonFormatter)
+    ):
+        return None
+    return handler
+
+
+def log_access(logger: logging.Logger, message: str, fields: dict[str, Any]) -> None:
+    """Log a request's line (`message`, with `fields` as extras) at INFO on `logger`: to the
+    JSON lines' stream of `log_config`, written there as its record would be, without making
+    the record; to any other handler as a record (decision 0043)."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    handler = _json_stream(logger)
+    if handler is None:
+        logger.info(message, extra=fields)
+        return
+    process = os.getpid() if logging.logProcesses else None  # as a record reads it
+    line = _json_line(time.time(), "INFO", logger.name, message, process, fields.items())
+    text = orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    handler.acquire()
+    try:
+        handler.stream.write(text + handler.terminator)
+        handler.flush()
+    except Exception:  # as `StreamHandler.emit`: reported on standard error, nothing raised
+        record = logger.makeRecord(
+            logger.name, logging.INFO, "(unknown file)", 0, message, (), None, extra=fields
+        )
+        handler.handleError(record)
+    finally:
+        handler.release()
 
 
 class TextFormatter(logging.Formatter):

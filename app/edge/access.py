@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.edge.problems import Problems, noted_problem
 from app.errors import ApiError
-from app.logs import ACCESS_LOGGER, request_id
+from app.logs import ACCESS_LOGGER, log_access, request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
@@ -90,5 +90,5 @@ class AccessLog:
             problem = noted_problem(scope)
             if problem is not None:
                 fields["problem"] = problem
-            access_logger.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)
+            log_access(access_logger, f"{scope['method']} {scope['path']} {status}", fields)
             request_id.reset(token)
