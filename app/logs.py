@@ -79,7 +79,7 @@ class JsonFormatter(logging.Formatter):
         )
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+        return _encoded(line)
 
 
 def _json_line(
@@ -103,6 +103,10 @@ def _json_line(
         line["request_id"] = current
     line.update(extras)
     return line
+
+
+def _encoded(line: dict[str, Any]) -> str:
+    return orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _json_stream(logger: logging.Logger) -> logging.StreamHandler[Any] | None:
@@ -140,7 +144,7 @@ def log_access(logger: logging.Logger, message: str, fields: dict[str, Any]) -> 
         return
     process = os.getpid() if logging.logProcesses else None  # as a record reads it
     line = _json_line(time.time(), "INFO", logger.name, message, process, fields.items())
-    text = orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    text = _encoded(line)
     handler.acquire()
     try:
         handler.stream.write(text + handler.terminator)
