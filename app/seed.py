@@ -8,12 +8,18 @@ Layout of `seed_data/`:
 
 Validation names the file, the record and the field of every problem; nothing is written
 unless everything is valid. Loading the same files twice leaves the database unchanged.
+
+The seed loads in parts (decision 0044): each tour file is one, the vocabularies (the three
+YAML files and the source texts) another. A reload parses and writes the tour files whose
+bytes changed, checked against the vocabularies and what the other parts hold; a change to
+the vocabularies, which every tour file refers to, reads them all.
 """
 
 import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,19 +63,34 @@ from app.models import (
     Visit,
     VisitTopic,
 )
+from app.models.base import utc_now
 from app.models.citation import CITED_COLUMNS
 from app.models.claim import Qualifiers, Rank, claim_id, claimed
 from app.models.external_id import ID_PATTERNS, Scheme, external_id_id
+from app.parts import (
+    Reference,
+    fingerprint,
+    fingerprints,
+    held,
+    holder,
+    referring,
+    save_parts,
+    scope,
+    stored_parts,
+)
 from app.store import (
     DatasetRows,
     SyncReport,
     changes,
-    country_rows,
     participation_id,
+    write_countries,
     write_dataset,
 )
 
 SEED_DATASET = "seed"
+# The part of the seed that is not a tour file: sources (with their texts), topics and
+# participants.
+VOCABULARIES = "vocabularies"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -351,14 +372,28 @@ class SeedFiles:
     topics: list[TopicIn]
     participants: list[ParticipantIn]
     tours: dict[str, TourFile]
+    # The fingerprint of the vocabularies' bytes (`app.parts.fingerprint`).
+    vocabularies: str = ""
 
 
-def _read_yaml(root: Path, relative: str) -> Any:
-    path = root / relative
+def tour_files(root: Path) -> dict[str, bytes]:
+    """The bytes of every file of `tours/`, by path relative to `root`, in path order."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted((root / "tours").glob("*.yaml"))
+    }
+
+
+def _read_bytes(root: Path, relative: str) -> bytes:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return (root / relative).read_bytes()
     except FileNotFoundError:
         raise SeedError(relative, "-", "-", "file not found") from None
+
+
+def _load_yaml(relative: str, data: bytes) -> Any:
+    try:
+        return yaml.safe_load(data.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SeedError(relative, "-", "-", f"not valid YAML: {error}") from None
 
@@ -400,31 +435,50 @@ def _parse(model: type[M], data: Any, file: str, kind: str | None = None) -> M:
         raise SeedError(file, record, field, message) from None
 
 
-def read_seed(root: Path) -> SeedFiles:
-    """Parse and schema-check every seed file under `root`."""
-    sources_data = _read_yaml(root, "sources.yaml")
-    sources = [_parse(SourceIn, item, "sources.yaml", "source") for item in sources_data or []]
+def read_seed(root: Path, tours: dict[str, bytes] | None = None) -> SeedFiles:
+    """Parse and schema-check the vocabularies under `root` and the tour files `tours`
+    (path -> bytes; by default every file of `tours/`)."""
+    read = {name: _read_bytes(root, name) for name in ("sources.yaml", "topics.yaml")}
+    sources = [
+        _parse(SourceIn, item, "sources.yaml", "source")
+        for item in _load_yaml("sources.yaml", read["sources.yaml"]) or []
+    ]
     texts: dict[str, str] = {}
     for source in sources:
         if source.text_file:
             try:
-                texts[source.id] = (root / source.text_file).read_text(encoding="utf-8")
+                read[source.text_file] = (root / source.text_file).read_bytes()
             except FileNotFoundError:
                 raise SeedError(
                     "sources.yaml", f"source {source.id}", "text_file", "file not found"
                 ) from None
+            try:
+                # As `read_text` gives it: universal newlines.
+                text = read[source.text_file].decode("utf-8")
+                texts[source.id] = text.replace("\r\n", "\n").replace("\r", "\n")
+            except UnicodeDecodeError:
+                raise SeedError(
+                    "sources.yaml", f"source {source.id}", "text_file", "not UTF-8 text"
+                ) from None
     topics = [
-        _parse(TopicIn, item, "topics.yaml", "topic") for item in _read_yaml(root, "topics.yaml")
+        _parse(TopicIn, item, "topics.yaml", "topic")
+        for item in _load_yaml("topics.yaml", read["topics.yaml"])
     ]
+    read["participants.yaml"] = _read_bytes(root, "participants.yaml")
     participants = [
         _parse(ParticipantIn, item, "participants.yaml", "participant")
-        for item in _read_yaml(root, "participants.yaml")
+        for item in _load_yaml("participants.yaml", read["participants.yaml"])
     ]
-    tours = {}
-    for path in sorted((root / "tours").glob("*.yaml")):
-        relative = str(path.relative_to(root))
-        tours[relative] = _parse(TourFile, _read_yaml(root, relative), relative)
-    return SeedFiles(root, sources, texts, topics, participants, tours)
+    parsed = parse_tours(tour_files(root) if tours is None else tours)
+    vocabularies = fingerprint(
+        *(part for name in sorted(read) for part in (name.encode(), read[name]))
+    )
+    return SeedFiles(root, sources, texts, topics, participants, parsed, vocabularies)
+
+
+def parse_tours(tours: dict[str, bytes]) -> dict[str, TourFile]:
+    """Parse and schema-check tour files (path -> bytes)."""
+    return {name: _parse(TourFile, _load_yaml(name, data), name) for name, data in tours.items()}
 
 
 def citation_id(subject_type: str, subject_id: str, citation: CitationIn) -> str:
@@ -462,6 +516,8 @@ _REFERENCES = {
     "meeting": "meeting",
 }
 _COUNTRY_FIELDS = frozenset({"visitor_country", "host_country", "country", "parties"})
+# The records a tour file gives whose ids must be unique over the seed (their tables' names).
+_TOUR_KINDS = ("tour", "visit", "meeting", "statement", "agreement")
 AGREEMENT_KINDS = frozenset(get_args(AgreementKind))
 
 
@@ -495,7 +551,7 @@ def _qualifiers(claim: ClaimIn) -> dict[str, Any] | None:
 class _Checker:
     """Cross-record checks: references resolve, ids are unique, quotes are verbatim."""
 
-    def __init__(self, seed: SeedFiles) -> None:
+    def __init__(self, seed: SeedFiles, elsewhere: "Elsewhere") -> None:
         self.seed = seed
         self.sources = {s.id: s for s in seed.sources}
         self.topics = {t.id for t in seed.topics}
@@ -503,14 +559,17 @@ class _Checker:
         self.meetings = {
             m.id for tour in seed.tours.values() for visit in tour.visits for m in visit.meetings
         }
+        self.meetings |= elsewhere.meetings
+        self.seen: dict[str, str] = dict(elsewhere.taken)
         self.known = {
             "participant": self.participants,
             "topic": self.topics,
             "source": set(self.sources),
             "meeting": self.meetings,
         }
-        self.seen: dict[str, str] = {}
         self.file = ""
+        # Per file, the meetings its claims name (a claim may name another file's).
+        self.references: dict[str, list[Reference]] = {}
 
     def fail(self, record: str, field: str, message: str) -> NoReturn:
         raise SeedError(self.file, record, field, message)
@@ -576,6 +635,11 @@ class _Checker:
             if references is not None and value is not None:
                 ids = value if isinstance(value, list) else [value]
                 self.refs(record, f"{where}.value", ids, self.known[references], references)
+                if references == "meeting":
+                    self.references.setdefault(self.file, []).extend(
+                        ("meeting", str(meeting), record, f"{where}.value[{index}]")
+                        for index, meeting in enumerate(ids)
+                    )
             includes = (claim.qualifiers.includes if claim.qualifiers else None) or []
             for position, included in enumerate(includes):
                 if included not in AGREEMENT_KINDS:
@@ -624,8 +688,25 @@ class _Checker:
         return people
 
 
-def _check(seed: SeedFiles) -> None:
-    checker = _Checker(seed)
+@dataclass(frozen=True)
+class Elsewhere:
+    """What the tour files not read again hold that the checks of the files read need."""
+
+    # "kind:id" -> file, for the ids the files read give that another file holds.
+    taken: Mapping[str, str]
+    # The meetings other files hold that the files read name.
+    meetings: set[str]
+    # Other files' references to meetings the files read held and no longer give.
+    references: Mapping[str, list[Reference]]
+
+
+NOWHERE = Elsewhere({}, set(), {})
+
+
+def _check(seed: SeedFiles, elsewhere: Elsewhere = NOWHERE) -> _Checker:
+    """Check the seed read, with what the files not read again hold (`elsewhere`); return
+    the checker, which holds each file's references to other files."""
+    checker = _Checker(seed, elsewhere)
     checker.file = "sources.yaml"
     for source in seed.sources:
         checker.unique("source", source.id)
@@ -661,6 +742,14 @@ def _check(seed: SeedFiles) -> None:
         legs: set[int] = set()
         for visit in tour_file.visits:
             _check_visit(checker, visit, tour is not None, legs)
+
+    # What the files not read again named in the files read must still be there.
+    for name, references in elsewhere.references.items():
+        checker.file = name
+        for kind, record_id, record, field in references:
+            if record_id not in checker.known[kind]:
+                checker.fail(record, field, f"unknown {kind} {record_id!r}")
+    return checker
 
 
 def _check_visit(checker: _Checker, visit: VisitIn, in_tour: bool, legs: set[int]) -> None:
@@ -858,6 +947,15 @@ def _participant_rows(rows: DatasetRows, participant: ParticipantIn) -> None:
 def build_rows(seed: SeedFiles) -> DatasetRows:
     """Every row the seed stands for, with stable ids."""
     rows = DatasetRows(SEED_DATASET)
+    for part in part_rows(seed).values():
+        rows.extend(part)
+    return rows
+
+
+def part_rows(seed: SeedFiles) -> dict[str, DatasetRows]:
+    """The rows of each part of the seed read: the vocabularies, and each tour file by path."""
+    rows = DatasetRows(SEED_DATASET)
+    parts = {VOCABULARIES: rows}
     for source in seed.sources:
         row = source.model_dump(exclude={"text_file", "claims"})
         rows.add(Source, {**row, "text": seed.source_texts.get(source.id)})
@@ -868,7 +966,8 @@ def build_rows(seed: SeedFiles) -> DatasetRows:
     for participant in seed.participants:
         _participant_rows(rows, participant)
 
-    for tour_file in seed.tours.values():
+    for file, tour_file in seed.tours.items():
+        rows = parts[file] = DatasetRows(SEED_DATASET)
         tour = tour_file.tour
         if tour is not None:
             rows.add(
@@ -886,7 +985,7 @@ def build_rows(seed: SeedFiles) -> DatasetRows:
             _add_claims(rows, "tour", tour.id, tour)
         for visit in tour_file.visits:
             _visit_rows(rows, visit, tour.id if tour else None)
-    return rows
+    return parts
 
 
 def _visit_rows(rows: DatasetRows, visit: VisitIn, tour_id: str | None) -> None:
@@ -996,9 +1095,94 @@ def validate_seed(root: Path) -> DatasetRows:
 
 
 def load_seed(connection: Connection, root: Path) -> SyncReport:
-    """Validate the seed under `root`, then write it and the countries in the open transaction."""
-    rows = validate_seed(root)
-    countries = write_dataset(connection, country_rows())
-    report = write_dataset(connection, rows)
+    """Validate the seed under `root`, then write it and the countries in the open transaction.
+
+    Only the tour files whose bytes differ from the last load's are parsed, checked and
+    written, with those gone; every file when the vocabularies changed or the seed was last
+    loaded whole (decision 0044)."""
+    now = utc_now()
+    tours = tour_files(root)
+    digests = {name: fingerprint(data) for name, data in tours.items()}
+    stored = fingerprints(connection, SEED_DATASET)
+    seed = read_seed(root, tours={})
+    digests[VOCABULARIES] = seed.vocabularies
+    whole = stored.get(VOCABULARIES) != seed.vocabularies
+    gone = stored.keys() - tours.keys() - {VOCABULARIES}
+    read = set(tours) if whole else {name for name in tours if stored.get(name) != digests[name]}
+    seed.tours = parse_tours({name: tours[name] for name in sorted(read)})
+    previous = {} if whole else stored_parts(connection, SEED_DATASET, read | gone)
+    written = scope(previous.values())
+    elsewhere = NOWHERE if whole else _elsewhere(connection, seed, written, read | gone)
+    checker = _check(seed, elsewhere)
+    parts = part_rows(seed)
+    if not whole:
+        del parts[VOCABULARIES]
+    rows = DatasetRows(SEED_DATASET)
+    for part in parts.values():
+        rows.extend(part)
+
+    countries = write_countries(connection, now)
+    report = write_dataset(connection, rows, now, None if whole else written)
+    loaded = {
+        name: (digests[name], part, _outward(checker.references.get(name, []), part))
+        for name, part in parts.items()
+    }
+    save_parts(connection, SEED_DATASET, loaded, gone, now)
     refresh_after_load(connection, changes(countries, report))
     return report
+
+
+def _elsewhere(
+    connection: Connection, seed: SeedFiles, written: Mapping[str, set[str]], read: set[str]
+) -> Elsewhere:
+    """What the checks of the files read (and gone, `read`) need from the other files,
+    read from the database: the ids the files read give that the others hold, the meetings
+    the files read name that the others hold, and the others' references to meetings the
+    files read no longer give."""
+    given: dict[str, set[str]] = {kind: set() for kind in _TOUR_KINDS}
+    named: set[str] = set()
+    for tour_file in seed.tours.values():
+        for kind, record in _records(tour_file):
+            if kind in given:
+                given[kind].add(record.id)
+            if isinstance(record, Claimable):
+                named.update(_meetings_named(record))
+    taken: dict[str, str] = {}
+    for kind, ids in given.items():
+        for record_id in set(held(connection, SEED_DATASET, kind, ids)) - written.get(kind, set()):
+            other = holder(connection, SEED_DATASET, kind, record_id) or "another file"
+            taken[f"{kind}:{record_id}"] = other
+    meetings = set(held(connection, SEED_DATASET, "meeting", named)) - written.get("meeting", set())
+    removed = written.get("meeting", set()) - given["meeting"]
+    references = {
+        name: [reference for reference in found if reference[1] in removed]
+        for name, found in referring(connection, SEED_DATASET).items()
+        if name not in read
+    }
+    return Elsewhere(taken, meetings, {name: found for name, found in references.items() if found})
+
+
+def _records(model: BaseModel, kind: str = "") -> Iterator[tuple[str, Any]]:
+    """Every record a tour file (or a record of it) gives, with its kind: the name of the
+    field it is listed under, singular."""
+    if kind:
+        yield kind, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel) and not isinstance(item, CitationIn | ClaimIn | CodeIn):
+                yield from _records(item, name.removesuffix("s"))
+
+
+def _meetings_named(record: Claimable) -> Iterator[str]:
+    """The meetings a record's claims name as their value."""
+    for claim in record.claims:
+        if claim.property == "meeting":
+            values = claim.value if isinstance(claim.value, list) else [claim.value]
+            yield from (value for value in values if isinstance(value, str))
+
+
+def _outward(references: list[Reference], part: DatasetRows) -> list[Reference]:
+    """The references a part's records make to records of other parts."""
+    own = {str(row["id"]) for row in part.records.get(Meeting, [])}
+    return [reference for reference in references if reference[1] not in own]

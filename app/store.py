@@ -8,7 +8,7 @@ those alone (decision 0038).
 """
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,7 @@ from app.models import (
     Citation,
     Claim,
     Country,
+    DatasetPart,
     DataVersion,
     Deletion,
     EventCode,
@@ -162,6 +163,13 @@ class DatasetRows:
         """Add one link-table row."""
         self.links.setdefault(model, []).append(row)
 
+    def extend(self, other: "DatasetRows") -> None:
+        """Add every row of `other`."""
+        for model, records in other.records.items():
+            self.records.setdefault(model, []).extend(records)
+        for model, links in other.links.items():
+            self.links.setdefault(model, []).extend(links)
+
 
 def _content_columns(table: Table) -> list[str]:
     return [
@@ -190,7 +198,7 @@ def _note_pointers(
         report.refer(str(row.get(type_column)) if type_column else target, row.get(column))
 
 
-def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+def chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -217,6 +225,8 @@ def fingerprints(
 
 
 Links = dict[str, set[tuple[Any, ...]]]
+# Table name -> ids of stored records: the part of a dataset a write may change.
+Scope = Mapping[str, Collection[str]]
 
 
 def _wanted_links(rows: DatasetRows) -> dict[type[SQLModel], Links]:
@@ -244,12 +254,26 @@ def _link_rows(
     return found
 
 
+def _stored_prints(
+    connection: Connection, table: Table, key: str, dataset: str, scope: Scope | None
+) -> dict[str, int | None]:
+    """The fingerprint of each stored record of `dataset` in `table`, or of those `scope`
+    names."""
+    query = select(table.c[key], table.c.fingerprint).where(table.c.dataset == dataset)
+    if scope is None:
+        return dict(connection.execute(query).all())
+    stored: dict[str, int | None] = {}
+    for chunk in chunks(sorted(scope.get(table.name, ()))):
+        stored.update(connection.execute(query.where(table.c[key].in_(chunk))).all())
+    return stored
+
+
 def _full_rows(
     connection: Connection, table: Table, key: str, columns: list[str], ids: list[str]
 ) -> dict[str, Record]:
     """The content of the rows of `table` with those ids."""
     found: dict[str, Record] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = select(*(table.c[c] for c in columns)).where(table.c[key].in_(chunk))
         for row in connection.execute(query).mappings():
             found[row[key]] = dict(row)
@@ -257,13 +281,21 @@ def _full_rows(
 
 
 def write_dataset(
-    connection: Connection, rows: DatasetRows, now: datetime | None = None
+    connection: Connection,
+    rows: DatasetRows,
+    now: datetime | None = None,
+    scope: Scope | None = None,
 ) -> SyncReport:
     """Make the database hold exactly `rows` for their dataset, inside the open transaction.
 
     Per record table it reads only each stored record's id and fingerprint; the records
     whose fingerprint differs from the one of their given row (or is null) are read and
-    compared in full, and only those (and their link rows) are written."""
+    compared in full, and only those (and their link rows) are written.
+
+    `scope` (table name -> ids) narrows the write to some parts of the dataset
+    (`app.parts`): only the stored records it names are compared, updated or deleted; the
+    rest of the dataset stays as it is. Without it the whole dataset is written, and if
+    that changes anything, the parts it was loaded in are forgotten."""
     now = now or utc_now()
     report = SyncReport()
     wanted = _wanted_links(rows)
@@ -282,11 +314,7 @@ def write_dataset(
         columns = _content_columns(table)
         new_rows: Mapping[str, Record] = {row[key]: row for row in rows.records.get(model, [])}
         prints[model] = fingerprints(new_rows.values(), key, columns, _link_rows(wanted, model))
-        stored: dict[str, int | None] = dict(
-            connection.execute(
-                select(table.c[key], table.c.fingerprint).where(table.c.dataset == rows.dataset)
-            ).all()
-        )
+        stored = _stored_prints(connection, table, key, rows.dataset, scope)
         _refuse_foreign_ids(connection, table, key, rows.dataset, new_rows.keys() - stored.keys())
 
         gone[model] = sorted(stored.keys() - new_rows.keys())
@@ -312,7 +340,7 @@ def write_dataset(
             for record_id in suspect
             if any(existing[record_id][c] != new_rows[record_id].get(c) for c in columns)
         ]
-        for chunk in _chunks(to_insert):
+        for chunk in chunks(to_insert):
             connection.execute(insert(table), chunk)
         for row in to_update:
             values = {c: row.get(c) for c in columns if c != key}
@@ -386,10 +414,10 @@ def write_dataset(
     for model in reversed(RECORD_TABLES):
         table = table_of(model)
         key = primary_key(model)
-        for chunk in _chunks(gone[model]):
+        for chunk in chunks(gone[model]):
             connection.execute(delete(table).where(table.c[key].in_(chunk)))
         report.deleted[table.name] = gone[model]
-        for chunk in _chunks(gone[model]):
+        for chunk in chunks(gone[model]):
             connection.execute(
                 insert(table_of(Deletion)),
                 [
@@ -405,6 +433,9 @@ def write_dataset(
 
     if report.changed():
         _bump_version(connection, now)
+        if scope is None:  # the parts no longer say what the dataset holds
+            parts = table_of(DatasetPart)
+            connection.execute(delete(parts).where(parts.c.dataset == rows.dataset))
     return report
 
 
@@ -421,7 +452,7 @@ def _write_links(
     table = table_of(model)
     columns = [c.name for c in table.columns]
     present: Links = {}
-    for chunk in _chunks(sorted(owner_ids)):
+    for chunk in chunks(sorted(owner_ids)):
         query = select(*(table.c[c] for c in columns)).where(table.c[owner_column].in_(chunk))
         for stored in connection.execute(query).mappings():
             present.setdefault(stored[owner_column], set()).add(tuple(stored[c] for c in columns))
@@ -434,14 +465,14 @@ def _write_links(
     for owner_id in changed:
         for values in present.get(owner_id, set()) | wanted.get(owner_id, set()):
             _note_pointers(report, pointers, dict(zip(columns, values, strict=True)))
-    for chunk in _chunks(sorted(changed)):
+    for chunk in chunks(sorted(changed)):
         connection.execute(delete(table).where(table.c[owner_column].in_(chunk)))
     new_rows = [
         dict(zip(columns, values, strict=True))
         for owner_id in sorted(changed)
         for values in sorted(wanted.get(owner_id, set()), key=repr)
     ]
-    for chunk in _chunks(new_rows):
+    for chunk in chunks(new_rows):
         connection.execute(insert(table), chunk)
     return changed
 
@@ -461,19 +492,34 @@ def _bump_version(connection: Connection, now: datetime) -> None:
 def _refuse_foreign_ids(
     connection: Connection, table: Table, key: str, dataset: str, candidate_ids: Iterable[str]
 ) -> None:
-    for chunk in _chunks(sorted(candidate_ids)):
+    for chunk in chunks(sorted(candidate_ids)):
         clash = connection.execute(
             select(table.c[key], table.c.dataset).where(table.c[key].in_(chunk)).limit(1)
         ).first()
-        if clash is not None:
+        if clash is None:
+            continue
+        if clash[1] == dataset:
             raise IdConflict(
-                f"{table.name} id {clash[0]!r} belongs to dataset {clash[1]!r}, not {dataset!r}"
+                f"{table.name} id {clash[0]!r} is already in another part of {dataset!r}"
             )
+        raise IdConflict(
+            f"{table.name} id {clash[0]!r} belongs to dataset {clash[1]!r}, not {dataset!r}"
+        )
 
 
 def participation_id(context_id: str, participant_id: str) -> str:
     """Id of a participant's part in a visit or meeting."""
     return f"{context_id}--{participant_id}"
+
+
+def write_countries(connection: Connection, now: datetime | None = None) -> SyncReport:
+    """Write the ISO 3166-1 list (`country_rows`), reading the country table alone: no other
+    table holds records of that dataset, and a dataset's whole write reads every table."""
+    countries = table_of(Country)
+    stored = connection.execute(
+        select(countries.c.code).where(countries.c.dataset == COUNTRY_DATASET)
+    ).scalars()
+    return write_dataset(connection, country_rows(), now, scope={"country": list(stored)})
 
 
 def country_rows() -> DatasetRows:

@@ -96,9 +96,11 @@ def migrate_and_seed(url: str, seed_dir: Path = SEED_DIR) -> None:
     upgrade_to_head(url)
     rebuild_if_stale(url)
     engine = create_write_engine(url)
-    with engine.begin() as connection:
-        load_seed(connection, seed_dir)
-    engine.dispose()
+    try:
+        with engine.begin() as connection:
+            load_seed(connection, seed_dir)
+    finally:
+        engine.dispose()
 
 
 @contextmanager

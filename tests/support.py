@@ -138,9 +138,11 @@ def build_sqlite(path: Path, seed_dir: Path = SEED_DIR) -> str:
     upgrade_to_head(url)
     rebuild_if_stale(url)
     engine = create_write_engine(url)
-    with engine.begin() as connection:
-        load_seed(connection, seed_dir)
-    engine.dispose()
+    try:
+        with engine.begin() as connection:
+            load_seed(connection, seed_dir)
+    finally:
+        engine.dispose()
     return url
 
 

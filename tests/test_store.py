@@ -99,7 +99,8 @@ def test_a_reload_that_changes_one_record_reads_and_writes_that_record_alone(
         if c.name not in {"dataset", "created_at", "updated_at", "fingerprint"}
     ]
     # Besides the fingerprints: the visit's stored row, its update, its topics (a record's
-    # links are in its fingerprint: compared, unchanged), the data version's update.
+    # links are in its fingerprint: compared, unchanged), the data version's update, and the
+    # seed's parts forgotten (a whole write that changes the dataset: decision 0044).
     assert [s for s in statements if s not in FINGERPRINT_READS] == [
         f"SELECT {', '.join(f'visit.{c}' for c in content)} FROM visit WHERE visit.id IN (?)",
         f"UPDATE visit SET updated_at=?, fingerprint=?, {', '.join(f'{c}=?' for c in content[1:])} "
@@ -108,6 +109,7 @@ def test_a_reload_that_changes_one_record_reads_and_writes_that_record_alone(
         "WHERE visit_topic.visit_id IN (?)",
         "UPDATE data_version SET version=(data_version.version + ?), changed_at=? "
         "WHERE data_version.id = ?",
+        "DELETE FROM dataset_part WHERE dataset_part.dataset = ?",
     ]
     assert _query(seeded, f"SELECT summary FROM visit WHERE id = '{CUBA}'") == [(NEW_SUMMARY,)]
     # Loaded again, the same rows change nothing.

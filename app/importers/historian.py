@@ -90,9 +90,9 @@ from app.store import (
     DatasetRows,
     SyncReport,
     changes,
-    country_rows,
     participation_id,
     table_of,
+    write_countries,
     write_dataset,
 )
 
@@ -1282,7 +1282,7 @@ def read_historian(
 def write_historian(connection: Connection, data: HistorianImport) -> ImportReport:
     """Write what `read_historian` built, inside the caller's transaction, and re-index."""
     # The ISO list first, as the seed loader writes it, so an import works on any migrated database.
-    countries = write_dataset(connection, country_rows())
+    countries = write_countries(connection)
     sync = write_dataset(connection, data.rows)
     refresh_after_load(connection, changes(countries, sync))
     written = {

@@ -2,7 +2,7 @@
 
 from app.models.agreement import Agreement, AgreementParty, AgreementSignatory
 from app.models.base import Timestamped
-from app.models.change import DataVersion, Deletion
+from app.models.change import DatasetPart, DataVersion, Deletion
 from app.models.citation import Citation
 from app.models.claim import Claim
 from app.models.country import Country
@@ -25,6 +25,7 @@ __all__ = [
     "Claim",
     "Country",
     "DataVersion",
+    "DatasetPart",
     "Deletion",
     "EventCode",
     "ExternalId",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index
+from sqlalchemy import DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -44,3 +44,21 @@ class DeletionPublic(SQLModel):
         description="When a load removed it (ISO 8601, UTC).",
         schema_extra={"examples": ["2026-11-28T07:00:00Z"]},
     )
+
+
+class DatasetPart(SQLModel, table=True):
+    """One part of a dataset loaded in parts (a file of the seed's `tours/`): the fingerprint
+    of its bytes as last loaded and the ids of the records it gave, by table, so that a reload
+    reads only the parts whose bytes changed (`app.parts`)."""
+
+    __tablename__ = "dataset_part"
+
+    dataset: str = Field(max_length=40, primary_key=True)
+    part: str = Field(max_length=200, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    # JSON: {table: [record id, ...]}, ids sorted.
+    records: str = Field(sa_type=Text)
+    # JSON: what the part's records name in other parts, for the checks a reload does not
+    # read the part again for: [[kind, id, record, field], ...].
+    refers: str = Field(sa_type=Text)
+    loaded_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)

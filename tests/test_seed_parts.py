@@ -1,0 +1,302 @@
+"""The seed loads in parts (decision 0044), on the engine under test (TEST_BACKEND): a reload
+parses and writes only the tour files whose bytes changed, and leaves the database as a load
+of every file would."""
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import text
+
+import app.seed
+from app.models import Visit
+from app.seed import SeedError, load_seed
+from app.store import RECORD_TABLES, SyncReport, table_of, write_dataset
+from tests.support import SEED_DIR, database_of, transaction_on
+
+TOUR = "tours/2023-06-raisi-latin-america.yaml"
+STOP = "tours/2023-06-test-stop.yaml"
+CASTRO_MEETING = "2023-06-havana-raisi-raul-castro-meeting"
+STOP_VISIT = "2023-06-test-stop"
+STOP_AGREEMENT = "2023-06-test-stop-agreement"
+TDI = "tdi-2023-06-16-raisi-havana"
+VOCABULARY_TABLES = ["citation", "claim", "participant", "source", "topic"]
+
+# A second tour file, made up for these tests (every citation says so): one visit, one
+# meeting, and an agreement with a claim naming a meeting of the other file.
+STOP_FILE = f"""\
+visits:
+  - id: {STOP_VISIT}
+    visitor: ebrahim-raisi
+    visitor_country: IR
+    host_country: CU
+    city: Havana
+    summary: A stop made up for the tests of loads in parts.
+    citations:
+      - source: {TDI}
+        note: Made up for the tests.
+    meetings:
+      - id: 2023-06-test-stop-meeting
+        kind: other
+        title: A meeting made up for the tests
+        citations:
+          - source: {TDI}
+            note: Made up for the tests.
+    agreements:
+      - id: {STOP_AGREEMENT}
+        kind: cooperation_document
+        status: agreed
+        citations:
+          - source: {TDI}
+            note: Made up for the tests.
+        claims:
+          - property: meeting
+            value: {CASTRO_MEETING}
+            citations:
+              - source: {TDI}
+                note: Made up for the tests.
+"""
+
+
+@pytest.fixture
+def two_files(tmp_path: Path) -> Path:
+    """A copy of the seed with a second tour file."""
+    target = tmp_path / "seed_data"
+    shutil.copytree(SEED_DIR, target)
+    (target / STOP).write_text(STOP_FILE, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def loaded(two_files: Path, tmp_path: Path) -> Iterator[str]:
+    """A database holding the two-file seed, loaded once (every file read)."""
+    with database_of(two_files, tmp_path / "db") as url:
+        yield url
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the seed loader parses from now on, in order."""
+    names: list[str] = []
+    parse = app.seed._load_yaml
+
+    def recorded(relative: str, data: bytes) -> Any:
+        names.append(relative)
+        return parse(relative, data)
+
+    monkeypatch.setattr(app.seed, "_load_yaml", recorded)
+    return names
+
+
+def reload(url: str, seed_dir: Path) -> SyncReport:
+    with transaction_on(url) as connection:
+        return load_seed(connection, seed_dir)
+
+
+def edit(seed_dir: Path, file: str, change: Any) -> None:
+    path = seed_dir / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def parts(url: str) -> dict[str, tuple[str, dict[str, list[str]], list[list[str]]]]:
+    with transaction_on(url) as connection:
+        found = connection.execute(
+            text(
+                "SELECT part, fingerprint, records, refers FROM dataset_part WHERE dataset = 'seed'"
+            )
+        )
+        return {row[0]: (row[1], json.loads(row[2]), json.loads(row[3])) for row in found}
+
+
+def records(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The seed's records, each table's rows without their timestamps, sorted."""
+    content: dict[str, list[tuple[Any, ...]]] = {}
+    with transaction_on(url) as connection:
+        for model in RECORD_TABLES:
+            table = table_of(model)
+            columns = [c.name for c in table.columns if c.name not in {"created_at", "updated_at"}]
+            found = connection.execute(
+                text(f"SELECT {', '.join(columns)} FROM {table.name} WHERE dataset = 'seed'")
+            )
+            content[table.name] = sorted((tuple(row) for row in found), key=repr)
+    return content
+
+
+def digest(path: Path) -> str:
+    content = path.read_bytes()
+    return hashlib.blake2b(len(content).to_bytes(8, "big") + content, digest_size=16).hexdigest()
+
+
+def new_title(data: Any) -> None:
+    data["visits"][0]["summary"] = "A stop, its summary changed."
+
+
+def test_a_load_records_each_file_s_fingerprint_records_and_references(
+    loaded: str, two_files: Path
+) -> None:
+    found = parts(loaded)
+    assert sorted(found) == [TOUR, STOP, "vocabularies"]
+    assert found[STOP] == (
+        digest(two_files / STOP),
+        {
+            "agreement": [STOP_AGREEMENT],
+            "citation": sorted(found[STOP][1]["citation"]),
+            "claim": found[STOP][1]["claim"],
+            "meeting": ["2023-06-test-stop-meeting"],
+            "participation": [f"{STOP_VISIT}--ebrahim-raisi"],
+            "visit": [STOP_VISIT],
+        },
+        [["meeting", CASTRO_MEETING, f"agreement {STOP_AGREEMENT}", "claims[0].value[0]"]],
+    )
+    assert len(found[STOP][1]["citation"]) == 5
+    assert len(found[STOP][1]["claim"]) == 1
+    assert found[TOUR][0] == digest(two_files / TOUR)
+    assert "2023-06-raisi-cuba" in found[TOUR][1]["visit"]
+    assert STOP_VISIT not in found[TOUR][1]["visit"]
+    # The tour file's own claims name its own meetings: no reference leaves it.
+    assert found[TOUR][2] == []
+    assert sorted(found["vocabularies"][1]) == VOCABULARY_TABLES
+    assert "ebrahim-raisi" in found["vocabularies"][1]["participant"]
+
+
+def test_an_unchanged_seed_parses_only_the_vocabularies_and_writes_nothing(
+    loaded: str, two_files: Path, parsed: list[str]
+) -> None:
+    before = (records(loaded), parts(loaded))
+    report = reload(loaded, two_files)
+    assert not report.changed()
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+    assert (records(loaded), parts(loaded)) == before
+
+
+def test_a_changed_file_alone_is_parsed_and_written_as_a_whole_load_would(
+    loaded: str, two_files: Path, parsed: list[str], tmp_path: Path
+) -> None:
+    tour_part = parts(loaded)[TOUR]
+    edit(two_files, STOP, new_title)
+    report = reload(loaded, two_files)
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", STOP]
+    assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}
+    assert parts(loaded)[STOP][0] == digest(two_files / STOP)
+    assert parts(loaded)[TOUR] == tour_part
+    with database_of(two_files, tmp_path / "whole") as whole:
+        assert records(loaded) == records(whole)
+        assert parts(loaded) == parts(whole)
+
+
+def test_a_file_removed_takes_its_records_and_its_part_away(
+    loaded: str, two_files: Path, parsed: list[str]
+) -> None:
+    (two_files / STOP).unlink()
+    report = reload(loaded, two_files)
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+    assert report.deleted["visit"] == [STOP_VISIT]
+    assert report.deleted["agreement"] == [STOP_AGREEMENT]
+    assert sorted(parts(loaded)) == [TOUR, "vocabularies"]
+    assert STOP_VISIT not in [row[0] for row in records(loaded)["visit"]]
+
+
+def test_a_file_renamed_keeps_its_records_as_they_were(
+    loaded: str, two_files: Path, parsed: list[str]
+) -> None:
+    with transaction_on(loaded) as connection:
+        stamps = connection.execute(
+            text("SELECT created_at, updated_at FROM visit WHERE id = :id"), {"id": STOP_VISIT}
+        ).one()
+    renamed = "tours/2023-06-test-stop-renamed.yaml"
+    (two_files / STOP).rename(two_files / renamed)
+    report = reload(loaded, two_files)
+    # The new name is read; the old one's records are the new one's: nothing is written.
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", renamed]
+    assert not report.changed()
+    assert sorted(parts(loaded)) == [TOUR, renamed, "vocabularies"]
+    assert STOP_VISIT in parts(loaded)[renamed][1]["visit"]
+    with transaction_on(loaded) as connection:
+        assert (
+            connection.execute(
+                text("SELECT created_at, updated_at FROM visit WHERE id = :id"),
+                {"id": STOP_VISIT},
+            ).one()
+            == stamps
+        )
+
+
+def test_an_id_already_in_a_file_not_read_again_is_refused_with_both_files_named(
+    loaded: str, two_files: Path
+) -> None:
+    before = (records(loaded), parts(loaded))
+
+    def visit_named_as_cuba(data: Any) -> None:
+        data["visits"][0]["id"] = "2023-06-raisi-cuba"
+
+    edit(two_files, STOP, visit_named_as_cuba)
+    with pytest.raises(SeedError) as raised:
+        reload(loaded, two_files)
+    assert str(raised.value) == (
+        f"{STOP}: visit 2023-06-raisi-cuba: field 'id': duplicate id (also in {TOUR})"
+    )
+    assert (records(loaded), parts(loaded)) == before
+
+
+def test_a_meeting_named_by_a_file_not_read_again_cannot_go(
+    loaded: str, two_files: Path, tmp_path: Path
+) -> None:
+    before = (records(loaded), parts(loaded))
+
+    def drop_castro_meeting(data: Any) -> None:
+        meetings = data["visits"][2]["meetings"]
+        data["visits"][2]["meetings"] = [m for m in meetings if m["id"] != CASTRO_MEETING]
+
+    edit(two_files, TOUR, drop_castro_meeting)
+    with pytest.raises(SeedError) as raised:
+        reload(loaded, two_files)
+    # As a load of every file says it.
+    assert str(raised.value) == (
+        f"{STOP}: agreement {STOP_AGREEMENT}: field 'claims[0].value[0]': "
+        f"unknown meeting '{CASTRO_MEETING}'"
+    )
+    with pytest.raises(SeedError) as whole, database_of(two_files, tmp_path / "whole"):
+        pass
+    assert str(whole.value) == str(raised.value)
+    assert (records(loaded), parts(loaded)) == before
+
+
+def test_a_change_to_the_vocabularies_reads_every_file(
+    loaded: str, two_files: Path, parsed: list[str]
+) -> None:
+    before = parts(loaded)
+    path = two_files / "topics.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# A comment.\n", encoding="utf-8")
+    report = reload(loaded, two_files)
+    assert not report.changed()
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", TOUR, STOP]
+    after = parts(loaded)
+    assert after["vocabularies"][0] != before["vocabularies"][0]
+    assert {name: after[name] for name in (TOUR, STOP)} == {
+        name: before[name] for name in (TOUR, STOP)
+    }
+
+
+def test_a_whole_write_that_changes_the_seed_forgets_its_parts(
+    loaded: str, two_files: Path, parsed: list[str]
+) -> None:
+    # Written whole (not from the files), the seed's parts no longer say what it holds: the
+    # next load reads every file, and puts back what the files say.
+    with transaction_on(loaded) as connection:
+        rows = app.seed.validate_seed(two_files)
+        (visit,) = [row for row in rows.records[Visit] if row["id"] == STOP_VISIT]
+        visit["summary"] = "Written whole."
+        assert write_dataset(connection, rows).changed()
+    assert parts(loaded) == {}
+    parsed.clear()
+    report = reload(loaded, two_files)
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", TOUR, STOP]
+    assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}
+    assert sorted(parts(loaded)) == [TOUR, STOP, "vocabularies"]
