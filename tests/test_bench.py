@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench import run
+from bench import run, seed_reload
 from bench.postgres import cpu_between
 from bench.run import COLD, OUT_DIR, our_server, parse_args, postgresql_server, postgresql_table
 
@@ -200,3 +200,26 @@ class _Stream(httpx.SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         return self.chunks
+
+
+def test_the_seed_reload_benchmark_writes_the_edited_visit_alone_both_ways(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert seed_reload.main(["--tours", "3", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "3 tour files, 0.1 MB",
+        "first load (every file)",
+        "reload, copy-000001.yaml edited (in parts)",
+        "reload, nothing changed (in parts)",
+        "reload, copy-000001.yaml edited (every file)",
+    ]
+    counts = [line.split("; ")[1] for line in lines[1:]]
+    assert counts == [
+        "540 created, 0 updated, 0 deleted",  # the seed, and 166 records per copy
+        "0 created, 1 updated, 0 deleted",
+        "0 created, 0 updated, 0 deleted",
+        "0 created, 1 updated, 0 deleted",
+    ]
+    copies = sorted(path.name for path in (tmp_path / "seed_data" / "tours").glob("*.yaml"))
+    assert copies == ["2023-06-raisi-latin-america.yaml", "copy-000001.yaml", "copy-000002.yaml"]

@@ -1,0 +1,119 @@
+"""What a reload of a seed of many tour files costs (decision 0044): the project's seed with
+its tour file copied N times (each copy's ids suffixed), loaded once; then loaded again after
+one copy's visit summary is edited, in parts (that file alone parsed and written), with
+nothing changed, and as a load of every file (its parts forgotten first).
+
+    .venv/bin/python -m bench.seed_reload --tours 1000 --out /tmp/seed-1000
+
+Times are wall-clock seconds and this process's CPU seconds (SQLite's work included: it runs
+in this process). The folder and its database are made again on every run.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import text
+
+from app import paths
+from app.derived import rebuild_if_stale
+from app.seed import SeedError, load_seed
+from app.storage import create_write_engine, upgrade_to_head
+from app.store import SyncReport
+
+SEED_DIR = paths.shipped("seed_data")
+TOUR = "tours/2023-06-raisi-latin-america.yaml"
+
+
+def _ids(tour: dict[str, Any]) -> Iterator[str]:
+    """The ids a tour file gives (tour, visits, meetings, statements, agreements)."""
+    if tour.get("tour"):
+        yield tour["tour"]["id"]
+    for visit in tour["visits"]:
+        yield visit["id"]
+        for meeting in visit.get("meetings", []):
+            yield meeting["id"]
+            yield from (statement["id"] for statement in meeting.get("statements", []))
+        yield from (statement["id"] for statement in visit.get("statements", []))
+        yield from (agreement["id"] for agreement in visit.get("agreements", []))
+
+
+def make_seed(folder: Path, tours: int) -> list[str]:
+    """A copy of the seed at `folder` whose tour file is there `tours` times, each copy's
+    ids (and the references to them) suffixed; return the tour files' paths."""
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(SEED_DIR, folder)
+    original = (SEED_DIR / TOUR).read_text(encoding="utf-8")
+    ids = sorted(set(_ids(yaml.safe_load(original))), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    files = [TOUR]
+    for copy in range(1, tours):
+        name = f"tours/copy-{copy:06d}.yaml"
+        (folder / name).write_text(pattern.sub(rf"\1-c{copy}", original), encoding="utf-8")
+        files.append(name)
+    return files
+
+
+def _edit(path: Path, summary: str) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["visits"][0]["summary"] = summary
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _timed(url: str, folder: Path, label: str, forget_parts: bool = False) -> SyncReport:
+    engine = create_write_engine(url)
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        with engine.begin() as connection:
+            if forget_parts:
+                connection.execute(text("DELETE FROM dataset_part"))
+            report = load_seed(connection, folder)
+        print(
+            f"{label}: {time.perf_counter() - started:.2f} s, CPU "
+            f"{time.process_time() - cpu:.2f} s; {report.total('created')} created, "
+            f"{report.total('updated')} updated, {report.total_deleted()} deleted; "
+            f"load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        return report
+    finally:
+        engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: make the seed, load it, then time its reloads."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tours", type=int, required=True, help="tour files (>= 2)")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the seed and db")
+    args = parser.parse_args(argv)
+    folder = args.out / "seed_data"
+    files = make_seed(folder, max(args.tours, 2))
+    database = args.out / "visits.sqlite3"
+    database.unlink(missing_ok=True)
+    url = f"sqlite:///{database}"
+    upgrade_to_head(url)
+    rebuild_if_stale(url)
+    size = sum(path.stat().st_size for path in (folder / "tours").glob("*.yaml"))
+    print(f"{len(files):,} tour files, {size / 1e6:.1f} MB", flush=True)
+    try:
+        _timed(url, folder, "first load (every file)")
+        edited = folder / files[len(files) // 2]
+        _edit(edited, "A summary edited for the benchmark.")
+        _timed(url, folder, f"reload, {edited.name} edited (in parts)")
+        _timed(url, folder, "reload, nothing changed (in parts)")
+        _edit(edited, "The summary edited back.")
+        _timed(url, folder, f"reload, {edited.name} edited (every file)", forget_parts=True)
+    except SeedError as error:
+        print(f"seed not loaded: {error}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
