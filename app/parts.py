@@ -21,6 +21,7 @@ from app.models import DatasetPart
 from app.store import RECORD_TABLES, DatasetRows, chunks, primary_key, table_of
 
 PARTS = table_of(DatasetPart)
+PART_NAME_LENGTH = PARTS.c.part.type.length  # type: ignore[attr-defined]
 # A part's references when it names no record of another part.
 NO_REFERENCES = "[]"
 

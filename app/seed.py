@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn, Self, TypeVar, get_args
 
@@ -37,7 +38,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from app.codes import event_code
 from app.countries import lookup_country
@@ -68,6 +69,7 @@ from app.models.citation import CITED_COLUMNS
 from app.models.claim import Qualifiers, Rank, claim_id, claimed
 from app.models.external_id import ID_PATTERNS, Scheme, external_id_id
 from app.parts import (
+    PART_NAME_LENGTH,
     Reference,
     fingerprint,
     fingerprints,
@@ -518,6 +520,17 @@ _REFERENCES = {
 _COUNTRY_FIELDS = frozenset({"visitor_country", "host_country", "country", "parties"})
 # The records a tour file gives whose ids must be unique over the seed (their tables' names).
 _TOUR_KINDS = ("tour", "visit", "meeting", "statement", "agreement")
+# Visits and meetings share one space of ids: a participation's id is made of either's.
+_CONTEXTS = ("visit", "meeting")
+# What, besides the files' bytes, makes the rows a load writes: bumped when the rows built
+# from the same files change (decision 0044), with the country codes' library and the schema.
+SEED_ROWS_VERSION = 1
+
+
+def _unique_key(kind: str, record_id: str) -> str:
+    return f"{'context' if kind in _CONTEXTS else kind}:{record_id}"
+
+
 AGREEMENT_KINDS = frozenset(get_args(AgreementKind))
 
 
@@ -575,7 +588,7 @@ class _Checker:
         raise SeedError(self.file, record, field, message)
 
     def unique(self, kind: str, record_id: str) -> None:
-        key = f"{kind}:{record_id}"
+        key = _unique_key(kind, record_id)
         if key in self.seen:
             self.fail(f"{kind} {record_id}", "id", f"duplicate id (also in {self.seen[key]})")
         self.seen[key] = self.file
@@ -1102,11 +1115,14 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     loaded whole (decision 0044)."""
     now = utc_now()
     tours = tour_files(root)
+    for name in tours:
+        if len(name) > PART_NAME_LENGTH:
+            raise SeedError(name, "-", "-", f"a path longer than {PART_NAME_LENGTH} characters")
     digests = {name: fingerprint(data) for name, data in tours.items()}
     stored = fingerprints(connection, SEED_DATASET)
     seed = read_seed(root, tours={})
-    digests[VOCABULARIES] = seed.vocabularies
-    whole = stored.get(VOCABULARIES) != seed.vocabularies
+    digests[VOCABULARIES] = fingerprint(seed.vocabularies.encode(), _loader(connection))
+    whole = stored.get(VOCABULARIES) != digests[VOCABULARIES]
     gone = stored.keys() - tours.keys() - {VOCABULARIES}
     read = set(tours) if whole else {name for name in tours if stored.get(name) != digests[name]}
     seed.tours = parse_tours({name: tours[name] for name in sorted(read)})
@@ -1132,6 +1148,12 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     return report
 
 
+def _loader(connection: Connection) -> bytes:
+    """What makes the rows besides the files: a change reads every file again."""
+    schema = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return f"{SEED_ROWS_VERSION} {version('pycountry')} {schema}".encode()
+
+
 def _elsewhere(
     connection: Connection, seed: SeedFiles, written: Mapping[str, set[str]], read: set[str]
 ) -> Elsewhere:
@@ -1149,9 +1171,11 @@ def _elsewhere(
                 named.update(_meetings_named(record))
     taken: dict[str, str] = {}
     for kind, ids in given.items():
-        for record_id in set(held(connection, SEED_DATASET, kind, ids)) - written.get(kind, set()):
-            other = holder(connection, SEED_DATASET, kind, record_id) or "another file"
-            taken[f"{kind}:{record_id}"] = other
+        for table in _CONTEXTS if kind in _CONTEXTS else (kind,):
+            found = set(held(connection, SEED_DATASET, table, ids)) - written.get(table, set())
+            for record_id in found:
+                other = holder(connection, SEED_DATASET, table, record_id) or "another file"
+                taken[_unique_key(kind, record_id)] = other
     meetings = set(held(connection, SEED_DATASET, "meeting", named)) - written.get("meeting", set())
     removed = written.get("meeting", set()) - given["meeting"]
     references = {

@@ -300,3 +300,40 @@ def test_a_whole_write_that_changes_the_seed_forgets_its_parts(
     assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", TOUR, STOP]
     assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}
     assert sorted(parts(loaded)) == [TOUR, STOP, "vocabularies"]
+
+
+def test_a_new_version_of_the_loader_reads_every_file(
+    loaded: str, two_files: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rows built from the same files may change with the code (or the schema, or the
+    # country codes' library): then no file is taken as loaded.
+    monkeypatch.setattr(app.seed, "SEED_ROWS_VERSION", app.seed.SEED_ROWS_VERSION + 1)
+    assert not reload(loaded, two_files).changed()
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", TOUR, STOP]
+    parsed.clear()
+    reload(loaded, two_files)
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+
+
+def test_a_visit_named_as_another_file_s_meeting_is_refused(loaded: str, two_files: Path) -> None:
+    # A participation's id is made of its visit's or meeting's: the two share one space.
+    before = (records(loaded), parts(loaded))
+
+    def visit_named_as_a_meeting(data: Any) -> None:
+        data["visits"][0]["id"] = CASTRO_MEETING
+
+    edit(two_files, STOP, visit_named_as_a_meeting)
+    with pytest.raises(SeedError) as raised:
+        reload(loaded, two_files)
+    assert str(raised.value) == (
+        f"{STOP}: visit {CASTRO_MEETING}: field 'id': duplicate id (also in {TOUR})"
+    )
+    assert (records(loaded), parts(loaded)) == before
+
+
+def test_a_tour_file_s_path_is_at_most_200_characters(loaded: str, two_files: Path) -> None:
+    long_name = f"tours/{'x' * 190}.yaml"
+    (two_files / STOP).rename(two_files / long_name)
+    with pytest.raises(SeedError) as raised:
+        reload(loaded, two_files)
+    assert str(raised.value) == f"{long_name}: -: field '-': a path longer than 200 characters"
