@@ -68,8 +68,10 @@ def stored_parts(
 
 def referring(connection: Connection, dataset: str) -> dict[str, list[Reference]]:
     """The references of each part of `dataset` that names records of other parts."""
-    query = select(PARTS.c.part, PARTS.c.refers).where(
-        PARTS.c.dataset == dataset, PARTS.c.refers != NO_REFERENCES
+    query = (
+        select(PARTS.c.part, PARTS.c.refers)
+        .where(PARTS.c.dataset == dataset, PARTS.c.refers != NO_REFERENCES)
+        .order_by(PARTS.c.part)
     )
     return {part: _references(references) for part, references in connection.execute(query)}
 
@@ -136,7 +138,7 @@ def save_parts(
             "part": name,
             "fingerprint": digest,
             "records": _json(record_ids(part_rows)),
-            "refers": _json(sorted(set(references))),
+            "refers": _json(list(dict.fromkeys(references))),  # in the order checked
             "loaded_at": now,
         }
         for name, (digest, part_rows, references) in sorted(loaded.items())
