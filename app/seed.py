@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -375,7 +375,7 @@ class SeedFiles:
     participants: list[ParticipantIn]
     tours: dict[str, TourFile]
     # The fingerprint of the vocabularies' bytes (`app.parts.fingerprint`).
-    vocabularies: str = ""
+    vocabularies: str
 
 
 def tour_files(root: Path) -> dict[str, bytes]:
@@ -959,8 +959,12 @@ def _participant_rows(rows: DatasetRows, participant: ParticipantIn) -> None:
 
 def build_rows(seed: SeedFiles) -> DatasetRows:
     """Every row the seed stands for, with stable ids."""
+    return _merged(part_rows(seed).values())
+
+
+def _merged(parts: Iterable[DatasetRows]) -> DatasetRows:
     rows = DatasetRows(SEED_DATASET)
-    for part in part_rows(seed).values():
+    for part in parts:
         rows.extend(part)
     return rows
 
@@ -1133,9 +1137,7 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     parts = part_rows(seed)
     if not whole:
         del parts[VOCABULARIES]
-    rows = DatasetRows(SEED_DATASET)
-    for part in parts.values():
-        rows.extend(part)
+    rows = _merged(parts.values())
 
     countries = write_countries(connection, now)
     report = write_dataset(connection, rows, now, None if whole else written)

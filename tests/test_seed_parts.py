@@ -228,19 +228,28 @@ def test_a_file_renamed_keeps_its_records_as_they_were(
         )
 
 
+@pytest.mark.parametrize(
+    "taken",
+    [
+        "2023-06-raisi-cuba",  # a visit of the file not read again
+        # A meeting of it: a participation's id is made of its visit's or meeting's id, so
+        # the two share one space.
+        CASTRO_MEETING,
+    ],
+)
 def test_an_id_already_in_a_file_not_read_again_is_refused_with_both_files_named(
-    loaded: str, two_files: Path
+    loaded: str, two_files: Path, taken: str
 ) -> None:
     before = (records(loaded), parts(loaded))
 
-    def visit_named_as_cuba(data: Any) -> None:
-        data["visits"][0]["id"] = "2023-06-raisi-cuba"
+    def visit_named_as_taken(data: Any) -> None:
+        data["visits"][0]["id"] = taken
 
-    edit(two_files, STOP, visit_named_as_cuba)
+    edit(two_files, STOP, visit_named_as_taken)
     with pytest.raises(SeedError) as raised:
         reload(loaded, two_files)
     assert str(raised.value) == (
-        f"{STOP}: visit 2023-06-raisi-cuba: field 'id': duplicate id (also in {TOUR})"
+        f"{STOP}: visit {taken}: field 'id': duplicate id (also in {TOUR})"
     )
     assert (records(loaded), parts(loaded)) == before
 
@@ -313,22 +322,6 @@ def test_a_new_version_of_the_loader_reads_every_file(
     parsed.clear()
     reload(loaded, two_files)
     assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
-
-
-def test_a_visit_named_as_another_file_s_meeting_is_refused(loaded: str, two_files: Path) -> None:
-    # A participation's id is made of its visit's or meeting's: the two share one space.
-    before = (records(loaded), parts(loaded))
-
-    def visit_named_as_a_meeting(data: Any) -> None:
-        data["visits"][0]["id"] = CASTRO_MEETING
-
-    edit(two_files, STOP, visit_named_as_a_meeting)
-    with pytest.raises(SeedError) as raised:
-        reload(loaded, two_files)
-    assert str(raised.value) == (
-        f"{STOP}: visit {CASTRO_MEETING}: field 'id': duplicate id (also in {TOUR})"
-    )
-    assert (records(loaded), parts(loaded)) == before
 
 
 def test_a_tour_file_s_path_is_at_most_200_characters(loaded: str, two_files: Path) -> None:
