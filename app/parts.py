@@ -5,17 +5,20 @@ part, its fingerprint, the ids of the records it gave and what those name in oth
 
 What a reload reads of the parts it does not parse is their fingerprints, and the references
 of those that name records of other parts; the records of a part are read only when the part
-is read again or gone.
+is read again or gone. A file whose size, times and inode are those seen at the last load is
+not even read (decision 0045).
 """
 
 import hashlib
 import json
+import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from app.models import DatasetPart
 from app.store import RECORD_TABLES, DatasetRows, chunks, primary_key, table_of
@@ -28,6 +31,18 @@ NO_REFERENCES = "[]"
 # A reference from a part's record to a record of another part: (kind, id, record, field),
 # the last two as a check names them.
 Reference = tuple[str, str, str, str]
+
+
+# A file modified this close to the stat of it may change again within the same tick of its
+# file system's clock (two seconds on FAT) without its stat changing: its stat is not kept.
+RACY_NS = 2_000_000_000
+
+
+class Recorded(NamedTuple):
+    """A part's fingerprint as last loaded, and its file's stat if it was kept."""
+
+    fingerprint: str
+    stat: str | None
 
 
 @dataclass(frozen=True)
@@ -47,11 +62,23 @@ def fingerprint(*contents: bytes) -> str:
     return digest.hexdigest()
 
 
-def fingerprints(connection: Connection, dataset: str) -> dict[str, str]:
-    """The fingerprint of every recorded part of `dataset`, by name; empty when it was last
-    loaded whole."""
-    query = select(PARTS.c.part, PARTS.c.fingerprint).where(PARTS.c.dataset == dataset)
-    return {str(part): str(digest) for part, digest in connection.execute(query)}
+def file_stat(path: Path, now_ns: int) -> str | None:
+    """What says a file is unchanged without reading it (size, modification and change times,
+    inode, as git's index keeps), or None when it changed too close to `now_ns` to trust."""
+    found = os.stat(path)
+    if max(found.st_mtime_ns, found.st_ctime_ns) > now_ns - RACY_NS:
+        return None
+    return f"{found.st_size} {found.st_mtime_ns} {found.st_ctime_ns} {found.st_ino}"
+
+
+def recorded(connection: Connection, dataset: str) -> dict[str, Recorded]:
+    """The fingerprint and stat of every recorded part of `dataset`, by name; empty when it
+    was last loaded whole."""
+    query = select(PARTS.c.part, PARTS.c.fingerprint, PARTS.c.stat)
+    return {
+        str(part): Recorded(digest, stat)
+        for part, digest, stat in connection.execute(query.where(PARTS.c.dataset == dataset))
+    }
 
 
 def stored_parts(
@@ -124,27 +151,41 @@ def held(connection: Connection, dataset: str, table: str, ids: Iterable[str]) -
 def save_parts(
     connection: Connection,
     dataset: str,
-    loaded: Mapping[str, tuple[str, DatasetRows, list[Reference]]],
+    loaded: Mapping[str, tuple[Recorded, DatasetRows, list[Reference]]],
     gone: Iterable[str],
     now: datetime,
 ) -> None:
-    """Record the parts just loaded (name -> fingerprint, rows, references) and forget the
-    gone ones."""
+    """Record the parts just loaded (name -> fingerprint and stat, rows, references) and
+    forget the gone ones."""
     for chunk in chunks(sorted({*loaded, *gone})):
         connection.execute(delete(PARTS).where(PARTS.c.dataset == dataset, PARTS.c.part.in_(chunk)))
     rows: list[dict[str, Any]] = [
         {
             "dataset": dataset,
             "part": name,
-            "fingerprint": digest,
+            "fingerprint": seen.fingerprint,
+            "stat": seen.stat,
             "records": _json(record_ids(part_rows)),
             "refers": _json(list(dict.fromkeys(references))),  # in the order checked
             "loaded_at": now,
         }
-        for name, (digest, part_rows, references) in sorted(loaded.items())
+        for name, (seen, part_rows, references) in sorted(loaded.items())
     ]
     for chunk in chunks(rows):
         connection.execute(insert(PARTS), chunk)
+
+
+def save_stats(connection: Connection, dataset: str, stats: Mapping[str, str | None]) -> None:
+    """Record the stats of parts read and found unchanged (copied, touched, or too recent
+    to trust when last seen)."""
+    query = (
+        update(PARTS)
+        .where(PARTS.c.dataset == dataset, PARTS.c.part == bindparam("name"))
+        .values(stat=bindparam("seen"))
+    )
+    rows = [{"name": name, "seen": stat} for name, stat in sorted(stats.items())]
+    for chunk in chunks(rows):
+        connection.execute(query, chunk)
 
 
 def _json(value: Any) -> str:

@@ -1178,12 +1178,35 @@ def test_a_bad_file_changes_nothing_and_names_the_problem(
     assert dump(loaded) == before
 
 
-def test_invalid_yaml_names_the_file(loaded: Path, seed_copy: Path) -> None:
-    (seed_copy / "topics.yaml").write_text("- {id: energy, name: [unclosed\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"- {id: energy, name: [unclosed\n",
+            "not valid YAML: did not find expected ',' or ']' at line 2, column 1"
+            " (while parsing a flow sequence that starts at line 1, column 22)",
+        ),
+        (
+            b"- id: energy\n name: Energy\n",
+            "not valid YAML: did not find expected '-' indicator at line 2, column 2"
+            " (while parsing a block collection that starts at line 1, column 1)",
+        ),
+        (
+            b"- {id: energy, name: Energy}\n- {id: bank, name: Banque d\xe9veloppement}\n",
+            "not valid UTF-8: byte 0xe9 at line 2, byte 28 (invalid continuation byte)",
+        ),
+    ],
+    ids=["unclosed", "indentation", "latin-1"],
+)
+def test_a_file_that_does_not_parse_is_named_with_the_line(
+    loaded: Path, seed_copy: Path, data: bytes, message: str
+) -> None:
+    before = dump(loaded)
+    (seed_copy / "topics.yaml").write_bytes(data)
     with pytest.raises(SeedError) as raised:
         load(loaded, seed_copy)
-    assert raised.value.file == "topics.yaml"
-    assert "not valid YAML" in raised.value.message
+    assert (raised.value.file, raised.value.message) == ("topics.yaml", message)
+    assert dump(loaded) == before
 
 
 def test_an_older_schema_drops_the_agreements_it_cannot_hold(loaded: Path) -> None:

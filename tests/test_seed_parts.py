@@ -4,6 +4,7 @@ of every file would."""
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import yaml
 from sqlalchemy import text
 
+import app.parts
 import app.seed
 from app.models import Visit
 from app.seed import SeedError, load_seed
@@ -330,3 +332,98 @@ def test_a_tour_file_s_path_is_at_most_200_characters(loaded: str, two_files: Pa
     with pytest.raises(SeedError) as raised:
         reload(loaded, two_files)
     assert str(raised.value) == f"{long_name}: -: field '-': a path longer than 200 characters"
+
+
+@pytest.fixture
+def read_tours(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tour files read from now on, in order."""
+    names: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def recorded(path: Path) -> bytes:
+        if path.parent.name == "tours":
+            names.append(f"tours/{path.name}")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", recorded)
+    return names
+
+
+@pytest.fixture
+def trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stats are kept however recent the files' changes (the files here are seconds old)."""
+    monkeypatch.setattr(app.parts, "RACY_NS", 0)
+
+
+def stats(url: str) -> dict[str, str | None]:
+    with transaction_on(url) as connection:
+        found = connection.execute(text("SELECT part, stat FROM dataset_part"))
+        return dict(found.all())
+
+
+def stat_of(path: Path) -> str:
+    return stat_text(path.stat())
+
+
+def stat_text(seen: os.stat_result) -> str:
+    return f"{seen.st_size} {seen.st_mtime_ns} {seen.st_ctime_ns} {seen.st_ino}"
+
+
+def test_a_file_changed_seconds_ago_keeps_no_stat_and_is_read_again(
+    loaded: str, two_files: Path, read_tours: list[str], parsed: list[str]
+) -> None:
+    # Changed within the file system's clock tick of the stat, a file could change again
+    # without its stat changing: it is hashed at every reload until its change is older.
+    assert stats(loaded) == {TOUR: None, STOP: None, "vocabularies": None}
+    assert not reload(loaded, two_files).changed()
+    assert read_tours == [TOUR, STOP]
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+    assert stats(loaded) == {TOUR: None, STOP: None, "vocabularies": None}
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read(
+    trusted: None, loaded: str, two_files: Path, read_tours: list[str], parsed: list[str]
+) -> None:
+    assert stats(loaded) == {
+        TOUR: stat_of(two_files / TOUR),
+        STOP: stat_of(two_files / STOP),
+        "vocabularies": None,
+    }
+    assert not reload(loaded, two_files).changed()
+    assert read_tours == []
+    edit(two_files, STOP, new_title)
+    parsed.clear()
+    report = reload(loaded, two_files)
+    assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}
+    assert read_tours == [STOP]
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", STOP]
+    assert stats(loaded)[STOP] == stat_of(two_files / STOP)
+
+
+def test_a_file_touched_is_hashed_not_parsed_and_its_new_stat_kept(
+    trusted: None, loaded: str, two_files: Path, read_tours: list[str], parsed: list[str]
+) -> None:
+    # Same bytes, new times (a copy, a checkout, `touch`): read and hashed once, not parsed.
+    before = (two_files / TOUR).stat()
+    os.utime(two_files / TOUR, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+    assert not reload(loaded, two_files).changed()
+    assert (read_tours, parsed) == ([TOUR], ["sources.yaml", "topics.yaml", "participants.yaml"])
+    assert stats(loaded)[TOUR] == stat_of(two_files / TOUR) != stat_text(before)
+    read_tours.clear()
+    reload(loaded, two_files)
+    assert read_tours == []
+
+
+def test_a_file_edited_back_to_its_old_times_is_still_read(
+    trusted: None, loaded: str, two_files: Path, read_tours: list[str]
+) -> None:
+    # Its size and modification time restored, its change time (which no program sets)
+    # still shows the edit.
+    path = two_files / STOP
+    before = path.stat()
+    path.write_text(STOP_FILE.replace("A stop made up", "A stop made-up"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    report = reload(loaded, two_files)
+    assert read_tours == [STOP]
+    assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}

@@ -56,6 +56,9 @@ class DatasetPart(SQLModel, table=True):
     dataset: str = Field(max_length=40, primary_key=True)
     part: str = Field(max_length=200, primary_key=True)
     fingerprint: str = Field(max_length=64)
+    # The file's size, times and inode when last read, or None: a reload that finds the same
+    # does not read the file (decision 0045).
+    stat: str | None = Field(default=None, max_length=100)
     # JSON: {table: [record id, ...]}, ids sorted.
     records: str = Field(sa_type=Text)
     # JSON: what the part's records name in other parts, for the checks a reload does not
