@@ -139,11 +139,16 @@ def scope(parts: Iterable[StoredPart]) -> dict[str, set[str]]:
     return ids
 
 
-def held(connection: Connection, dataset: str, table: str, ids: Iterable[str]) -> Iterator[str]:
-    """Those of `ids` that a record of `table` in `dataset` has."""
+def held(
+    connection: Connection, dataset: str, table: str, ids: Iterable[str] | None = None
+) -> Iterator[str]:
+    """Those of `ids` (by default every id) that a record of `table` in `dataset` has."""
     model = next(m for m in RECORD_TABLES if table_of(m).name == table)
     column = table_of(model).c[primary_key(model)]
     query = select(column).where(table_of(model).c.dataset == dataset)
+    if ids is None:
+        yield from connection.execute(query).scalars()
+        return
     for chunk in chunks(sorted(set(ids))):
         yield from connection.execute(query.where(column.in_(chunk))).scalars()
 

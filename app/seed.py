@@ -380,6 +380,8 @@ class SeedFiles:
     tours: dict[str, TourFile]
     # The fingerprint of the vocabularies' bytes (`app.parts.fingerprint`).
     vocabularies: str
+    # The bytes of `topics.yaml` and `participants.yaml`, for `parse_lists`.
+    lists: dict[str, bytes]
 
 
 def tour_paths(root: Path) -> dict[str, Path]:
@@ -467,9 +469,13 @@ def _parse(model: type[M], data: Any, file: str, kind: str | None = None) -> M:
         raise SeedError(file, record, field, message) from None
 
 
-def read_seed(root: Path, tours: dict[str, bytes] | None = None) -> SeedFiles:
+def read_seed(
+    root: Path, tours: dict[str, bytes] | None = None, *, lists: bool = True
+) -> SeedFiles:
     """Parse and schema-check the vocabularies under `root` and the tour files `tours`
-    (path -> bytes; by default every file of `tours/`)."""
+    (path -> bytes; by default every file of `tours/`). With `lists` false, the topics and
+    participants are read and hashed but not parsed (`parse_lists` does it): a reload whose
+    vocabularies did not change takes their ids from the database."""
     read = {name: _read_bytes(root, name) for name in ("sources.yaml", "topics.yaml")}
     sources = [
         _parse(SourceIn, item, "sources.yaml", "source")
@@ -492,20 +498,28 @@ def read_seed(root: Path, tours: dict[str, bytes] | None = None) -> SeedFiles:
                 raise SeedError(
                     "sources.yaml", f"source {source.id}", "text_file", "not UTF-8 text"
                 ) from None
-    topics = [
-        _parse(TopicIn, item, "topics.yaml", "topic")
-        for item in _load_yaml("topics.yaml", read["topics.yaml"])
-    ]
     read["participants.yaml"] = _read_bytes(root, "participants.yaml")
-    participants = [
-        _parse(ParticipantIn, item, "participants.yaml", "participant")
-        for item in _load_yaml("participants.yaml", read["participants.yaml"])
-    ]
-    parsed = parse_tours(tour_files(root) if tours is None else tours)
     vocabularies = fingerprint(
         *(part for name in sorted(read) for part in (name.encode(), read[name]))
     )
-    return SeedFiles(root, sources, texts, topics, participants, parsed, vocabularies)
+    lists_read = {name: read[name] for name in ("topics.yaml", "participants.yaml")}
+    seed = SeedFiles(root, sources, texts, [], [], {}, vocabularies, lists_read)
+    if lists:
+        parse_lists(seed)
+    seed.tours = parse_tours(tour_files(root) if tours is None else tours)
+    return seed
+
+
+def parse_lists(seed: SeedFiles) -> None:
+    """Parse and schema-check the topics and participants read."""
+    seed.topics = [
+        _parse(TopicIn, item, "topics.yaml", "topic")
+        for item in _load_yaml("topics.yaml", seed.lists["topics.yaml"])
+    ]
+    seed.participants = [
+        _parse(ParticipantIn, item, "participants.yaml", "participant")
+        for item in _load_yaml("participants.yaml", seed.lists["participants.yaml"])
+    ]
 
 
 def parse_tours(tours: dict[str, bytes]) -> dict[str, TourFile]:
@@ -597,8 +611,10 @@ class _Checker:
     def __init__(self, seed: SeedFiles, elsewhere: "Elsewhere") -> None:
         self.seed = seed
         self.sources = {s.id: s for s in seed.sources}
-        self.topics = {t.id for t in seed.topics}
-        self.participants = {p.id for p in seed.participants}
+        self.topics = {t.id for t in seed.topics} | elsewhere.vocabularies.get("topic", set())
+        self.participants = {p.id for p in seed.participants} | elsewhere.vocabularies.get(
+            "participant", set()
+        )
         self.meetings = {
             m.id for tour in seed.tours.values() for visit in tour.visits for m in visit.meetings
         }
@@ -741,9 +757,11 @@ class Elsewhere:
     meetings: set[str]
     # Other files' references to meetings the files read held and no longer give.
     references: Mapping[str, list[Reference]]
+    # The topics and participants, by kind, when the vocabularies were not parsed.
+    vocabularies: Mapping[str, set[str]]
 
 
-NOWHERE = Elsewhere({}, set(), {})
+NOWHERE = Elsewhere({}, set(), {}, {})
 
 
 def _check(seed: SeedFiles, elsewhere: Elsewhere = NOWHERE) -> _Checker:
@@ -1153,9 +1171,11 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
         if len(name) > PART_NAME_LENGTH:
             raise SeedError(name, "-", "-", f"a path longer than {PART_NAME_LENGTH} characters")
     stored = recorded(connection, SEED_DATASET)
-    seed = read_seed(root, tours={})
+    seed = read_seed(root, tours={}, lists=False)
     vocabularies = Recorded(fingerprint(seed.vocabularies.encode(), _loader(connection)), None)
     whole = stored.get(VOCABULARIES, Recorded("", None)).fingerprint != vocabularies.fingerprint
+    if whole:
+        parse_lists(seed)
     gone = stored.keys() - paths.keys() - {VOCABULARIES}
     # A file is read unless its stat is the one kept at the last load (decision 0045). The stat
     # is taken before the bytes are read: a change made while they are read shows next time.
@@ -1231,7 +1251,15 @@ def _elsewhere(
         for name, found in referring(connection, SEED_DATASET).items()
         if name not in read
     }
-    return Elsewhere(taken, meetings, {name: found for name, found in references.items() if found})
+    vocabularies = {
+        kind: set(held(connection, SEED_DATASET, kind)) for kind in ("topic", "participant")
+    }
+    return Elsewhere(
+        taken,
+        meetings,
+        {name: found for name, found in references.items() if found},
+        vocabularies,
+    )
 
 
 def _records(model: BaseModel, kind: str = "") -> Iterator[tuple[str, Any]]:

@@ -174,7 +174,7 @@ def test_an_unchanged_seed_parses_only_the_vocabularies_and_writes_nothing(
     before = (records(loaded), parts(loaded))
     report = reload(loaded, two_files)
     assert not report.changed()
-    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+    assert parsed == ["sources.yaml"]
     assert (records(loaded), parts(loaded)) == before
 
 
@@ -184,7 +184,7 @@ def test_a_changed_file_alone_is_parsed_and_written_as_a_whole_load_would(
     tour_part = parts(loaded)[TOUR]
     edit(two_files, STOP, new_title)
     report = reload(loaded, two_files)
-    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", STOP]
+    assert parsed == ["sources.yaml", STOP]
     assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}
     assert parts(loaded)[STOP][0] == digest(two_files / STOP)
     assert parts(loaded)[TOUR] == tour_part
@@ -198,7 +198,7 @@ def test_a_file_removed_takes_its_records_and_its_part_away(
 ) -> None:
     (two_files / STOP).unlink()
     report = reload(loaded, two_files)
-    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+    assert parsed == ["sources.yaml"]
     assert report.deleted["visit"] == [STOP_VISIT]
     assert report.deleted["agreement"] == [STOP_AGREEMENT]
     assert sorted(parts(loaded)) == [TOUR, "vocabularies"]
@@ -216,7 +216,7 @@ def test_a_file_renamed_keeps_its_records_as_they_were(
     (two_files / STOP).rename(two_files / renamed)
     report = reload(loaded, two_files)
     # The new name is read; the old one's records are the new one's: nothing is written.
-    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", renamed]
+    assert parsed == ["sources.yaml", renamed]
     assert not report.changed()
     assert sorted(parts(loaded)) == [TOUR, renamed, "vocabularies"]
     assert STOP_VISIT in parts(loaded)[renamed][1]["visit"]
@@ -323,7 +323,7 @@ def test_a_new_version_of_the_loader_reads_every_file(
     assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", TOUR, STOP]
     parsed.clear()
     reload(loaded, two_files)
-    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+    assert parsed == ["sources.yaml"]
 
 
 def test_a_tour_file_s_path_is_at_most_200_characters(loaded: str, two_files: Path) -> None:
@@ -377,7 +377,7 @@ def test_a_file_changed_seconds_ago_keeps_no_stat_and_is_read_again(
     assert stats(loaded) == {TOUR: None, STOP: None, "vocabularies": None}
     assert not reload(loaded, two_files).changed()
     assert read_tours == [TOUR, STOP]
-    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml"]
+    assert parsed == ["sources.yaml"]
     assert stats(loaded) == {TOUR: None, STOP: None, "vocabularies": None}
 
 
@@ -396,7 +396,7 @@ def test_a_file_whose_stat_is_unchanged_is_not_read(
     report = reload(loaded, two_files)
     assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}
     assert read_tours == [STOP]
-    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", STOP]
+    assert parsed == ["sources.yaml", STOP]
     assert stats(loaded)[STOP] == stat_of(two_files / STOP)
 
 
@@ -407,7 +407,7 @@ def test_a_file_touched_is_hashed_not_parsed_and_its_new_stat_kept(
     before = (two_files / TOUR).stat()
     os.utime(two_files / TOUR, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
     assert not reload(loaded, two_files).changed()
-    assert (read_tours, parsed) == ([TOUR], ["sources.yaml", "topics.yaml", "participants.yaml"])
+    assert (read_tours, parsed) == ([TOUR], ["sources.yaml"])
     assert stats(loaded)[TOUR] == stat_of(two_files / TOUR) != stat_text(before)
     read_tours.clear()
     reload(loaded, two_files)
@@ -427,3 +427,33 @@ def test_a_file_edited_back_to_its_old_times_is_still_read(
     report = reload(loaded, two_files)
     assert read_tours == [STOP]
     assert {table: ids for table, ids in report.written.items() if ids} == {"visit": {STOP_VISIT}}
+
+
+def set_visitor(data: Any) -> None:
+    data["visits"][0]["visitor"] = "no-such-person"
+
+
+def set_topic(data: Any) -> None:
+    data["visits"][0]["topics"] = ["no-such-topic"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (set_visitor, "field 'visitor[0]': unknown participant 'no-such-person'"),
+        (set_topic, "field 'topics[0]': unknown topic 'no-such-topic'"),
+    ],
+    ids=["participant", "topic"],
+)
+def test_a_file_read_again_is_checked_against_the_stored_topics_and_participants(
+    loaded: str, two_files: Path, parsed: list[str], change: Any, message: str
+) -> None:
+    # The topics and participants unchanged, their ids come from the database, not a parse.
+    edit(two_files, STOP, change)
+    with pytest.raises(SeedError) as raised:
+        reload(loaded, two_files)
+    assert str(raised.value) == f"{STOP}: visit {STOP_VISIT}: {message}"
+    assert parsed == ["sources.yaml", STOP]
+    with pytest.raises(SeedError) as whole:
+        app.seed.validate_seed(two_files)
+    assert str(whole.value) == str(raised.value)
