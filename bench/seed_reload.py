@@ -5,6 +5,7 @@ nothing changed (files seen unchanged by their stats, then by their hashes), and
 every file (its parts forgotten first).
 
     .venv/bin/python -m bench.seed_reload --tours 1000 --out /tmp/seed-1000
+    .venv/bin/python -m bench.seed_reload --tours 2 --participants 50000 --out /tmp/seed-people
 
 Times are wall-clock seconds and this process's CPU seconds (SQLite's work included: it runs
 in this process). The folder and its database are made again on every run.
@@ -64,6 +65,17 @@ def make_seed(folder: Path, tours: int) -> list[str]:
     return files
 
 
+def add_participants(folder: Path, count: int) -> None:
+    """Add `count` made-up participants to the copy's `participants.yaml` (no tour names them)."""
+    made_up = "".join(
+        f"\n- id: bench-person-{index:07d}\n  name: Person {index}\n  aliases: [P. {index}]\n"
+        "  country: IR\n"
+        for index in range(count)
+    )
+    with (folder / "participants.yaml").open("a", encoding="utf-8") as people:
+        people.write(made_up)
+
+
 def _edit(path: Path, summary: str) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["visits"][0]["summary"] = summary
@@ -96,16 +108,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tours", type=int, required=True, help="tour files (>= 2)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the seed and db")
+    parser.add_argument("--participants", type=int, default=0, help="made-up people to add")
     args = parser.parse_args(argv)
     folder = args.out / "seed_data"
     files = make_seed(folder, max(args.tours, 2))
+    add_participants(folder, args.participants)
     database = args.out / "visits.sqlite3"
     database.unlink(missing_ok=True)
     url = f"sqlite:///{database}"
     upgrade_to_head(url)
     rebuild_if_stale(url)
     size = sum(path.stat().st_size for path in (folder / "tours").glob("*.yaml"))
-    print(f"{len(files):,} tour files, {size / 1e6:.1f} MB", flush=True)
+    people = (folder / "participants.yaml").stat().st_size
+    print(
+        f"{len(files):,} tour files, {size / 1e6:.1f} MB; participants {people / 1e6:.1f} MB",
+        flush=True,
+    )
     # Files changed less than this before a load are hashed, their stats not kept (decision
     # 0045); a seed is seldom loaded the moment it is written.
     time.sleep(RACY_NS / 1e9)

@@ -205,10 +205,10 @@ class _Stream(httpx.SyncByteStream):
 def test_the_seed_reload_benchmark_writes_the_edited_visit_alone_both_ways(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert seed_reload.main(["--tours", "3", "--out", str(tmp_path)]) == 0
+    assert seed_reload.main(["--tours", "3", "--participants", "2", "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "3 tour files, 0.1 MB",
+        "3 tour files, 0.1 MB; participants 0.0 MB",
         "first load (every file)",
         "reload, copy-000001.yaml edited (in parts)",
         "reload, nothing changed (in parts)",
@@ -217,7 +217,7 @@ def test_the_seed_reload_benchmark_writes_the_edited_visit_alone_both_ways(
     ]
     counts = [line.split("; ")[1] for line in lines[1:]]
     assert counts == [
-        "540 created, 0 updated, 0 deleted",  # the seed, and 166 records per copy
+        "542 created, 0 updated, 0 deleted",  # the seed, 166 records per copy, 2 people
         "0 created, 1 updated, 0 deleted",
         "0 created, 0 updated, 0 deleted",
         "0 created, 0 updated, 0 deleted",
