@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 import app.parts
 import app.seed
@@ -457,3 +457,37 @@ def test_a_file_read_again_is_checked_against_the_stored_topics_and_participants
     with pytest.raises(SeedError) as whole:
         app.seed.validate_seed(two_files)
     assert str(whole.value) == str(raised.value)
+
+
+def test_what_a_reload_reads_of_every_part_comes_from_an_index(
+    loaded: str, two_files: Path
+) -> None:
+    # Read from the table, the query would walk each part's records (stored before the stat);
+    # from the index, it reads the names, fingerprints and stats alone.
+    statements: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:
+        statements.append((args[2], args[3]))
+
+    with transaction_on(loaded) as connection:
+        event.listen(connection, "before_cursor_execute", record)
+        load_seed(connection, two_files)
+        event.remove(connection, "before_cursor_execute", record)
+        (query,) = [
+            (sql, parameters)
+            for sql, parameters in statements
+            if "dataset_part.stat" in sql and sql.lstrip().startswith("SELECT")
+        ]
+        if connection.dialect.name == "sqlite":
+            found = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query[0]}", query[1])
+            plan = [row[3] for row in found]
+        else:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = list(connection.exec_driver_sql(f"EXPLAIN (COSTS OFF) {query[0]}", query[1]))
+            plan = [row[0] for row in plan][:1]
+    index = "ix_dataset_part_dataset_part_fingerprint_stat"
+    assert plan == (
+        [f"SEARCH dataset_part USING COVERING INDEX {index} (dataset=?)"]
+        if connection.dialect.name == "sqlite"
+        else [f"Index Only Scan using {index} on dataset_part"]
+    )

@@ -52,6 +52,9 @@ class DatasetPart(SQLModel, table=True):
     reads only the parts whose bytes changed (`app.parts`)."""
 
     __tablename__ = "dataset_part"
+    # What a reload reads of every part, read from the index alone: the records' JSON, stored
+    # before the stat, is not walked through (decision 0045).
+    __table_args__ = (Index(None, "dataset", "part", "fingerprint", "stat"),)
 
     dataset: str = Field(max_length=40, primary_key=True)
     part: str = Field(max_length=200, primary_key=True)

@@ -17,12 +17,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """`dataset_part.stat`, empty: the next load hashes every file and keeps their stats."""
+    """`dataset_part.stat`, empty: the next load hashes every file and keeps their stats.
+    What a reload reads of every part is covered by an index."""
     with op.batch_alter_table("dataset_part") as batch:
         batch.add_column(sa.Column("stat", sa.String(length=100), nullable=True))
+        batch.create_index(
+            batch.f("ix_dataset_part_dataset_part_fingerprint_stat"),
+            ["dataset", "part", "fingerprint", "stat"],
+        )
 
 
 def downgrade() -> None:
     """Drop the stats: every reload hashes every file."""
     with op.batch_alter_table("dataset_part") as batch:
+        batch.drop_index(batch.f("ix_dataset_part_dataset_part_fingerprint_stat"))
         batch.drop_column("stat")
