@@ -62,7 +62,7 @@ def fingerprint(*contents: bytes) -> str:
     return digest.hexdigest()
 
 
-def file_stat(path: Path, now_ns: int) -> str | None:
+def file_stat(path: str | Path, now_ns: int) -> str | None:
     """What says a file is unchanged without reading it (size, modification and change times,
     inode, as git's index keeps), or None when it changed too close to `now_ns` to trust."""
     found = os.stat(path)

@@ -491,3 +491,15 @@ def test_what_a_reload_reads_of_every_part_comes_from_an_index(
         if connection.dialect.name == "sqlite"
         else [f"Index Only Scan using {index} on dataset_part"]
     )
+
+
+@pytest.mark.backend_independent("lists files")
+def test_the_tour_files_are_the_yaml_files_of_tours_in_name_order(tmp_path: Path) -> None:
+    assert app.seed.tour_paths(tmp_path) == {}
+    (tmp_path / "tours").mkdir()
+    for name in ("b.yaml", "a.yaml", "A.yaml", "notes.txt", "c.yml", "d.yaml.orig"):
+        (tmp_path / "tours" / name).write_text("visits: []\n", encoding="utf-8")
+    assert app.seed.tour_paths(tmp_path) == {
+        f"tours/{name}": str(tmp_path / "tours" / name) for name in ("A.yaml", "a.yaml", "b.yaml")
+    }
+    assert list(app.seed.tour_paths(tmp_path)) == ["tours/A.yaml", "tours/a.yaml", "tours/b.yaml"]
