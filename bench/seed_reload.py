@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,19 +49,33 @@ def _ids(tour: dict[str, Any]) -> Iterator[str]:
         yield from (agreement["id"] for agreement in visit.get("agreements", []))
 
 
-def make_seed(folder: Path, tours: int) -> list[str]:
+def _id_pattern(ids: Iterable[str]) -> re.Pattern[str]:
+    """Any of `ids` where it stands alone (not part of a longer id)."""
+    alternatives = sorted(set(ids), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])")
+
+
+def make_seed(folder: Path, tours: int, own_people: bool = False) -> list[str]:
     """A copy of the seed at `folder` whose tour file is there `tours` times, each copy's
-    ids (and the references to them) suffixed; return the tour files' paths."""
+    ids (and the references to them) suffixed; return the tour files' paths. With
+    `own_people`, each copy names its own participants, copies of the seed's (suffixed too):
+    no one is in every copy."""
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(SEED_DIR, folder)
     original = (SEED_DIR / TOUR).read_text(encoding="utf-8")
-    ids = sorted(set(_ids(yaml.safe_load(original))), key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    people = (SEED_DIR / "participants.yaml").read_text(encoding="utf-8")
+    people_ids = [person["id"] for person in yaml.safe_load(people)] if own_people else []
+    pattern = _id_pattern([*_ids(yaml.safe_load(original)), *people_ids])
     files = [TOUR]
     for copy in range(1, tours):
         name = f"tours/copy-{copy:06d}.yaml"
         (folder / name).write_text(pattern.sub(rf"\1-c{copy}", original), encoding="utf-8")
         files.append(name)
+    if own_people:
+        people_pattern = _id_pattern(people_ids)
+        with (folder / "participants.yaml").open("a", encoding="utf-8") as copies:
+            for copy in range(1, tours):
+                copies.write("\n" + people_pattern.sub(rf"\1-c{copy}", people))
     return files
 
 
@@ -109,9 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tours", type=int, required=True, help="tour files (>= 2)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the seed and db")
     parser.add_argument("--participants", type=int, default=0, help="made-up people to add")
+    parser.add_argument("--own-people", action="store_true", help="each copy its own people")
     args = parser.parse_args(argv)
     folder = args.out / "seed_data"
-    files = make_seed(folder, max(args.tours, 2))
+    files = make_seed(folder, max(args.tours, 2), args.own_people)
     add_participants(folder, args.participants)
     database = args.out / "visits.sqlite3"
     database.unlink(missing_ok=True)

@@ -1195,8 +1195,16 @@ def test_a_bad_file_changes_nothing_and_names_the_problem(
             b"- {id: energy, name: Energy}\n- {id: bank, name: Banque d\xe9veloppement}\n",
             "not valid UTF-8: byte 0xe9 at line 2, byte 28 (invalid continuation byte)",
         ),
+        (
+            b"- {id: energy, name: Energy}\n- {id: bank, name: Bank, since: 2023-06-31}\n",
+            "not valid YAML: day is out of range for month ('2023-06-31') at line 2, column 33",
+        ),
+        (
+            b"- {id: energy, name: Energy}\n- {id: bank, name: Ba\x07nk}\n",
+            "not valid YAML: control characters are not allowed at line 2, column 22",
+        ),
     ],
-    ids=["unclosed", "indentation", "latin-1"],
+    ids=["unclosed", "indentation", "latin-1", "no-such-date", "control-character"],
 )
 def test_a_file_that_does_not_parse_is_named_with_the_line(
     loaded: Path, seed_copy: Path, data: bytes, message: str

@@ -369,8 +369,14 @@ def stat_text(seen: os.stat_result) -> str:
     return f"{seen.st_size} {seen.st_mtime_ns} {seen.st_ctime_ns} {seen.st_ino}"
 
 
+@pytest.fixture
+def untrusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file is old enough for its stat to be kept, however slow the machine."""
+    monkeypatch.setattr(app.parts, "RACY_NS", 10**18)
+
+
 def test_a_file_changed_seconds_ago_keeps_no_stat_and_is_read_again(
-    loaded: str, two_files: Path, read_tours: list[str], parsed: list[str]
+    untrusted: None, loaded: str, two_files: Path, read_tours: list[str], parsed: list[str]
 ) -> None:
     # Changed within the file system's clock tick of the stat, a file could change again
     # without its stat changing: it is hashed at every reload until its change is older.
@@ -497,9 +503,28 @@ def test_what_a_reload_reads_of_every_part_comes_from_an_index(
 def test_the_tour_files_are_the_yaml_files_of_tours_in_name_order(tmp_path: Path) -> None:
     assert app.seed.tour_paths(tmp_path) == {}
     (tmp_path / "tours").mkdir()
-    for name in ("b.yaml", "a.yaml", "A.yaml", "notes.txt", "c.yml", "d.yaml.orig"):
+    for name in ("b.yaml", "a.yaml", "A.yaml", "notes.txt", "c.yml", "d.yaml.orig", ".e.yaml"):
         (tmp_path / "tours" / name).write_text("visits: []\n", encoding="utf-8")
+    (tmp_path / "tours" / ".#b.yaml").symlink_to("nowhere")  # an editor's lock
     assert app.seed.tour_paths(tmp_path) == {
         f"tours/{name}": str(tmp_path / "tours" / name) for name in ("A.yaml", "a.yaml", "b.yaml")
     }
     assert list(app.seed.tour_paths(tmp_path)) == ["tours/A.yaml", "tours/a.yaml", "tours/b.yaml"]
+
+
+def test_a_load_of_every_file_reads_every_file_whatever_their_stats(
+    trusted: None, loaded: str, two_files: Path, read_tours: list[str], parsed: list[str]
+) -> None:
+    with (two_files / "topics.yaml").open("a", encoding="utf-8") as topics:
+        topics.write("# A comment: the vocabularies' bytes change, so every file is read.\n")
+    assert not reload(loaded, two_files).changed()
+    assert read_tours == [TOUR, STOP]
+    assert parsed == ["sources.yaml", "topics.yaml", "participants.yaml", TOUR, STOP]
+    assert sorted(parts(loaded)) == [TOUR, STOP, "vocabularies"]
+
+
+def test_a_tour_file_that_is_a_broken_link_is_named(loaded: str, two_files: Path) -> None:
+    (two_files / "tours" / "gone.yaml").symlink_to("nowhere")
+    with pytest.raises(SeedError) as raised:
+        reload(loaded, two_files)
+    assert str(raised.value) == "tours/gone.yaml: -: field '-': file not found"

@@ -17,8 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """`dataset_part.stat`, empty: the next load hashes every file and keeps their stats.
-    What a reload reads of every part is covered by an index."""
+    """`dataset_part.stat`, empty. The schema's revision is part of the vocabularies'
+    fingerprint, so the next load reads every file and keeps their stats. What a reload
+    reads of every part is covered by an index."""
     with op.batch_alter_table("dataset_part") as batch:
         batch.add_column(sa.Column("stat", sa.String(length=100), nullable=True))
         batch.create_index(
