@@ -6,6 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.models import Participant, Visit
+from app.seed import validate_seed
 from bench import run, seed_reload
 from bench.postgres import cpu_between
 from bench.run import COLD, OUT_DIR, our_server, parse_args, postgresql_server, postgresql_table
@@ -225,3 +227,17 @@ def test_the_seed_reload_benchmark_writes_the_edited_visit_alone_both_ways(
     ]
     copies = sorted(path.name for path in (tmp_path / "seed_data" / "tours").glob("*.yaml"))
     assert copies == ["2023-06-raisi-latin-america.yaml", "copy-000001.yaml", "copy-000002.yaml"]
+
+
+def test_the_seed_reload_benchmark_can_give_each_copy_its_own_people(tmp_path: Path) -> None:
+    seed_reload.make_seed(tmp_path, 3, own_people=True)
+    rows = validate_seed(tmp_path)
+    people = sorted(str(row["id"]) for row in rows.records[Participant])
+    assert len(people) == 3 * 13
+    assert [person for person in people if person.startswith("ebrahim-raisi")] == [
+        "ebrahim-raisi",
+        "ebrahim-raisi-c1",
+        "ebrahim-raisi-c2",
+    ]
+    visitors = {str(row["id"]): row["visitor_id"] for row in rows.records[Visit]}
+    assert visitors["2023-06-raisi-cuba-c2"] == "ebrahim-raisi-c2"
