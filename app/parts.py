@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, literal, select, update
 
 from app.models import DatasetPart
 from app.store import RECORD_TABLES, DatasetRows, chunks, primary_key, table_of
@@ -97,7 +97,12 @@ def referring(connection: Connection, dataset: str) -> dict[str, list[Reference]
     """The references of each part of `dataset` that names records of other parts."""
     query = (
         select(PARTS.c.part, PARTS.c.refers)
-        .where(PARTS.c.dataset == dataset, PARTS.c.refers != NO_REFERENCES)
+        # Written out, not bound: a generic plan (PostgreSQL's, once a statement is prepared)
+        # could not use the partial index of the parts that refer.
+        .where(
+            PARTS.c.dataset == dataset,
+            PARTS.c.refers != literal(NO_REFERENCES, literal_execute=True),
+        )
         .order_by(PARTS.c.part)
     )
     return {part: _references(references) for part, references in connection.execute(query)}

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Text
+from sqlalchemy import DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -54,7 +54,18 @@ class DatasetPart(SQLModel, table=True):
     __tablename__ = "dataset_part"
     # What a reload reads of every part, read from the index alone: the records' JSON, stored
     # before the stat, is not walked through (decision 0045).
-    __table_args__ = (Index(None, "dataset", "part", "fingerprint", "stat"),)
+    # The few parts whose records name records of other parts, found without reading every
+    # part's row (decision 0045).
+    __table_args__ = (
+        Index(None, "dataset", "part", "fingerprint", "stat"),
+        Index(
+            None,
+            "dataset",
+            "part",
+            sqlite_where=text("refers <> '[]'"),
+            postgresql_where=text("refers <> '[]'"),
+        ),
+    )
 
     dataset: str = Field(max_length=40, primary_key=True)
     part: str = Field(max_length=200, primary_key=True)

@@ -19,17 +19,25 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """`dataset_part.stat`, empty. The schema's revision is part of the vocabularies'
     fingerprint, so the next load reads every file and keeps their stats. What a reload
-    reads of every part is covered by an index."""
+    reads of every part is covered by an index, and the parts that refer to others are
+    indexed alone."""
     with op.batch_alter_table("dataset_part") as batch:
         batch.add_column(sa.Column("stat", sa.String(length=100), nullable=True))
         batch.create_index(
             batch.f("ix_dataset_part_dataset_part_fingerprint_stat"),
             ["dataset", "part", "fingerprint", "stat"],
         )
+        batch.create_index(
+            batch.f("ix_dataset_part_dataset_part"),
+            ["dataset", "part"],
+            sqlite_where=sa.text("refers <> '[]'"),
+            postgresql_where=sa.text("refers <> '[]'"),
+        )
 
 
 def downgrade() -> None:
     """Drop the stats: every reload hashes every file."""
     with op.batch_alter_table("dataset_part") as batch:
+        batch.drop_index(batch.f("ix_dataset_part_dataset_part"))
         batch.drop_index(batch.f("ix_dataset_part_dataset_part_fingerprint_stat"))
         batch.drop_column("stat")
