@@ -1151,8 +1151,9 @@ def load_seed(connection: Connection, root: Path) -> SyncReport:
     """Validate the seed under `root`, then write it and the countries in the open transaction.
 
     Only the tour files whose bytes differ from the last load's are parsed, checked and
-    written, with those gone; every file when the vocabularies changed or the seed was last
-    loaded whole (decision 0044). A file whose stat is the one last seen is not read (0045)."""
+    written, with those gone; every file, and the topics and participants, when the
+    vocabularies changed or the seed was last loaded whole (decisions 0044, 0046). A file
+    whose stat is the one last seen is not read (0045)."""
     now, now_ns = utc_now(), time.time_ns()
     paths = tour_paths(root)
     for name in paths:
