@@ -21,7 +21,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -593,22 +593,36 @@ def _qualifiers(claim: ClaimIn) -> dict[str, Any] | None:
     return claim.qualifiers.as_json() if claim.qualifiers else None
 
 
+@dataclass(frozen=True)
+class _Ids(Container[str]):
+    """Ids known to the checks: those the files read give, and those `stored` says the
+    database holds (asked one id at a time: a reload checks a few references)."""
+
+    given: set[str]
+    stored: Callable[[str], bool] | None = None
+
+    def __contains__(self, value: object) -> bool:
+        if value in self.given:
+            return True
+        return self.stored is not None and isinstance(value, str) and self.stored(value)
+
+
 class _Checker:
     """Cross-record checks: references resolve, ids are unique, quotes are verbatim."""
 
     def __init__(self, seed: SeedFiles, elsewhere: "Elsewhere") -> None:
         self.seed = seed
         self.sources = {s.id: s for s in seed.sources}
-        self.topics = {t.id for t in seed.topics} | elsewhere.vocabularies.get("topic", set())
-        self.participants = {p.id for p in seed.participants} | elsewhere.vocabularies.get(
-            "participant", set()
+        self.topics = _Ids({t.id for t in seed.topics}, elsewhere.vocabularies.get("topic"))
+        self.participants = _Ids(
+            {p.id for p in seed.participants}, elsewhere.vocabularies.get("participant")
         )
         self.meetings = {
             m.id for tour in seed.tours.values() for visit in tour.visits for m in visit.meetings
         }
         self.meetings |= elsewhere.meetings
         self.seen: dict[str, str] = dict(elsewhere.taken)
-        self.known = {
+        self.known: dict[str, Container[str]] = {
             "participant": self.participants,
             "topic": self.topics,
             "source": set(self.sources),
@@ -633,7 +647,9 @@ class _Checker:
         except ValueError as error:
             self.fail(record, field, str(error))
 
-    def refs(self, record: str, field: str, ids: list[str], known: set[str], what: str) -> None:
+    def refs(
+        self, record: str, field: str, ids: list[str], known: Container[str], what: str
+    ) -> None:
         for index, value in enumerate(ids):
             if value not in known:
                 self.fail(record, f"{field}[{index}]", f"unknown {what} {value!r}")
@@ -745,8 +761,9 @@ class Elsewhere:
     meetings: set[str]
     # Other files' references to meetings the files read held and no longer give.
     references: Mapping[str, list[Reference]]
-    # The topics and participants, by kind, when the vocabularies were not parsed.
-    vocabularies: Mapping[str, set[str]]
+    # Whether the database holds a topic or participant, by kind, when the vocabularies were
+    # not parsed.
+    vocabularies: Mapping[str, Callable[[str], bool]]
 
 
 NOWHERE = Elsewhere({}, set(), {}, {})
@@ -1247,15 +1264,23 @@ def _elsewhere(
         for name, found in referring(connection, SEED_DATASET).items()
         if name not in read
     }
-    vocabularies = {
-        kind: set(held(connection, SEED_DATASET, kind)) for kind in ("topic", "participant")
-    }
+    vocabularies = {kind: _stored(connection, kind) for kind in ("topic", "participant")}
     return Elsewhere(
         taken,
         meetings,
         {name: found for name, found in references.items() if found},
         vocabularies,
     )
+
+
+def _stored(connection: Connection, kind: str) -> Callable[[str], bool]:
+    """Whether the seed's records of `kind` include an id, each id asked once."""
+
+    @cache
+    def holds(record_id: str) -> bool:
+        return any(True for _ in held(connection, SEED_DATASET, kind, [record_id]))
+
+    return holds
 
 
 def _records(model: BaseModel, kind: str = "") -> Iterator[tuple[str, Any]]:
