@@ -21,7 +21,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -99,7 +99,9 @@ SEED_DATASET = "seed"
 # participants.
 VOCABULARIES = "vocabularies"
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=200)]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=200)]
+_SLUG = re.compile(SLUG_PATTERN)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -593,36 +595,22 @@ def _qualifiers(claim: ClaimIn) -> dict[str, Any] | None:
     return claim.qualifiers.as_json() if claim.qualifiers else None
 
 
-@dataclass(frozen=True)
-class _Ids(Container[str]):
-    """Ids known to the checks: those the files read give, and those `stored` says the
-    database holds (asked one id at a time: a reload checks a few references)."""
-
-    given: set[str]
-    stored: Callable[[str], bool] | None = None
-
-    def __contains__(self, value: object) -> bool:
-        if value in self.given:
-            return True
-        return self.stored is not None and isinstance(value, str) and self.stored(value)
-
-
 class _Checker:
     """Cross-record checks: references resolve, ids are unique, quotes are verbatim."""
 
     def __init__(self, seed: SeedFiles, elsewhere: "Elsewhere") -> None:
         self.seed = seed
         self.sources = {s.id: s for s in seed.sources}
-        self.topics = _Ids({t.id for t in seed.topics}, elsewhere.vocabularies.get("topic"))
-        self.participants = _Ids(
-            {p.id for p in seed.participants}, elsewhere.vocabularies.get("participant")
+        self.topics = {t.id for t in seed.topics} | elsewhere.vocabularies.get("topic", set())
+        self.participants = {p.id for p in seed.participants} | elsewhere.vocabularies.get(
+            "participant", set()
         )
         self.meetings = {
             m.id for tour in seed.tours.values() for visit in tour.visits for m in visit.meetings
         }
         self.meetings |= elsewhere.meetings
         self.seen: dict[str, str] = dict(elsewhere.taken)
-        self.known: dict[str, Container[str]] = {
+        self.known: dict[str, set[str]] = {
             "participant": self.participants,
             "topic": self.topics,
             "source": set(self.sources),
@@ -647,9 +635,7 @@ class _Checker:
         except ValueError as error:
             self.fail(record, field, str(error))
 
-    def refs(
-        self, record: str, field: str, ids: list[str], known: Container[str], what: str
-    ) -> None:
+    def refs(self, record: str, field: str, ids: list[str], known: set[str], what: str) -> None:
         for index, value in enumerate(ids):
             if value not in known:
                 self.fail(record, f"{field}[{index}]", f"unknown {what} {value!r}")
@@ -761,9 +747,9 @@ class Elsewhere:
     meetings: set[str]
     # Other files' references to meetings the files read held and no longer give.
     references: Mapping[str, list[Reference]]
-    # Whether the database holds a topic or participant, by kind, when the vocabularies were
-    # not parsed.
-    vocabularies: Mapping[str, Callable[[str], bool]]
+    # When the vocabularies were not parsed, the topics and participants, by kind, that the
+    # database holds among the ids the files read could name.
+    vocabularies: Mapping[str, set[str]]
 
 
 NOWHERE = Elsewhere({}, set(), {}, {})
@@ -1264,7 +1250,11 @@ def _elsewhere(
         for name, found in referring(connection, SEED_DATASET).items()
         if name not in read
     }
-    vocabularies = {kind: _stored(connection, kind) for kind in ("topic", "participant")}
+    named_ids = {value for tour_file in seed.tours.values() for value in _slugs(tour_file)}
+    vocabularies = {
+        kind: set(held(connection, SEED_DATASET, kind, named_ids))
+        for kind in ("topic", "participant")
+    }
     return Elsewhere(
         taken,
         meetings,
@@ -1273,14 +1263,21 @@ def _elsewhere(
     )
 
 
-def _stored(connection: Connection, kind: str) -> Callable[[str], bool]:
-    """Whether the seed's records of `kind` include an id, each id asked once."""
-
-    @cache
-    def holds(record_id: str) -> bool:
-        return any(True for _ in held(connection, SEED_DATASET, kind, [record_id]))
-
-    return holds
+def _slugs(value: Any) -> Iterator[str]:
+    """Every string in a parsed file that could be an id (a topic's or participant's are
+    slugs): what the checks may ask the database about, in one query per kind."""
+    if isinstance(value, str):
+        if _SLUG.fullmatch(value):
+            yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _slugs(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _slugs(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _slugs(item)
 
 
 def _records(model: BaseModel, kind: str = "") -> Iterator[tuple[str, Any]]:

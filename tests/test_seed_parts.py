@@ -465,6 +465,28 @@ def test_a_file_read_again_is_checked_against_the_stored_topics_and_participants
     assert str(whole.value) == str(raised.value)
 
 
+def test_the_checks_ask_for_the_stored_topics_and_participants_in_one_query_each(
+    loaded: str, two_files: Path
+) -> None:
+    # Not every stored id (a seed's people grow with it), nor one query per id named.
+    edit(two_files, STOP, new_title)
+    asked: dict[str, list[Any]] = {"participant": [], "topic": []}
+
+    def record(*args: Any) -> None:
+        for table, found in asked.items():
+            if " ".join(args[2].split()).startswith(f"SELECT {table}.id FROM {table} WHERE"):
+                found.append(args[3])
+
+    with transaction_on(loaded) as connection:
+        event.listen(connection, "before_cursor_execute", record)
+        load_seed(connection, two_files)
+        event.remove(connection, "before_cursor_execute", record)
+    assert [len(queries) for queries in asked.values()] == [1, 1]
+    (participants,) = asked["participant"]
+    named = set(participants.values() if isinstance(participants, dict) else participants)
+    assert "ebrahim-raisi" in named
+
+
 def plan(connection: Connection, statement: str, parameters: Any) -> str:
     """The first step of the engine's plan for a statement (sequential scans off on
     PostgreSQL, which prefers them for tables of a few rows)."""
@@ -495,6 +517,9 @@ def test_what_a_reload_reads_of_every_part_comes_from_an_index(
         load_seed(connection, two_files)
         event.remove(connection, "before_cursor_execute", record)
         plans = [plan(connection, statement, parameters) for statement, parameters in statements]
+    # The value written out: a generic plan (PostgreSQL's, once prepared) could not use the
+    # partial index of a bound one.
+    assert "dataset_part.refers != '[]'" in " ".join(statements[1][0].split())
     recorded, referring = (
         "ix_dataset_part_dataset_part_fingerprint_stat",
         "ix_dataset_part_dataset_part",
