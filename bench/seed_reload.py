@@ -5,6 +5,7 @@ nothing changed (files seen unchanged by their stats, then by their hashes), and
 every file (its parts forgotten first).
 
     .venv/bin/python -m bench.seed_reload --tours 1000 --out /tmp/seed-1000
+    .venv/bin/python -m bench.seed_reload --tours 1000 --own-people --out /tmp/seed-own-1000
     .venv/bin/python -m bench.seed_reload --tours 2 --participants 50000 --out /tmp/seed-people
 
 Times are wall-clock seconds and this process's CPU seconds (SQLite's work included: it runs

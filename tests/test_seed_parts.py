@@ -522,7 +522,7 @@ def test_what_a_reload_reads_of_every_part_comes_from_an_index(
     assert "dataset_part.refers != '[]'" in " ".join(statements[1][0].split())
     recorded, referring = (
         "ix_dataset_part_dataset_part_fingerprint_stat",
-        "ix_dataset_part_dataset_part",
+        "ix_dataset_part_referring",
     )
     assert plans == (
         [

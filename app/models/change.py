@@ -52,14 +52,13 @@ class DatasetPart(SQLModel, table=True):
     reads only the parts whose bytes changed (`app.parts`)."""
 
     __tablename__ = "dataset_part"
-    # What a reload reads of every part, read from the index alone: the records' JSON, stored
-    # before the stat, is not walked through (decision 0045).
-    # The few parts whose records name records of other parts, found without reading every
-    # part's row (decision 0045).
     __table_args__ = (
+        # What a reload reads of every part, from the index alone: the records' JSON, stored
+        # in the row before the stat, is not walked through (decision 0045).
         Index(None, "dataset", "part", "fingerprint", "stat"),
+        # Partial: the few parts whose records name records of other parts.
         Index(
-            None,
+            "ix_dataset_part_referring",
             "dataset",
             "part",
             sqlite_where=text("refers <> '[]'"),

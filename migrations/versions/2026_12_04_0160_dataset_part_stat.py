@@ -28,7 +28,7 @@ def upgrade() -> None:
             ["dataset", "part", "fingerprint", "stat"],
         )
         batch.create_index(
-            batch.f("ix_dataset_part_dataset_part"),
+            "ix_dataset_part_referring",
             ["dataset", "part"],
             sqlite_where=sa.text("refers <> '[]'"),
             postgresql_where=sa.text("refers <> '[]'"),
@@ -38,6 +38,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop the stats: every reload hashes every file."""
     with op.batch_alter_table("dataset_part") as batch:
-        batch.drop_index(batch.f("ix_dataset_part_dataset_part"))
+        batch.drop_index("ix_dataset_part_referring")
         batch.drop_index(batch.f("ix_dataset_part_dataset_part_fingerprint_stat"))
         batch.drop_column("stat")
