@@ -1,7 +1,6 @@
 """What a record page shows beside the record itself: the sources its citations name (with
 their dates) and its claims, each disputed field's versions side by side."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,28 +14,50 @@ from app.storage import Reader
 SHOWN = 20  # a participant's visits, meetings and agreements listed on their page
 
 
-def _citations(value: Any) -> Iterator[dict[str, Any]]:
-    """Every citation anywhere in a record (its own, its parts', its claims')."""
+def _citations(value: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every citation anywhere in a record (its own, its parts', its claims'), added to
+    `found` in document order."""
     if isinstance(value, dict):
         for key, inner in value.items():
             if key == "citations":
-                yield from inner
-            else:
-                yield from _citations(inner)
+                found.extend(inner)
+            elif isinstance(inner, dict | list):
+                _citations(inner, found)
     elif isinstance(value, list):
         for inner in value:
-            yield from _citations(inner)
+            if isinstance(inner, dict | list):
+                _citations(inner, found)
+    return found
 
 
-def cited_sources(db: Reader, record: dict[str, Any]) -> dict[str, Markup]:
+class SourceLines:
+    """Each cited source's line (title, publisher, date, address), made once: a build of
+    many pages over one state of the data reads and renders a source once however many
+    pages cite it. A request makes its own, so its lines are never older than its read."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, Markup] = {}
+
+    def of(self, db: Reader, refs: dict[str, dict[str, Any]]) -> dict[str, Markup]:
+        """The line of each source of `refs` (source id -> a citation's `source`)."""
+        missing = sorted(refs.keys() - self._lines.keys())
+        if missing:
+            found = data.sources(db, missing)
+            line = templates.get_template("macros.html").module.source_line  # type: ignore[attr-defined]
+            for source_id in missing:
+                self._lines[source_id] = line(refs[source_id], found.get(source_id))
+        return {source_id: self._lines[source_id] for source_id in refs}
+
+
+def cited_sources(
+    db: Reader, record: dict[str, Any], lines: SourceLines | None = None
+) -> dict[str, Markup]:
     """What the record's citations say of each source they name, by its id: its title,
     publisher, date and address (a citation carries all but the date), made once per source
     however many citations name it (a participant's page cites a few sources a hundred
-    times)."""
-    refs = {citation["source"]["id"]: citation["source"] for citation in _citations(record)}
-    found = data.sources(db, sorted(refs))
-    line = templates.get_template("macros.html").module.source_line  # type: ignore[attr-defined]
-    return {source_id: line(ref, found.get(source_id)) for source_id, ref in refs.items()}
+    times), and once per `lines` however many records cite it."""
+    refs = {citation["source"]["id"]: citation["source"] for citation in _citations(record, [])}
+    return (lines or SourceLines()).of(db, refs)
 
 
 @dataclass(frozen=True)
@@ -56,12 +77,15 @@ def claimed_fields(record: dict[str, Any]) -> list[ClaimedField]:
     return sorted(fields, key=lambda field: (not field.disputed, field.name))
 
 
-def record_html(db: Reader, resource: data.Resource, record: dict[str, Any]) -> str:
-    """A record's page: its facts, its parts, its claims and every citation's source."""
+def record_html(
+    db: Reader, resource: data.Resource, record: dict[str, Any], lines: SourceLines | None = None
+) -> str:
+    """A record's page: its facts, its parts, its claims and every citation's source (their
+    lines from `lines` when given: see `SourceLines`)."""
     context = {
         "resource": resource,
         "record": record,
-        "sources": cited_sources(db, record),
+        "sources": cited_sources(db, record, lines),
         "claimed": claimed_fields(record),
         **_extra(db, resource, record),
     }

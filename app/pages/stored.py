@@ -29,7 +29,7 @@ from app import derived
 from app.pages import data
 from app.pages.home import home_html
 from app.pages.kept import GZIP_LEVEL
-from app.pages.records import record_html
+from app.pages.records import SourceLines, record_html
 from app.pages.render import FINGERPRINT, html_response
 from app.pages.rows import row
 from app.storage import Reader
@@ -87,6 +87,7 @@ def build(
         for kind, sql in LISTED_ON_PARTICIPANTS.items():
             extra["participant"] |= derived.related_ids(reader, sql, stale.get(kind, ()))
     dialect = reader.dialect
+    lines = SourceLines()  # the data is one state for the whole build
     for resource in data.RESOURCES.values():
         kind = resource.singular
         chosen = {"resource": kind}
@@ -121,7 +122,7 @@ def build(
             for record_id in batch:
                 record = resource.get(reader, record_id)
                 if record is not None:
-                    page = _compressed(record_html(reader, resource, record))
+                    page = _compressed(record_html(reader, resource, record, lines))
                     pages.append({**made, "record_id": record_id, "page": page})
             _insert(connection, pages)
             items = data.items(reader, resource, batch)

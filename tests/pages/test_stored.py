@@ -16,7 +16,7 @@ from app.derived import EVERYTHING, LATER, rebuild_if_stale, refresh
 from app.main import create_app
 from app.pages import data, stored
 from app.pages.home import home_html
-from app.pages.records import record_html
+from app.pages.records import SourceLines, record_html
 from app.pages.rows import row
 from app.storage import create_write_engine
 from tests.pages.support import BROWSER
@@ -49,6 +49,30 @@ def test_every_record_page_and_home_are_stored_as_rendered(client: TestClient) -
     assert home is not None
     assert gzip.decompress(bytes(home.body)).decode() == home_html(reader)
     assert client.get("/", headers=PLAIN).text == home_html(reader)
+
+
+def test_a_build_reads_and_renders_each_cited_source_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    visits, meetings = data.RESOURCES["visits"], data.RESOURCES["meetings"]
+    visit = visits.get(reader, "2023-06-raisi-cuba")
+    meeting = meetings.get(reader, "2023-06-15-havana-raisi-diaz-canel-talks")
+    assert visit is not None
+    assert meeting is not None
+    alone = [record_html(reader, visits, visit), record_html(reader, meetings, meeting)]
+    read: list[list[str]] = []
+    sources = data.sources
+    monkeypatch.setattr(data, "sources", lambda db, ids: read.append(ids) or sources(db, ids))
+    lines = SourceLines()
+    shared = [
+        record_html(reader, visits, visit, lines),
+        record_html(reader, meetings, meeting, lines),
+    ]
+    assert shared == alone  # the same bytes
+    # The visit's page read its sources; the meeting cites a subset of them: nothing read.
+    assert read == [sorted(read[0])]
+    assert "efe-2023-06-16-cuba-iran-accords" in read[0]
 
 
 def test_a_stored_page_is_sent_compressed_as_stored_to_a_gzip_client(
