@@ -11,6 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.batch import paused_collector
 from app.config import get_settings
 from app.derived import DERIVED_VERSION, rebuild_if_stale
 from app.importers.fetch import DEFAULT_BASE_URL
@@ -351,7 +352,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         )
 
     migrate = command("migrate", "create or upgrade the database schema")
-    migrate.set_defaults(handler=_migrate)
+    migrate.set_defaults(handler=paused_collector(_migrate))
 
     seed = command("seed", "validate and load the seed data (idempotent)")
     seed.add_argument(
@@ -361,7 +362,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="seed folder to load (default: the SEED_DIR setting, by default the seed data "
         "that comes with this version)",
     )
-    seed.set_defaults(handler=_seed)
+    seed.set_defaults(handler=paused_collector(_seed))
 
     serve = command("serve", "serve the API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -405,7 +406,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="the database to copy to, migrated first if need be",
     )
     copier.add_argument("--force", action="store_true", help="replace the records the target holds")
-    copier.set_defaults(handler=_copy)
+    copier.set_defaults(handler=paused_collector(_copy))
 
     importer = command("import", "import an external dataset from a folder (idempotent)")
     datasets = importer.add_subparsers(
@@ -421,7 +422,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     historian.add_argument(
         "path", type=Path, help="folder holding the travels/, visits/ and gsh/ repositories"
     )
-    historian.set_defaults(handler=_import_historian)
+    historian.set_defaults(handler=paused_collector(_import_historian))
 
     fetcher = command(
         "fetch",
@@ -446,7 +447,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="where the archives are downloaded from: GitHub, or a mirror laid out as it "
         "(OWNER/REPO/archive/COMMIT.tar.gz)",
     )
-    historian.set_defaults(handler=_fetch_historian)
+    historian.set_defaults(handler=paused_collector(_fetch_historian))
     return parser
 
 

@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import Date, Table
 from sqlmodel import SQLModel
 
+from app.batch import paused_collector
 from app.config import PROJECT_ROOT
 from app.derived import EVERYTHING, refresh
 from app.models import (
@@ -794,6 +795,7 @@ def _log(message: str, started: float) -> None:
     print(f"[{time.monotonic() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
+@paused_collector  # run as the command line's loads run
 def generate(
     path: Path, visits: int, seed: int = DEFAULT_SEED, writer: str = "bulk", quiet: bool = False
 ) -> Path:

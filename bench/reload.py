@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
+from app.batch import paused_collector
 from app.derived import EVERYTHING, refresh, refresh_after_load
 from app.models import Claim, Visit
 from app.storage import create_write_engine
@@ -71,6 +72,7 @@ def _change_one_summary(path: Path, dataset: DatasetRows) -> str:
     return str(visit["id"])
 
 
+@paused_collector  # run as the command line's loads run
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: time a one-visit reload, then a full rebuild, on one file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -25,6 +25,7 @@ import yaml
 from sqlalchemy import text
 
 from app import paths
+from app.batch import paused_collector
 from app.derived import rebuild_if_stale
 from app.parts import RACY_NS
 from app.seed import SeedError, load_seed
@@ -118,6 +119,7 @@ def _timed(url: str, folder: Path, label: str, forget: str = "") -> SyncReport:
         engine.dispose()
 
 
+@paused_collector  # run as the command line's loads run
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: make the seed, load it, then time its reloads."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -2,6 +2,7 @@
 version and manners."""
 
 import argparse
+import gc
 import os
 import re
 import shutil
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from app import cli
+from app.batch import collector_paused, paused_collector
 from app.cli import _progress, build_parser
 from tests.conftest import BACKEND
 from tests.support import SEED_DIR, build_sqlite, damage_a_page
@@ -204,3 +207,51 @@ def test_progress_is_shown_on_a_terminal_only(
     shown = capsys.readouterr().err
     assert shown.startswith("\rarchive:   0%|")  # drawn, then cleared when done
     assert "0.00/2.05k" in shown
+
+
+@pytest.mark.backend_independent(reason="no database")
+@pytest.mark.parametrize(
+    ("argv", "handler", "paused"),
+    [
+        (["migrate"], "_migrate", True),
+        (["seed"], "_seed", True),
+        (["copy", "--from", "sqlite:///a", "--to", "sqlite:///b"], "_copy", True),
+        (["import", "historian", "folder"], "_import_historian", True),
+        (["fetch", "historian"], "_fetch_historian", True),
+        (["serve"], "_serve", False),
+        (["check"], "_check", False),
+    ],
+)
+def test_the_commands_that_load_run_with_the_cyclic_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], handler: str, paused: bool
+) -> None:
+    seen: list[bool] = []
+
+    def spy(_args: argparse.Namespace) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(cli, handler, spy)
+    args = build_parser().parse_args(argv)
+    assert gc.isenabled()
+    assert args.handler(args) == 0
+    assert seen == [not paused]
+    assert gc.isenabled()  # on again after
+
+
+@pytest.mark.backend_independent(reason="no database")
+def test_the_collector_is_on_again_after_a_failed_load_and_left_paused_if_it_was() -> None:
+    def load() -> None:
+        assert not gc.isenabled()
+        raise ValueError("a bad seed")
+
+    with pytest.raises(ValueError, match="a bad seed"):
+        paused_collector(load)()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # paused by someone else: left so
+    finally:
+        gc.enable()
