@@ -1,11 +1,6 @@
-"""How a command that loads or rebuilds data runs: with the cyclic garbage collector paused.
-
-A load holds many objects at once (parsed files, rows, documents being built) and makes few
-reference cycles, so each automatic collection of the oldest generation walked every object
-held to free almost none: 18% of a seed load of 300 tour files, 9% of a full rebuild of
-derived data at 10,000 visits (docs/decisions/0047-loads-pause-the-cyclic-collector.md).
-Reference counting still frees everything else at once; the collector runs again after.
-"""
+"""How a command that loads or rebuilds data runs: with the cyclic garbage collector paused,
+since a load holds many objects and makes few cycles (why and what it saves:
+docs/decisions/0047-loads-pause-the-cyclic-collector.md)."""
 
 import gc
 from collections.abc import Callable, Iterator

@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.batch import paused_collector
+from app.batch import collector_paused, paused_collector
 from app.config import get_settings
 from app.derived import DERIVED_VERSION, rebuild_if_stale
 from app.importers.fetch import DEFAULT_BASE_URL
@@ -101,8 +101,9 @@ def _migrate_existing(database_url: str) -> None:
     if path is not None and not path.exists():
         return  # check_database says what to do
     try:
-        upgrade_to_head(database_url)
-        rebuild_if_stale(database_url)
+        with collector_paused():  # a load in a command that goes on to serve
+            upgrade_to_head(database_url)
+            rebuild_if_stale(database_url)
     except SQLAlchemyError as error:
         cause = getattr(error, "orig", None) or error
         raise DatabaseNotReady(

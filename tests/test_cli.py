@@ -240,6 +240,20 @@ def test_the_commands_that_load_run_with_the_cyclic_collector_paused(
 
 
 @pytest.mark.backend_independent(reason="no database")
+def test_serve_migrate_pauses_the_collector_for_its_migration_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[tuple[str, bool]] = []
+    for step in ("upgrade_to_head", "rebuild_if_stale"):
+        monkeypatch.setattr(cli, step, lambda _url, step=step: seen.append((step, gc.isenabled())))
+    database = tmp_path / "visits.sqlite3"
+    database.touch()
+    cli._migrate_existing(f"sqlite:///{database}")
+    assert seen == [("upgrade_to_head", False), ("rebuild_if_stale", False)]
+    assert gc.isenabled()
+
+
+@pytest.mark.backend_independent(reason="no database")
 def test_the_collector_is_on_again_after_a_failed_load_and_left_paused_if_it_was() -> None:
     def load() -> None:
         assert not gc.isenabled()

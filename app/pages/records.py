@@ -55,7 +55,7 @@ def cited_sources(
     """What the record's citations say of each source they name, by its id: its title,
     publisher, date and address (a citation carries all but the date), made once per source
     however many citations name it (a participant's page cites a few sources a hundred
-    times), and once per `lines` however many records cite it."""
+    times); with `lines`, made once for every record rendered with them."""
     refs = {citation["source"]["id"]: citation["source"] for citation in _citations(record, [])}
     return (lines or SourceLines()).of(db, refs)
 
